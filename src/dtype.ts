@@ -1,0 +1,98 @@
+/** Element types a tensor can hold. `int32` plays the role of PyTorch's int64 (class labels, indices). */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type FloatDType = 'float32' | 'float64';
+
+export type FloatArray = Float32Array | Float64Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+let defaultDtype: FloatDType = 'float32';
+
+/** The float dtype new tensors get when none is given (PyTorch's `torch.get_default_dtype()`). */
+export function getDefaultDtype(): FloatDType {
+  return defaultDtype;
+}
+
+/** Sets the default float dtype; only `'float32'` and `'float64'` are allowed, as in PyTorch. */
+export function setDefaultDtype(dtype: FloatDType): void {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new Error(`setDefaultDtype: only 'float32' and 'float64' can be the default dtype, got '${dtype}'`);
+  }
+  defaultDtype = dtype;
+}
+
+export function checkDtype(dtype: string, where: string): DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    throw new Error(`${where}: unknown dtype '${dtype}' (expected one of ${DTYPES.join(', ')})`);
+  }
+  return dtype as DType;
+}
+
+export function isFloatDtype(dtype: DType): dtype is FloatDType {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** A new zero-filled typed array of `dtype` holding `n` elements. */
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'bool':
+      return new Uint8Array(n);
+  }
+}
+
+export function allocateFloat(dtype: FloatDType, n: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+/** A copy of `src` converted to `dtype` (float to int truncates toward zero, as PyTorch does). */
+export function convert(src: TypedArray, dtype: DType): TypedArray {
+  const out = allocate(dtype, src.length);
+  if (dtype === 'int32') {
+    for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
+  } else if (dtype === 'bool') {
+    for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+  } else {
+    out.set(src);
+  }
+  return out;
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+/** The wider of two dtypes (bool < int32 < float32 < float64). */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** An operand of a binary op: a tensor (its dtype and rank) or a plain number. */
+export type Operand = { readonly dtype: DType; readonly shape: readonly number[] } | number;
+
+/**
+ * The dtype of `a op b`, by PyTorch's promotion rules: the highest category (bool < integer <
+ * float) wins; within it, tensors with dimensions outrank 0-d tensors, which outrank plain
+ * numbers, so `float32Tensor.mul(2.5)` stays float32 and `int32Tensor.mul(2.5)` becomes the
+ * default float dtype.
+ */
+export function resultType(a: Operand, b: Operand): DType {
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if (ka.category !== kb.category) return (ka.category > kb.category ? ka : kb).dtype;
+  if (ka.priority !== kb.priority) return (ka.priority > kb.priority ? ka : kb).dtype;
+  return promoteTypes(ka.dtype, kb.dtype);
+}
+
+function kindOf(x: Operand): { dtype: DType; category: number; priority: number } {
+  if (typeof x === 'number') {
+    const dtype: DType = Number.isInteger(x) ? 'int32' : defaultDtype;
+    return { dtype, category: CATEGORY[dtype], priority: 0 };
+  }
+  return { dtype: x.dtype, category: CATEGORY[x.dtype], priority: x.shape.length > 0 ? 2 : 1 };
+}

@@ -1,0 +1,44 @@
+/**
+ * tsgrad: tensors with reverse-mode autograd, PyTorch's semantics in TypeScript's conventions.
+ *
+ * ```ts
+ * import * as torch from 'tsgrad';
+ * const x = torch.tensor([2.0, 1.0, 0.1]);
+ * console.log(torch.softmax(x, 0)); // tensor([0.6590, 0.2424, 0.0986])
+ * ```
+ */
+import { Tensor } from './tensor';
+import { powScalar } from './ops/unary';
+import { powTensor } from './ops/binary';
+import type { TensorOrNumber } from './ops/helpers';
+
+export { Tensor, type NestedArray } from './tensor';
+export { type DType, type FloatDType, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
+export { type Shape } from './shape';
+export { Generator, manualSeed, initialSeed, defaultGenerator } from './random';
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, randperm, type TensorOptions, type RandomOptions,
+} from './creation';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
+export { setPrintOptions, getPrintOptions } from './format';
+export type { TensorOrNumber } from './ops/helpers';
+export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le } from './ops/binary';
+export { exp, log, sqrt, abs, clamp, relu, sigmoid, tanh, clone } from './ops/unary';
+export { matmul } from './ops/matmul';
+export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce';
+export { softmax, logSoftmax } from './ops/softmax';
+export {
+  reshape, flatten, squeeze, unsqueeze, transpose, permute, expand, cat, stack, gather, indexSelect, narrow,
+} from './ops/layout';
+export * as autograd from './autograd/index';
+
+/** x ** exponent, for a number or a tensor exponent (`torch.pow`). */
+export function pow(x: Tensor, exponent: TensorOrNumber): Tensor {
+  return typeof exponent === 'number' ? powScalar(x, exponent) : powTensor(x, exponent);
+}
+
+/** Same as reshape (`torch.Tensor.view`). */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  return x.reshape(shape);
+}

@@ -1,0 +1,133 @@
+/** Raw elementwise loops on typed arrays. They know nothing of tensors or autograd. */
+import type { FloatArray, TypedArray } from '../dtype';
+import type { BinaryRun } from './broadcast';
+
+// ---- binary runs (see broadcastBinary) ----
+
+export const addRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] + b[bi];
+};
+export const subRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] - b[bi];
+};
+export const mulRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] * b[bi];
+};
+export const divRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] / b[bi];
+};
+export const powRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = Math.pow(a[ai], b[bi]);
+};
+export const eqRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] === b[bi] ? 1 : 0;
+};
+export const neRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] !== b[bi] ? 1 : 0;
+};
+export const gtRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] > b[bi] ? 1 : 0;
+};
+export const ltRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] < b[bi] ? 1 : 0;
+};
+export const geRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] >= b[bi] ? 1 : 0;
+};
+export const leRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] <= b[bi] ? 1 : 0;
+};
+
+// ---- unary maps: out[i] = f(x[i]) ----
+
+export function neg(x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = -x[i];
+}
+export function abs(x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
+}
+export function exp(x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+}
+export function log(x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]);
+}
+export function sqrt(x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]);
+}
+export function tanh(x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+}
+export function relu(x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+}
+/** 1 / (1 + e^-x), written so that neither branch overflows for large |x|. */
+export function sigmoid(x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v >= 0) {
+      out[i] = 1 / (1 + Math.exp(-v));
+    } else {
+      const e = Math.exp(v);
+      out[i] = e / (1 + e);
+    }
+  }
+}
+export function powScalar(x: FloatArray, p: number, out: FloatArray): void {
+  if (p === 2) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
+  } else {
+    for (let i = 0; i < x.length; i++) out[i] = Math.pow(x[i], p);
+  }
+}
+export function clamp(x: TypedArray, lo: number, hi: number, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v < lo ? lo : v > hi ? hi : v; // NaN passes through, as in PyTorch
+  }
+}
+
+// ---- same-shape backward loops: out = g * f'(...) ----
+
+/** g * y (exp: y = e^x) */
+export function mulInto(g: FloatArray, y: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = g[i] * y[i];
+}
+/** g / x (log) */
+export function divInto(g: FloatArray, x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = g[i] / x[i];
+}
+/** g / (2 y) (sqrt: y = sqrt(x)) */
+export function sqrtBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = g[i] / (2 * y[i]);
+}
+/** g * sign(x) (abs) */
+export function absBackward(g: FloatArray, x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0;
+}
+/** g where x > 0, else 0 (relu; the gradient at 0 is 0 as in PyTorch) */
+export function reluBackward(g: FloatArray, x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : 0;
+}
+/** g * y * (1 - y) (sigmoid: y = sigmoid(x)) */
+export function sigmoidBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = g[i] * y[i] * (1 - y[i]);
+}
+/** g * (1 - y^2) (tanh: y = tanh(x)) */
+export function tanhBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = g[i] * (1 - y[i] * y[i]);
+}
+/** g * p * x^(p-1) (pow by a number; p = 0 gives 0) */
+export function powScalarBackward(g: FloatArray, x: FloatArray, p: number, out: FloatArray): void {
+  if (p === 0) {
+    out.fill(0);
+  } else if (p === 2) {
+    for (let i = 0; i < g.length; i++) out[i] = 2 * x[i] * g[i];
+  } else {
+    for (let i = 0; i < g.length; i++) out[i] = p * Math.pow(x[i], p - 1) * g[i];
+  }
+}
+/** g where lo <= x <= hi, else 0 (clamp; the bounds themselves pass the gradient, as in PyTorch) */
+export function clampBackward(g: FloatArray, x: TypedArray, lo: number, hi: number, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = x[i] >= lo && x[i] <= hi ? g[i] : 0;
+}

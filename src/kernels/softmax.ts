@@ -1,0 +1,47 @@
+/**
+ * Softmax and log-softmax along one axis of a contiguous array viewed as [outer, n, inner].
+ * Max-subtracted, so logits of +-1e4 stay finite.
+ */
+import type { FloatArray } from '../dtype';
+
+/** out = softmax(x) along the axis, or log-softmax when `log` is set. */
+export function softmaxAxis(x: FloatArray, outer: number, n: number, inner: number, log: boolean, out: FloatArray): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let max = -Infinity;
+      for (let j = 0, p = base; j < n; j++, p += inner) if (x[p] > max) max = x[p];
+      if (max === -Infinity) max = 0; // all -inf: keep exp(-inf - 0) = 0 instead of NaN from -inf + inf
+      let sum = 0;
+      for (let j = 0, p = base; j < n; j++, p += inner) sum += Math.exp(x[p] - max);
+      if (log) {
+        const lse = max + Math.log(sum);
+        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = x[p] - lse;
+      } else {
+        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = Math.exp(x[p] - max) / sum;
+      }
+    }
+  }
+}
+
+/**
+ * Backward of softmax (y = softmax(x)): dx = y * (g - sum_j g*y);
+ * of log-softmax (y = log_softmax(x)): dx = g - exp(y) * sum_j g.
+ */
+export function softmaxAxisBackward(
+  g: FloatArray, y: FloatArray, outer: number, n: number, inner: number, log: boolean, out: FloatArray,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let dot = 0;
+      if (log) {
+        for (let j = 0, p = base; j < n; j++, p += inner) dot += g[p];
+        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = g[p] - Math.exp(y[p]) * dot;
+      } else {
+        for (let j = 0, p = base; j < n; j++, p += inner) dot += g[p] * y[p];
+        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = y[p] * (g[p] - dot);
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/** Broadcasting binary ops: add, sub, mul, div, pow by a tensor, and the comparisons. */
+import { Node } from '../autograd/node';
+import { type DType, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
+import { type BinaryRun, broadcastBinary } from '../kernels/broadcast';
+import * as k from '../kernels/elementwise';
+import { broadcastShapes, type Shape } from '../shape';
+import type { Tensor } from '../tensor';
+import { cast, empty, needsGrad, record, reduceTo, type TensorOrNumber, toTensor } from './helpers';
+
+/** Runs `run` over a and b broadcast together, computing in `dtype` and storing as `outDtype`. */
+function elementwise(
+  name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType, outDtype: DType = dtype,
+): [Tensor, Tensor, Tensor] {
+  const at = cast(toTensor(a, dtype, name), dtype);
+  const bt = cast(toTensor(b, dtype, name), dtype);
+  const out = empty(broadcastShapes(at.shape, bt.shape, name), outDtype);
+  broadcastBinary(run, at.data, at.shape, bt.data, bt.shape, out.data, out.shape);
+  return [out, at, bt];
+}
+
+/** Arithmetic on two bools gives bool in PyTorch (add is or, mul is and). */
+function arithmetic(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType): [Tensor, Tensor, Tensor] {
+  if (dtype !== 'bool') return elementwise(name, run, a, b, dtype);
+  const [out, at, bt] = elementwise(name, run, a, b, 'bool', 'int32');
+  return [cast(out, 'bool'), at, bt];
+}
+
+/** a + b, broadcasting (`torch.add`); `alpha` scales b first. */
+export function add(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
+  if (alpha !== 1) b = mul(b, alpha);
+  const [out, at, bt] = arithmetic('add', k.addRun, a, b, resultType(a, b));
+  return needsGrad(at, bt) ? record(out, new AddBackward(at.shape, bt.shape), at, bt) : out;
+}
+
+class AddBackward extends Node {
+  readonly name = 'AddBackward0';
+  constructor(private readonly aShape: Shape, private readonly bShape: Shape) {
+    super();
+  }
+  // d(a+b)/da = g, d(a+b)/db = g (each summed back to its input's shape)
+  backward(g: Tensor): (Tensor | null)[] {
+    return [this.needsInputGrad[0] ? reduceTo(g, this.aShape) : null, this.needsInputGrad[1] ? reduceTo(g, this.bShape) : null];
+  }
+}
+
+/** a - b, broadcasting (`torch.sub`); `alpha` scales b first. */
+export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
+  if (alpha !== 1) b = mul(b, alpha);
+  const dtype = resultType(a, b);
+  if (dtype === 'bool') throw new Error('sub: subtracting bool tensors is not supported (as in PyTorch); convert them with .int() first');
+  const [out, at, bt] = elementwise('sub', k.subRun, a, b, dtype);
+  return needsGrad(at, bt) ? record(out, new SubBackward(at.shape, bt.shape), at, bt) : out;
+}
+
+class SubBackward extends Node {
+  readonly name = 'SubBackward0';
+  constructor(private readonly aShape: Shape, private readonly bShape: Shape) {
+    super();
+  }
+  // d(a-b)/da = g, d(a-b)/db = -g
+  backward(g: Tensor): (Tensor | null)[] {
+    return [this.needsInputGrad[0] ? reduceTo(g, this.aShape) : null, this.needsInputGrad[1] ? reduceTo(neg(g), this.bShape) : null];
+  }
+}
+
+/** a * b, broadcasting (`torch.mul`). */
+export function mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  const [out, at, bt] = arithmetic('mul', k.mulRun, a, b, resultType(a, b));
+  return needsGrad(at, bt) ? record(out, new MulBackward(at, bt), at, bt) : out;
+}
+
+class MulBackward extends Node {
+  readonly name = 'MulBackward0';
+  constructor(a: Tensor, b: Tensor) {
+    super();
+    this.save(a, b);
+  }
+  // d(ab)/da = g * b, d(ab)/db = g * a
+  backward(g: Tensor): (Tensor | null)[] {
+    const [a, b] = this.saved;
+    return [this.needsInputGrad[0] ? reduceTo(mul(g, b), a.shape) : null, this.needsInputGrad[1] ? reduceTo(mul(g, a), b.shape) : null];
+  }
+}
+
+/** a / b, broadcasting, always true division (`torch.div`): integers divide to the default float. */
+export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  let dtype = resultType(a, b);
+  if (!isFloatDtype(dtype)) dtype = getDefaultDtype();
+  const [out, at, bt] = elementwise('div', k.divRun, a, b, dtype);
+  return needsGrad(at, bt) ? record(out, new DivBackward(at, bt), at, bt) : out;
+}
+
+class DivBackward extends Node {
+  readonly name = 'DivBackward0';
+  constructor(a: Tensor, b: Tensor) {
+    super();
+    this.save(a, b);
+  }
+  // d(a/b)/da = g / b, d(a/b)/db = -g * a / b^2
+  backward(g: Tensor): (Tensor | null)[] {
+    const [a, b] = this.saved;
+    return [
+      this.needsInputGrad[0] ? reduceTo(div(g, b), a.shape) : null,
+      this.needsInputGrad[1] ? reduceTo(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
+    ];
+  }
+}
+
+/** a ** b for a tensor exponent, broadcasting (`torch.pow`); see unary `powScalar` for numbers. */
+export function powTensor(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  const [out, at, bt] = elementwise('pow', k.powRun, a, b, resultType(a, b));
+  return needsGrad(at, bt) ? record(out, new PowBackward(at, bt, out), at, bt) : out;
+}
+
+class PowBackward extends Node {
+  readonly name = 'PowBackward1';
+  constructor(a: Tensor, b: Tensor, out: Tensor) {
+    super();
+    this.save(a, b, out);
+  }
+  // d(a^b)/da = g * b * a^(b-1); d(a^b)/db = g * a^b * ln(a), taken as 0 where a = 0 and b >= 0
+  backward(g: Tensor): (Tensor | null)[] {
+    const [a, b, y] = this.saved;
+    let gb: Tensor | null = null;
+    if (this.needsInputGrad[1]) {
+      const shape = broadcastShapes(a.shape, b.shape, 'pow');
+      const logA = empty(shape, y.dtype);
+      broadcastBinary(logOrZeroRun, a.data, a.shape, b.data, b.shape, logA.data, shape);
+      gb = reduceTo(mul(mul(g, y), logA), b.shape);
+    }
+    return [this.needsInputGrad[0] ? reduceTo(mul(mul(g, b), powTensor(a, sub(b, 1))), a.shape) : null, gb];
+  }
+}
+
+/** ln(a), or 0 where a = 0 and b >= 0 (where a^b does not depend on b near there). */
+const logOrZeroRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] === 0 && b[bi] >= 0 ? 0 : Math.log(a[ai]);
+};
+
+/** -x (`torch.neg`). */
+export function neg(x: Tensor): Tensor {
+  return mul(x, -1);
+}
+
+function compare(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  return elementwise(name, run, a, b, resultType(a, b), 'bool')[0];
+}
+
+/** Elementwise a == b as a bool tensor (no gradient). */
+export const eq = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('eq', k.eqRun, a, b);
+/** Elementwise a != b as a bool tensor (no gradient). */
+export const ne = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('ne', k.neRun, a, b);
+/** Elementwise a > b as a bool tensor (no gradient). */
+export const gt = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('gt', k.gtRun, a, b);
+/** Elementwise a < b as a bool tensor (no gradient). */
+export const lt = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('lt', k.ltRun, a, b);
+/** Elementwise a >= b as a bool tensor (no gradient). */
+export const ge = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('ge', k.geRun, a, b);
+/** Elementwise a <= b as a bool tensor (no gradient). */
+export const le = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('le', k.leRun, a, b);

@@ -1,0 +1,99 @@
+/** What every op needs: number-to-tensor conversion, graph recording, output allocation. */
+import { isGradEnabled } from '../autograd/grad-mode';
+import type { Node } from '../autograd/node';
+import { allocate, convert, type DType, type FloatArray, type FloatDType, getDefaultDtype, isFloatDtype } from '../dtype';
+import { forEachRun, sumTo } from '../kernels/broadcast';
+import { broadcastShapes, broadcastStrides, fmt, numel, sameShape, type Shape } from '../shape';
+import { Tensor } from '../tensor';
+
+/** A tensor, or a plain number where PyTorch accepts a Python scalar. */
+export type TensorOrNumber = Tensor | number;
+
+/** A 0-d tensor holding `x`, or `x` itself; numbers take `dtype`. */
+export function toTensor(x: TensorOrNumber, dtype: DType, where: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') {
+    throw new Error(`${where}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+  }
+  const data = allocate(dtype, 1);
+  data[0] = x;
+  return new Tensor(data, [], dtype);
+}
+
+export function checkTensor(x: unknown, where: string, what = 'input'): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new Error(`${where}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  }
+  return x;
+}
+
+/** Checks a non-empty array of tensors, as cat and stack take. */
+export function checkTensorList(tensors: unknown, where: string): Tensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${where}: expected a non-empty array of tensors`);
+  return tensors.map((t, i) => checkTensor(t, where, `tensors[${i}]`));
+}
+
+/** `t` in `dtype`, converted only when it differs. */
+export function cast(t: Tensor, dtype: DType): Tensor {
+  return t.dtype === dtype ? t : new Tensor(convert(t.data, dtype), t.shape, dtype);
+}
+
+/** The float dtype an op computes in: float inputs keep theirs, others use the default. */
+export function floatDtypeOf(t: Tensor): FloatDType {
+  return isFloatDtype(t.dtype) ? t.dtype : getDefaultDtype();
+}
+
+/** `t`'s elements as a float array (converted when `t` is not float). */
+export function floatData(t: Tensor): FloatArray {
+  return cast(t, floatDtypeOf(t)).data as FloatArray;
+}
+
+/** Whether an op on these inputs must record a graph node. */
+export function needsGrad(...inputs: Tensor[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+/** Makes `node` the grad function of `out`, with `inputs` as the node's inputs. Returns `out`. */
+export function record(out: Tensor, node: Node, ...inputs: Tensor[]): Tensor {
+  node.inputs = inputs;
+  node.needsInputGrad = inputs.map((t) => t.requiresGrad);
+  out._setGradFn(node);
+  return out;
+}
+
+/** A new zero-filled tensor of `shape` and `dtype`. */
+export function empty(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocate(dtype, numel(shape)), shape, dtype);
+}
+
+/**
+ * Reduces a gradient computed in a broadcast result's shape back to an input's shape (PyTorch's
+ * `sum_to`). Every broadcasting op's backward goes through here and nowhere else.
+ */
+export function reduceTo(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  if (shape.length > g.shape.length) {
+    throw new Error(`reduceTo: cannot reduce a gradient of shape ${fmt(g.shape)} to the larger shape ${fmt(shape)}`);
+  }
+  const out = empty(shape, g.dtype);
+  sumTo(g.data, g.shape, shape, out.data);
+  return out;
+}
+
+/** A copy of `t` broadcast to `shape` (no graph): the data behind `expand` and sum's backward. */
+export function expandTo(t: Tensor, shape: Shape): Tensor {
+  if (sameShape(t.shape, shape)) return t;
+  if (t.ndim > shape.length || !sameShape(broadcastShapes(t.shape, shape, 'expand'), shape)) {
+    throw new Error(`expand: a tensor of shape ${fmt(t.shape)} cannot be expanded to ${fmt(shape)} (only size-1 dims can grow)`);
+  }
+  const out = empty(shape, t.dtype);
+  const src = t.data;
+  const dst = out.data;
+  const strides = broadcastStrides(t.shape, shape);
+  forEachRun(shape, strides, strides, (ti, st, _bi, _sb, o, n) => {
+    for (let i = 0; i < n; i++, ti += st) dst[o + i] = src[ti];
+  });
+  return out;
+}

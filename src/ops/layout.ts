@@ -1,0 +1,273 @@
+/**
+ * Ops that rearrange elements: reshape and its composites (view, flatten, squeeze, unsqueeze),
+ * permute and transpose, expand, cat and stack, gather, indexSelect and narrow.
+ */
+import { Node } from '../autograd/node';
+import { promoteTypes } from '../dtype';
+import * as k from '../kernels/layout';
+import { fmt, normalizeDim, numel, sameShape, type Shape, splitAt } from '../shape';
+import { Tensor } from '../tensor';
+import { cast, checkTensor, checkTensorList, empty, expandTo, needsGrad, record, reduceTo } from './helpers';
+
+/** The shape `shape` asks for, with a single -1 inferred from x's element count. */
+function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
+  const wanted = [...shape];
+  const inferred = wanted.indexOf(-1);
+  if (wanted.some((s, i) => !Number.isInteger(s) || s < -1 || (s === -1 && i !== inferred))) {
+    throw new Error(`${where}: invalid shape ${fmt(shape)} (sizes must be whole numbers >= 0, with at most one -1)`);
+  }
+  const known = numel(wanted.filter((s) => s !== -1));
+  if (inferred >= 0 && known !== 0 && x.numel() % known === 0) wanted[inferred] = x.numel() / known;
+  if (wanted.includes(-1) || numel(wanted) !== x.numel()) {
+    throw new Error(`${where}: shape ${fmt(shape)} is invalid for input of size ${x.numel()} (shape ${fmt(x.shape)})`);
+  }
+  return wanted;
+}
+
+/** The same elements in a new shape, sharing x's data (`torch.reshape` / `view`); one size may be -1. */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const y = x._view(resolveShape(x, shape, 'reshape'));
+  return needsGrad(x) ? record(y, new ViewBackward(x.shape), x) : y;
+}
+
+class ViewBackward extends Node {
+  readonly name = 'ViewBackward0';
+  constructor(private readonly inputShape: Shape) {
+    super();
+  }
+  // d/dx reshape(x) = g reshaped back
+  backward(g: Tensor): Tensor[] {
+    return [g._view(this.inputShape)];
+  }
+}
+
+/** Merges dims startDim..endDim into one (`torch.flatten`). */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const start = normalizeDim(startDim, x.ndim, 'flatten');
+  const end = normalizeDim(endDim, x.ndim, 'flatten');
+  if (start > end) throw new Error(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
+  const merged = numel(x.shape.slice(start, end + 1));
+  return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
+}
+
+/** Removes size-1 dims: all of them, or only `dim` (a no-op when that size is not 1), as in PyTorch. */
+export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
+  const dims = (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
+  return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
+}
+
+/** Inserts a size-1 dim at `dim` (negative counts from the end of the result, as in PyTorch). */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim + 1, 'unsqueeze');
+  return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
+}
+
+function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
+  const where = name === 'TransposeBackward0' ? 'transpose' : 'permute';
+  if (dims.length !== x.ndim) {
+    throw new Error(`${where}: the number of dims (${dims.length}) must match the tensor's ${x.ndim} dims (shape ${fmt(x.shape)})`);
+  }
+  const perm = dims.map((d) => normalizeDim(d, x.ndim, where));
+  if (new Set(perm).size !== perm.length) throw new Error(`${where}: dims ${fmt(dims)} repeat a dimension`);
+  const y = empty(perm.map((p) => x.shape[p]), x.dtype);
+  k.permute(x.data, x.shape, perm, y.data);
+  return needsGrad(x) ? record(y, new PermuteBackward(name, perm), x) : y;
+}
+
+class PermuteBackward extends Node {
+  constructor(readonly name: string, private readonly perm: readonly number[]) {
+    super();
+  }
+  // d/dx permute(x, p) = g permuted by the inverse of p
+  backward(g: Tensor): Tensor[] {
+    const inverse = new Array<number>(this.perm.length);
+    this.perm.forEach((p, i) => (inverse[p] = i));
+    const out = empty(inverse.map((p) => g.shape[p]), g.dtype);
+    k.permute(g.data, g.shape, inverse, out.data);
+    return [out];
+  }
+}
+
+/** Reorders the dims (`torch.permute`); the result is a contiguous copy. */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  return permuteAs(x, dims, 'PermuteBackward0');
+}
+
+/** Swaps two dims (`torch.transpose`); the result is a contiguous copy. */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  const a = normalizeDim(dim0, x.ndim, 'transpose');
+  const b = normalizeDim(dim1, x.ndim, 'transpose');
+  if (x.ndim < 2) return reshape(x, x.shape);
+  const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return permuteAs(x, perm, 'TransposeBackward0');
+}
+
+/** `x.T`: the dims reversed (a plain transpose for 2-D). */
+export function T(x: Tensor): Tensor {
+  if (x.ndim < 2) return reshape(x, x.shape);
+  return permuteAs(x, x.shape.map((_, i) => x.ndim - 1 - i), x.ndim === 2 ? 'TransposeBackward0' : 'PermuteBackward0');
+}
+
+/** Repeats size-1 dims to `shape` (-1 keeps a size), as a copy (`torch.expand`). */
+export function expand(x: Tensor, shape: Shape): Tensor {
+  const offset = shape.length - x.ndim;
+  const target = shape.map((s, i) => (s === -1 && i >= offset ? x.shape[i - offset] : s));
+  const y = expandTo(x, target);
+  if (y === x) return reshape(x, x.shape);
+  return needsGrad(x) ? record(y, new ExpandBackward(x.shape), x) : y;
+}
+
+class ExpandBackward extends Node {
+  readonly name = 'ExpandBackward0';
+  constructor(private readonly inputShape: Shape) {
+    super();
+  }
+  // d/dx expand(x) = g summed over the repeated dims
+  backward(g: Tensor): Tensor[] {
+    return [reduceTo(g, this.inputShape)];
+  }
+}
+
+/** Joins tensors along an existing dim (`torch.cat`); all other sizes must match. */
+export function cat(list: readonly Tensor[], dim = 0): Tensor {
+  const tensors = checkTensorList(list, 'cat');
+  const first = tensors[0];
+  const d = normalizeDim(dim, first.ndim, 'cat');
+  if (first.ndim === 0) throw new Error('cat: zero-dimensional tensors cannot be concatenated; use stack');
+  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((s, j) => j !== d && s !== first.shape[j])) {
+      throw new Error(`cat: sizes must match except in dimension ${d}: tensors[0] has shape ${fmt(first.shape)}, tensors[${i}] has shape ${fmt(t.shape)}`);
+    }
+  });
+  const sizes = tensors.map((t) => t.shape[d]);
+  const [outer, , inner] = splitAt(first.shape, d);
+  const shape = [...first.shape];
+  shape[d] = sizes.reduce((a, b) => a + b, 0);
+  const y = empty(shape, dtype);
+  k.concat(tensors.map((t) => cast(t, dtype).data), sizes, outer, inner, y.data);
+  return needsGrad(...tensors) ? record(y, new CatBackward(sizes, d), ...tensors) : y;
+}
+
+class CatBackward extends Node {
+  readonly name = 'CatBackward0';
+  constructor(private readonly sizes: readonly number[], private readonly dim: number) {
+    super();
+  }
+  // d/dx_i cat(x) = the slab of g that x_i filled
+  backward(g: Tensor): (Tensor | null)[] {
+    const [outer, , inner] = splitAt(g.shape, this.dim);
+    const parts = this.sizes.map((s, i) => {
+      if (!this.needsInputGrad[i]) return null;
+      const shape = [...g.shape];
+      shape[this.dim] = s;
+      return empty(shape, g.dtype);
+    });
+    k.split(g.data, this.sizes, outer, inner, parts.map((p) => (p ? p.data : null)));
+    return parts;
+  }
+}
+
+/** Joins same-shape tensors along a new dim (`torch.stack`). */
+export function stack(list: readonly Tensor[], dim = 0): Tensor {
+  const tensors = checkTensorList(list, 'stack');
+  tensors.forEach((t, i) => {
+    if (!sameShape(t.shape, tensors[0].shape)) {
+      throw new Error(`stack: expects each tensor to be equal size, but got ${fmt(tensors[0].shape)} at entry 0 and ${fmt(t.shape)} at entry ${i}`);
+    }
+  });
+  const d = normalizeDim(dim, tensors[0].ndim + 1, 'stack');
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}
+
+function checkIndex(index: Tensor, size: number, where: string): Int32Array {
+  if (index.dtype !== 'int32') throw new Error(`${where}: index must be an int32 tensor, got ${index.dtype}`);
+  const idx = index.data as Int32Array;
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i] < 0 || idx[i] >= size) throw new Error(`${where}: index ${idx[i]} is out of bounds for dimension with size ${size}`);
+  }
+  return idx;
+}
+
+/** out[i][j] = x[i][index[i][j]] along `dim` (`torch.gather`); index is int32 with x's rank. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(index, 'gather', 'index');
+  const d = normalizeDim(dim, x.ndim, 'gather');
+  if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
+    throw new Error(`gather: index of shape ${fmt(index.shape)} must have the input's rank and fit inside its shape ${fmt(x.shape)} outside dim ${d}`);
+  }
+  const idx = checkIndex(index, x.shape[d], 'gather');
+  const y = empty(index.shape, x.dtype);
+  k.gather(x.data, x.shape, d, idx, index.shape, y.data);
+  return needsGrad(x) ? record(y, new GatherBackward(x.shape, d, index), x) : y;
+}
+
+class GatherBackward extends Node {
+  readonly name = 'GatherBackward0';
+  constructor(private readonly inputShape: Shape, private readonly dim: number, index: Tensor) {
+    super();
+    this.save(index);
+  }
+  // d/dx gather(x, dim, index) = g scattered back (added) to the positions index picked
+  backward(g: Tensor): Tensor[] {
+    const index = this.saved[0];
+    const out = empty(this.inputShape, g.dtype);
+    k.scatterAdd(g.data, this.inputShape, this.dim, index.data as Int32Array, index.shape, out.data);
+    return [out];
+  }
+}
+
+/** The slices of x at `index` (a 1-D int32 tensor) along `dim` (`torch.index_select`). */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(index, 'indexSelect', 'index');
+  const d = normalizeDim(dim, x.ndim, 'indexSelect');
+  if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
+  const idx = checkIndex(index, x.ndim === 0 ? 1 : x.shape[d], 'indexSelect');
+  const [outer, n, inner] = splitAt(x.shape, d);
+  const shape = x.ndim === 0 ? [] : [...x.shape];
+  if (x.ndim > 0) shape[d] = idx.length;
+  const y = empty(shape, x.dtype);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < idx.length; j++) {
+      const from = (o * n + idx[j]) * inner;
+      y.data.set(x.data.subarray(from, from + inner), (o * idx.length + j) * inner);
+    }
+  }
+  return needsGrad(x) ? record(y, new IndexSelectBackward(x.shape, d, idx), x) : y;
+}
+
+class IndexSelectBackward extends Node {
+  readonly name = 'IndexSelectBackward0';
+  constructor(private readonly inputShape: Shape, private readonly dim: number, private readonly index: Int32Array) {
+    super();
+  }
+  // d/dx indexSelect(x, dim, index) = g added back into the selected slices (repeats accumulate)
+  backward(g: Tensor): Tensor[] {
+    const [outer, n, inner] = splitAt(this.inputShape, this.dim);
+    const out = empty(this.inputShape, g.dtype);
+    const m = this.index.length;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < m; j++) {
+        const to = (o * n + this.index[j]) * inner;
+        const from = (o * m + j) * inner;
+        for (let i = 0; i < inner; i++) out.data[to + i] += g.data[from + i];
+      }
+    }
+    return [out];
+  }
+}
+
+/** `length` elements of x along `dim` from `start` (`torch.narrow`); start may be negative. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim(dim, x.ndim, 'narrow');
+  const size = x.shape[d];
+  const begin = start < 0 ? start + size : start;
+  if (!Number.isInteger(begin) || !Number.isInteger(length) || begin < 0 || length < 0 || begin + length > size) {
+    throw new Error(`narrow: start ${start} and length ${length} exceed dimension ${d} of size ${size} (shape ${fmt(x.shape)})`);
+  }
+  const index = new Int32Array(length);
+  for (let i = 0; i < length; i++) index[i] = begin + i;
+  return indexSelect(x, d, new Tensor(index, [length], 'int32'));
+}

@@ -1,0 +1,90 @@
+/** Matrix products: `matmul` for 1-D, 2-D and batched operands, on the gemm kernel. */
+import { Node } from '../autograd/node';
+import { type FloatArray, isFloatDtype, resultType } from '../dtype';
+import { forEachRun } from '../kernels/broadcast';
+import { gemm } from '../kernels/matmul';
+import { broadcastShapes, broadcastStrides, fmt, type Shape } from '../shape';
+import type { Tensor } from '../tensor';
+import { cast, checkTensor, empty, needsGrad, record } from './helpers';
+import { reshape } from './layout';
+
+/**
+ * The matrix product of a and b (`torch.matmul`): dot for 1-D·1-D, matrix-vector, matrix-matrix,
+ * and batched products whose leading dims broadcast ([b, m, k] · [k, n] too).
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'matmul', 'the first operand');
+  checkTensor(b, 'matmul', 'the second operand');
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  }
+  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
+  const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
+  const y = batchedMatmul(a2, b2, a.shape, b.shape);
+  if (a.ndim > 1 && b.ndim > 1) return y;
+  const shape = [...y.shape];
+  if (b.ndim === 1) shape.pop();
+  if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+  return reshape(y, shape);
+}
+
+/** Per batch entry of the broadcast batch shape: the element offsets into a, b and the output. */
+function batchOffsets(batchA: Shape, batchB: Shape, batch: Shape, sizeA: number, sizeB: number): [number, number][] {
+  const offsets: [number, number][] = [];
+  const sa = broadcastStrides(batchA, batch).map((s) => s * sizeA);
+  const sb = broadcastStrides(batchB, batch).map((s) => s * sizeB);
+  forEachRun(batch, sa, sb, (ai, da, bi, db, _o, n) => {
+    for (let i = 0; i < n; i++, ai += da, bi += db) offsets.push([ai, bi]);
+  });
+  return offsets;
+}
+
+function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape): Tensor {
+  const [m, k] = a.shape.slice(-2);
+  const [k2, n] = b.shape.slice(-2);
+  if (k !== k2) {
+    throw new Error(`matmul: shapes ${fmt(shapeA)} and ${fmt(shapeB)} cannot be multiplied (inner sizes ${k} and ${k2} differ)`);
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batch = broadcastShapes(batchA, batchB, 'matmul');
+  const dtype = resultType(a, b);
+  const work = isFloatDtype(dtype) ? dtype : 'float64';
+  const ad = cast(a, work).data as FloatArray;
+  const bd = cast(b, work).data as FloatArray;
+  const y = empty([...batch, m, n], work);
+  const yd = y.data as FloatArray;
+  const offsets = batchOffsets(batchA, batchB, batch, m * k, k * n);
+  offsets.forEach(([ao, bo], i) => gemm(false, false, m, n, k, ad, ao, bd, bo, yd, i * m * n, false));
+  if (work !== dtype) return cast(y, dtype);
+  if (!needsGrad(a, b)) return y;
+  const node = new MatmulBackward(a, b, offsets, m, n, k, batch.length === 0 ? 'MmBackward0' : 'BmmBackward0');
+  return record(y, node, a, b);
+}
+
+class MatmulBackward extends Node {
+  constructor(
+    a: Tensor, b: Tensor,
+    private readonly offsets: [number, number][],
+    private readonly m: number, private readonly n: number, private readonly k: number,
+    readonly name: string,
+  ) {
+    super();
+    this.save(a, b);
+  }
+  // dA = g · B^T and dB = A^T · g, per batch entry; broadcast batch entries accumulate
+  backward(g: Tensor): (Tensor | null)[] {
+    const [a, b] = this.saved;
+    const { m, n, k } = this;
+    const gd = g.data as FloatArray;
+    const ad = cast(a, g.dtype).data as FloatArray;
+    const bd = cast(b, g.dtype).data as FloatArray;
+    const da = this.needsInputGrad[0] ? empty(a.shape, g.dtype) : null;
+    const db = this.needsInputGrad[1] ? empty(b.shape, g.dtype) : null;
+    this.offsets.forEach(([ao, bo], i) => {
+      if (da) gemm(false, true, m, k, n, gd, i * m * n, bd, bo, da.data as FloatArray, ao, true);
+      if (db) gemm(true, false, k, n, m, ad, ao, gd, i * m * n, db.data as FloatArray, bo, true);
+    });
+    return [da, db];
+  }
+}

@@ -1,0 +1,181 @@
+/** Reductions: sum, mean, max, min, argmax, argmin. */
+import { Node } from '../autograd/node';
+import { isFloatDtype } from '../dtype';
+import * as k from '../kernels/reduce';
+import { normalizeDim, type Shape, splitAt } from '../shape';
+import type { Tensor } from '../tensor';
+import { empty, expandTo, needsGrad, record } from './helpers';
+
+/** A dim, a list of dims, or null/undefined for all of them. */
+export type Dims = number | readonly number[] | null | undefined;
+
+/** The sorted, deduplicated, non-negative dims that `dim` names. */
+function reducedDims(x: Tensor, dim: Dims, where: string): number[] {
+  if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
+  const list = typeof dim === 'number' ? [dim] : [...dim];
+  const dims = list.map((d) => normalizeDim(d, x.ndim, where));
+  if (new Set(dims).size !== dims.length) throw new Error(`${where}: dim ${JSON.stringify(list)} names a dimension twice`);
+  return dims.sort((a, b) => a - b);
+}
+
+/** x's shape with `dims` set to 1 (keepdim) or removed. */
+function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((s, i) => {
+    if (!dims.includes(i)) out.push(s);
+    else if (keepdim) out.push(1);
+  });
+  return out;
+}
+
+/** Sum of x over `dims` times `scale`, shaped with kept dims of size 1. */
+function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
+  const dtype = isFloatDtype(x.dtype) ? x.dtype : 'int32';
+  let data = x.data;
+  let shape = [...x.shape];
+  for (let i = dims.length - 1; i >= 0; i--) {
+    const [outer, n, inner] = splitAt(shape, dims[i]);
+    const out = empty([outer * inner], dtype).data;
+    k.sumAxis(data, outer, n, inner, out);
+    data = out;
+    shape[dims[i]] = 1;
+  }
+  if (data === x.data) data = data.slice(); // no dims: sum over nothing is a copy
+  if (scale !== 1) for (let i = 0; i < data.length; i++) data[i] *= scale;
+  const result = empty(shape, dtype);
+  result.data.set(data);
+  return result;
+}
+
+function reduceSum(x: Tensor, dim: Dims, keepdim: boolean, mean: boolean): Tensor {
+  const where = mean ? 'mean' : 'sum';
+  const dims = reducedDims(x, dim, where);
+  let count = 1;
+  for (const d of dims) count *= x.shape[d];
+  const all = dim === null || dim === undefined;
+  const kept = scaledSum(x, dims, mean ? 1 / count : 1);
+  const y = kept.reshape(reducedShape(x.shape, dims, keepdim));
+  if (!needsGrad(x)) return y.detach();
+  const name = `${mean ? 'Mean' : 'Sum'}Backward${all ? 0 : 1}`;
+  return record(y.detach(), new SumBackward(name, x.shape, kept.shape, mean ? 1 / count : 1), x);
+}
+
+class SumBackward extends Node {
+  constructor(
+    readonly name: string,
+    private readonly inputShape: Shape,
+    private readonly keptShape: Shape,
+    private readonly scale: number,
+  ) {
+    super();
+  }
+  // d/dx sum(x) = g spread over the summed dims; mean also scales by 1/count
+  backward(g: Tensor): Tensor[] {
+    const spread = expandTo(g.reshape(this.keptShape), this.inputShape);
+    if (this.scale !== 1) for (let i = 0; i < spread.data.length; i++) spread.data[i] *= this.scale;
+    return [spread];
+  }
+}
+
+/** Sum of all elements, or over `dim` (a number or a list), keeping reduced dims when `keepdim`. */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return reduceSum(x, dim, keepdim, false);
+}
+
+/** Mean of all elements, or over `dim`; float tensors only, as in PyTorch. */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (!isFloatDtype(x.dtype)) {
+    throw new Error(`mean: input dtype must be a floating point dtype, got ${x.dtype}; convert with .float() first`);
+  }
+  return reduceSum(x, dim, keepdim, true);
+}
+
+function checkNonEmpty(x: Tensor, where: string, dim?: number): void {
+  if (x.numel() === 0 || (dim !== undefined && x.ndim > 0 && x.shape[dim] === 0)) {
+    throw new Error(`${where}: cannot reduce an empty tensor of shape ${JSON.stringify(x.shape)} (no identity for ${where})`);
+  }
+}
+
+function extremeAll(x: Tensor, isMin: boolean): Tensor {
+  const where = isMin ? 'min' : 'max';
+  checkNonEmpty(x, where);
+  const y = empty([], x.dtype);
+  y.data[0] = k.maxAll(x.data, isMin);
+  return needsGrad(x) ? record(y, new ExtremeAllBackward(`${isMin ? 'Min' : 'Max'}Backward1`, x, y), x) : y;
+}
+
+class ExtremeAllBackward extends Node {
+  constructor(readonly name: string, x: Tensor, y: Tensor) {
+    super();
+    this.save(x, y);
+  }
+  // d/dx max(x) = g shared evenly among the elements equal to the max (PyTorch's evenly_distribute)
+  backward(g: Tensor): Tensor[] {
+    const [x, y] = this.saved;
+    const best = y.data[0];
+    const isNaN = best !== best;
+    let ties = 0;
+    for (let i = 0; i < x.data.length; i++) if (x.data[i] === best || (isNaN && x.data[i] !== x.data[i])) ties++;
+    const out = empty(x.shape, g.dtype);
+    const share = g.data[0] / ties;
+    for (let i = 0; i < x.data.length; i++) if (x.data[i] === best || (isNaN && x.data[i] !== x.data[i])) out.data[i] = share;
+    return [out];
+  }
+}
+
+function extremeDim(x: Tensor, dim: number, keepdim: boolean, isMin: boolean): [Tensor, Tensor] {
+  const where = isMin ? 'min' : 'max';
+  const d = normalizeDim(dim, x.ndim, where);
+  checkNonEmpty(x, where, d);
+  const [outer, n, inner] = splitAt(x.shape, d);
+  const shape = x.ndim === 0 ? [] : reducedShape(x.shape, [d], keepdim);
+  const values = empty(shape, x.dtype);
+  const indices = empty(shape, 'int32');
+  k.maxAxis(x.data, outer, n, inner, isMin, values.data, indices.data as Int32Array);
+  if (!needsGrad(x)) return [values, indices];
+  const node = new ExtremeDimBackward(`${isMin ? 'Min' : 'Max'}Backward0`, x.shape, d, indices);
+  return [record(values, node, x), indices];
+}
+
+class ExtremeDimBackward extends Node {
+  constructor(readonly name: string, private readonly inputShape: Shape, private readonly dim: number, indices: Tensor) {
+    super();
+    this.save(indices);
+  }
+  // d/dx max(x, dim) = g placed at the index of each max, 0 elsewhere
+  backward(g: Tensor): Tensor[] {
+    const index = this.saved[0].data as Int32Array;
+    const [outer, n, inner] = splitAt(this.inputShape, this.dim);
+    const out = empty(this.inputShape, g.dtype);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) out.data[(o * n + index[o * inner + i]) * inner + i] = g.data[o * inner + i];
+    }
+    return [out];
+  }
+}
+
+/** The largest element (a 0-d tensor). */
+export function max(x: Tensor): Tensor;
+/** The largest elements along `dim` and their indices, like `torch.max(x, 1)`. */
+export function max(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+  return dim === undefined ? extremeAll(x, false) : extremeDim(x, dim, keepdim, false);
+}
+
+/** The smallest element (a 0-d tensor). */
+export function min(x: Tensor): Tensor;
+/** The smallest elements along `dim` and their indices, like `torch.min(x, 1)`. */
+export function min(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+  return dim === undefined ? extremeAll(x, true) : extremeDim(x, dim, keepdim, true);
+}
+
+/** Index of the largest element (of the flattened tensor when `dim` is not given), as int32. */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return dim === undefined ? extremeDim(x.reshape([-1]), 0, false, false)[1] : extremeDim(x, dim, keepdim, false)[1];
+}
+
+/** Index of the smallest element (of the flattened tensor when `dim` is not given), as int32. */
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return dim === undefined ? extremeDim(x.reshape([-1]), 0, false, true)[1] : extremeDim(x, dim, keepdim, true)[1];
+}

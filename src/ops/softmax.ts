@@ -1,0 +1,44 @@
+/** softmax and logSoftmax over any dim: fused primitives, max-subtracted for stability. */
+import { Node } from '../autograd/node';
+import type { FloatArray } from '../dtype';
+import { softmaxAxis, softmaxAxisBackward } from '../kernels/softmax';
+import { normalizeDim, splitAt } from '../shape';
+import type { Tensor } from '../tensor';
+import { empty, floatData, floatDtypeOf, needsGrad, record } from './helpers';
+
+function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
+  const where = log ? 'logSoftmax' : 'softmax';
+  if (typeof dim !== 'number') throw new Error(`${where}: dim is required, e.g. ${where}(x, 1) for the classes of an (N, C) batch`);
+  const d = normalizeDim(dim, x.ndim, where);
+  const [outer, n, inner] = splitAt(x.shape, d);
+  const y = empty(x.shape, floatDtypeOf(x));
+  softmaxAxis(floatData(x), outer, n, inner, log, y.data as FloatArray);
+  return needsGrad(x) ? record(y, new SoftmaxBackward(y, d, log), x) : y;
+}
+
+class SoftmaxBackward extends Node {
+  readonly name: string;
+  constructor(y: Tensor, private readonly dim: number, private readonly log: boolean) {
+    super();
+    this.name = log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0';
+    this.save(y);
+  }
+  // softmax: dx = y * (g - sum(g * y)); logSoftmax: dx = g - exp(y) * sum(g), sums along dim
+  backward(g: Tensor): Tensor[] {
+    const y = this.saved[0];
+    const [outer, n, inner] = splitAt(y.shape, this.dim);
+    const out = empty(y.shape, g.dtype);
+    softmaxAxisBackward(g.data as FloatArray, y.data as FloatArray, outer, n, inner, this.log, out.data as FloatArray);
+    return [out];
+  }
+}
+
+/** exp(x) / sum(exp(x)) along `dim` (`torch.softmax`); negative dims count from the end. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return softmaxLike(x, dim, false);
+}
+
+/** x - logsumexp(x) along `dim` (`torch.log_softmax`), exact where log(softmax(x)) would underflow. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return softmaxLike(x, dim, true);
+}

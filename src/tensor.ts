@@ -1,0 +1,438 @@
+import { runBackward } from './autograd/engine';
+import { isGradEnabled } from './autograd/grad-mode';
+import type { Node } from './autograd/node';
+import { convert, type DType, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
+import { formatTensor } from './format';
+import * as binary from './ops/binary';
+import * as layout from './ops/layout';
+import { matmul } from './ops/matmul';
+import * as reduce from './ops/reduce';
+import * as softmaxOps from './ops/softmax';
+import * as unary from './ops/unary';
+import type { Generator } from './random';
+import { defaultGenerator } from './random';
+import { fmt, normalizeDim, numel, type Shape, sameShape } from './shape';
+
+type TensorOrNumber = Tensor | number;
+/** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * An n-dimensional array with reverse-mode autograd: contiguous row-major storage (`data`),
+ * a `shape`, a `dtype`, and for tensors that require grad, the op that made it (`gradFn`) and
+ * the accumulated gradient (`grad`).
+ */
+export class Tensor {
+  /** The elements in row-major order. Views made by `reshape` share it. */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** The op that produced this tensor (PyTorch's `grad_fn`); null for leaves. */
+  gradFn: Node | null = null;
+  /** @internal In-place changes bump this; it is shared with views so saved tensors can be checked. */
+  readonly _version: { value: number };
+  private requiresGradFlag = false;
+  private gradValue: Tensor | null = null;
+
+  constructor(data: TypedArray, shape: Shape, dtype: DType, version?: { value: number }) {
+    if (data.length !== numel(shape)) {
+      throw new Error(`Tensor: ${data.length} elements cannot fill shape ${fmt(shape)} (${numel(shape)} elements)`);
+    }
+    this.data = data;
+    this.shape = [...shape];
+    this.dtype = dtype;
+    this._version = version ?? { value: 0 };
+  }
+
+  // ---- readout ----
+
+  /** Number of dimensions (PyTorch's `dim()`). */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** The size of every dim, or of one dim (negative counts from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normalizeDim(dim, this.ndim, 'size')];
+  }
+
+  numel(): number {
+    return this.data.length;
+  }
+
+  /** The value of a one-element tensor as a number. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new Error(`item: a tensor with ${this.data.length} elements (shape ${fmt(this.shape)}) cannot be converted to a number; only one-element tensors can`);
+    }
+    return this.data[0];
+  }
+
+  /** The elements as nested arrays (a number for a 0-d tensor; booleans for bool tensors). */
+  toArray(): NestedArray {
+    const data = this.data;
+    const isBool = this.dtype === 'bool';
+    const at = (i: number): number | boolean => (isBool ? data[i] !== 0 : data[i]);
+    if (this.ndim === 0) return at(0);
+    const build = (dim: number, offset: number): NestedArray[] => {
+      const size = this.shape[dim];
+      const stride = numel(this.shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(size);
+      for (let i = 0; i < size; i++) out[i] = dim === this.ndim - 1 ? at(offset + i) : build(dim + 1, offset + i * stride);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** PyTorch's printed form, e.g. `tensor([0.6590, 0.2424, 0.0986])`. */
+  toString(): string {
+    return formatTensor(this, getDefaultDtype());
+  }
+
+  /** So that `console.log(t)` in Node prints what `print(t)` prints in PyTorch. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  // ---- autograd ----
+
+  /** Whether gradients are computed for this tensor. Only float tensors may require grad. */
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (flag && !isFloatDtype(this.dtype)) {
+      throw new Error(`requiresGrad: only floating point tensors can require gradients, this one is ${this.dtype}`);
+    }
+    if (!flag && this.gradFn) {
+      throw new Error('requiresGrad: only leaf tensors can stop requiring grad; use detach() to get a tensor outside the graph');
+    }
+    this.requiresGradFlag = flag;
+  }
+
+  /** Sets `requiresGrad` in place and returns this tensor (`requires_grad_()`). */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** True for tensors not made by a recorded op: user-created tensors and parameters. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** The gradient accumulated by backward(); null until one arrives. Assignable. */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new Error('grad: assigned value must be a Tensor or null');
+      if (!sameShape(g.shape, this.shape)) {
+        throw new Error(`grad: assigned gradient of shape ${fmt(g.shape)} does not match the tensor's shape ${fmt(this.shape)}`);
+      }
+      if (g.dtype !== this.dtype) {
+        throw new Error(`grad: assigned gradient has dtype ${g.dtype} but the tensor is ${this.dtype}`);
+      }
+    }
+    this.gradValue = g;
+  }
+
+  /** Keeps `.grad` for this non-leaf tensor during backward (`retain_grad()`). */
+  retainGrad(): void {
+    if (!this.requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    if (this.gradFn) this.gradFn.retainGradOf = this;
+  }
+
+  /**
+   * Computes the gradients of this tensor with respect to the graph's leaves and adds them to
+   * their `.grad`. `gradient` is required unless the tensor has one element. The graph is freed
+   * afterwards unless `retainGraph` is set.
+   */
+  backward(gradient?: TensorOrNumber | null, options: { retainGraph?: boolean } = {}): void {
+    if (!this.requiresGrad) {
+      throw new Error('backward: this tensor does not require grad and has no grad_fn; did you forget requiresGrad on an input, or call it under noGrad?');
+    }
+    let g: Tensor;
+    if (gradient === undefined || gradient === null) {
+      if (this.numel() !== 1) {
+        throw new Error(`backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${fmt(this.shape)}, so pass a gradient of that shape`);
+      }
+      g = new Tensor(convert(new Float64Array([1]), this.dtype), this.shape, this.dtype);
+    } else if (typeof gradient === 'number') {
+      if (this.numel() !== 1) throw new Error(`backward: a number gradient only fits a one-element tensor, this one has shape ${fmt(this.shape)}`);
+      g = new Tensor(convert(new Float64Array([gradient]), this.dtype), this.shape, this.dtype);
+    } else {
+      if (!sameShape(gradient.shape, this.shape)) {
+        throw new Error(`backward: gradient has shape ${fmt(gradient.shape)} but the tensor has shape ${fmt(this.shape)}`);
+      }
+      g = gradient.dtype === this.dtype ? gradient : gradient.to(this.dtype);
+    }
+    runBackward(this, g, options.retainGraph ?? false);
+  }
+
+  /** A tensor sharing this one's data but outside the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, this.dtype, this._version);
+  }
+
+  /** @internal Sets the op that made this tensor; it then requires grad. */
+  _setGradFn(node: Node): void {
+    this.gradFn = node;
+    this.requiresGradFlag = true;
+  }
+
+  /** @internal A tensor of another shape over the same data and version counter. */
+  _view(shape: Shape): Tensor {
+    return new Tensor(this.data, shape, this.dtype, this._version);
+  }
+
+  /** @internal Receives a gradient during backward: the first is copied, later ones are added in place. */
+  _accumulateGrad(g: Tensor): void {
+    const current = this.gradValue;
+    if (current === null) {
+      this.gradValue = new Tensor(g.data.slice(), this.shape, this.dtype);
+      return;
+    }
+    const out = current.data;
+    const add = g.data;
+    for (let i = 0; i < out.length; i++) out[i] += add[i];
+  }
+
+  // ---- conversion ----
+
+  /** A copy in another dtype, or this tensor when it already has it (`t.to(dtype)`). */
+  to(dtype: DType): Tensor {
+    return unary.toDtype(this, dtype);
+  }
+  float(): Tensor {
+    return this.to('float32');
+  }
+  double(): Tensor {
+    return this.to('float64');
+  }
+  int(): Tensor {
+    return this.to('int32');
+  }
+  /** int32 here plays the role of PyTorch's int64. */
+  long(): Tensor {
+    return this.to('int32');
+  }
+  bool(): Tensor {
+    return this.to('bool');
+  }
+
+  /** A copy with its own data, still in the graph (`clone()`). */
+  clone(): Tensor {
+    return unary.clone(this);
+  }
+
+  // ---- in-place updates (for optimizers and initialisation, under noGrad) ----
+
+  private beginInPlace(where: string): void {
+    if (this.requiresGrad && isGradEnabled()) {
+      throw new Error(
+        this.isLeaf
+          ? `${where}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in noGrad(() => ...)`
+          : `${where}: in-place operations on tensors recorded in an autograd graph are not supported; use the out-of-place op`,
+      );
+    }
+    this._version.value++;
+  }
+
+  private assign(where: string, result: Tensor): this {
+    if (!sameShape(result.shape, this.shape)) {
+      throw new Error(`${where}: the result of shape ${fmt(result.shape)} cannot be written into a tensor of shape ${fmt(this.shape)}`);
+    }
+    this.beginInPlace(where);
+    this.data.set(result.dtype === this.dtype ? result.data : convert(result.data, this.dtype));
+    return this;
+  }
+
+  /** this += alpha * other, in place. */
+  add_(other: TensorOrNumber, alpha = 1): this {
+    return this.assign('add_', binary.add(this.detach(), detached(other), alpha));
+  }
+  /** this -= alpha * other, in place. */
+  sub_(other: TensorOrNumber, alpha = 1): this {
+    return this.assign('sub_', binary.sub(this.detach(), detached(other), alpha));
+  }
+  /** this *= other, in place. */
+  mul_(other: TensorOrNumber): this {
+    return this.assign('mul_', binary.mul(this.detach(), detached(other)));
+  }
+  /** this /= other, in place. */
+  div_(other: TensorOrNumber): this {
+    return this.assign('div_', binary.div(this.detach(), detached(other)));
+  }
+  /** Copies `src` (broadcast to this shape) into this tensor. */
+  copy_(src: Tensor): this {
+    return this.assign('copy_', layout.expand(src.detach(), this.shape));
+  }
+  fill_(value: number): this {
+    this.beginInPlace('fill_');
+    this.data.fill(value);
+    return this;
+  }
+  zero_(): this {
+    return this.fill_(0);
+  }
+  /** Fills with U(low, high) from the seeded generator (`uniform_`). */
+  uniform_(low = 0, high = 1, generator: Generator = defaultGenerator): this {
+    this.beginInPlace('uniform_');
+    generator.fillUniform(this.data, low, high);
+    return this;
+  }
+  /** Fills with N(mean, std^2) from the seeded generator (`normal_`). */
+  normal_(mean = 0, std = 1, generator: Generator = defaultGenerator): this {
+    this.beginInPlace('normal_');
+    generator.fillNormal(this.data, mean, std);
+    return this;
+  }
+
+  // ---- ops (each one is also a function in the tsgrad namespace) ----
+
+  add(other: TensorOrNumber, alpha = 1): Tensor {
+    return binary.add(this, other, alpha);
+  }
+  sub(other: TensorOrNumber, alpha = 1): Tensor {
+    return binary.sub(this, other, alpha);
+  }
+  mul(other: TensorOrNumber): Tensor {
+    return binary.mul(this, other);
+  }
+  div(other: TensorOrNumber): Tensor {
+    return binary.div(this, other);
+  }
+  neg(): Tensor {
+    return binary.neg(this);
+  }
+  /** this ** exponent, for a number or a tensor exponent. */
+  pow(exponent: TensorOrNumber): Tensor {
+    return typeof exponent === 'number' ? unary.powScalar(this, exponent) : binary.powTensor(this, exponent);
+  }
+  exp(): Tensor {
+    return unary.exp(this);
+  }
+  log(): Tensor {
+    return unary.log(this);
+  }
+  sqrt(): Tensor {
+    return unary.sqrt(this);
+  }
+  abs(): Tensor {
+    return unary.abs(this);
+  }
+  clamp(min: number | null = null, max: number | null = null): Tensor {
+    return unary.clamp(this, min, max);
+  }
+  relu(): Tensor {
+    return unary.relu(this);
+  }
+  sigmoid(): Tensor {
+    return unary.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return unary.tanh(this);
+  }
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+  sum(dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.sum(this, dim, keepdim);
+  }
+  mean(dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.mean(this, dim, keepdim);
+  }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  max(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+    return dim === undefined ? reduce.max(this) : reduce.max(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  min(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+    return dim === undefined ? reduce.min(this) : reduce.min(this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return reduce.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return reduce.argmin(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return softmaxOps.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return softmaxOps.logSoftmax(this, dim);
+  }
+  reshape(shape: Shape): Tensor {
+    return layout.reshape(this, shape);
+  }
+  /** Same as reshape: storage is always contiguous, so every reshape is a view. */
+  view(shape: Shape): Tensor {
+    return layout.reshape(this, shape);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return layout.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return layout.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return layout.unsqueeze(this, dim);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return layout.transpose(this, dim0, dim1);
+  }
+  permute(dims: readonly number[]): Tensor {
+    return layout.permute(this, dims);
+  }
+  /** The dims reversed (a plain transpose for a matrix). */
+  get T(): Tensor {
+    return layout.T(this);
+  }
+  expand(shape: Shape): Tensor {
+    return layout.expand(this, shape);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return layout.gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return layout.indexSelect(this, dim, index);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return layout.narrow(this, dim, start, length);
+  }
+  eq(other: TensorOrNumber): Tensor {
+    return binary.eq(this, other);
+  }
+  ne(other: TensorOrNumber): Tensor {
+    return binary.ne(this, other);
+  }
+  gt(other: TensorOrNumber): Tensor {
+    return binary.gt(this, other);
+  }
+  lt(other: TensorOrNumber): Tensor {
+    return binary.lt(this, other);
+  }
+  ge(other: TensorOrNumber): Tensor {
+    return binary.ge(this, other);
+  }
+  le(other: TensorOrNumber): Tensor {
+    return binary.le(this, other);
+  }
+}
+
+function detached(x: TensorOrNumber): TensorOrNumber {
+  return x instanceof Tensor ? x.detach() : x;
+}
