@@ -42,3 +42,4 @@ export function pow(x: Tensor, exponent: TensorOrNumber): Tensor {
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   return x.reshape(shape);
 }
+export * as nn from './nn/index';

@@ -191,6 +191,16 @@ export class Tensor {
     this.requiresGradFlag = true;
   }
 
+  /** @internal Replaces this leaf's storage (for `Module.to(dtype)`); its gradient is dropped. */
+  _replaceData(data: TypedArray, dtype: DType): void {
+    if (data.length !== this.data.length) throw new Error('_replaceData: the element count must not change');
+    const self = this as { data: TypedArray; dtype: DType };
+    self.data = data;
+    self.dtype = dtype;
+    this.gradValue = null;
+    this._version.value++;
+  }
+
   /** @internal A tensor of another shape over the same data and version counter. */
   _view(shape: Shape): Tensor {
     return new Tensor(this.data, shape, this.dtype, this._version);

@@ -1,0 +1,51 @@
+import { relu, sigmoid, tanh } from '../ops/unary';
+import { logSoftmax, softmax } from '../ops/softmax';
+import type { Tensor } from '../tensor';
+import { Module } from './module';
+
+/** max(x, 0) elementwise (`nn.ReLU`). */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/** 1 / (1 + e^-x) elementwise (`nn.Sigmoid`). */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+/** tanh(x) elementwise (`nn.Tanh`). */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** softmax along `dim` (`nn.Softmax(dim)`). */
+export class Softmax extends Module {
+  constructor(readonly dim: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** log-softmax along `dim` (`nn.LogSoftmax(dim)`). */
+export class LogSoftmax extends Module {
+  constructor(readonly dim: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return logSoftmax(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}

@@ -1,0 +1,155 @@
+/** Binary cross-entropy on probabilities and on logits (`binary_cross_entropy[_with_logits]`). */
+import { Node } from '../../autograd/node';
+import { type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
+import { cast, checkTensor, empty, expandTo, needsGrad, record } from '../../ops/helpers';
+import { fmt, sameShape } from '../../shape';
+import type { Tensor } from '../../tensor';
+import { checkReduction, type Reduction, reduceLosses, upstream } from './reduction';
+
+export interface BCELossOptions {
+  /** Rescales each element's loss; broadcast to the input's shape. */
+  weight?: Tensor | null;
+  reduction?: Reduction;
+}
+
+export interface BCEWithLogitsLossOptions extends BCELossOptions {
+  /** Weight of the positive term per class, broadcast along the last dim (PyTorch's pos_weight). */
+  posWeight?: Tensor | null;
+}
+
+/** PyTorch clamps each log at -100 so that p = 0 or 1 give a finite loss. */
+const LOG_FLOOR = -100;
+/** PyTorch's floor on p (1 - p) in the backward, for a finite gradient at p = 0 or 1. */
+const EPSILON = 1e-12;
+
+/** Checks input and target and returns the (float) dtype the loss is computed in. */
+function checkPair(input: Tensor, target: Tensor, where: string): FloatDType {
+  checkTensor(input, where);
+  checkTensor(target, where, 'target');
+  if (!isFloatDtype(input.dtype)) throw new Error(`${where}: input must be float, got ${input.dtype}`);
+  if (!sameShape(input.shape, target.shape)) {
+    throw new Error(
+      `${where}: target of shape ${fmt(target.shape)} must have the same shape as the input ${fmt(input.shape)} ` +
+        '(no broadcasting: an (N) vs (N, 1) mix-up would silently compute the wrong loss; reshape one of them)',
+    );
+  }
+  return input.dtype;
+}
+
+/** An optional weight broadcast to `shape`, as a float array of the input's dtype. */
+function broadcastWeight(weight: Tensor | null | undefined, input: Tensor, where: string, what: string): FloatArray | null {
+  if (weight === null || weight === undefined) return null;
+  checkTensor(weight, where, what);
+  try {
+    return expandTo(cast(weight, input.dtype), input.shape).data as FloatArray;
+  } catch {
+    throw new Error(`${where}: ${what} of shape ${fmt(weight.shape)} cannot be broadcast to the input's shape ${fmt(input.shape)}`);
+  }
+}
+
+/**
+ * -w (y log p + (1 - y) log(1 - p)) per element, each log clamped at -100 (`binary_cross_entropy`).
+ * `input` holds probabilities in [0, 1]; anything else is an Error.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+  const dtype = checkPair(input, target, 'binary_cross_entropy');
+  const reduction = checkReduction(options.reduction, 'binary_cross_entropy');
+  const p = input.data as FloatArray;
+  for (let i = 0; i < p.length; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1)) {
+      throw new Error(`binary_cross_entropy: all input elements must be probabilities in [0, 1], got ${p[i]} at flat index ${i} (apply sigmoid first, or use binaryCrossEntropyWithLogits)`);
+    }
+  }
+  const y = cast(target, input.dtype).data as FloatArray;
+  const w = broadcastWeight(options.weight, input, 'binary_cross_entropy', 'weight');
+  const losses = empty(input.shape, input.dtype).data as FloatArray;
+  for (let i = 0; i < p.length; i++) {
+    const logP = Math.max(Math.log(p[i]), LOG_FLOOR);
+    const log1mP = Math.max(Math.log(1 - p[i]), LOG_FLOOR);
+    losses[i] = -(w ? w[i] : 1) * (y[i] * logP + (1 - y[i]) * log1mP);
+  }
+  const out = reduceLosses(losses, input.shape, dtype, reduction, p.length);
+  if (!needsGrad(input, target)) return out;
+  return record(out, new BCEBackward(input, y, w, reduction), input, target);
+}
+
+class BCEBackward extends Node {
+  readonly name = 'BinaryCrossEntropyBackward0';
+  constructor(input: Tensor, private readonly y: FloatArray, private readonly w: FloatArray | null, private readonly reduction: Reduction) {
+    super();
+    this.save(input);
+  }
+  // d/dp = w (p - y) / max(p (1 - p), 1e-12); d/dy = w (log(1 - p) - log p), logs clamped at -100
+  backward(g: Tensor): (Tensor | null)[] {
+    const input = this.saved[0];
+    const p = input.data as FloatArray;
+    const { y, w } = this;
+    const { each, all } = upstream(g, this.reduction, p.length);
+    const dp = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
+    const dy = this.needsInputGrad[1] ? empty(input.shape, g.dtype) : null;
+    for (let i = 0; i < p.length; i++) {
+      const scale = (each ? each[i] : all) * (w ? w[i] : 1);
+      if (dp) dp.data[i] = (scale * (p[i] - y[i])) / Math.max(p[i] * (1 - p[i]), EPSILON);
+      if (dy) dy.data[i] = scale * (Math.max(Math.log(1 - p[i]), LOG_FLOOR) - Math.max(Math.log(p[i]), LOG_FLOOR));
+    }
+    return [dp, dy];
+  }
+}
+
+/** log(1 + e^-|x|) + max(-x, 0) = -log sigmoid(x), without overflow for large |x|. */
+function softplusNeg(x: number): number {
+  return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(-x, 0);
+}
+
+/**
+ * Sigmoid and binary cross-entropy in one stable step (`binary_cross_entropy_with_logits`):
+ * (1 - y) x + (1 + (posWeight - 1) y) (log(1 + e^-|x|) + max(-x, 0)), times weight.
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
+  const where = 'binary_cross_entropy_with_logits';
+  const dtype = checkPair(input, target, where);
+  const reduction = checkReduction(options.reduction, where);
+  const x = input.data as FloatArray;
+  const y = cast(target, input.dtype).data as FloatArray;
+  const w = broadcastWeight(options.weight, input, where, 'weight');
+  const pw = broadcastWeight(options.posWeight, input, where, 'posWeight');
+  const losses = empty(input.shape, input.dtype).data as FloatArray;
+  for (let i = 0; i < x.length; i++) {
+    const logWeight = pw ? 1 + (pw[i] - 1) * y[i] : 1;
+    losses[i] = (w ? w[i] : 1) * ((1 - y[i]) * x[i] + logWeight * softplusNeg(x[i]));
+  }
+  const out = reduceLosses(losses, input.shape, dtype, reduction, x.length);
+  if (!needsGrad(input, target)) return out;
+  return record(out, new BCEWithLogitsBackward(input, y, w, pw, reduction), input, target);
+}
+
+class BCEWithLogitsBackward extends Node {
+  readonly name = 'BinaryCrossEntropyWithLogitsBackward0';
+  constructor(
+    input: Tensor,
+    private readonly y: FloatArray,
+    private readonly w: FloatArray | null,
+    private readonly pw: FloatArray | null,
+    private readonly reduction: Reduction,
+  ) {
+    super();
+    this.save(input);
+  }
+  // with lw = 1 + (posWeight - 1) y: d/dx = w ((1 - y) - lw sigmoid(-x)); d/dy = w (-x + (posWeight - 1) softplus(-x))
+  backward(g: Tensor): (Tensor | null)[] {
+    const input = this.saved[0];
+    const x = input.data as FloatArray;
+    const { y, w, pw } = this;
+    const { each, all } = upstream(g, this.reduction, x.length);
+    const dx = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
+    const dy = this.needsInputGrad[1] ? empty(input.shape, g.dtype) : null;
+    for (let i = 0; i < x.length; i++) {
+      const scale = (each ? each[i] : all) * (w ? w[i] : 1);
+      const lw = pw ? 1 + (pw[i] - 1) * y[i] : 1;
+      const sigNeg = x[i] >= 0 ? Math.exp(-x[i]) / (1 + Math.exp(-x[i])) : 1 / (1 + Math.exp(x[i]));
+      if (dx) dx.data[i] = scale * (1 - y[i] - lw * sigNeg);
+      if (dy) dy.data[i] = scale * (-x[i] + (pw ? pw[i] - 1 : 0) * softplusNeg(x[i]));
+    }
+    return [dx, dy];
+  }
+}

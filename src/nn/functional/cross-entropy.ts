@@ -1,0 +1,197 @@
+/**
+ * Cross-entropy of logits against class indices or class probabilities
+ * (`torch.nn.functional.cross_entropy`), as ONE fused node: a log-sum-exp forward and the analytic
+ * backward, never composed from softmax + log + gather.
+ *
+ * Both target kinds reduce to one form. With a per-(position, class) target weight a[c],
+ *   loss = -sum_c a[c] * log_softmax(x)[c] = sum_c a[c] * (lse - x[c]),
+ *   d loss / d x[c] = softmax(x)[c] * sum_k a[k] - a[c].
+ * Class indices y (weight w, smoothing e, C classes): a[c] = (1 - e) w[y] [c = y] + (e / C) w[c].
+ * Probabilities t: a[c] = w[c] * ((1 - e) t[c] + e / C).
+ * 'mean' divides by the summed w[y] of non-ignored targets (indices) or by the count of positions
+ * (probabilities), as PyTorch does.
+ */
+import { Node } from '../../autograd/node';
+import { type FloatArray, isFloatDtype } from '../../dtype';
+import { cast, checkTensor, empty, needsGrad, record } from '../../ops/helpers';
+import { fmt, sameShape } from '../../shape';
+import type { Tensor } from '../../tensor';
+import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
+import { checkReduction, type Reduction, reduceLosses, upstream } from './reduction';
+
+export interface CrossEntropyOptions {
+  /** A weight per class (1-D, C entries). */
+  weight?: Tensor | null;
+  /** Targets equal to this index contribute neither loss nor gradient (class-index targets only). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+  /** Mixes the target with the uniform distribution: (1 - e) target + e / C. */
+  labelSmoothing?: number;
+  /** Warn (once) when the input looks like softmax output; on by default. */
+  warnOnProbabilities?: boolean;
+}
+
+let warnedAboutProbabilities = false;
+
+/** Rows that all lie in [0, 1] and sum to 1 look like softmax output, which CrossEntropy must not get. */
+function looksLikeProbabilities(x: FloatArray, outer: number, classes: number, inner: number): boolean {
+  if (classes < 2) return false;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let sum = 0;
+      for (let c = 0, p = o * classes * inner + i; c < classes; c++, p += inner) {
+        if (!(x[p] >= 0 && x[p] <= 1)) return false;
+        sum += x[p];
+      }
+      if (Math.abs(sum - 1) > 1e-3) return false;
+    }
+  }
+  return true;
+}
+
+/** What forward and backward share; `target` is Int32Array for indices, the probabilities otherwise. */
+interface Problem {
+  outer: number;
+  classes: number;
+  inner: number;
+  byIndex: boolean;
+  indices: Int32Array | null;
+  ignoreIndex: number;
+  weight: FloatArray | null;
+  smoothing: number;
+  reduction: Reduction;
+}
+
+/** a[c] for position (o, i), written into `a` (length C). Returns sum_c a[c]. */
+function targetWeights(pr: Problem, probs: FloatArray | null, o: number, i: number, a: Float64Array): number {
+  const { classes, inner, weight, smoothing } = pr;
+  const uniform = smoothing / classes;
+  let total = 0;
+  if (pr.byIndex) {
+    const y = pr.indices![o * inner + i];
+    if (y === pr.ignoreIndex) {
+      a.fill(0);
+      return 0;
+    }
+    for (let c = 0; c < classes; c++) a[c] = uniform * (weight ? weight[c] : 1);
+    a[y] += (1 - smoothing) * (weight ? weight[y] : 1);
+  } else {
+    for (let c = 0, p = o * classes * inner + i; c < classes; c++, p += inner) {
+      a[c] = (weight ? weight[c] : 1) * ((1 - smoothing) * probs![p] + uniform);
+    }
+  }
+  for (let c = 0; c < classes; c++) total += a[c];
+  return total;
+}
+
+/**
+ * The cross-entropy loss between logits `input` ((C), (N, C) or (N, C, d1, ...)) and `target`
+ * (class indices of shape (), (N) or (N, d1, ...), or probabilities shaped like the input).
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkTensor(input, 'cross_entropy');
+  checkTensor(target, 'cross_entropy', 'target');
+  const reduction = checkReduction(options.reduction, 'cross_entropy');
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`cross_entropy: labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
+  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'cross_entropy');
+  const byIndex = !sameShape(target.shape, input.shape);
+  if (!byIndex && !isFloatDtype(target.dtype)) {
+    throw new Error(`cross_entropy: a target shaped like the input ${fmt(input.shape)} holds class probabilities and must be float, got ${target.dtype}`);
+  }
+  if (!byIndex && ignoreIndex >= 0) throw new Error('cross_entropy: ignoreIndex is not supported for class-probability targets');
+  if (byIndex) checkIndexTargetShape(input, target, positionShape, 'cross_entropy');
+  const weight = checkClassWeight(options.weight, classes, 'cross_entropy');
+  const x = input.data as FloatArray;
+  if (options.warnOnProbabilities !== false && !warnedAboutProbabilities && looksLikeProbabilities(x, outer, classes, inner)) {
+    warnedAboutProbabilities = true;
+    console.warn(
+      'tsgrad: CrossEntropyLoss got an input whose rows all lie in [0, 1] and sum to 1: it looks like softmax output. ' +
+        'CrossEntropyLoss applies log-softmax itself, so pass the raw logits (scores) instead. ' +
+        '(This warning shows once; pass { warnOnProbabilities: false } to silence it.)',
+    );
+  }
+
+  const problem: Problem = {
+    outer, classes, inner, byIndex, ignoreIndex, smoothing, reduction,
+    indices: byIndex ? classIndices(target, classes, ignoreIndex, 'cross_entropy') : null,
+    weight: weight ? (cast(weight, input.dtype).data as FloatArray) : null,
+  };
+  const probs = byIndex ? null : (cast(target, input.dtype).data as FloatArray);
+
+  // forward: per position, lse = log sum exp, loss = sum_c a[c] (lse - x[c])
+  const positions = outer * inner;
+  const lse = new Float64Array(positions);
+  const losses = empty(positionShape, input.dtype).data as FloatArray;
+  const a = new Float64Array(classes);
+  let denominator = byIndex ? 0 : positions;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * classes * inner + i;
+      let max = -Infinity;
+      for (let c = 0, p = base; c < classes; c++, p += inner) if (x[p] > max) max = x[p];
+      let sum = 0;
+      for (let c = 0, p = base; c < classes; c++, p += inner) sum += Math.exp(x[p] - max);
+      const l = max + Math.log(sum);
+      lse[o * inner + i] = l;
+      targetWeights(problem, probs, o, i, a);
+      let loss = 0;
+      for (let c = 0, p = base; c < classes; c++, p += inner) if (a[c] !== 0) loss += a[c] * (l - x[p]);
+      losses[o * inner + i] = loss;
+      const y = byIndex ? problem.indices![o * inner + i] : ignoreIndex;
+      if (y !== ignoreIndex) denominator += problem.weight ? problem.weight[y] : 1;
+    }
+  }
+  const out = reduceLosses(losses, positionShape, dtype, reduction, denominator);
+  if (!needsGrad(input, target)) return out;
+  return record(out, new CrossEntropyBackward(problem, input, target, lse, denominator), input, target);
+}
+
+class CrossEntropyBackward extends Node {
+  readonly name = 'CrossEntropyLossBackward0';
+  constructor(
+    private readonly problem: Problem,
+    input: Tensor,
+    target: Tensor,
+    private readonly lse: Float64Array,
+    private readonly denominator: number,
+  ) {
+    super();
+    this.save(input, target);
+  }
+  // d/dx[c] = scale * (softmax(x)[c] * sum_k a[k] - a[c]); for probability targets also
+  // d/dt[c] = scale * w[c] (1 - e) (lse - x[c])
+  backward(g: Tensor): (Tensor | null)[] {
+    const [input, target] = this.saved;
+    const pr = this.problem;
+    const { outer, classes, inner } = pr;
+    const x = input.data as FloatArray;
+    const probs = pr.byIndex ? null : (cast(target, input.dtype).data as FloatArray);
+    const { each, all } = upstream(g, pr.reduction, this.denominator);
+    const dx = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
+    const dt = this.needsInputGrad[1] && !pr.byIndex ? empty(input.shape, g.dtype) : null;
+    const a = new Float64Array(classes);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const position = o * inner + i;
+        const scale = each ? each[position] : all;
+        const base = o * classes * inner + i;
+        const l = this.lse[position];
+        if (dx) {
+          const total = targetWeights(pr, probs, o, i, a);
+          if (total !== 0) {
+            const d = dx.data;
+            for (let c = 0, p = base; c < classes; c++, p += inner) d[p] = scale * (Math.exp(x[p] - l) * total - a[c]);
+          }
+        }
+        if (dt) {
+          for (let c = 0, p = base; c < classes; c++, p += inner) {
+            dt.data[p] = scale * (pr.weight ? pr.weight[c] : 1) * (1 - pr.smoothing) * (l - x[p]);
+          }
+        }
+      }
+    }
+    return [dx, dt];
+  }
+}

@@ -1,0 +1,11 @@
+/** `nn.functional`: the stateless forms of the layers and losses. */
+export { relu, sigmoid, tanh } from '../../ops/unary';
+export { softmax, logSoftmax } from '../../ops/softmax';
+export { linear } from '../../ops/linear';
+export { crossEntropy, type CrossEntropyOptions } from './cross-entropy';
+export { nllLoss, type NLLLossOptions } from './nll-loss';
+export {
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCELossOptions, type BCEWithLogitsLossOptions,
+} from './binary-cross-entropy';
+export { mseLoss, type MSELossOptions } from './mse-loss';
+export type { Reduction } from './reduction';

@@ -1,0 +1,74 @@
+/** Negative log-likelihood of log-probabilities (`torch.nn.functional.nll_loss`). */
+import { Node } from '../../autograd/node';
+import type { FloatArray } from '../../dtype';
+import { cast, checkTensor, empty, needsGrad, record } from '../../ops/helpers';
+import type { Tensor } from '../../tensor';
+import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
+import { checkReduction, type Reduction, reduceLosses, upstream } from './reduction';
+
+export interface NLLLossOptions {
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * loss = -w[y] * input[y] per position, for log-probabilities `input` ((C), (N, C) or (N, C, d1, ...))
+ * and class indices `target`; 'mean' divides by the summed w[y] of non-ignored targets.
+ */
+export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  checkTensor(input, 'nll_loss');
+  checkTensor(target, 'nll_loss', 'target');
+  const reduction = checkReduction(options.reduction, 'nll_loss');
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'nll_loss');
+  checkIndexTargetShape(input, target, positionShape, 'nll_loss');
+  const indices = classIndices(target, classes, ignoreIndex, 'nll_loss');
+  const weightTensor = checkClassWeight(options.weight, classes, 'nll_loss');
+  const weight = weightTensor ? (cast(weightTensor, dtype).data as FloatArray) : null;
+  const x = input.data as FloatArray;
+  const losses = empty(positionShape, dtype).data as FloatArray;
+  let denominator = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const y = indices[o * inner + i];
+      if (y === ignoreIndex) continue;
+      const w = weight ? weight[y] : 1;
+      losses[o * inner + i] = -w * x[(o * classes + y) * inner + i];
+      denominator += w;
+    }
+  }
+  const out = reduceLosses(losses, positionShape, dtype, reduction, denominator);
+  if (!needsGrad(input)) return out;
+  return record(out, new NLLLossBackward(input.shape, indices, weight, ignoreIndex, reduction, denominator, classes, inner), input);
+}
+
+class NLLLossBackward extends Node {
+  readonly name = 'NllLossBackward0';
+  constructor(
+    private readonly inputShape: readonly number[],
+    private readonly indices: Int32Array,
+    private readonly weight: FloatArray | null,
+    private readonly ignoreIndex: number,
+    private readonly reduction: Reduction,
+    private readonly denominator: number,
+    private readonly classes: number,
+    private readonly inner: number,
+  ) {
+    super();
+  }
+  // d/dx[y] = -w[y] * scale at each position's target class, 0 elsewhere
+  backward(g: Tensor): Tensor[] {
+    const { indices, weight, classes, inner } = this;
+    const dx = empty(this.inputShape, g.dtype);
+    const { each, all } = upstream(g, this.reduction, this.denominator);
+    for (let p = 0; p < indices.length; p++) {
+      const y = indices[p];
+      if (y === this.ignoreIndex) continue;
+      const o = Math.floor(p / inner);
+      const i = p - o * inner;
+      dx.data[(o * classes + y) * inner + i] = -(weight ? weight[y] : 1) * (each ? each[p] : all);
+    }
+    return [dx];
+  }
+}

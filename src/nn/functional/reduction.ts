@@ -1,0 +1,39 @@
+/** The `reduction` option every loss takes, and the two things it changes: the output and the backward scale. */
+import type { FloatArray, FloatDType } from '../../dtype';
+import { empty } from '../../ops/helpers';
+import type { Shape } from '../../shape';
+import type { Tensor } from '../../tensor';
+
+/** 'mean' (default) averages the per-element losses, 'sum' adds them, 'none' returns them all. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkReduction(reduction: string | undefined, where: string): Reduction {
+  const r = reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') {
+    throw new Error(`${where}: reduction must be 'mean', 'sum' or 'none', got '${r}'`);
+  }
+  return r;
+}
+
+/** The loss tensor from per-element losses: them (shape `shape`), their sum, or their sum / `denominator`. */
+export function reduceLosses(losses: FloatArray, shape: Shape, dtype: FloatDType, reduction: Reduction, denominator: number): Tensor {
+  if (reduction === 'none') {
+    const out = empty(shape, dtype);
+    out.data.set(losses);
+    return out;
+  }
+  let total = 0;
+  for (let i = 0; i < losses.length; i++) total += losses[i];
+  const out = empty([], dtype);
+  out.data[0] = reduction === 'mean' ? total / denominator : total;
+  return out;
+}
+
+/**
+ * How the upstream gradient reaches element i of the per-element losses: g[i] for 'none', else the
+ * same scalar for every element (g for 'sum', g / denominator for 'mean').
+ */
+export function upstream(g: Tensor, reduction: Reduction, denominator: number): { each: FloatArray | null; all: number } {
+  if (reduction === 'none') return { each: g.data as FloatArray, all: 0 };
+  return { each: null, all: reduction === 'mean' ? g.data[0] / denominator : g.data[0] };
+}

@@ -1,0 +1,8 @@
+/** `tsgrad.nn`: modules, layers, losses and their functional forms. */
+export { Module, ModuleList, type LoadResult } from './module';
+export { Parameter } from './parameter';
+export { Linear, type LinearOptions } from './linear';
+export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation';
+export { Sequential, Flatten, Identity } from './container';
+export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from './loss';
+export * as functional from './functional/index';

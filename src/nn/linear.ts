@@ -1,0 +1,62 @@
+import { type FloatDType, getDefaultDtype } from '../dtype';
+import { linear } from '../ops/linear';
+import { defaultGenerator, type Generator } from '../random';
+import { fmt } from '../shape';
+import { Tensor } from '../tensor';
+import { empty } from '../ops/helpers';
+import { Module } from './module';
+import { Parameter } from './parameter';
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: FloatDType;
+  /** Where the initial weights come from (the default generator unless given). */
+  generator?: Generator;
+}
+
+/**
+ * y = x W^T + b (`nn.Linear`), weight [outFeatures, inFeatures]. Weight and bias start uniform in
+ * (-1/sqrt(inFeatures), 1/sqrt(inFeatures)), PyTorch's default initialisation.
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a whole number >= 0, got ${v}`);
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const dtype = options.dtype ?? getDefaultDtype();
+    const generator = options.generator ?? defaultGenerator;
+    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
+    this.weight = new Parameter(uniform([outFeatures, inFeatures], dtype, bound, generator));
+    this.bias = options.bias === false ? null : new Parameter(uniform([outFeatures], dtype, bound, generator));
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new Error(`${this.describe()} expects a Tensor input`);
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new Error(`${this.describe()} got input of shape ${fmt(x.shape)}: its last dimension must be ${this.inFeatures}`);
+    }
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`;
+  }
+
+  private describe(): string {
+    return `Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures})`;
+  }
+}
+
+function uniform(shape: number[], dtype: FloatDType, bound: number, generator: Generator): Tensor {
+  const t = empty(shape, dtype);
+  generator.fillUniform(t.data, -bound, bound);
+  return t;
+}

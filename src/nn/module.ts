@@ -1,0 +1,207 @@
+import { noGrad } from '../autograd/grad-mode';
+import { convert, type DType, isFloatDtype } from '../dtype';
+import { fmt, sameShape } from '../shape';
+import { Tensor } from '../tensor';
+import { Parameter } from './parameter';
+
+/** What `loadStateDict` reports when `strict` is off. */
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/**
+ * The base of every layer and model (`nn.Module`). Subclasses assign submodules and parameters as
+ * fields in their constructor and implement `forward`, which is how a module is called:
+ *
+ * ```ts
+ * class NeuralNet2 extends nn.Module {
+ *   linear1 = new nn.Linear(784, 5);
+ *   relu = new nn.ReLU();
+ *   linear2 = new nn.Linear(5, 3);
+ *   forward(x: Tensor): Tensor { return this.linear2.forward(this.relu.forward(this.linear1.forward(x))); }
+ * }
+ * ```
+ *
+ * Parameters and submodules are found by walking the own fields in definition order (arrays of
+ * modules too, named `layers.0`), with PyTorch's dotted names.
+ */
+export abstract class Module {
+  /** Training mode (true) or evaluation mode; set with `train()` / `eval()`. */
+  training = true;
+
+  abstract forward(...args: never[]): unknown;
+
+  /** PyTorch's `extra_repr`: the text inside `Name(...)` when printed, e.g. `in_features=784, ...`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The module's direct submodules with their names: own fields holding a Module or an array of them. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push([key, value]);
+      else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
+        out.push([key, new ModuleList(value as Module[])]);
+      }
+    }
+    return out;
+  }
+
+  /** The module's own parameters (not its submodules'): own fields holding a Parameter. */
+  protected namedOwnParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const [key, value] of Object.entries(this)) if (value instanceof Parameter) out.push([key, value]);
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every module below it, depth first, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (name: string, module: Module): void => {
+      if (seen.has(module)) return;
+      seen.add(module);
+      out.push([name, module]);
+      for (const [key, child] of module.namedChildren()) visit(name ? `${name}.${key}` : key, child);
+    };
+    visit(prefix, this);
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Every parameter with its dotted name (`linear1.weight`), each listed once even when shared. */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Parameter>();
+    for (const [moduleName, module] of this.namedModules(prefix)) {
+      for (const [key, p] of module.namedOwnParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([moduleName ? `${moduleName}.${key}` : key, p]);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, in definition order, each once. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Sets training mode on this module and all below it; returns this. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (`train(false)`); returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient (to null, as PyTorch's default `set_to_none=True`). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Converts every parameter to a float dtype in place (the same Parameter objects); returns this. */
+  to(dtype: DType): this {
+    if (!isFloatDtype(dtype)) throw new Error(`Module.to: parameters must stay floating point, got ${dtype}`);
+    for (const p of this.parameters()) if (p.dtype !== dtype) p._replaceData(convert(p.data, dtype), dtype);
+    return this;
+  }
+
+  /** Calls `fn` on every module below this one and on this one (children first); returns this. */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** A plain object of detached copies of the parameters, by dotted name (`state_dict()`). */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, p] of this.namedParameters()) out[name] = new Tensor(p.data.slice(), p.shape, p.dtype);
+    return out;
+  }
+
+  /**
+   * Copies values from a state dict into the parameters (`load_state_dict`). Every key and shape is
+   * checked first; all problems are listed in one Error and nothing is changed. With `strict` off,
+   * missing and unexpected keys are reported instead of failing.
+   */
+  loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
+    const strict = options.strict ?? true;
+    const params = new Map(this.namedParameters());
+    const missingKeys = [...params.keys()].filter((k) => !(k in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !params.has(k));
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
+    if (strict && unexpectedKeys.length) problems.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
+    for (const [name, p] of params) {
+      const value = stateDict[name];
+      if (value === undefined) continue;
+      if (!(value instanceof Tensor)) problems.push(`value for ${name} is not a Tensor.`);
+      else if (!sameShape(value.shape, p.shape)) {
+        problems.push(`size mismatch for ${name}: copying a param with shape ${fmt(value.shape)} from checkpoint, the shape in current model is ${fmt(p.shape)}.`);
+      }
+    }
+    if (problems.length) {
+      throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join('\n\t')}`);
+    }
+    noGrad(() => {
+      for (const [name, p] of params) {
+        const value = stateDict[name];
+        if (!value) continue;
+        p.data.set(value.dtype === p.dtype ? value.data : convert(value.data, p.dtype));
+        p._version.value++;
+      }
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** PyTorch's module tree: `Name(\n  (child): Child(...)\n)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = this.namedChildren().map(([key, child]) => `(${key}): ${String(child).split('\n').join('\n  ')}`);
+    const lines = [...extraLines, ...childLines];
+    let text = `${this.constructor.name}(`;
+    if (extraLines.length === 1 && childLines.length === 0) text += extraLines[0];
+    else if (lines.length > 0) text += `\n  ${lines.join('\n  ')}\n`;
+    return `${text})`;
+  }
+
+  /** So that `console.log(model)` prints the module tree in Node. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** A list of modules whose parameters are registered as `name.0`, `name.1`, ... (`nn.ModuleList`). */
+export class ModuleList extends Module {
+  constructor(readonly items: readonly Module[] = []) {
+    super();
+  }
+
+  override namedChildren(): [string, Module][] {
+    return this.items.map((m, i) => [String(i), m]);
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  forward(): never {
+    throw new Error('ModuleList has no forward(); call its modules in your own forward()');
+  }
+}

@@ -1,0 +1,73 @@
+/** The fused affine map y = x W^T + b (`torch.nn.functional.linear`): one node, gemm forward and backward. */
+import { Node } from '../autograd/node';
+import { type FloatArray, isFloatDtype } from '../dtype';
+import { gemm } from '../kernels/matmul';
+import { sumAxis } from '../kernels/reduce';
+import { fmt } from '../shape';
+import type { Tensor } from '../tensor';
+import { checkTensor, empty, needsGrad, record } from './helpers';
+
+/**
+ * x W^T + b for x of shape (..., in), weight (out, in) and an optional bias (out). The product
+ * reads W in place (no transposed copy) and the bias is added in the same pass.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor(x, 'linear');
+  checkTensor(weight, 'linear', 'weight');
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D (out_features, in_features), got shape ${fmt(weight.shape)}`);
+  const [outFeatures, inFeatures] = weight.shape;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new Error(`linear: input of shape ${fmt(x.shape)} cannot be multiplied by a weight of shape ${fmt(weight.shape)}: its last dimension must be ${inFeatures}`);
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
+    throw new Error(`linear: bias of shape ${fmt(bias.shape)} does not match out_features ${outFeatures}; it must have shape [${outFeatures}]`);
+  }
+  for (const [what, t] of [['input', x], ['bias', bias]] as const) {
+    if (t && t.dtype !== weight.dtype) {
+      const hint = isFloatDtype(t.dtype) ? '' : ' (convert it with .float())';
+      throw new Error(`linear: ${what} has dtype ${t.dtype} but the weight is ${weight.dtype}${hint}`);
+    }
+  }
+  const rows = x.numel() / inFeatures;
+  const y = empty([...x.shape.slice(0, -1), outFeatures], weight.dtype);
+  const yd = y.data as FloatArray;
+  if (bias) {
+    for (let r = 0; r < rows; r++) yd.set(bias.data, r * outFeatures);
+  }
+  gemm(false, true, rows, outFeatures, inFeatures, x.data as FloatArray, 0, weight.data as FloatArray, 0, yd, 0, bias !== null);
+  if (!needsGrad(x, weight, ...(bias ? [bias] : []))) return y;
+  const node = new LinearBackward(x, weight, rows, bias !== null);
+  return bias ? record(y, node, x, weight, bias) : record(y, node, x, weight);
+}
+
+class LinearBackward extends Node {
+  readonly name: string;
+  constructor(x: Tensor, weight: Tensor, private readonly rows: number, hasBias: boolean) {
+    super();
+    this.name = hasBias ? 'AddmmBackward0' : 'MmBackward0';
+    this.save(x, weight);
+  }
+  // dx = g W; dW = g^T x; db = sum of g over rows (g is rows x out, x is rows x in)
+  backward(g: Tensor): (Tensor | null)[] {
+    const [x, weight] = this.saved;
+    const [outFeatures, inFeatures] = weight.shape;
+    const rows = this.rows;
+    const gd = g.data as FloatArray;
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (this.needsInputGrad[0]) {
+      dx = empty(x.shape, g.dtype);
+      gemm(false, false, rows, inFeatures, outFeatures, gd, 0, weight.data as FloatArray, 0, dx.data as FloatArray, 0, false);
+    }
+    if (this.needsInputGrad[1]) {
+      dw = empty(weight.shape, g.dtype);
+      gemm(true, false, outFeatures, inFeatures, rows, gd, 0, x.data as FloatArray, 0, dw.data as FloatArray, 0, false);
+    }
+    if (this.needsInputGrad[2]) {
+      db = empty([outFeatures], g.dtype);
+      sumAxis(gd, 1, rows, outFeatures, db.data);
+    }
+    return this.needsInputGrad.length === 3 ? [dx, dw, db] : [dx, dw];
+  }
+}
