@@ -43,3 +43,4 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return x.reshape(shape);
 }
 export * as nn from './nn/index';
+export { serializeSafetensors, deserializeSafetensors, parseSafetensors, type SafetensorsContents } from './serialization/safetensors';

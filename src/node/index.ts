@@ -1,0 +1,15 @@
+/**
+ * tsgrad's Node entry point: what needs `node:fs` and friends, kept apart so that the core
+ * (`src/index.ts`) stays browser-safe.
+ *
+ * ```ts
+ * import * as torch from 'tsgrad';
+ * import { save, load } from 'tsgrad/src/node'; // no "./node" entry in package.json "exports" yet
+ * save(model.stateDict(), 'model.safetensors');
+ * model.loadStateDict(load('model.safetensors'));
+ * ```
+ */
+export { save, load, loadWithMetadata } from './safetensors';
+export type { SafetensorsContents } from '../serialization/safetensors';
+
+// Further Node-only modules are re-exported below, one line each (e.g. the MNIST loader, ./mnist).
