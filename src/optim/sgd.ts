@@ -1,0 +1,118 @@
+import type { FloatArray } from '../dtype';
+import type { Tensor } from '../tensor';
+import {
+  checkBooleanOption,
+  checkNumberOption,
+  floatData,
+  loadBuffer,
+  Optimizer,
+  type ParamGroup,
+  type Params,
+  zeroBuffer,
+} from './optimizer';
+
+/** Options of `SGD`; `lr` is required. */
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+  maximize?: boolean;
+}
+
+/** A group's SGD options with every default filled in. */
+export type SGDGroupOptions = Required<SGDOptions>;
+
+/** SGD's per-parameter state: the momentum buffer (only when momentum is used). */
+export type SGDState = { momentumBuffer: Tensor };
+
+/**
+ * Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight decay
+ * (`torch.optim.SGD`), with PyTorch's exact update.
+ *
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * ```
+ */
+export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
+  constructor(params: Params<SGDGroupOptions>, options: SGDOptions) {
+    const o: Partial<SGDOptions> = options ?? {};
+    super(params, {
+      lr: o.lr as number,
+      momentum: o.momentum ?? 0,
+      dampening: o.dampening ?? 0,
+      nesterov: o.nesterov ?? false,
+      weightDecay: o.weightDecay ?? 0,
+      maximize: o.maximize ?? false,
+    });
+  }
+
+  protected checkOptions(o: SGDGroupOptions): void {
+    if (typeof o.lr !== 'number') throw new Error(`SGD: lr (the learning rate) is required and must be a number, got ${String(o.lr)}`);
+    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
+    checkNumberOption('SGD', 'momentum', o.momentum);
+    if (!(o.momentum >= 0)) throw new Error(`Invalid momentum value: ${o.momentum}`);
+    checkNumberOption('SGD', 'weightDecay', o.weightDecay);
+    if (!(o.weightDecay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weightDecay}`);
+    checkNumberOption('SGD', 'dampening', o.dampening);
+    checkBooleanOption('SGD', 'nesterov', o.nesterov);
+    checkBooleanOption('SGD', 'maximize', o.maximize);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error('Nesterov momentum requires a momentum and zero dampening');
+  }
+
+  protected updateGroup(group: ParamGroup<SGDGroupOptions>): void {
+    const { lr, momentum, dampening, nesterov, weightDecay, maximize } = group;
+    for (const param of group.params) {
+      const grad = param.grad;
+      if (grad === null) continue;
+      let buf: FloatArray | null = null;
+      let first = false;
+      if (momentum !== 0) {
+        let entry = this.state.get(param);
+        if (entry === undefined) {
+          entry = { momentumBuffer: zeroBuffer(param) };
+          this.state.set(param, entry);
+          first = true;
+        }
+        buf = floatData(entry.momentumBuffer);
+      }
+      sgdUpdate(floatData(param), floatData(grad), buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize);
+      param._version.value++;
+    }
+  }
+
+  protected loadStateEntry(entry: unknown, param: Tensor): SGDState {
+    return { momentumBuffer: loadBuffer(entry, 'momentumBuffer', param) };
+  }
+}
+
+// g = (maximize ? -grad : grad) + weightDecay * p
+// b = g on the first step, else momentum * b + (1 - dampening) * g   (only with momentum)
+// g = nesterov ? g + momentum * b : b                                  (only with momentum)
+// p = p - lr * g
+function sgdUpdate(
+  p: FloatArray, grad: FloatArray, buf: FloatArray | null, first: boolean,
+  lr: number, momentum: number, dampening: number, nesterov: boolean, weightDecay: number, maximize: boolean,
+): void {
+  const sign = maximize ? -1 : 1;
+  const negLr = -lr;
+  const n = p.length;
+  if (buf === null) {
+    for (let i = 0; i < n; i++) {
+      let g = sign * grad[i];
+      if (weightDecay !== 0) g += weightDecay * p[i];
+      p[i] += negLr * g;
+    }
+    return;
+  }
+  const keep = 1 - dampening;
+  for (let i = 0; i < n; i++) {
+    let g = sign * grad[i];
+    if (weightDecay !== 0) g += weightDecay * p[i];
+    buf[i] = first ? g : momentum * buf[i] + keep * g;
+    const b = buf[i]; // NOTE: read back, so a float32 buffer is used as stored, as PyTorch does
+    p[i] += negLr * (nesterov ? g + momentum * b : b);
+  }
+}

@@ -1,0 +1,428 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as torch from '../src/index';
+import { nn, optim, Tensor } from '../src/index';
+
+// Golden trajectories from real PyTorch (see tests/golden/gen_optim_cases.py); no Python needed here.
+interface GoldenCase {
+  name: string;
+  optimizer: 'SGD' | 'Adam';
+  options: Record<string, number | boolean | number[]>;
+  groups?: ({ params: number[] } & Record<string, number | boolean | number[]>)[];
+  dtype: 'float32' | 'float64';
+  shapes: number[][];
+  params0: number[][];
+  steps: { grads: (number[] | null)[]; params: number[][] }[];
+  finalState: Record<string, Record<string, number | number[]>>;
+}
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'optim-cases.json'), 'utf8')) as {
+  cases: GoldenCase[];
+};
+const goldenCase = (name: string): GoldenCase => {
+  const c = golden.cases.find((x) => x.name === name);
+  if (!c) throw new Error(`no golden case ${name}`);
+  return c;
+};
+
+/** |actual - expected| <= tol * max(1, |expected|), elementwise. */
+function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    if (!(err <= tol * Math.max(1, Math.abs(expected[i])))) {
+      throw new Error(`${what}[${i}]: got ${actual[i]}, PyTorch has ${expected[i]} (error ${err})`);
+    }
+  }
+}
+
+const tolerance = (c: GoldenCase): number => (c.dtype === 'float64' ? 1e-12 : 1e-6);
+
+function makeParams(c: GoldenCase): nn.Parameter[] {
+  return c.params0.map((values, i) => new nn.Parameter(torch.tensor(values, { dtype: c.dtype }).reshape(c.shapes[i])));
+}
+
+type AnyOptimizer = optim.Optimizer<object, optim.StateEntry>;
+
+function makeOptimizer(c: GoldenCase, params: Tensor[]): AnyOptimizer {
+  const defaults = c.options as Record<string, never>;
+  const input = c.groups
+    ? c.groups.map(({ params: ids, ...rest }) => ({ params: ids.map((i) => params[i]), ...(rest as Record<string, never>) }))
+    : params;
+  return c.optimizer === 'SGD'
+    ? new optim.SGD(input, defaults as unknown as optim.SGDOptions)
+    : new optim.Adam(input, defaults as optim.AdamOptions);
+}
+
+/** Gives each parameter the gradient PyTorch saw at `step` (null where it had none), then steps. */
+function replayStep(c: GoldenCase, s: number, params: Tensor[], opt: AnyOptimizer): void {
+  c.steps[s].grads.forEach((g, i) => {
+    params[i].grad = g === null ? null : torch.tensor(g, { dtype: c.dtype }).reshape(c.shapes[i]);
+  });
+  opt.step();
+}
+
+function expectParamsAt(c: GoldenCase, s: number, params: Tensor[]): void {
+  params.forEach((p, i) => expectClose(p.data, c.steps[s].params[i], tolerance(c), `${c.name}: step ${s}, param ${i}`));
+}
+
+function expectStateDictMatches(c: GoldenCase, sd: optim.OptimizerStateDict): void {
+  expect(Object.keys(sd.state).sort()).toEqual(Object.keys(c.finalState).sort());
+  for (const [id, entry] of Object.entries(c.finalState)) {
+    const ours = sd.state[Number(id)];
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(entry).sort());
+    for (const [key, value] of Object.entries(entry)) {
+      if (typeof value === 'number') expect(ours[key]).toBe(value);
+      else expectClose((ours[key] as Tensor).data, value, tolerance(c), `${c.name}: state[${id}].${key}`);
+    }
+  }
+}
+
+describe('golden trajectories from PyTorch', () => {
+  test.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const params = makeParams(c);
+    const opt = makeOptimizer(c, params);
+    for (let s = 0; s < c.steps.length; s++) {
+      replayStep(c, s, params, opt);
+      expectParamsAt(c, s, params);
+    }
+    expectStateDictMatches(c, opt.stateDict());
+  });
+
+  test('the cases cover every option and both dtypes', () => {
+    const names = golden.cases.map((c) => c.name);
+    expect(names.length).toBeGreaterThanOrEqual(20);
+    expect(golden.cases.some((c) => c.dtype === 'float32' && c.optimizer === 'SGD')).toBe(true);
+    expect(golden.cases.some((c) => c.dtype === 'float32' && c.optimizer === 'Adam')).toBe(true);
+    expect(golden.cases.some((c) => c.steps.some((s) => s.grads.includes(null)))).toBe(true);
+  });
+});
+
+describe('parameters without a gradient', () => {
+  test('are skipped and get no state; a later gradient starts their state then', () => {
+    const c = goldenCase('adam, bias without grad on steps 0 and 2');
+    const params = makeParams(c);
+    const opt = new optim.Adam(params, { lr: 0.05, amsgrad: true });
+    replayStep(c, 0, params, opt);
+    expect(c.steps[0].grads[1]).toBeNull();
+    expect(Array.from(params[1].data)).toEqual(c.params0[1]);
+    expect(opt.state.has(params[0])).toBe(true);
+    expect(opt.state.has(params[1])).toBe(false);
+    expect(Object.keys(opt.stateDict().state)).toEqual(['0']);
+    replayStep(c, 1, params, opt);
+    expect(opt.state.get(params[1])?.step).toBe(1);
+    expect(opt.state.get(params[0])?.step).toBe(2);
+  });
+
+  test('SGD without momentum keeps no state at all', () => {
+    const p = new nn.Parameter(torch.tensor([1, 2], { dtype: 'float64' }));
+    const opt = new optim.SGD([p], { lr: 0.5 });
+    p.grad = torch.tensor([1, 1], { dtype: 'float64' });
+    opt.step();
+    // p = p - lr * g
+    expect(Array.from(p.data)).toEqual([0.5, 1.5]);
+    expect(opt.state.size).toBe(0);
+    expect(opt.stateDict().state).toEqual({});
+  });
+});
+
+describe('constructor errors, as PyTorch', () => {
+  const p = (): nn.Parameter => new nn.Parameter(torch.zeros([2]));
+
+  test('SGD', () => {
+    expect(() => new optim.SGD([p()], { lr: -0.1 })).toThrow('Invalid learning rate: -0.1');
+    expect(() => new optim.SGD([p()], { lr: NaN })).toThrow('Invalid learning rate: NaN');
+    expect(() => new optim.SGD([p()], { lr: 0.1, momentum: -0.5 })).toThrow('Invalid momentum value: -0.5');
+    expect(() => new optim.SGD([p()], { lr: 0.1, weightDecay: -1 })).toThrow('Invalid weight_decay value: -1');
+    expect(() => new optim.SGD([p()], { lr: 0.1, nesterov: true })).toThrow('Nesterov momentum requires a momentum and zero dampening');
+    expect(() => new optim.SGD([p()], { lr: 0.1, nesterov: true, momentum: 0.9, dampening: 0.1 })).toThrow(
+      'Nesterov momentum requires a momentum and zero dampening',
+    );
+    expect(() => new optim.SGD([], { lr: 0.1 })).toThrow('optimizer got an empty parameter list');
+  });
+
+  test('SGD requires lr, as a number', () => {
+    expect(() => new optim.SGD([p()], {} as optim.SGDOptions)).toThrow(/lr .* is required/);
+    expect(() => new optim.SGD([p()], undefined as unknown as optim.SGDOptions)).toThrow(/lr .* is required/);
+    expect(() => new optim.SGD([p()], { lr: '0.1' } as unknown as optim.SGDOptions)).toThrow(/lr .* is required and must be a number/);
+    // a group may set its own lr, but the defaults still need one
+    expect(() => new optim.SGD([{ params: [p()], lr: 0.1 }], {} as optim.SGDOptions)).toThrow(/lr .* is required/);
+  });
+
+  test('Adam', () => {
+    expect(() => new optim.Adam([p()], { lr: -1e-3 })).toThrow('Invalid learning rate: -0.001');
+    expect(() => new optim.Adam([p()], { eps: -1 })).toThrow('Invalid epsilon value: -1');
+    expect(() => new optim.Adam([p()], { betas: [1, 0.999] })).toThrow('Invalid beta parameter at index 0: 1');
+    expect(() => new optim.Adam([p()], { betas: [-0.1, 0.999] })).toThrow('Invalid beta parameter at index 0: -0.1');
+    expect(() => new optim.Adam([p()], { betas: [0.9, 1.5] })).toThrow('Invalid beta parameter at index 1: 1.5');
+    expect(() => new optim.Adam([p()], { weightDecay: -0.1 })).toThrow('Invalid weight_decay value: -0.1');
+    expect(() => new optim.Adam([])).toThrow('optimizer got an empty parameter list');
+    // zero is allowed where PyTorch allows it
+    expect(() => new optim.Adam([p()], { lr: 0, eps: 0, betas: [0, 0] })).not.toThrow();
+  });
+
+  test('bad parameter lists', () => {
+    const a = p();
+    expect(() => new optim.SGD(a as unknown as Tensor[], { lr: 0.1 })).toThrow(/iterable of Tensors or parameter groups, but got a Tensor/);
+    expect(() => new optim.SGD([a, a], { lr: 0.1 })).toThrow('duplicate parameters');
+    expect(() => new optim.SGD([{ params: [a] }, { params: [a] }], { lr: 0.1 })).toThrow(
+      'some parameters appear in more than one parameter group',
+    );
+    const nonLeaf = a.mul(2);
+    expect(() => new optim.SGD([nonLeaf], { lr: 0.1 })).toThrow("can't optimize a non-leaf Tensor");
+    expect(() => new optim.SGD([a, 3] as unknown as Tensor[], { lr: 0.1 })).toThrow(/can only optimize Tensors, but one of the params is number 3/);
+    expect(() => new optim.SGD([torch.tensor([1, 2], { dtype: 'int32' })], { lr: 0.1 })).toThrow(/floating point/);
+  });
+
+  test('group options are validated too', () => {
+    expect(() => new optim.SGD([{ params: [p()], lr: -1 }], { lr: 0.1 })).toThrow('Invalid learning rate: -1');
+    expect(() => new optim.Adam([{ params: [p()], betas: [0.9, 1] }])).toThrow('Invalid beta parameter at index 1: 1');
+  });
+});
+
+describe('parameter groups', () => {
+  test('groups take the defaults for options they leave out', () => {
+    const a = p2();
+    const b = p2();
+    const opt = new optim.SGD([{ params: [a] }, { params: [b], lr: 0.01, momentum: undefined }], { lr: 0.1, momentum: 0.9 });
+    expect(opt.paramGroups.map((g) => [g.lr, g.momentum])).toEqual([[0.1, 0.9], [0.01, 0.9]]);
+    expect(opt.paramGroups[1].params).toEqual([b]);
+    expect(opt.defaults.lr).toBe(0.1);
+  });
+
+  test('changing a group option affects the next step (how a schedule changes lr)', () => {
+    const a = p2();
+    const opt = new optim.SGD(new nn.Linear(2, 2).parameters().concat([a]), { lr: 1 });
+    opt.paramGroups[0].lr = 0.25;
+    a.grad = torch.tensor([1, -2], { dtype: 'float64' });
+    opt.step();
+    // p = p - lr * g with lr 0.25
+    expect(Array.from(a.data)).toEqual([-0.25, 0.5]);
+  });
+
+  test('a group may hold a single tensor, and parameters may come from any iterable', () => {
+    const model = new nn.Linear(2, 2);
+    function* params(): Generator<nn.Parameter> {
+      yield* model.parameters();
+    }
+    expect(new optim.SGD(params(), { lr: 0.1 }).paramGroups[0].params).toEqual(model.parameters());
+    const opt = new optim.SGD([{ params: model.weight, lr: 0.5 }, { params: new Set([model.bias as nn.Parameter]) }], { lr: 0.1 });
+    expect(opt.paramGroups.map((g) => [g.params.length, g.lr])).toEqual([[1, 0.5], [1, 0.1]]);
+  });
+
+  test('addParamGroup adds parameters later', () => {
+    const a = p2();
+    const b = p2();
+    const opt = new optim.Adam([a]);
+    opt.addParamGroup({ params: [b], lr: 0.5 });
+    expect(opt.paramGroups.length).toBe(2);
+    expect(opt.paramGroups[1].lr).toBe(0.5);
+    expect(opt.paramGroups[1].betas).toEqual([0.9, 0.999]);
+    expect(() => opt.addParamGroup({ params: [a] })).toThrow('some parameters appear in more than one parameter group');
+  });
+
+  function p2(): nn.Parameter {
+    return new nn.Parameter(torch.zeros([2], { dtype: 'float64' }));
+  }
+});
+
+describe('zeroGrad', () => {
+  test('sets every gradient to null (set_to_none)', () => {
+    const model = new nn.Linear(3, 2);
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    model.forward(torch.ones([4, 3])).sum().backward();
+    expect(model.weight.grad).not.toBeNull();
+    expect(model.bias?.grad).not.toBeNull();
+    opt.zeroGrad();
+    expect(model.weight.grad).toBeNull();
+    expect(model.bias?.grad).toBeNull();
+  });
+});
+
+describe('step', () => {
+  test('updates in place, builds no graph and bumps the version counter, outside noGrad', () => {
+    expect(torch.isGradEnabled()).toBe(true);
+    const model = new nn.Linear(3, 2);
+    const weightData = model.weight.data;
+    const version = model.weight._version.value;
+    for (const opt of [new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), new optim.Adam(model.parameters())]) {
+      model.forward(torch.ones([4, 3])).sum().backward();
+      opt.step();
+      opt.zeroGrad();
+    }
+    expect(model.weight.data).toBe(weightData);
+    expect(model.weight._version.value).toBe(version + 2);
+    for (const p of model.parameters()) {
+      expect(p.isLeaf).toBe(true);
+      expect(p.gradFn).toBeNull();
+      expect(p.requiresGrad).toBe(true);
+      expect(p.grad).toBeNull();
+    }
+  });
+
+  test('a graph that saved a parameter cannot backward after the step changed it', () => {
+    const w = new nn.Parameter(torch.tensor([1, 2], { dtype: 'float64' }));
+    const opt = new optim.SGD([w], { lr: 0.1 });
+    w.mul(w).sum().backward();
+    const loss = w.mul(w).sum();
+    opt.step();
+    expect(() => loss.backward()).toThrow(/modified by an in-place operation/);
+  });
+
+  test('a closure recomputes the loss with grad mode on and its value is returned', () => {
+    const w = new nn.Parameter(torch.tensor([3], { dtype: 'float64' }));
+    const opt = new optim.SGD([w], { lr: 0.25 });
+    const loss = torch.noGrad(() =>
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = w.mul(w).sum();
+        l.backward();
+        return l;
+      }),
+    );
+    expect(loss.item()).toBe(9);
+    // w = w - lr * 2w = 3 - 0.25 * 6
+    expect(w.item()).toBe(1.5);
+  });
+
+  test('training a linear model lowers the loss', () => {
+    const gen = new torch.Generator(0);
+    const x = torch.randn([32, 3], { generator: gen });
+    const y = x.matmul(torch.tensor([[1], [-2], [0.5]])).add(0.3);
+    for (const make of [
+      (ps: nn.Parameter[]) => new optim.SGD(ps, { lr: 0.05, momentum: 0.9 }),
+      (ps: nn.Parameter[]) => new optim.Adam(ps, { lr: 0.05 }),
+    ]) {
+      const model = new nn.Linear(3, 1, { generator: new torch.Generator(1) });
+      const opt = make(model.parameters());
+      const lossAt = (): number => nn.functional.mseLoss(model.forward(x), y).item();
+      const first = lossAt();
+      for (let i = 0; i < 100; i++) {
+        opt.zeroGrad();
+        nn.functional.mseLoss(model.forward(x), y).backward();
+        opt.step();
+      }
+      expect(lossAt()).toBeLessThan(first * 0.01);
+    }
+  });
+});
+
+describe('stateDict / loadStateDict', () => {
+  test.each([
+    'sgd momentum + dampening + weight decay + maximize',
+    'sgd param groups',
+    'adam betas + eps + weight decay + amsgrad + maximize',
+    'adam, bias without grad on steps 0 and 2',
+    'adam amsgrad float32',
+  ])('continuing from a saved state in a fresh optimizer follows the same trajectory: %s', (name) => {
+    const c = goldenCase(name);
+    const params = makeParams(c);
+    const opt = makeOptimizer(c, params);
+    for (let s = 0; s < 3; s++) replayStep(c, s, params, opt);
+    const sd = opt.stateDict();
+
+    const fresh = makeParams(c);
+    fresh.forEach((p, i) => p.data.set(params[i].data));
+    const opt2 = makeOptimizer(c, fresh);
+    opt2.loadStateDict(sd);
+    // the saved state is a copy: stepping the old optimizer on does not change it
+    for (let s = 3; s < c.steps.length; s++) replayStep(c, s, params, opt);
+    for (let s = 3; s < c.steps.length; s++) {
+      replayStep(c, s, fresh, opt2);
+      expectParamsAt(c, s, fresh);
+    }
+    expectStateDictMatches(c, opt2.stateDict());
+  });
+
+  test("the saved form: state by parameter index, the groups' options with parameter indices", () => {
+    const a = new nn.Parameter(torch.zeros([2, 3], { dtype: 'float64' }));
+    const b = new nn.Parameter(torch.zeros([3], { dtype: 'float64' }));
+    const opt = new optim.Adam([{ params: [a] }, { params: [b], lr: 0.1 }], { amsgrad: true });
+    b.grad = torch.ones([3], { dtype: 'float64' });
+    opt.step();
+    const sd = opt.stateDict();
+    expect(Object.keys(sd.state)).toEqual(['1']);
+    expect(sd.state[1].step).toBe(1);
+    expect(Object.keys(sd.state[1]).sort()).toEqual(['expAvg', 'expAvgSq', 'maxExpAvgSq', 'step']);
+    expect((sd.state[1].expAvg as Tensor).shape).toEqual([3]);
+    expect(sd.paramGroups).toEqual([
+      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [0] },
+      { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [1] },
+    ]);
+    // copies: changing the saved buffers or options changes nothing in the optimizer
+    (sd.state[1].expAvg as Tensor).data.fill(7);
+    (sd.paramGroups[0].betas as unknown as number[])[0] = 0.1;
+    expect(opt.state.get(b)?.expAvg.data[0]).toBeCloseTo(0.1, 12);
+    expect(opt.paramGroups[0].betas[0]).toBe(0.9);
+  });
+
+  test('loading also loads the options of each group, as PyTorch does', () => {
+    const a = new nn.Parameter(torch.zeros([2]));
+    const sd = new optim.SGD([a], { lr: 0.5, momentum: 0.9 }).stateDict();
+    const opt = new optim.SGD([new nn.Parameter(torch.zeros([2]))], { lr: 0.1 });
+    opt.loadStateDict(sd);
+    expect(opt.paramGroups[0].lr).toBe(0.5);
+    expect(opt.paramGroups[0].momentum).toBe(0.9);
+  });
+
+  test('a failed load lists every problem and changes nothing', () => {
+    const make = (): [nn.Parameter[], optim.Adam] => {
+      const ps = [new nn.Parameter(torch.ones([3, 2])), new nn.Parameter(torch.ones([2]))];
+      const opt = new optim.Adam(ps, { lr: 0.01 });
+      ps.forEach((p) => (p.grad = torch.ones(p.shape)));
+      opt.step();
+      return [ps, opt];
+    };
+    const [, source] = make();
+    const good = source.stateDict();
+    const [params, opt] = make();
+    params[0].grad = torch.full([3, 2], 2.5);
+    opt.step();
+    const before = JSON.stringify(opt.stateDict(), tensorsAsArrays);
+
+    const badShape = source.stateDict();
+    badShape.paramGroups[0].lr = 0.5; // would be loaded if the state were fine
+    badShape.state[1].expAvg = torch.zeros([3]);
+    delete (badShape.state[0] as Partial<optim.AdamState>).expAvgSq;
+    expect(() => opt.loadStateDict(badShape)).toThrow(
+      'Error(s) in loading state_dict for Adam:\n\tstate[0]: expAvgSq must be a Tensor, got undefined\n\tstate[1]: expAvg has shape [3] but its parameter has shape [2]',
+    );
+
+    const tooFew = source.stateDict();
+    tooFew.paramGroups[0].params = [0];
+    expect(() => opt.loadStateDict(tooFew)).toThrow(/doesn't match the size of optimizer's group: paramGroups\[0\] has 1 parameters, the optimizer's has 2/);
+
+    const twoGroups = source.stateDict();
+    twoGroups.paramGroups.push({ ...twoGroups.paramGroups[0], params: [2] });
+    expect(() => opt.loadStateDict(twoGroups)).toThrow('loaded state dict has a different number of parameter groups (2) than the optimizer (1)');
+
+    const strayState = source.stateDict();
+    strayState.state[5] = strayState.state[0];
+    expect(() => opt.loadStateDict(strayState)).toThrow('state has an entry for parameter 5, which no group in the state dict lists.');
+
+    const badOption = source.stateDict();
+    badOption.paramGroups[0].betas = [0.9, 2];
+    expect(() => opt.loadStateDict(badOption)).toThrow('paramGroups[0]: Invalid beta parameter at index 1: 2');
+
+    expect(() => opt.loadStateDict(null as unknown as optim.OptimizerStateDict<optim.AdamGroupOptions, optim.AdamState>)).toThrow(
+      /expected an object \{ state, paramGroups \}/,
+    );
+
+    expect(JSON.stringify(opt.stateDict(), tensorsAsArrays)).toBe(before);
+    expect(opt.paramGroups[0].lr).toBe(0.01);
+    opt.loadStateDict(good);
+    expect(JSON.stringify(opt.stateDict(), tensorsAsArrays)).toBe(JSON.stringify(good, tensorsAsArrays));
+  });
+
+  test('buffers are converted to the parameter dtype on load', () => {
+    const a = new nn.Parameter(torch.zeros([2], { dtype: 'float64' }));
+    const opt = new optim.SGD([a], { lr: 0.1, momentum: 0.9 });
+    opt.loadStateDict({ state: { 0: { momentumBuffer: torch.tensor([1, 2], { dtype: 'float32' }) } }, paramGroups: [{ ...opt.paramGroups[0], params: [0] }] });
+    const buf = opt.state.get(a)?.momentumBuffer;
+    expect(buf?.dtype).toBe('float64');
+    expect(Array.from(buf?.data ?? [])).toEqual([1, 2]);
+  });
+});
+
+function tensorsAsArrays(_key: string, value: unknown): unknown {
+  return value instanceof Tensor ? { shape: value.shape, dtype: value.dtype, data: Array.from(value.data) } : value;
+}
