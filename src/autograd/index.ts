@@ -4,3 +4,4 @@ export { defineOp, type OpContext, type OpDefinition } from './custom-op';
 export { gradcheck, type GradcheckOptions } from './gradcheck';
 export { Node } from './node';
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from './grad-mode';
+export { toDot, type ToDotOptions } from './dot';

@@ -4,7 +4,7 @@
  *
  * ```ts
  * import * as torch from 'tsgrad';
- * import { save, load } from 'tsgrad/src/node'; // no "./node" entry in package.json "exports" yet
+ * import { save, load, loadMnist } from 'tsgrad/node';
  * save(model.stateDict(), 'model.safetensors');
  * model.loadStateDict(load('model.safetensors'));
  * ```
@@ -13,3 +13,4 @@ export { save, load, loadWithMetadata } from './safetensors';
 export type { SafetensorsContents } from '../serialization/safetensors';
 
 // Further Node-only modules are re-exported below, one line each (e.g. the MNIST loader, ./mnist).
+export { loadMnist, type LoadMnistOptions, type Mnist, MNIST_PIXELS } from './mnist';

@@ -1,0 +1,120 @@
+/**
+ * NeuralNet2 from seed 001 (Linear -> ReLU -> Linear, no softmax at the end; CrossEntropyLoss;
+ * SGD), trained on real MNIST digits. By default the seed's num_classes=3: digits 0, 1 and 2.
+ *
+ *   npm run example:multiclass
+ *   npm run example:multiclass -- --all --epochs 10 --hidden 32
+ */
+import * as torch from '../src/index';
+import { data, nn, optim, type Tensor } from '../src/index';
+import { loadMnist } from '../src/node/mnist';
+import { save } from '../src/node/index';
+import { Cli, flag, type Output, stdout, UsageError } from './lib/cli';
+import { ensureDir, shown, writeText } from './lib/files';
+import { type Evaluation, pct, TrainingMeter, trainingFlags } from './lib/training';
+
+class NeuralNet2 extends nn.Module {
+  linear1: nn.Linear;
+  relu = new nn.ReLU();
+  linear2: nn.Linear;
+
+  constructor(inputSize: number, hiddenSize: number, numClasses: number) {
+    super();
+    this.linear1 = new nn.Linear(inputSize, hiddenSize);
+    this.linear2 = new nn.Linear(hiddenSize, numClasses);
+  }
+
+  forward(x: Tensor): Tensor {
+    let out = this.linear1.forward(x);
+    out = this.relu.forward(out);
+    out = this.linear2.forward(out);
+    // no softmax at the end
+    return out;
+  }
+}
+
+const cli = new Cli(
+  'npm run example:multiclass --',
+  'Trains NeuralNet2 (Linear -> ReLU -> Linear, CrossEntropyLoss, SGD) on real MNIST digits 0 .. num_classes-1.',
+  {
+    numClasses: flag.int(3, 'classify digits 0 .. N-1 (2 to 10)', 2),
+    all: flag.switch('all ten digits (same as --num-classes 10)'),
+    ...trainingFlags('neuralnet2-multiclass'),
+  },
+);
+
+/** Mean loss and accuracy over a dataset, without recording a graph. */
+function evaluate(model: NeuralNet2, loader: data.DataLoader<[Tensor, Tensor]>, criterion: nn.CrossEntropyLoss): Evaluation {
+  model.eval();
+  let lossSum = 0;
+  let correct = 0;
+  let total = 0;
+  torch.noGrad(() => {
+    for (const [images, labels] of loader) {
+      const outputs = model.forward(images);
+      lossSum += criterion.forward(outputs, labels).item() * labels.shape[0];
+      // value, index: the index of the largest score is the predicted class
+      const [, predicted] = torch.max(outputs, 1);
+      correct += predicted.eq(labels).sum().item();
+      total += labels.shape[0];
+    }
+  });
+  return { loss: lossSum / total, accuracy: correct / total, correct, total };
+}
+
+export async function main(argv: string[], out: Output = stdout) {
+  const flags = cli.parse(argv);
+  const numClasses = flags.all ? 10 : flags.numClasses;
+  if (numClasses > 10) throw new UsageError(`--num-classes must be at most 10 (MNIST has ten digits), got ${numClasses}`);
+  const print = (...parts: unknown[]): void => out.write(`${parts.map(String).join(' ')}\n`);
+  torch.manualSeed(flags.seed);
+  const generator = new torch.Generator(flags.seed);
+
+  // Data: real MNIST digits, split 80/20 into train and test with the seeded generator
+  const digits = Array.from({ length: numClasses }, (_, i) => i);
+  const { images, labels } = loadMnist({ digits, limit: flags.limit || undefined });
+  const dataset = new data.TensorDataset(images, labels);
+  const [trainSet, testSet] = data.randomSplit(dataset, [0.8, 0.2], { generator });
+  const trainLoader = new data.DataLoader(trainSet, { batchSize: flags.batchSize, shuffle: true, generator });
+  const trainEvalLoader = new data.DataLoader(trainSet, { batchSize: 1000 });
+  const testLoader = new data.DataLoader(testSet, { batchSize: 1000 });
+  print(`MNIST digits ${digits.join(', ')}: ${dataset.length} images of 28x28 = 784 pixels, ${trainSet.length} to train on and ${testSet.length} to test`);
+
+  const model = new NeuralNet2(28 * 28, flags.hidden, numClasses);
+  const criterion = new nn.CrossEntropyLoss(); // (applies Softmax)
+  const optimizer = new optim.SGD(model.parameters(), { lr: flags.lr, momentum: flags.momentum });
+  print(model);
+  print(`CrossEntropyLoss, SGD(lr=${flags.lr}, momentum=${flags.momentum}), batch size ${flags.batchSize}, ${flags.epochs} epochs, seed ${flags.seed}`);
+
+  const meter = new TrainingMeter(out, flags.epochs, trainLoader.length);
+  for (let epoch = 1; epoch <= flags.epochs; epoch++) {
+    model.train();
+    meter.startEpoch(epoch);
+    for (const [images, labels] of trainLoader) {
+      // forward pass and loss
+      const outputs = model.forward(images);
+      const loss = criterion.forward(outputs, labels);
+      // backward pass and update
+      optimizer.zeroGrad();
+      loss.backward();
+      optimizer.step();
+      meter.step(loss.item(), labels.shape[0]);
+    }
+    meter.endEpoch(evaluate(model, trainEvalLoader, criterion), evaluate(model, testLoader, criterion));
+  }
+
+  const test = meter.epochs[meter.epochs.length - 1].test;
+  print(`Test accuracy: ${pct(test.accuracy)} (${test.correct}/${test.total} test images)`);
+  if (flags.plot) {
+    writeText(flags.plot, meter.chart(`NeuralNet2 on MNIST digits 0-${numClasses - 1} (hidden_size=${flags.hidden}, seed ${flags.seed})`));
+    print(`Wrote the loss and accuracy curves to ${shown(flags.plot)}`);
+  }
+  if (flags.save) {
+    ensureDir(flags.save);
+    save(model.stateDict(), flags.save, { model: 'NeuralNet2', input_size: '784', hidden_size: String(flags.hidden), num_classes: String(numClasses) });
+    print(`Saved the trained weights to ${shown(flags.save)}`);
+  }
+  return { model, history: meter.epochs, testAccuracy: test.accuracy };
+}
+
+if (require.main === module) cli.run(main);

@@ -1,0 +1,26 @@
+/**
+ * Runs the three examples one after another with their defaults (`npm run examples`): the softmax
+ * and cross-entropy tutorial, then NeuralNet1 and NeuralNet2 trained on real MNIST digits.
+ */
+import { Cli, stdout } from './lib/cli';
+import { main as binary } from './neuralnet1-binary';
+import { main as multiclass } from './neuralnet2-multiclass';
+import { main as softmax } from './softmax-cross-entropy';
+
+const cli = new Cli('npm run examples --', 'Runs the softmax tutorial and both training examples with their default flags.', {});
+
+const examples: [string, (argv: string[]) => unknown][] = [
+  ['example:softmax', softmax],
+  ['example:binary', binary],
+  ['example:multiclass', multiclass],
+];
+
+async function main(argv: string[]): Promise<void> {
+  cli.parse(argv);
+  for (const [i, [name, run]] of examples.entries()) {
+    stdout.write(`${i > 0 ? '\n' : ''}===== npm run ${name} =====\n`);
+    await run([]);
+  }
+}
+
+if (require.main === module) cli.run(main);
