@@ -10,6 +10,9 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+/** The ModuleList for each array-of-modules field (see `Module.listOf`). */
+const listWrappers = new WeakMap<readonly Module[], ModuleList>();
+
 /**
  * The base of every layer and model (`nn.Module`). Subclasses assign submodules and parameters as
  * fields in their constructor and implement `forward`, which is how a module is called:
@@ -43,10 +46,24 @@ export abstract class Module {
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) out.push([key, value]);
       else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
-        out.push([key, new ModuleList(value as Module[])]);
+        out.push([key, this.listOf(value as Module[])]);
       }
     }
     return out;
+  }
+
+  /**
+   * The ModuleList standing for an array field: one per array, kept, so that its `training` flag
+   * (set by train/eval) and its identity last from one call to the next.
+   */
+  private listOf(modules: Module[]): ModuleList {
+    let list = listWrappers.get(modules);
+    if (!list) {
+      list = new ModuleList(modules);
+      list.training = this.training;
+      listWrappers.set(modules, list);
+    }
+    return list;
   }
 
   /** The module's own parameters (not its submodules'): own fields holding a Parameter. */
@@ -56,19 +73,27 @@ export abstract class Module {
     return out;
   }
 
+  /** The direct submodules, each once even when assigned to two fields. */
   children(): Module[] {
-    return this.namedChildren().map(([, m]) => m);
+    return [...new Set(this.namedChildren().map(([, m]) => m))];
   }
 
-  /** This module and every module below it, depth first, with dotted names ('' for this one). */
-  namedModules(prefix = ''): [string, Module][] {
+  /**
+   * This module and every module below it, depth first, with dotted names ('' for this one). A
+   * module reachable by two names is listed once, under the first, unless `removeDuplicate` is false
+   * (a module is still never entered from inside itself, so a field pointing back up cannot loop).
+   */
+  namedModules(prefix = '', removeDuplicate = true): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
+    const path = new Set<Module>();
     const visit = (name: string, module: Module): void => {
-      if (seen.has(module)) return;
+      if (removeDuplicate ? seen.has(module) : path.has(module)) return;
       seen.add(module);
+      path.add(module);
       out.push([name, module]);
       for (const [key, child] of module.namedChildren()) visit(name ? `${name}.${key}` : key, child);
+      path.delete(module);
     };
     visit(prefix, this);
     return out;
@@ -78,13 +103,16 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Every parameter with its dotted name (`linear1.weight`), each listed once even when shared. */
-  namedParameters(prefix = ''): [string, Parameter][] {
+  /**
+   * Every parameter with its dotted name (`linear1.weight`), each listed once even when shared,
+   * unless `removeDuplicate` is false (then a shared one appears under every name, as in stateDict).
+   */
+  namedParameters(prefix = '', removeDuplicate = true): [string, Parameter][] {
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
-    for (const [moduleName, module] of this.namedModules(prefix)) {
+    for (const [moduleName, module] of this.namedModules(prefix, removeDuplicate)) {
       for (const [key, p] of module.namedOwnParameters()) {
-        if (seen.has(p)) continue;
+        if (removeDuplicate && seen.has(p)) continue;
         seen.add(p);
         out.push([moduleName ? `${moduleName}.${key}` : key, p]);
       }
@@ -113,10 +141,15 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Converts every parameter to a float dtype in place (the same Parameter objects); returns this. */
+  /** Converts every parameter (and its gradient) to a float dtype in place, keeping the Parameter objects; returns this. */
   to(dtype: DType): this {
     if (!isFloatDtype(dtype)) throw new Error(`Module.to: parameters must stay floating point, got ${dtype}`);
-    for (const p of this.parameters()) if (p.dtype !== dtype) p._replaceData(convert(p.data, dtype), dtype);
+    for (const p of this.parameters()) {
+      if (p.dtype === dtype) continue;
+      const grad = p.grad;
+      p._replaceData(convert(p.data, dtype), dtype);
+      if (grad) p.grad = new Tensor(convert(grad.data, dtype), grad.shape, dtype);
+    }
     return this;
   }
 
@@ -127,10 +160,13 @@ export abstract class Module {
     return this;
   }
 
-  /** A plain object of detached copies of the parameters, by dotted name (`state_dict()`). */
+  /**
+   * A plain object of detached copies of the parameters, by dotted name (`state_dict()`). As in
+   * PyTorch, a parameter shared by two modules (tied weights) appears under both names.
+   */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [name, p] of this.namedParameters()) out[name] = new Tensor(p.data.slice(), p.shape, p.dtype);
+    for (const [name, p] of this.namedParameters('', false)) out[name] = new Tensor(p.data.slice(), p.shape, p.dtype);
     return out;
   }
 
@@ -141,7 +177,7 @@ export abstract class Module {
    */
   loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     const strict = options.strict ?? true;
-    const params = new Map(this.namedParameters());
+    const params = new Map(this.namedParameters('', false));
     const missingKeys = [...params.keys()].filter((k) => !(k in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !params.has(k));
     const problems: string[] = [];
@@ -199,6 +235,23 @@ export class ModuleList extends Module {
 
   get length(): number {
     return this.items.length;
+  }
+
+  /** PyTorch's ModuleList repr: runs of identical modules print once, as `(0-2): 3 x Linear(...)`. */
+  override toString(): string {
+    if (this.items.length === 0) return 'ModuleList()';
+    const blocks: { start: number; end: number; text: string }[] = [];
+    this.items.forEach((m, i) => {
+      const text = String(m);
+      const last = blocks[blocks.length - 1];
+      if (last && last.text === text) last.end = i;
+      else blocks.push({ start: i, end: i, text });
+    });
+    const lines = blocks.map(({ start, end, text }) => {
+      const head = start === end ? `(${start}): ` : `(${start}-${end}): ${end - start + 1} x `;
+      return `${head}${text}`.split('\n').join('\n  ');
+    });
+    return `ModuleList(\n  ${lines.join('\n  ')}\n)`;
   }
 
   forward(): never {

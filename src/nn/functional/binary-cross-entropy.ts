@@ -19,8 +19,11 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
 
 /** PyTorch clamps each log at -100 so that p = 0 or 1 give a finite loss. */
 const LOG_FLOOR = -100;
-/** PyTorch's floor on p (1 - p) in the backward, for a finite gradient at p = 0 or 1. */
-const EPSILON = 1e-12;
+/**
+ * PyTorch's floor on p (1 - p) in the backward, for a finite gradient at p = 0 or 1.
+ * NOTE: ATen declares it `constexpr float EPSILON = 1e-12`, so even float64 uses float32's 1e-12.
+ */
+const EPSILON = Math.fround(1e-12);
 
 /** Checks input and target and returns the (float) dtype the loss is computed in. */
 function checkPair(input: Tensor, target: Tensor, where: string): FloatDType {
