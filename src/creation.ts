@@ -1,5 +1,5 @@
 /** Creating tensors: from nested arrays, filled, ranges, identity, and random from a seeded generator. */
-import { allocate, checkDtype, type DType, getDefaultDtype, isFloatDtype } from './dtype';
+import { allocate, checkDtype, convert, type DType, getDefaultDtype, isFloatDtype } from './dtype';
 import { defaultGenerator, type Generator } from './random';
 import { checkShape, fmt, numel, type Shape } from './shape';
 import { type NestedArray, Tensor } from './tensor';
@@ -71,8 +71,8 @@ export function tensor(data: NestedArray | Tensor, options: TensorOptions = {}):
   else if (options.requiresGrad || flat.length === 0 || !flat.every((v) => Number.isInteger(v))) inferred = getDefaultDtype();
   else inferred = 'int32';
   const dtype = dtypeOption(options, inferred, 'tensor');
-  const out = allocate(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]);
+  // NOTE: through convert, so that 2 or 0.5 become true (1) in a bool tensor, as in PyTorch
+  const out = convert(Float64Array.from(flat, Number), dtype);
   return finish(new Tensor(out, shape, dtype), options);
 }
 
@@ -82,7 +82,7 @@ export function full(shape: Shape, value: number | boolean, options: TensorOptio
   const inferred: DType = typeof value === 'boolean' ? 'bool' : Number.isInteger(value) && !options.requiresGrad ? 'int32' : getDefaultDtype();
   const dtype = dtypeOption(options, inferred, 'full');
   const data = allocate(dtype, numel(s));
-  data.fill(Number(value));
+  data.fill(convert(Float64Array.of(Number(value)), dtype)[0]);
   return finish(new Tensor(data, s, dtype), options);
 }
 

@@ -290,7 +290,7 @@ export class Tensor {
   }
   fill_(value: number): this {
     this.beginInPlace('fill_');
-    this.data.fill(value);
+    this.data.fill(convert(Float64Array.of(value), this.dtype)[0]);
     return this;
   }
   zero_(): this {

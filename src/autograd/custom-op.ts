@@ -1,4 +1,5 @@
 /** User-defined differentiable ops: forward + backward with saved tensors (`torch.autograd.Function`). */
+import { isFloatDtype } from '../dtype';
 import { Tensor } from '../tensor';
 import { needsGrad, record } from '../ops/helpers';
 import { noGrad } from './grad-mode';
@@ -84,6 +85,7 @@ export function defineOp<Args extends unknown[]>(definition: OpDefinition<Args>)
     const result = noGrad(() => definition.forward(node.ctx, ...args));
     if (!(result instanceof Tensor)) throw new Error(`${definition.name}: forward must return a Tensor`);
     const out = result._view(result.shape); // a fresh tensor object even when forward returns an input
-    return tracked ? record(out, node, ...inputs) : out;
+    // only float results can require grad; others (indices, masks) are outside the graph, as in PyTorch
+    return tracked && isFloatDtype(out.dtype) ? record(out, node, ...inputs) : out;
   };
 }

@@ -79,16 +79,17 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
     const data = t.data;
     for (let j = 0; j < t.numel(); j++) {
       const original = data[j];
+      // NOTE: the values are copied at once: an output may be a view sharing the input's data (reshape)
       data[j] = original + eps;
-      const plus = noGrad(() => outputsOf(fn, args));
+      const plus = noGrad(() => outputsOf(fn, args)).map((out) => out.data.slice());
       data[j] = original - eps;
-      const minus = noGrad(() => outputsOf(fn, args));
+      const minus = noGrad(() => outputsOf(fn, args)).map((out) => out.data.slice());
       data[j] = original;
       for (let o = 0; o < outputs.length; o++) {
         if (!isFloatDtype(outputs[o].dtype)) continue;
         const n = outputs[o].numel();
         for (let m = 0; m < n; m++) {
-          const numeric = (plus[o].data[m] - minus[o].data[m]) / (2 * eps);
+          const numeric = (plus[o][m] - minus[o][m]) / (2 * eps);
           const a = analytic[o][k][j * n + m];
           if (Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric)) continue;
           const message =

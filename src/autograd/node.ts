@@ -1,3 +1,4 @@
+import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
 
 /**
@@ -49,7 +50,7 @@ export abstract class Node {
       if (t._version.value !== this.savedVersions[i]) {
         throw new Error(
           `${this.name}: one of the tensors needed for gradient computation has been modified by an in-place ` +
-            `operation (shape ${JSON.stringify(t.shape)}, version ${t._version.value}, expected version ` +
+            `operation (shape ${fmt(t.shape)}, version ${t._version.value}, expected version ` +
             `${this.savedVersions[i]}). Use the out-of-place op, or clone() the tensor first.`,
         );
       }

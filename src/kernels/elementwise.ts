@@ -82,8 +82,8 @@ export function powScalar(x: FloatArray, p: number, out: FloatArray): void {
 }
 export function clamp(x: TypedArray, lo: number, hi: number, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    out[i] = v < lo ? lo : v > hi ? hi : v; // NaN passes through, as in PyTorch
+    const v = x[i] < lo ? lo : x[i];
+    out[i] = v > hi ? hi : v; // NaN passes through, and lo > hi gives hi everywhere, as in PyTorch
   }
 }
 

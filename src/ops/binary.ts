@@ -7,14 +7,19 @@ import { broadcastShapes, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast, empty, needsGrad, record, reduceTo, type TensorOrNumber, toTensor } from './helpers';
 
-/** Runs `run` over a and b broadcast together, computing in `dtype` and storing as `outDtype`. */
+/**
+ * Runs `run` over a and b broadcast together, computing in `dtype` and storing as `outDtype`.
+ * Returns the result and the operands as tensors (numbers become 0-d tensors of `dtype`).
+ * NOTE: the operands come back uncast: they are the graph's inputs, and a cast copy would carry
+ * no grad (a float32 tensor times a float64 one must still reach the float32 one).
+ */
 function elementwise(
   name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType, outDtype: DType = dtype,
 ): [Tensor, Tensor, Tensor] {
-  const at = cast(toTensor(a, dtype, name), dtype);
-  const bt = cast(toTensor(b, dtype, name), dtype);
+  const at = toTensor(a, dtype, name);
+  const bt = toTensor(b, dtype, name);
   const out = empty(broadcastShapes(at.shape, bt.shape, name), outDtype);
-  broadcastBinary(run, at.data, at.shape, bt.data, bt.shape, out.data, out.shape);
+  broadcastBinary(run, cast(at, dtype).data, at.shape, cast(bt, dtype).data, bt.shape, out.data, out.shape);
   return [out, at, bt];
 }
 
@@ -118,19 +123,30 @@ class PowBackward extends Node {
     super();
     this.save(a, b, out);
   }
-  // d(a^b)/da = g * b * a^(b-1); d(a^b)/db = g * a^b * ln(a), taken as 0 where a = 0 and b >= 0
+  // d(a^b)/da = g * b * a^(b-1), taken as 0 where b = 0; d(a^b)/db = g * a^b * ln(a), taken as 0 where a = 0 and b >= 0
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b, y] = this.saved;
+    const shape = broadcastShapes(a.shape, b.shape, 'pow');
+    let ga: Tensor | null = null;
     let gb: Tensor | null = null;
+    if (this.needsInputGrad[0]) {
+      const slope = empty(shape, y.dtype);
+      broadcastBinary(powSlopeRun, a.data, a.shape, b.data, b.shape, slope.data, shape);
+      ga = reduceTo(mul(g, slope), a.shape);
+    }
     if (this.needsInputGrad[1]) {
-      const shape = broadcastShapes(a.shape, b.shape, 'pow');
       const logA = empty(shape, y.dtype);
       broadcastBinary(logOrZeroRun, a.data, a.shape, b.data, b.shape, logA.data, shape);
       gb = reduceTo(mul(mul(g, y), logA), b.shape);
     }
-    return [this.needsInputGrad[0] ? reduceTo(mul(mul(g, b), powTensor(a, sub(b, 1))), a.shape) : null, gb];
+    return [ga, gb];
   }
 }
+
+/** b * a^(b-1), or 0 where b = 0 (a^0 = 1 for every a, even 0, so the slope is 0 there). */
+const powSlopeRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = b[bi] === 0 ? 0 : b[bi] * Math.pow(a[ai], b[bi] - 1);
+};
 
 /** ln(a), or 0 where a = 0 and b >= 0 (where a^b does not depend on b near there). */
 const logOrZeroRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
@@ -139,6 +155,7 @@ const logOrZeroRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
 
 /** -x (`torch.neg`). */
 export function neg(x: Tensor): Tensor {
+  if (x.dtype === 'bool') throw new Error('neg: negating a bool tensor is not supported (as in PyTorch); to invert a mask use x.eq(false)');
   return mul(x, -1);
 }
 

@@ -113,6 +113,9 @@ export function T(x: Tensor): Tensor {
 /** Repeats size-1 dims to `shape` (-1 keeps a size), as a copy (`torch.expand`). */
 export function expand(x: Tensor, shape: Shape): Tensor {
   const offset = shape.length - x.ndim;
+  if (shape.some((s, i) => !Number.isInteger(s) || s < -1 || (s === -1 && i < offset))) {
+    throw new Error(`expand: invalid shape ${fmt(shape)} for a tensor of shape ${fmt(x.shape)} (sizes must be whole numbers >= 0, or -1 to keep an existing dim)`);
+  }
   const target = shape.map((s, i) => (s === -1 && i >= offset ? x.shape[i - offset] : s));
   const y = expandTo(x, target);
   if (y === x) return reshape(x, x.shape);

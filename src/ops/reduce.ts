@@ -2,19 +2,20 @@
 import { Node } from '../autograd/node';
 import { isFloatDtype } from '../dtype';
 import * as k from '../kernels/reduce';
-import { normalizeDim, type Shape, splitAt } from '../shape';
+import { fmt, normalizeDim, type Shape, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
 import { empty, expandTo, needsGrad, record } from './helpers';
 
 /** A dim, a list of dims, or null/undefined for all of them. */
 export type Dims = number | readonly number[] | null | undefined;
 
-/** The sorted, deduplicated, non-negative dims that `dim` names. */
+/** The sorted, non-negative dims that `dim` names; none (or an empty list, as in PyTorch) means all. */
 function reducedDims(x: Tensor, dim: Dims, where: string): number[] {
-  if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return x.shape.map((_, i) => i);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const dims = list.map((d) => normalizeDim(d, x.ndim, where));
   if (new Set(dims).size !== dims.length) throw new Error(`${where}: dim ${JSON.stringify(list)} names a dimension twice`);
+  if (x.ndim === 0) return []; // dim 0 (or -1) of a 0-d tensor is allowed, as in PyTorch, and reduces nothing
   return dims.sort((a, b) => a - b);
 }
 
@@ -92,7 +93,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 function checkNonEmpty(x: Tensor, where: string, dim?: number): void {
   if (x.numel() === 0 || (dim !== undefined && x.ndim > 0 && x.shape[dim] === 0)) {
-    throw new Error(`${where}: cannot reduce an empty tensor of shape ${JSON.stringify(x.shape)} (no identity for ${where})`);
+    throw new Error(`${where}: cannot reduce an empty tensor of shape ${fmt(x.shape)} (no identity for ${where})`);
   }
 }
 

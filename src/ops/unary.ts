@@ -1,6 +1,6 @@
 /** Elementwise ops of one tensor: exp, log, sqrt, abs, pow by a number, clamp, relu, sigmoid, tanh. */
 import { Node } from '../autograd/node';
-import { convert, type DType, type FloatArray, isFloatDtype, resultType } from '../dtype';
+import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultType } from '../dtype';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
 import { cast, empty, floatData, floatDtypeOf, needsGrad, record } from './helpers';
@@ -209,7 +209,7 @@ class TanhBackward extends Node {
 
 /** A copy converted to `dtype`, or x itself when it already has it (`x.to(dtype)`). */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
-  if (x.dtype === dtype) return x;
+  if (x.dtype === checkDtype(dtype, 'to')) return x;
   const y = new Tensor(convert(x.data, dtype), x.shape, dtype);
   return needsGrad(x) && isFloatDtype(dtype) ? record(y, new ToCopyBackward(x.dtype), x) : y;
 }
