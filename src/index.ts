@@ -44,5 +44,5 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 }
 export * as nn from './nn/index';
 export { serializeSafetensors, deserializeSafetensors, parseSafetensors, type SafetensorsContents } from './serialization/safetensors';
-export * as optim from './optim/index';
 export * as data from './data/index';
+export * as optim from './optim/index';
