@@ -1,7 +1,16 @@
 import seedrandom from 'seedrandom';
 import type { TypedArray } from './dtype';
 
-type AleaState = seedrandom.State.Alea;
+/**
+ * The state of seedrandom's Alea (its `State.Alea`), spelled out so that the published
+ * declarations don't need `@types/seedrandom`.
+ */
+interface AleaState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
 
 /** PyTorch's default CPU seed, so an unseeded run is repeatable too. */
 const DEFAULT_SEED = 67280421310721;
