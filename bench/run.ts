@@ -1,0 +1,294 @@
+/**
+ * `npm run bench`: tsgrad against TensorFlow.js (cpu and wasm backends) and js-pytorch on the same
+ * models, data and initial weights; float32 GEMM GFLOPS; tsgrad's heap growth over training.
+ * Writes bench/RESULTS.md and bench/results.json on a full run.
+ *
+ *   npm run bench                              everything (a few minutes)
+ *   npm run bench -- --only mlp,nn2            some sections: mlp, nn2, nn1, matmul, heap
+ *   npm run bench -- --frameworks tsgrad,tfjs-wasm
+ *   npm run bench -- --quick                   fewer, shorter repetitions (a smoke test)
+ *   npm run bench -- --wait-quiet 120          first wait up to 120 s for the cores to be idle (< 5% busy for 3 s)
+ *   npm run bench -- --peer-matmul-1024        also time tfjs's matMul at n = 1024 (adds minutes)
+ *   other flags: --reps N (>= 5), --rep-ms MS, --matmul-sizes 128,256, --write / --no-write
+ *
+ * Where tsgrad's step spends its time: `npx tsx --expose-gc bench/profile.ts` (see its header).
+ */
+import { type ChildProcess, execFileSync, fork } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FRAMEWORKS, type Framework, makeProblem, MODELS, type ModelSpec } from './models';
+import { formatReport, markdownReport, type BenchResults, type ModelResult, type FrameworkResult, type MachineInfo } from './report';
+import { median, relativeError, summarize } from './stats';
+import { tsgradTrainer } from './tsgrad';
+import type { HeapReply, InitReply, MatmulRow, RepReply, Request, WarmupReply } from './worker';
+
+const SECTIONS = ['mlp', 'nn2', 'nn1', 'matmul', 'heap'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** Every framework's first two losses must match tsgrad's this closely, or the comparison is off. */
+const LOSS_TOLERANCE = 1e-5;
+
+interface Options {
+  sections: Section[];
+  frameworks: Framework[];
+  reps: number;
+  repMs: number;
+  warmupMs: number;
+  warmupMaxMs: number;
+  matmulSizes: number[];
+  heapSteps: number;
+  write: boolean;
+  waitQuiet: number;
+  peerMatmul1024: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    sections: [...SECTIONS], frameworks: [...FRAMEWORKS], reps: 9, repMs: 150, warmupMs: 3000, warmupMaxMs: 8000,
+    matmulSizes: [128, 256, 512, 1024], heapSteps: 2000, write: true, waitQuiet: 0, peerMatmul1024: false,
+  };
+  let subset = false;
+  let write: boolean | null = null;
+  const list = (v: string | undefined, flag: string): string[] => {
+    if (!v) throw new Error(`${flag} needs a value`);
+    return v.split(',').map((s) => s.trim()).filter(Boolean);
+  };
+  const pick = <T extends string>(values: string[], allowed: readonly T[], flag: string): T[] => {
+    for (const v of values) if (!allowed.includes(v as T)) throw new Error(`${flag}: unknown '${v}'; expected ${allowed.join(', ')}`);
+    return allowed.filter((a) => values.includes(a));
+  };
+  const num = (v: string | undefined, flag: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--only': o.sections = pick(list(value(), flag), SECTIONS, flag); subset = true; break;
+      case '--frameworks': o.frameworks = pick(list(value(), flag), FRAMEWORKS, flag); subset = true; break;
+      case '--reps': o.reps = Math.max(5, Math.round(num(value(), flag))); break;
+      case '--rep-ms': o.repMs = num(value(), flag); break;
+      case '--matmul-sizes': o.matmulSizes = list(value(), flag).map((s) => num(s, flag)); subset = true; break;
+      case '--quick': o.reps = 5; o.repMs = 40; o.warmupMs = 300; o.warmupMaxMs = 1000; o.matmulSizes = [128, 256]; o.heapSteps = 2000; subset = true; break;
+      case '--wait-quiet': o.waitQuiet = num(value(), flag); break;
+      case '--peer-matmul-1024': o.peerMatmul1024 = true; break;
+      case '--write': write = true; break;
+      case '--no-write': write = false; break;
+      case '--help': case '-h':
+        console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*|^ \* ?/gm, ''));
+        process.exit(0);
+        break;
+      default: throw new Error(`unknown argument '${a}' (try --help)`);
+    }
+  }
+  // a partial run must not overwrite the full results unless asked to
+  o.write = write ?? !subset;
+  return o;
+}
+
+/** A child process running bench/worker.ts, asked one thing at a time. */
+class Worker {
+  private readonly child: ChildProcess;
+  private pending: { resolve: (v: unknown) => void; reject: (e: Error) => void } | null = null;
+
+  constructor(readonly label: string) {
+    this.child = fork(path.join(__dirname, 'worker.ts'), [], {
+      execArgv: [...process.execArgv, '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (msg: { ok: boolean; value?: unknown; error?: string }) => {
+      const p = this.pending;
+      this.pending = null;
+      if (!p) return;
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(new Error(`${this.label}: ${msg.error}`));
+    });
+    this.child.on('exit', (code) => {
+      this.pending?.reject(new Error(`${this.label}: worker exited (code ${code}) before answering`));
+      this.pending = null;
+    });
+  }
+
+  request<T>(req: Request): Promise<T> {
+    if (this.pending) throw new Error(`${this.label}: one request at a time`);
+    return new Promise<T>((resolve, reject) => {
+      this.pending = { resolve: resolve as (v: unknown) => void, reject };
+      this.child.send(req);
+    });
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
+
+async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
+  // tsgrad's losses, computed here, are the reference every framework (tsgrad's worker too) must match
+  const reference = tsgradTrainer(makeProblem(spec));
+  const refLosses = [reference.step(0), reference.step(1)];
+  const refChecksum = makeProblem(spec).checksum;
+
+  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${spec.id}`) }));
+  try {
+    const inits = await Promise.all(workers.map(({ framework, worker }) => worker.request<InitReply>({ type: 'init', framework, model: spec.id })));
+    const problems: string[] = [];
+    const lossErrors = inits.map((init, i) => {
+      const f = workers[i].framework;
+      if (init.checksum !== refChecksum) problems.push(`${f} got data/weights with checksum ${init.checksum}, expected ${refChecksum}`);
+      const errs = init.losses.map((l, s) => relativeError(l, refLosses[s]));
+      errs.forEach((e, s) => {
+        if (!(e <= LOSS_TOLERANCE)) {
+          problems.push(`${f}: loss of step ${s + 1} is ${init.losses[s]}, tsgrad's is ${refLosses[s]} (relative error ${e.toExponential(2)} > ${LOSS_TOLERANCE})`);
+        }
+      });
+      return Math.max(...errs);
+    });
+    if (problems.length) throw new Error(`${spec.name}: the frameworks do not compute the same thing:\n  ${problems.join('\n  ')}`);
+
+    const steps: number[] = [];
+    const warmups: WarmupReply[] = [];
+    for (const { worker } of workers) {
+      const w = await worker.request<WarmupReply>({ type: 'warmup', ms: o.warmupMs, maxMs: o.warmupMaxMs, minSteps: 3 });
+      warmups.push(w);
+      steps.push(Math.max(1, Math.ceil(o.repMs / w.msPerStep)));
+    }
+    // repetitions interleaved across frameworks, the order rotated each round, so that a change
+    // in machine load during the run hits every framework alike
+    const reps: RepReply[][] = workers.map(() => []);
+    for (let r = 0; r < o.reps; r++) {
+      for (let j = 0; j < workers.length; j++) {
+        const i = (j + r) % workers.length;
+        reps[i].push(await workers[i].worker.request<RepReply>({ type: 'rep', steps: steps[i] }));
+      }
+    }
+    const frameworks: FrameworkResult[] = workers.map(({ framework }, i) => {
+      const msPerStep = reps[i].map((r) => r.ms / steps[i]);
+      const cpuMsPerStep = reps[i].map((r) => r.cpuMs / steps[i]);
+      const cpuShare = reps[i].reduce((s, r) => s + r.cpuMs, 0) / reps[i].reduce((s, r) => s + r.ms, 0);
+      return {
+        framework, info: inits[i].info, losses: inits[i].losses, lossError: lossErrors[i],
+        warmupSeconds: warmups[i].seconds, stepsPerRep: steps[i], msPerStep, ...summarize(msPerStep), cpuMsPerStep, cpuMedian: median(cpuMsPerStep), cpuShare,
+      };
+    });
+    return { id: spec.id, name: spec.name, batch: spec.batch, loss: spec.loss, referenceLosses: refLosses, frameworks };
+  } finally {
+    for (const { worker } of workers) worker.stop();
+  }
+}
+
+async function oneShot<T>(label: string, req: Request): Promise<T> {
+  const worker = new Worker(label);
+  try {
+    return await worker.request<T>(req);
+  } finally {
+    worker.stop();
+  }
+}
+
+function machineInfo(): MachineInfo {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const mhz = /^cpu MHz\s*:\s*(.*)$/m.exec(cpuinfo)?.[1];
+  const simd = (/^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '').split(' ').filter((f) => /^(avx2|avx512f|fma)$/.test(f));
+  return {
+    cpu: `${model.trim()}${mhz ? ` @ ${Math.round(Number(mhz))} MHz` : ''}${simd.length ? ` (${simd.join(', ')})` : ''}`,
+    cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString(), loadStart: os.loadavg(), loadEnd: [], busiest: busiestProcesses(), tsgrad: treeState(),
+  };
+}
+
+/** The commit the tsgrad numbers come from, and whether src/ had uncommitted changes. */
+function treeState(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + uncommitted changes to ${changed} file(s) under src/` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+/** The processes using the most CPU right now (other engineers' test runs, say), for the record. */
+function busiestProcesses(): string[] {
+  try {
+    const out = execFileSync('ps', ['-eo', 'pid,pcpu,etime,args', '--sort=-pcpu'], { encoding: 'utf8' });
+    const own = new Set([process.pid, process.ppid]); // this runner and the npm that started it
+    const rows = out.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length > 3);
+    const others = rows.filter((f) => !own.has(Number(f[0])) && Number(f[1]) >= 5);
+    return others.slice(0, 6).map((f) => f.slice(1).join(' ').slice(0, 110));
+  } catch {
+    return [];
+  }
+}
+
+/** The share of all cores busy over the next `ms` (from /proc/stat), or the 1-minute load per core elsewhere. */
+async function busyShare(ms: number): Promise<number> {
+  const read = () => {
+    const f = /^cpu\s+(.*)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))![1].split(/\s+/).map(Number);
+    return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+  };
+  if (!fs.existsSync('/proc/stat')) return os.loadavg()[0] / os.cpus().length;
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+}
+
+/** Waits up to `seconds` until the other processes leave the cores (nearly) idle for 3 s. */
+async function waitQuiet(seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const busy = await busyShare(3000);
+    if (busy < 0.05 || Date.now() > deadline) {
+      console.error(`bench: cores ${(100 * busy).toFixed(0)}% busy before starting${busy < 0.05 ? '' : ' (waited long enough; going ahead)'}`);
+      return;
+    }
+    console.error(`bench: waiting for a quiet machine: cores ${(100 * busy).toFixed(0)}% busy`);
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.waitQuiet > 0) await waitQuiet(o.waitQuiet);
+  const results: BenchResults = { machine: machineInfo(), options: { reps: o.reps, repMs: o.repMs, warmupMs: o.warmupMs, warmupMaxMs: o.warmupMaxMs, lossTolerance: LOSS_TOLERANCE }, models: [], matmul: [], heap: null };
+  const t0 = performance.now();
+  for (const spec of MODELS) {
+    if (!o.sections.includes(spec.id)) continue;
+    console.error(`bench: ${spec.name} ...`);
+    results.models.push(await benchModel(spec, o));
+  }
+  if (o.sections.includes('matmul')) {
+    for (const framework of o.frameworks) {
+      if (framework === 'js-pytorch') continue; // nested-array matmul: minutes at n = 1024, and not a GEMM
+      console.error(`bench: float32 GEMM, ${framework} ...`);
+      // the peers' products at n = 1024 take seconds a call (minutes in all): unless asked, they stop at 512
+      const sizes = framework === 'tsgrad' || o.peerMatmul1024 ? o.matmulSizes : o.matmulSizes.filter((n) => n <= 512);
+      const rows = await oneShot<MatmulRow[]>(`${framework} matmul`, { type: 'matmul', framework, sizes, skinny: true });
+      results.matmul.push({ framework, rows });
+    }
+  }
+  if (o.sections.includes('heap')) {
+    console.error(`bench: tsgrad heap over ${o.heapSteps} NeuralNet2 steps ...`);
+    results.heap = await oneShot<HeapReply>('tsgrad heap', { type: 'heap', model: 'nn2', steps: o.heapSteps });
+  }
+  results.machine.loadEnd = os.loadavg();
+  results.seconds = (performance.now() - t0) / 1000;
+
+  console.log(formatReport(results));
+  if (o.write) {
+    fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdownReport(results));
+    console.error('bench: wrote bench/RESULTS.md and bench/results.json');
+  } else {
+    console.error('bench: a partial run; bench/RESULTS.md and bench/results.json left as they were (pass --write to overwrite)');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+/**
+ * One benchmark process: it builds one framework's trainer (or runs the GEMM or heap measurement)
+ * and answers the runner's requests over the IPC channel, one at a time. Each framework and model
+ * gets a fresh process, so no framework's JIT state or garbage affects another's timings.
+ */
+import { benchMatmul, matmulShapes } from './matmul';
+import { type Framework, makeProblem, modelSpec, type Trainer } from './models';
+import { tsgradTrainer } from './tsgrad';
+
+export type Request =
+  | { type: 'init'; framework: Framework; model: string }
+  | { type: 'warmup'; ms: number; maxMs: number; minSteps: number }
+  | { type: 'rep'; steps: number }
+  | { type: 'matmul'; framework: Framework; sizes: number[]; skinny: boolean }
+  | { type: 'heap'; model: string; steps: number };
+
+export interface InitReply {
+  checksum: string;
+  /** The loss of step 1 (initial weights, batch 0) and of step 2 (after one update, batch 1). */
+  losses: [number, number];
+  info: string;
+}
+export interface WarmupReply {
+  steps: number;
+  /** the fastest chunk's ms per step: sets the steps per repetition */
+  msPerStep: number;
+  seconds: number;
+}
+export interface RepReply {
+  ms: number;
+  /** CPU time this process used during the repetition (user + system). */
+  cpuMs: number;
+}
+export interface MatmulRow {
+  name: string;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  /** median seconds per call, and GFLOPS of the median and of the fastest sample */
+  seconds: number;
+  gflops: number;
+  bestGflops: number;
+}
+export interface HeapReply {
+  steps: number;
+  /** process.memoryUsage() after a forced GC: before the first step, half-way, after the last. */
+  samples: { step: number; heapUsed: number; arrayBuffers: number }[];
+}
+
+type Reply = InitReply | WarmupReply | RepReply | MatmulRow[] | HeapReply;
+
+let trainer: Trainer | null = null;
+let nextBatch = 0;
+
+async function makeTrainer(framework: Framework, model: string): Promise<{ trainer: Trainer; info: string }> {
+  const problem = makeProblem(modelSpec(model));
+  switch (framework) {
+    case 'tsgrad':
+      return { trainer: tsgradTrainer(problem), info: 'tsgrad (this tree): nn.Linear, nn.ReLU, sigmoid, nn.CrossEntropyLoss / nn.BCELoss, optim.SGD' };
+    case 'tfjs-cpu':
+    case 'tfjs-wasm': {
+      const tfjs = await import('./peers/tfjs');
+      await tfjs.setupTfjs(framework === 'tfjs-cpu' ? 'cpu' : 'wasm');
+      return { trainer: tfjs.tfjsTrainer(problem), info: tfjs.tfjsInfo() };
+    }
+    case 'js-pytorch': {
+      const js = await import('./peers/js-pytorch');
+      return { trainer: js.jsPytorchTrainer(problem), info: js.jsPytorchInfo() };
+    }
+  }
+}
+
+function runTimed(t: Trainer, steps: number): RepReply {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  t.run(steps, nextBatch);
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  nextBatch = (nextBatch + steps) % 1024;
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function matmul(framework: Framework, sizes: number[], skinny: boolean): Promise<MatmulRow[]> {
+  const shapes = matmulShapes(sizes).filter((s) => skinny || (s.m === s.n && s.n === s.k));
+  if (framework === 'tsgrad') return benchMatmul(shapes);
+  if (framework !== 'tfjs-cpu' && framework !== 'tfjs-wasm') throw new Error(`no GEMM benchmark for ${framework}`);
+  const tfjs = await import('./peers/tfjs');
+  await tfjs.setupTfjs(framework === 'tfjs-cpu' ? 'cpu' : 'wasm');
+  tfjs.warmUpMatmul(3000);
+  return shapes.map((s) => {
+    const { seconds, best } = tfjs.tfjsMatmulSeconds(s.transA, s.transB, s.m, s.n, s.k);
+    const flop = 2 * s.m * s.n * s.k;
+    return { ...s, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / best / 1e9 };
+  });
+}
+
+function heap(model: string, steps: number): HeapReply {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('heap: global.gc is missing; the worker must run with --expose-gc');
+  const t = tsgradTrainer(makeProblem(modelSpec(model)));
+  const sample = (step: number) => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { step, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
+  };
+  const samples = [sample(0)];
+  const half = Math.floor(steps / 2);
+  t.run(half, 0);
+  samples.push(sample(half));
+  t.run(steps - half, half);
+  samples.push(sample(steps));
+  return { steps, samples };
+}
+
+async function handle(req: Request): Promise<Reply> {
+  switch (req.type) {
+    case 'init': {
+      const made = await makeTrainer(req.framework, req.model);
+      trainer = made.trainer;
+      const problem = makeProblem(modelSpec(req.model));
+      const losses: [number, number] = [trainer.step(0), trainer.step(1)];
+      nextBatch = 2;
+      return { checksum: problem.checksum, losses, info: made.info };
+    }
+    case 'warmup': {
+      // V8 keeps optimising for seconds (JS tier-up, and wasm tier-up from Liftoff to TurboFan: tfjs's
+      // wasm backend takes ~3 s to reach its steady speed), so warm up in ~100 ms chunks for at least
+      // req.ms, and on while the best recent chunk is still > 3% faster than the best before it
+      const t = need(trainer);
+      let steps = 1;
+      let total = 0;
+      const chunks: number[] = []; // ms per step of each chunk of >= 100 ms
+      const t0 = performance.now();
+      for (;;) {
+        const { ms } = runTimed(t, steps);
+        total += steps;
+        if (ms < 100) {
+          steps = Math.max(steps + 1, Math.ceil((steps * 100) / Math.max(ms, 1)));
+          continue;
+        }
+        chunks.push(ms / steps);
+        const elapsed = performance.now() - t0;
+        if (elapsed < req.ms || total < req.minSteps || chunks.length < 6) continue;
+        const recent = Math.min(...chunks.slice(-3));
+        const before = Math.min(...chunks.slice(0, -3));
+        if (recent > 0.97 * before || elapsed > req.maxMs) break;
+      }
+      return { steps: total, msPerStep: Math.min(...chunks), seconds: (performance.now() - t0) / 1000 };
+    }
+    case 'rep':
+      return runTimed(need(trainer), req.steps);
+    case 'matmul':
+      return matmul(req.framework, req.sizes, req.skinny);
+    case 'heap':
+      return heap(req.model, req.steps);
+  }
+}
+
+function need(t: Trainer | null): Trainer {
+  if (!t) throw new Error('worker: init must come first');
+  return t;
+}
+
+if (require.main === module) {
+  if (!process.send) throw new Error('bench/worker.ts is started by bench/run.ts, not by hand');
+  process.on('message', (req: Request) => {
+    handle(req).then(
+      (value) => process.send!({ ok: true, value }),
+      (e: unknown) => process.send!({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+}
