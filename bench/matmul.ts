@@ -1,104 +1,110 @@
 /**
  * Float32 GEMM micro-benchmark: `npx tsx bench/matmul.ts`.
- * Reports GFLOPS = 2·m·n·k / median time, over square sizes in all four transpose
- * combinations and the skinny shapes used by the MLP training path.
+ * GFLOPS = 2·m·n·k / time per call, for square sizes in all four transpose combinations and the
+ * skinny shapes of MLP training. `median` is the median over the samples; `best` the fastest
+ * sample, which is the steadier figure when other processes share the machine.
  */
 import { gemm } from '../src/kernels/matmul';
 
-export interface MatmulBenchRow {
+export interface MatmulShape {
   name: string;
   transA: boolean;
   transB: boolean;
   m: number;
   n: number;
   k: number;
-  /** median seconds per gemm call */
-  seconds: number;
-  gflops: number;
 }
 
-interface Shape { name: string; transA: boolean; transB: boolean; m: number; n: number; k: number }
+export interface MatmulBenchRow extends MatmulShape {
+  /** median seconds per call */
+  seconds: number;
+  /** GFLOPS of the median sample */
+  gflops: number;
+  /** GFLOPS of the fastest sample */
+  bestGflops: number;
+}
 
 const COMBOS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
 
-function comboName(transA: boolean, transB: boolean): string {
-  return (transA ? 'T' : 'N') + (transB ? 'T' : 'N');
-}
+const comboName = (transA: boolean, transB: boolean): string => (transA ? 'T' : 'N') + (transB ? 'T' : 'N');
 
-export function matmulShapes(sizes: number[] = [128, 256, 512, 1024]): Shape[] {
-  const shapes: Shape[] = [];
+export function matmulShapes(sizes: number[] = [128, 256, 512, 1024]): MatmulShape[] {
+  const shapes: MatmulShape[] = [];
   for (const s of sizes) {
     for (const [transA, transB] of COMBOS) {
       shapes.push({ name: `${s}³ ${comboName(transA, transB)}`, transA, transB, m: s, n: s, k: s });
     }
   }
+  // [transA, transB, m, n, k, role]
   const skinny: Array<[boolean, boolean, number, number, number, string]> = [
-    [false, true, 32, 5, 784, 'fwd x·Wᵀ'],
-    [false, false, 32, 784, 5, 'bwd g·W'],
-    [true, false, 5, 784, 32, 'bwd gᵀ·x'],
-    [false, true, 64, 128, 784, 'fwd x·Wᵀ'],
-    [true, false, 128, 784, 64, 'bwd gᵀ·x'],
+    [false, true, 32, 5, 784, 'x·Wᵀ'],
+    [false, false, 32, 784, 5, 'g·W'],
+    [true, false, 5, 784, 32, 'gᵀ·x'],
+    [false, true, 64, 128, 784, 'x·Wᵀ'],
+    [true, false, 128, 784, 64, 'gᵀ·x'],
   ];
-  for (const [transA, transB, m, n, k, what] of skinny) {
-    shapes.push({ name: `${m}×${n}×${k} ${comboName(transA, transB)} ${what}`, transA, transB, m, n, k });
+  for (const [transA, transB, m, n, k, role] of skinny) {
+    shapes.push({ name: `m${m} n${n} k${k} ${comboName(transA, transB)} ${role}`, transA, transB, m, n, k });
   }
   return shapes;
 }
 
-function fill(x: Float32Array, seed: number): Float32Array {
+function filled(len: number, seed: number): Float32Array {
+  const x = new Float32Array(len);
   let s = seed >>> 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < len; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     x[i] = s / 4294967296 - 0.5;
   }
   return x;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
-
-/** Times one shape: warm-up, then the median of `reps` samples, each batching enough calls to last ≥ ~20 ms. */
-export function benchShape(shape: Shape, reps = 7): MatmulBenchRow {
+/** Times one shape: warm-up, then `reps` samples, each batching enough calls to last ≥ 20 ms. */
+export function benchShape(shape: MatmulShape, reps = 7): MatmulBenchRow {
   const { transA, transB, m, n, k } = shape;
-  const a = fill(new Float32Array(m * k), 1);
-  const b = fill(new Float32Array(k * n), 2);
-  const c = new Float32Array(m * n);
-  const call = () => gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false);
-
-  // warm-up, and calibrate how many calls make a sample of ~20 ms
+  const a = filled(m * k, 1), b = filled(k * n, 2), c = new Float32Array(m * n);
+  const run = (calls: number): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false);
+    return (performance.now() - t0) / 1000;
+  };
   let calls = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) call();
-    const dt = performance.now() - t0;
-    if (dt > 20) break;
-    calls *= dt < 2 ? 8 : 2;
-  }
+  for (let t = run(1); t < 0.02; t = run(calls)) calls = t < 0.002 ? calls * 8 : calls * 2;
   const samples: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) call();
-    samples.push((performance.now() - t0) / 1000 / calls);
-  }
-  const seconds = median(samples);
-  return { ...shape, seconds, gflops: (2 * m * n * k) / seconds / 1e9 };
+  for (let r = 0; r < reps; r++) samples.push(run(calls) / calls);
+  samples.sort((x, y) => x - y);
+  const seconds = samples[samples.length >> 1];
+  const flop = 2 * m * n * k;
+  return { ...shape, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / samples[0] / 1e9 };
 }
 
-export async function benchMatmul(shapes: Shape[] = matmulShapes()): Promise<MatmulBenchRow[]> {
-  return shapes.map((s) => benchShape(s));
+/** Exercises the kernels with float64 too, as a real training process does, before timing float32. */
+function warmUpBothTypes(): void {
+  for (const [transA, transB] of COMBOS) {
+    for (const [m, n, k] of [[5, 40, 30], [70, 70, 70]]) {
+      for (const ctor of [Float32Array, Float64Array]) {
+        const a = new ctor(m * k).fill(0.5), b = new ctor(k * n).fill(0.5), c = new ctor(m * n);
+        for (let r = 0; r < 20; r++) gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, r % 2 === 0);
+      }
+    }
+  }
 }
 
-export function formatRows(rows: MatmulBenchRow[]): string {
-  const lines = ['shape'.padEnd(28) + 'ms/call'.padStart(10) + 'GFLOPS'.padStart(9)];
-  for (const r of rows) {
-    lines.push(r.name.padEnd(28) + (r.seconds * 1e3).toFixed(3).padStart(10) + r.gflops.toFixed(2).padStart(9));
-  }
-  return lines.join('\n');
+export async function benchMatmul(shapes: MatmulShape[] = matmulShapes()): Promise<MatmulBenchRow[]> {
+  warmUpBothTypes();
+  const rows: MatmulBenchRow[] = [];
+  for (const s of shapes) rows.push(benchShape(s));
+  return rows;
+}
+
+export function formatMatmulRows(rows: MatmulBenchRow[]): string {
+  const head = 'float32 gemm'.padEnd(26) + 'ms/call'.padStart(10) + 'GFLOPS'.padStart(9) + 'best'.padStart(7);
+  const lines = rows.map((r) =>
+    r.name.padEnd(26) + (r.seconds * 1e3).toFixed(3).padStart(10) + r.gflops.toFixed(2).padStart(9) +
+    r.bestGflops.toFixed(2).padStart(7));
+  return [head, ...lines].join('\n');
 }
 
 if (require.main === module) {
-  benchMatmul().then((rows) => console.log(formatRows(rows)));
+  benchMatmul().then((rows) => console.log(formatMatmulRows(rows)));
 }
