@@ -1,6 +1,10 @@
 /** The benchmark's results: their shape (results.json), the printed tables and bench/RESULTS.md. */
 import type { Framework, LossKind } from './models';
+import type { WasmHeapReply } from './wasm-kernels';
 import type { HeapReply, MatmulRow } from './worker';
+
+/** A row of the tables: a framework, or tsgrad on its wasm kernel backend ('tsgrad' is its js backend). */
+export type BenchEntry = Framework | 'tsgrad-wasm';
 
 export interface MachineInfo {
   cpu: string;
@@ -18,7 +22,7 @@ export interface MachineInfo {
 }
 
 export interface FrameworkResult {
-  framework: Framework;
+  framework: BenchEntry;
   info: string;
   losses: number[];
   /** Largest relative difference of `losses` from tsgrad's. */
@@ -51,8 +55,10 @@ export interface BenchResults {
   machine: MachineInfo;
   options: { reps: number; repMs: number; warmupMs: number; warmupMaxMs: number; lossTolerance: number };
   models: ModelResult[];
-  matmul: { framework: Framework; rows: MatmulRow[] }[];
+  matmul: { framework: BenchEntry; rows: MatmulRow[] }[];
   heap: HeapReply | null;
+  /** tsgrad on the wasm backend: heap and WebAssembly memory over NeuralNet2 training. */
+  wasmHeap?: WasmHeapReply | null;
   seconds?: number;
 }
 
@@ -62,30 +68,49 @@ interface Target {
   met: boolean;
 }
 
-/** The issue's targets, for whatever the run measured. */
+/**
+ * The issues' targets, for whatever the run measured: "Performance I" for tsgrad on its js backend
+ * (the TS kernels), "Performance II" for tsgrad on its wasm backend.
+ */
 export function targets(r: BenchResults): Target[] {
   const out: Target[] = [];
-  for (const m of r.models) {
-    const [peer, factor] = m.id === 'mlp' ? (['tfjs-cpu', 3] as const) : (['tfjs-wasm', 2] as const);
-    const ts = m.frameworks.find((f) => f.framework === 'tsgrad');
-    const other = m.frameworks.find((f) => f.framework === peer);
-    if (!ts || !other) continue;
-    const ratio = ts.median / other.median;
-    const cpuRatio = ts.cpuMedian / other.cpuMedian;
-    const value = `${fmtRatio(ratio)} (${fmtMs(ts.median)} vs ${fmtMs(other.median)} ms; by CPU time ${fmtRatio(cpuRatio)})`;
-    out.push({ what: `${m.name} step <= 1/${factor} of ${peer}'s`, value, met: ratio <= 1 / factor });
-  }
-  const ts = r.matmul.find((x) => x.framework === 'tsgrad');
-  const at256 = ts?.rows.filter((row) => row.m === 256 && row.n === 256 && row.k === 256) ?? [];
-  if (at256.length) {
+  const stepTarget = (entry: BenchEntry, issue: string, rule: (id: string) => readonly [Framework, number]) => {
+    for (const m of r.models) {
+      const [peer, factor] = rule(m.id);
+      const ts = m.frameworks.find((f) => f.framework === entry);
+      const other = m.frameworks.find((f) => f.framework === peer);
+      if (!ts || !other) continue;
+      const ratio = ts.median / other.median;
+      const cpuRatio = ts.cpuMedian / other.cpuMedian;
+      const value = `${fmtRatio(ratio)} (${fmtMs(ts.median)} vs ${fmtMs(other.median)} ms; by CPU time ${fmtRatio(cpuRatio)})`;
+      out.push({ what: `${issue}: ${entry} ${m.name} step <= 1/${factor} of ${peer}'s`, value, met: ratio <= 1 / factor });
+    }
+  };
+  const gemmTarget = (entry: BenchEntry, issue: string, gflops: number) => {
+    const ts = r.matmul.find((x) => x.framework === entry);
+    const at256 = ts?.rows.filter((row) => row.m === 256 && row.n === 256 && row.k === 256) ?? [];
+    if (!at256.length) return;
     const worst = Math.min(...at256.map((row) => row.gflops));
     const worstBest = Math.min(...at256.map((row) => row.bestGflops));
     const value = `worst median ${worst.toFixed(2)} GFLOPS (worst fastest sample ${worstBest.toFixed(2)})`;
-    out.push({ what: 'float32 GEMM >= 3 GFLOPS at n = 256, every transpose combination', value, met: worst >= 3 });
-  }
+    out.push({ what: `${issue}: ${entry} float32 GEMM >= ${gflops} GFLOPS at n = 256, every transpose combination`, value, met: worst >= gflops });
+  };
+  stepTarget('tsgrad', 'I', (id) => (id === 'mlp' ? ['tfjs-cpu', 3] : ['tfjs-wasm', 2]));
+  gemmTarget('tsgrad', 'I', 3);
   if (r.heap) {
     const growth = heapGrowth(r.heap);
-    out.push({ what: `heap growth < 5 MB over ${r.heap.steps} NeuralNet2 steps`, value: `${mb(growth)} MB`, met: growth < 5 * 2 ** 20 });
+    out.push({ what: `I: tsgrad heap growth < 5 MB over ${r.heap.steps} NeuralNet2 steps`, value: `${mb(growth)} MB`, met: growth < 5 * 2 ** 20 });
+  }
+  stepTarget('tsgrad-wasm', 'II', (id) => ['tfjs-wasm', id === 'mlp' ? 2 : 4]);
+  gemmTarget('tsgrad-wasm', 'II', 20);
+  if (r.wasmHeap) {
+    const w = r.wasmHeap.wasmMemory;
+    const growth = heapGrowth(r.wasmHeap);
+    out.push({
+      what: `II: tsgrad-wasm WebAssembly memory flat and heap growth < 5 MB over ${r.wasmHeap.steps} NeuralNet2 steps`,
+      value: `memory ${w.map(mb).join(' -> ')} MB; heap growth ${mb(growth)} MB`,
+      met: w.every((x) => x === w[0]) && growth < 5 * 2 ** 20,
+    });
   }
   return out;
 }
@@ -111,6 +136,7 @@ function table(head: string[], rows: string[][], markdown: boolean, rightFrom = 
 
 function modelTable(m: ModelResult, markdown: boolean): string {
   const ts = m.frameworks.find((f) => f.framework === 'tsgrad');
+  const wasm = m.frameworks.find((f) => f.framework === 'tsgrad-wasm');
   const rows = m.frameworks.map((f) => [
     f.framework,
     fmtMs(f.median),
@@ -122,8 +148,10 @@ function modelTable(m: ModelResult, markdown: boolean): string {
     f.lossError.toExponential(1),
     ts ? fmtRatio(ts.median / f.median) : '-',
     ts ? fmtRatio(ts.cpuMedian / f.cpuMedian) : '-',
+    ...(wasm ? [fmtRatio(wasm.median / f.median), fmtRatio(wasm.cpuMedian / f.cpuMedian)] : []),
   ]);
-  const head = ['framework', 'median ms/step', 'min-max ms', 'steps x reps', 'warm-up s', 'cpu/wall', 'CPU ms/step', 'loss rel. err', 'tsgrad / this', 'tsgrad / this (CPU)'];
+  const head = ['framework', 'median ms/step', 'min-max ms', 'steps x reps', 'warm-up s', 'cpu/wall', 'CPU ms/step', 'loss rel. err', 'tsgrad / this', 'tsgrad / this (CPU)',
+    ...(wasm ? ['tsgrad-wasm / this', 'tsgrad-wasm / this (CPU)'] : [])];
   return table(head, rows, markdown);
 }
 
@@ -131,6 +159,8 @@ function matmulTable(r: BenchResults, markdown: boolean): string {
   const first = r.matmul[0];
   if (!first) return '';
   const names = r.matmul.map((x) => x.framework);
+  const wasmHead = names.includes('tsgrad-wasm') ? ['tsgrad-wasm best sample'] : [];
+  const peerHead = wasmHead.length && names.includes('tfjs-wasm') ? ['tsgrad-wasm / tfjs-wasm'] : [];
   const rows = first.rows.map((row) => {
     const cells = r.matmul.map((x) => x.rows.find((y) => y.name === row.name)?.gflops.toFixed(2) ?? '-');
     const best = r.matmul.find((x) => x.framework === 'tsgrad')?.rows.find((y) => y.name === row.name)?.bestGflops.toFixed(2);
@@ -139,10 +169,20 @@ function matmulTable(r: BenchResults, markdown: boolean): string {
       const y = x.rows.find((z) => z.name === row.name);
       return ts && y ? fmtRatio(ts.gflops / y.gflops) : '-';
     });
-    return [row.name, ...cells, ...(ts ? [best ?? '-', ...ratios] : [])];
+    const wasm = r.matmul.find((x) => x.framework === 'tsgrad-wasm')?.rows.find((y) => y.name === row.name);
+    const peer = r.matmul.find((x) => x.framework === 'tfjs-wasm')?.rows.find((y) => y.name === row.name);
+    const wasmCells = wasmHead.length ? [wasm?.bestGflops.toFixed(2) ?? '-', ...(peerHead.length ? [wasm && peer ? fmtRatio(wasm.gflops / peer.gflops) : '-'] : [])] : [];
+    return [row.name, ...cells, ...(ts ? [best ?? '-', ...ratios] : []), ...wasmCells];
   });
   const tsHead = names.includes('tsgrad') ? ['tsgrad best sample', ...names.filter((n) => n !== 'tsgrad').map((n) => `tsgrad / ${n}`)] : [];
-  return table(['shape (op(A) op(B))', ...names.map((n) => `${n} GFLOPS`), ...tsHead], rows, markdown);
+  return table(['shape (op(A) op(B))', ...names.map((n) => `${n} GFLOPS`), ...tsHead, ...wasmHead, ...peerHead], rows, markdown);
+}
+
+function wasmHeapLines(h: WasmHeapReply): string[] {
+  return [
+    ...heapLines(h),
+    `WebAssembly memory (after the first 10 steps sized the arena) ${h.wasmMemory.map(mb).join(' MB -> ')} MB`,
+  ];
 }
 
 function heapLines(h: HeapReply): string[] {
@@ -176,9 +216,10 @@ export function formatReport(r: BenchResults): string {
   }
   if (r.matmul.length) out.push('float32 matmul, GFLOPS (2 m n k / median time; peers stop at n = 512 unless --peer-matmul-1024)', matmulTable(r, false), '');
   if (r.heap) out.push(`tsgrad heap over ${r.heap.steps} NeuralNet2 training steps (after forced GC)`, ...heapLines(r.heap), '');
+  if (r.wasmHeap) out.push(`tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`, ...wasmHeapLines(r.wasmHeap), '');
   const t = targets(r);
   if (t.length) {
-    out.push('targets of "Performance I"');
+    out.push('targets of "Performance I" (tsgrad on js) and "Performance II" (tsgrad on wasm)');
     for (const x of t) out.push(`  [${x.met ? 'met' : 'NOT met'}] ${x.what}: ${x.value}`);
     out.push('');
   }
@@ -192,9 +233,10 @@ export function markdownReport(r: BenchResults): string {
     '# tsgrad benchmark results',
     '',
     'Made by `npm run bench` (bench/run.ts); the raw numbers are in bench/results.json. Lower ms is better;',
-    '"tsgrad / this" below 1 means tsgrad is faster. Every framework trains the same model on the same seeded',
-    'data from the same initial weights, and its first two losses were checked against tsgrad\'s',
-    `(relative error <= ${r.options.lossTolerance}) before timing.`,
+    '"tsgrad / this" below 1 means tsgrad is faster. tsgrad runs on each of its kernel backends: `tsgrad` is the',
+    'js backend (the TypeScript kernels), `tsgrad-wasm` the wasm backend (WebAssembly SIMD, src/backend/wasm).',
+    'Every framework trains the same model on the same seeded data from the same initial weights, and its first',
+    `two losses were checked against tsgrad's on the js backend (relative error <= ${r.options.lossTolerance}) before timing.`,
     '',
     table(['', ''], [
       ['CPU', m.cpu], ['cores', String(m.cores)], ['Node', m.node], ['platform', m.platform], ['date', m.date], ['tsgrad', m.tsgrad],
@@ -212,7 +254,7 @@ export function markdownReport(r: BenchResults): string {
   ];
   const t = targets(r);
   if (t.length) {
-    out.push('## Targets ("Performance I")', '', table(['target', 'measured', 'met'], t.map((x) => [x.what, x.value, x.met ? 'yes' : '**no**']), true, 99), '');
+    out.push('## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend)', '', table(['target', 'measured', 'met'], t.map((x) => [x.what, x.value, x.met ? 'yes' : '**no**']), true, 99), '');
   }
   for (const model of r.models) {
     out.push(`## ${model.name}`, '', `batch ${model.batch}, ${model.loss}, plain SGD lr 0.1; step-1 loss ${model.referenceLosses[0].toFixed(6)}.`, '');
@@ -221,9 +263,10 @@ export function markdownReport(r: BenchResults): string {
     out.push('');
   }
   if (r.matmul.length) {
-    out.push('## float32 matmul (GFLOPS = 2 m n k / median time)', '', 'tsgrad: `gemm` via bench/matmul.ts; tfjs: `tf.matMul(a, b, transposeA, transposeB)`, including its output allocation.', '');
+    out.push('## float32 matmul (GFLOPS = 2 m n k / median time)', '', 'tsgrad: the TS `gemm` via bench/matmul.ts; tsgrad-wasm: `kernels().gemm` on the wasm backend via bench/wasm-kernels.ts, copying the operands into WebAssembly memory and the result out on every call, as the ops do; tfjs: `tf.matMul(a, b, transposeA, transposeB)`, including its output allocation.', '');
     out.push(matmulTable(r, true), '');
   }
   if (r.heap) out.push(`## tsgrad heap over ${r.heap.steps} NeuralNet2 training steps`, '', ...heapLines(r.heap).map((l) => `- ${l}`), '');
+  if (r.wasmHeap) out.push(`## tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`, '', ...wasmHeapLines(r.wasmHeap).map((l) => `- ${l}`), '');
   return `${out.join('\n')}\n`;
 }

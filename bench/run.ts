@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: tsgrad against TensorFlow.js (cpu and wasm backends) and js-pytorch on the same
  * models, data and initial weights; float32 GEMM GFLOPS; tsgrad's heap growth over training.
+ * tsgrad runs twice, on each kernel backend: `tsgrad` (js, the TS kernels) and `tsgrad-wasm`.
  * Writes bench/RESULTS.md and bench/results.json on a full run.
  *
  *   npm run bench                              everything (a few minutes)
  *   npm run bench -- --only mlp,nn2            some sections: mlp, nn2, nn1, matmul, heap
- *   npm run bench -- --frameworks tsgrad,tfjs-wasm
+ *   npm run bench -- --frameworks tsgrad,tsgrad-wasm,tfjs-wasm
  *   npm run bench -- --quick                   fewer, shorter repetitions (a smoke test)
  *   npm run bench -- --wait-quiet 120          first wait up to 120 s for the cores to be idle (< 5% busy for 3 s)
  *   npm run bench -- --peer-matmul-1024        also time tfjs's matMul at n = 1024 (adds minutes)
@@ -17,11 +18,15 @@ import { type ChildProcess, execFileSync, fork } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FRAMEWORKS, type Framework, makeProblem, MODELS, type ModelSpec } from './models';
-import { formatReport, markdownReport, type BenchResults, type ModelResult, type FrameworkResult, type MachineInfo } from './report';
+import { FRAMEWORKS, makeProblem, MODELS, type ModelSpec } from './models';
+import { type BenchEntry, formatReport, markdownReport, type BenchResults, type ModelResult, type FrameworkResult, type MachineInfo } from './report';
 import { median, relativeError, summarize } from './stats';
 import { tsgradTrainer } from './tsgrad';
+import type { WasmHeapReply, WasmRequest } from './wasm-kernels';
 import type { HeapReply, InitReply, MatmulRow, RepReply, Request, WarmupReply } from './worker';
+
+/** What a table row can be: a framework, or tsgrad on its wasm backend (a 'tsgrad' worker with TSGRAD_BACKEND=wasm). */
+const ENTRIES: readonly BenchEntry[] = ['tsgrad', 'tsgrad-wasm', ...FRAMEWORKS.filter((f) => f !== 'tsgrad')];
 
 const SECTIONS = ['mlp', 'nn2', 'nn1', 'matmul', 'heap'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -31,7 +36,7 @@ const LOSS_TOLERANCE = 1e-5;
 
 interface Options {
   sections: Section[];
-  frameworks: Framework[];
+  frameworks: BenchEntry[];
   reps: number;
   repMs: number;
   warmupMs: number;
@@ -45,7 +50,7 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    sections: [...SECTIONS], frameworks: [...FRAMEWORKS], reps: 9, repMs: 150, warmupMs: 3000, warmupMaxMs: 8000,
+    sections: [...SECTIONS], frameworks: [...ENTRIES], reps: 9, repMs: 150, warmupMs: 3000, warmupMaxMs: 8000,
     matmulSizes: [128, 256, 512, 1024], heapSteps: 2000, write: true, waitQuiet: 0, peerMatmul1024: false,
   };
   let subset = false;
@@ -69,7 +74,7 @@ function parseArgs(argv: string[]): Options {
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--only': o.sections = pick(list(value(), flag), SECTIONS, flag); subset = true; break;
-      case '--frameworks': o.frameworks = pick(list(value(), flag), FRAMEWORKS, flag); subset = true; break;
+      case '--frameworks': o.frameworks = pick(list(value(), flag), ENTRIES, flag); subset = true; break;
       case '--reps': o.reps = Math.max(5, Math.round(num(value(), flag))); break;
       case '--rep-ms': o.repMs = num(value(), flag); break;
       case '--matmul-sizes': o.matmulSizes = list(value(), flag).map((s) => num(s, flag)); subset = true; break;
@@ -90,15 +95,19 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** A child process running bench/worker.ts, asked one thing at a time. */
+/**
+ * A child process running bench/worker.ts (or `script`), asked one thing at a time; tsgrad in it
+ * runs on the kernel backend `backend` ($TSGRAD_BACKEND, read by bench/tsgrad.ts).
+ */
 class Worker {
   private readonly child: ChildProcess;
   private pending: { resolve: (v: unknown) => void; reject: (e: Error) => void } | null = null;
 
-  constructor(readonly label: string) {
-    this.child = fork(path.join(__dirname, 'worker.ts'), [], {
+  constructor(readonly label: string, backend: 'js' | 'wasm' = 'js', script = 'worker.ts') {
+    this.child = fork(path.join(__dirname, script), [], {
       execArgv: [...process.execArgv, '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, TSGRAD_BACKEND: backend },
     });
     this.child.on('message', (msg: { ok: boolean; value?: unknown; error?: string }) => {
       const p = this.pending;
@@ -113,7 +122,7 @@ class Worker {
     });
   }
 
-  request<T>(req: Request): Promise<T> {
+  request<T>(req: Request | WasmRequest): Promise<T> {
     if (this.pending) throw new Error(`${this.label}: one request at a time`);
     return new Promise<T>((resolve, reject) => {
       this.pending = { resolve: resolve as (v: unknown) => void, reject };
@@ -128,13 +137,18 @@ class Worker {
 
 async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
   // tsgrad's losses, computed here, are the reference every framework (tsgrad's worker too) must match
-  const reference = tsgradTrainer(makeProblem(spec));
+  const reference = tsgradTrainer(makeProblem(spec), 'js');
   const refLosses = [reference.step(0), reference.step(1)];
   const refChecksum = makeProblem(spec).checksum;
 
-  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${spec.id}`) }));
+  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${spec.id}`, f === 'tsgrad-wasm' ? 'wasm' : 'js') }));
   try {
-    const inits = await Promise.all(workers.map(({ framework, worker }) => worker.request<InitReply>({ type: 'init', framework, model: spec.id })));
+    const inits = await Promise.all(workers.map(({ framework, worker }) =>
+      worker.request<InitReply>({ type: 'init', framework: framework === 'tsgrad-wasm' ? 'tsgrad' : framework, model: spec.id })));
+    inits.forEach((init, i) => {
+      if (workers[i].framework === 'tsgrad') init.info += '; kernel backend js (the TS kernels)';
+      if (workers[i].framework === 'tsgrad-wasm') init.info += '; kernel backend wasm (WebAssembly SIMD)';
+    });
     const problems: string[] = [];
     const lossErrors = inits.map((init, i) => {
       const f = workers[i].framework;
@@ -180,8 +194,8 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
   }
 }
 
-async function oneShot<T>(label: string, req: Request): Promise<T> {
-  const worker = new Worker(label);
+async function oneShot<T>(label: string, req: Request | WasmRequest, script?: string): Promise<T> {
+  const worker = new Worker(label, 'js', script);
   try {
     return await worker.request<T>(req);
   } finally {
@@ -266,14 +280,20 @@ async function main(): Promise<void> {
       if (framework === 'js-pytorch') continue; // nested-array matmul: minutes at n = 1024, and not a GEMM
       console.error(`bench: float32 GEMM, ${framework} ...`);
       // the peers' products at n = 1024 take seconds a call (minutes in all): unless asked, they stop at 512
-      const sizes = framework === 'tsgrad' || o.peerMatmul1024 ? o.matmulSizes : o.matmulSizes.filter((n) => n <= 512);
-      const rows = await oneShot<MatmulRow[]>(`${framework} matmul`, { type: 'matmul', framework, sizes, skinny: true });
+      const sizes = framework.startsWith('tsgrad') || o.peerMatmul1024 ? o.matmulSizes : o.matmulSizes.filter((n) => n <= 512);
+      const rows = framework === 'tsgrad-wasm'
+        ? await oneShot<MatmulRow[]>('tsgrad-wasm matmul', { type: 'matmul', sizes, skinny: true }, 'wasm-kernels.ts')
+        : await oneShot<MatmulRow[]>(`${framework} matmul`, { type: 'matmul', framework, sizes, skinny: true });
       results.matmul.push({ framework, rows });
     }
   }
   if (o.sections.includes('heap')) {
     console.error(`bench: tsgrad heap over ${o.heapSteps} NeuralNet2 steps ...`);
     results.heap = await oneShot<HeapReply>('tsgrad heap', { type: 'heap', model: 'nn2', steps: o.heapSteps });
+    if (o.frameworks.includes('tsgrad-wasm')) {
+      console.error(`bench: tsgrad-wasm heap and WebAssembly memory over ${o.heapSteps} NeuralNet2 steps ...`);
+      results.wasmHeap = await oneShot<WasmHeapReply>('tsgrad-wasm heap', { type: 'heap', steps: o.heapSteps }, 'wasm-kernels.ts');
+    }
   }
   results.machine.loadEnd = os.loadavg();
   results.seconds = (performance.now() - t0) / 1000;

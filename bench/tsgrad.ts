@@ -1,5 +1,5 @@
 /** tsgrad's side of the benchmark: the models written as a user would, with nn, optim and the public API. */
-import { nn, optim, sigmoid, Tensor } from '../src/index';
+import { nn, optim, setBackend, sigmoid, Tensor } from '../src/index';
 import type { Problem, Trainer } from './models';
 
 /** Linear -> ReLU -> Linear, plus a sigmoid for the BCE model (NeuralNet1). */
@@ -29,7 +29,14 @@ export interface TsgradParts {
   ys: Tensor[];
 }
 
-export function tsgradParts(problem: Problem): TsgradParts {
+/** The kernel backend a benchmark process uses: $TSGRAD_BACKEND ('js' or 'wasm'), js by default. */
+export function benchBackend(): 'js' | 'wasm' {
+  return process.env.TSGRAD_BACKEND === 'wasm' ? 'wasm' : 'js';
+}
+
+/** The model, loss, optimizer and data; sets the kernel backend (global) to `backend`. */
+export function tsgradParts(problem: Problem, backend: 'js' | 'wasm' = benchBackend()): TsgradParts {
+  setBackend(backend);
   const { spec, weights, batches } = problem;
   const bce = spec.loss === 'sigmoid-bce';
   const model = new Net(spec.inputs, spec.hidden, spec.outputs, bce);
@@ -47,8 +54,8 @@ export function tsgradParts(problem: Problem): TsgradParts {
   return { model, criterion, optimizer, xs, ys };
 }
 
-export function tsgradTrainer(problem: Problem): Trainer {
-  const { model, criterion, optimizer, xs, ys } = tsgradParts(problem);
+export function tsgradTrainer(problem: Problem, backend: 'js' | 'wasm' = benchBackend()): Trainer {
+  const { model, criterion, optimizer, xs, ys } = tsgradParts(problem, backend);
   const step = (b: number): Tensor => {
     optimizer.zeroGrad();
     const loss = criterion.forward(model.forward(xs[b]), ys[b]);

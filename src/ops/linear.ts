@@ -1,8 +1,7 @@
 /** The fused affine map y = x W^T + b (`torch.nn.functional.linear`): one node, gemm forward and backward. */
 import { Node } from '../autograd/node';
 import { type FloatArray, isFloatDtype } from '../dtype';
-import { gemm } from '../kernels/matmul';
-import { sumAxis } from '../kernels/reduce';
+import { kernels } from '../kernels/backend';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
 import { checkTensor, empty, needsGrad, record } from './helpers';
@@ -30,11 +29,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   }
   const rows = x.numel() / inFeatures;
   const y = empty([...x.shape.slice(0, -1), outFeatures], weight.dtype);
-  const yd = y.data as FloatArray;
-  if (bias) {
-    for (let r = 0; r < rows; r++) yd.set(bias.data, r * outFeatures);
-  }
-  gemm(false, true, rows, outFeatures, inFeatures, x.data as FloatArray, 0, weight.data as FloatArray, 0, yd, 0, bias !== null);
+  kernels().linearForward(
+    x.data as FloatArray, weight.data as FloatArray, bias ? (bias.data as FloatArray) : null, rows, inFeatures, outFeatures, y.data as FloatArray,
+  );
   if (!needsGrad(x, weight, ...(bias ? [bias] : []))) return y;
   const node = new LinearBackward(x, weight, rows, bias !== null);
   return bias ? record(y, node, x, weight, bias) : record(y, node, x, weight);
@@ -52,22 +49,14 @@ class LinearBackward extends Node {
     const [x, weight] = this.saved;
     const [outFeatures, inFeatures] = weight.shape;
     const rows = this.rows;
-    const gd = g.data as FloatArray;
-    let dx: Tensor | null = null;
-    let dw: Tensor | null = null;
-    let db: Tensor | null = null;
-    if (this.needsInputGrad[0]) {
-      dx = empty(x.shape, g.dtype);
-      gemm(false, false, rows, inFeatures, outFeatures, gd, 0, weight.data as FloatArray, 0, dx.data as FloatArray, 0, false);
-    }
-    if (this.needsInputGrad[1]) {
-      dw = empty(weight.shape, g.dtype);
-      gemm(true, false, outFeatures, inFeatures, rows, gd, 0, x.data as FloatArray, 0, dw.data as FloatArray, 0, false);
-    }
-    if (this.needsInputGrad[2]) {
-      db = empty([outFeatures], g.dtype);
-      sumAxis(gd, 1, rows, outFeatures, db.data);
-    }
+    const dx = this.needsInputGrad[0] ? empty(x.shape, g.dtype) : null;
+    const dw = this.needsInputGrad[1] ? empty(weight.shape, g.dtype) : null;
+    const db = this.needsInputGrad[2] ? empty([outFeatures], g.dtype) : null;
+    // one call: g crosses into the kernels once for all three
+    kernels().linearBackward(
+      g.data as FloatArray, x.data as FloatArray, weight.data as FloatArray, rows, inFeatures, outFeatures,
+      dx ? (dx.data as FloatArray) : null, dw ? (dw.data as FloatArray) : null, db ? (db.data as FloatArray) : null,
+    );
     return this.needsInputGrad.length === 3 ? [dx, dw, db] : [dx, dw];
   }
 }

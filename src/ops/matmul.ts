@@ -2,7 +2,7 @@
 import { Node } from '../autograd/node';
 import { type FloatArray, isFloatDtype, resultType } from '../dtype';
 import { forEachRun } from '../kernels/broadcast';
-import { gemm } from '../kernels/matmul';
+import { kernels } from '../kernels/backend';
 import { broadcastShapes, broadcastStrides, fmt, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast, checkTensor, empty, needsGrad, record } from './helpers';
@@ -55,7 +55,8 @@ function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape): Tens
   const y = empty([...batch, m, n], work);
   const yd = y.data as FloatArray;
   const offsets = batchOffsets(batchA, batchB, batch, m * k, k * n);
-  offsets.forEach(([ao, bo], i) => gemm(false, false, m, n, k, ad, ao, bd, bo, yd, i * m * n, false));
+  const kern = kernels();
+  offsets.forEach(([ao, bo], i) => kern.gemm(false, false, m, n, k, ad, ao, bd, bo, yd, i * m * n, false));
   if (work !== dtype) return cast(y, dtype);
   if (!needsGrad(a, b)) return y;
   const node = new MatmulBackward(a, b, offsets, m, n, k, batch.length === 0 ? 'MmBackward0' : 'BmmBackward0');
@@ -81,9 +82,10 @@ class MatmulBackward extends Node {
     const bd = cast(b, g.dtype).data as FloatArray;
     const da = this.needsInputGrad[0] ? empty(a.shape, g.dtype) : null;
     const db = this.needsInputGrad[1] ? empty(b.shape, g.dtype) : null;
+    const kern = kernels();
     this.offsets.forEach(([ao, bo], i) => {
-      if (da) gemm(false, true, m, k, n, gd, i * m * n, bd, bo, da.data as FloatArray, ao, true);
-      if (db) gemm(true, false, k, n, m, ad, ao, gd, i * m * n, db.data as FloatArray, bo, true);
+      if (da) kern.gemm(false, true, m, k, n, gd, i * m * n, bd, bo, da.data as FloatArray, ao, true);
+      if (db) kern.gemm(true, false, k, n, m, ad, ao, gd, i * m * n, db.data as FloatArray, bo, true);
     });
     return [da, db];
   }

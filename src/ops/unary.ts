@@ -1,12 +1,18 @@
 /** Elementwise ops of one tensor: exp, log, sqrt, abs, pow by a number, clamp, relu, sigmoid, tanh. */
 import { Node } from '../autograd/node';
 import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultType } from '../dtype';
+import { kernels } from '../kernels/backend';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
 import { cast, empty, floatData, floatDtypeOf, needsGrad, record } from './helpers';
 
 type FloatMap = (x: FloatArray, out: FloatArray) => void;
 type GradMap = (g: FloatArray, saved: FloatArray, out: FloatArray) => void;
+
+// relu and sigmoid run on the kernel backend (src/kernels/backend.ts)
+const sigmoidKernel: FloatMap = (x, out) => kernels().sigmoid(x, out);
+const sigmoidBackwardKernel: GradMap = (g, y, out) => kernels().sigmoidBackward(g, y, out);
+const reluBackwardKernel: GradMap = (g, y, out) => kernels().reluBackward(g, y, out);
 
 /** y = f(x) computed in x's float dtype (integers become the default float). */
 function floatUnary(x: Tensor, f: FloatMap): Tensor {
@@ -155,7 +161,8 @@ class ClampBackward extends Node {
 /** max(x, 0) (`torch.relu`); keeps x's dtype. */
 export function relu(x: Tensor): Tensor {
   const y = empty(x.shape, x.dtype);
-  k.relu(x.data, y.data);
+  if (isFloatDtype(x.dtype)) kernels().relu(x.data as FloatArray, y.data as FloatArray);
+  else k.relu(x.data, y.data);
   return needsGrad(x) ? record(y, new ReluBackward(y), x) : y;
 }
 
@@ -167,13 +174,13 @@ class ReluBackward extends Node {
   }
   // d/dx relu(x) = g where x > 0 (read from the output: y > 0 exactly where x > 0), else 0
   backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.reluBackward)];
+    return [gradMap(g, this.saved[0], reluBackwardKernel)];
   }
 }
 
 /** 1 / (1 + e^-x) (`torch.sigmoid`), a primitive so it stays exact for large |x|. */
 export function sigmoid(x: Tensor): Tensor {
-  const y = floatUnary(x, k.sigmoid);
+  const y = floatUnary(x, sigmoidKernel);
   return needsGrad(x) ? record(y, new SigmoidBackward(y), x) : y;
 }
 
@@ -185,7 +192,7 @@ class SigmoidBackward extends Node {
   }
   // d/dx sigmoid(x) = g * y * (1 - y) (reuses the output)
   backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.sigmoidBackward)];
+    return [gradMap(g, this.saved[0], sigmoidBackwardKernel)];
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import { Node } from '../../autograd/node';
 import { type FloatArray, isFloatDtype } from '../../dtype';
+import { kernels } from '../../kernels/backend';
 import { cast, checkTensor, empty, needsGrad, record } from '../../ops/helpers';
 import { fmt, sameShape } from '../../shape';
 import type { Tensor } from '../../tensor';
@@ -84,6 +85,11 @@ function targetWeights(pr: Problem, probs: FloatArray | null, o: number, i: numb
   return total;
 }
 
+/** Class indices over rows of logits, no class weight, no smoothing: what the kernel backend computes. */
+function isFastPath(pr: Problem): boolean {
+  return pr.byIndex && pr.inner === 1 && pr.weight === null && pr.smoothing === 0;
+}
+
 /**
  * The cross-entropy loss between logits `input` ((C), (N, C) or (N, C, d1, ...)) and `target`
  * (class indices of shape (), (N) or (N, d1, ...), or probabilities shaped like the input).
@@ -124,6 +130,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const positions = outer * inner;
   const lse = new Float64Array(positions);
   const losses = empty(positionShape, input.dtype).data as FloatArray;
+  if (isFastPath(problem)) {
+    // the common case (rows of logits, plain class indices) on the kernel backend: a[c] = [c = y]
+    const counted = kernels().crossEntropyForward(x, problem.indices!, outer, classes, ignoreIndex, lse, losses);
+    const out = reduceLosses(losses, positionShape, dtype, reduction, counted);
+    if (!needsGrad(input, target)) return out;
+    return record(out, new CrossEntropyBackward(problem, input, target, lse, counted), input, target);
+  }
   const a = new Float64Array(classes);
   let denominator = byIndex ? 0 : positions;
   for (let o = 0; o < outer; o++) {
@@ -170,6 +183,10 @@ class CrossEntropyBackward extends Node {
     const probs = pr.byIndex ? null : (cast(target, input.dtype).data as FloatArray);
     const { each, all } = upstream(g, pr.reduction, this.denominator);
     const dx = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
+    if (dx && !each && isFastPath(pr)) {
+      kernels().crossEntropyBackward(x, pr.indices!, this.lse, outer, classes, pr.ignoreIndex, all, dx.data as FloatArray);
+      return [dx, null];
+    }
     const dt = this.needsInputGrad[1] && !pr.byIndex ? empty(input.shape, g.dtype) : null;
     const a = new Float64Array(classes);
     for (let o = 0; o < outer; o++) {

@@ -1,0 +1,55 @@
+/** The js kernel backend: the TypeScript kernels (src/kernels/*.ts), the reference for every other backend. */
+import type { TypedArray } from '../dtype';
+import type { KernelBackend } from '../kernels/backend';
+import * as elementwise from '../kernels/elementwise';
+import { gemm } from '../kernels/matmul';
+import { sumAxis } from '../kernels/reduce';
+
+/** The TypeScript kernels. */
+export const jsBackend: KernelBackend = {
+  name: 'js',
+  gemm,
+  linearForward(x, w, bias, rows, inF, outF, y) {
+    if (bias) for (let r = 0; r < rows; r++) y.set(bias, r * outF);
+    gemm(false, true, rows, outF, inF, x, 0, w, 0, y, 0, bias !== null);
+  },
+  linearBackward(g, x, w, rows, inF, outF, dx, dw, db) {
+    if (dx) gemm(false, false, rows, inF, outF, g, 0, w, 0, dx, 0, false);
+    if (dw) gemm(true, false, outF, inF, rows, g, 0, x, 0, dw, 0, false);
+    if (db) sumAxis(g, 1, rows, outF, db);
+  },
+  crossEntropyForward(x, targets, rows, classes, ignoreIndex, lse, losses) {
+    let counted = 0;
+    for (let r = 0, base = 0; r < rows; r++, base += classes) {
+      let max = -Infinity;
+      for (let c = 0; c < classes; c++) if (x[base + c] > max) max = x[base + c];
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += Math.exp(x[base + c] - max);
+      const l = max + Math.log(sum);
+      lse[r] = l;
+      const y = targets[r];
+      if (y === ignoreIndex) {
+        losses[r] = 0;
+      } else {
+        losses[r] = l - x[base + y];
+        counted++;
+      }
+    }
+    return counted;
+  },
+  crossEntropyBackward(x, targets, lse, rows, classes, ignoreIndex, scale, dx) {
+    for (let r = 0, base = 0; r < rows; r++, base += classes) {
+      const y = targets[r];
+      if (y === ignoreIndex) {
+        dx.fill(0, base, base + classes);
+        continue;
+      }
+      const l = lse[r];
+      for (let c = 0; c < classes; c++) dx[base + c] = scale * (Math.exp(x[base + c] - l) * 1 - (c === y ? 1 : 0));
+    }
+  },
+  relu: (x, out) => elementwise.relu(x as TypedArray, out),
+  reluBackward: elementwise.reluBackward,
+  sigmoid: elementwise.sigmoid,
+  sigmoidBackward: elementwise.sigmoidBackward,
+};

@@ -1,0 +1,455 @@
+/*
+ * C (+)= op(A) · op(B) in 128-bit SIMD, float32 (f32x4) and float64 (f64x2): the contract of
+ * src/kernels/matmul.ts `gemm`, with byte addresses into this module's memory.
+ *
+ * Register tiles are MR = 4 rows by NR columns (8 for f32: two f32x4; 4 for f64: two f64x2), eight
+ * vector accumulators. Per step of k the kernel loads one NR-wide row of op(B) as two vectors and
+ * splats the four op(A) values, so op(B) must be unit-stride along its columns:
+ *
+ * - op(B): read in place when B is stored k×n (row p of op(B) is contiguous), else (transB, or a
+ *   large B whose rows are pages apart) packed into NR-column micro-panels, zero-padded.
+ * - op(A): read in place through (row, step) strides, or packed into MR-row micro-panels when its
+ *   rows are strided along k (transA) and it is reused across many column tiles.
+ * - a last single row (m % 4 == 1, e.g. dW of 5 outputs) gets a 1×8 tile instead of a padded 4×8.
+ * - float32 A·Bᵀ with m or n < 16 (x·Wᵀ of a narrow layer) skips packing altogether: 4×2 tiles of
+ *   dot products along k, where both operands are contiguous (`dotNT`).
+ *
+ * Measured on Zen 4 / Node 20 (bench/wasm-kernels.ts): ~28 GFLOPS float32 and ~14 float64 from
+ * n = 128 to 1024 in every transpose combination. A 6×8 float32 tile (12 accumulators) was slower
+ * (24-26 GFLOPS): V8 has 15 allocatable vector registers and spilled.
+ *
+ * k is cut into equal blocks of <= KC (as the TS packed path does); a float64 C element is summed
+ * in the same order as the TS kernels (one running sum per block, then C = sum or C += sum), so
+ * float64 results are bit-identical to them whenever k <= 256 or the TS kernel takes its packed
+ * path. float32 sums run in f32 lanes (as PyTorch's CPU sgemm does), not in float64 as the TS
+ * kernels do: results agree to float32 rounding, not bit for bit.
+ *
+ * Edges: rows past m repeat the last row's address (their sums are dropped); columns past n are
+ * read from whatever follows in memory (lanes are independent, those sums are dropped), so every
+ * operand needs NR elements of readable padding after it (the JS side leaves 64 bytes).
+ */
+
+const MR: i32 = 4;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 512;
+
+/** A partial tile goes through here: 4 rows of up to 8 values. */
+const edge: usize = memory.data(4 * 8 * 8, 16);
+
+/** Scratch bytes gemm needs for packing (its last argument). */
+export function gemmScratchBytes(n: i32, k: i32, elementBytes: i32): i32 {
+  const kc = k < KC ? k : KC;
+  const nc = (n < NC ? n : NC) + 8;
+  return (MC * kc + kc * nc) * elementBytes + 64;
+}
+
+export function gemmF32(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize,
+): void {
+  gemm<f32>(transA, transB, m, n, k, a, b, c, accumulate, scratch);
+}
+
+export function gemmF64(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize,
+): void {
+  gemm<f64>(transA, transB, m, n, k, a, b, c, accumulate, scratch);
+}
+
+// @ts-ignore: decorator
+@inline function min(x: i32, y: i32): i32 {
+  return x < y ? x : y;
+}
+
+export function gemm<T>(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const es = <usize>sizeof<T>();
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * es);
+    return;
+  }
+  if (sizeof<T>() == 4 && transB && !transA && (n < 16 || m < 16)) {
+    dotNT(m, n, k, a, b, c, accumulate);
+    return;
+  }
+  const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
+  const kBlocks = (k + KC - 1) / KC;
+  const kBlock = (k + kBlocks - 1) / kBlocks;
+  // Pack op(B) when its rows are not contiguous, or are so far apart that every step of k is a
+  // new page; pack op(A) when its k-steps are strided and the panel serves many column tiles.
+  const packB = transB || (n >= 256 && k >= 64);
+  const packA = transA ? n > 2 * NR : (m >= 64 && n >= 64 && k >= 64);
+  const pa = (scratch + 15) & ~15;
+  const pb = pa + <usize>(MC * min(k, KC)) * es;
+  const ldc = <usize>n * es;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += kBlock) {
+      const kc = min(kBlock, k - pc);
+      // panel q of op(B)[pc:pc+kc, jc:jc+nc] starts at bBase + q*bPanel; step p adds p*bStep
+      let bBase: usize, bStep: usize, bPanel: usize;
+      if (packB) {
+        packPanelsB<T>(transB, b, n, k, pc, jc, kc, nc, pb);
+        bBase = pb; bStep = <usize>NR * es; bPanel = <usize>kc * bStep;
+      } else {
+        bBase = b + (<usize>pc * <usize>n + <usize>jc) * es; bStep = <usize>n * es; bPanel = <usize>NR * es;
+      }
+      const overwrite = !accumulate && pc == 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        // op(A)[ic + i, pc + p] for the rows of panel r at aBase + r*aPanel + i*aRow + p*aStep
+        let aBase: usize, aRow: usize, aStep: usize, aPanel: usize;
+        if (packA) {
+          packPanelsA<T>(transA, a, m, k, ic, pc, mc, kc, pa);
+          aBase = pa; aRow = es; aStep = <usize>MR * es; aPanel = <usize>kc * aStep;
+        } else {
+          aBase = transA ? a + (<usize>pc * <usize>m + <usize>ic) * es : a + (<usize>ic * <usize>k + <usize>pc) * es;
+          aRow = transA ? es : <usize>k * es;
+          aStep = transA ? <usize>m * es : es;
+          aPanel = <usize>MR * aRow;
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const bp = bBase + <usize>(jr / NR) * bPanel;
+          const cj = c + <usize>(ic * n + jc + jr) * es;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            const ap = aBase + <usize>(ir / MR) * aPanel;
+            const ci = cj + <usize>ir * ldc;
+            if (sizeof<T>() == 4) {
+              if (rows == 1 && cols > 4) rowF32x8(kc, ap, aStep, bp, bStep, ci, cols, overwrite);
+              else if (cols <= 4) tileF32x4(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
+              else tileF32x8(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
+            } else {
+              if (cols <= 2) tileF64x2(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
+              else tileF64x4(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * float32 C (+)= A · B^T with A m×k and B n×k both read in place along k, four k-values per vector:
+ * 4×2 tiles of dot products, summed across lanes at the end. For skinny products (x·Wᵀ with few
+ * outputs), where packing would cost as much as the product.
+ */
+function dotNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool): void {
+  const row = <usize>k << 2;
+  const k4 = k & ~3;
+  for (let j = 0; j < n; j += 2) {
+    const cols = min(2, n - j);
+    const b0 = b + <usize>j * row;
+    const b1 = cols > 1 ? b0 + row : b0;
+    for (let i = 0; i < m; i += 4) {
+      const rows = min(4, m - i);
+      const a0 = a + <usize>i * row;
+      const a1 = rows > 1 ? a0 + row : a0;
+      const a2 = rows > 2 ? a1 + row : a1;
+      const a3 = rows > 3 ? a2 + row : a2;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      let p: usize = 0;
+      const end = <usize>k4 << 2;
+      for (; p < end; p += 16) {
+        const x0 = v128.load(a0 + p), x1 = v128.load(a1 + p), x2 = v128.load(a2 + p), x3 = v128.load(a3 + p);
+        let y = v128.load(b0 + p);
+        s00 = f32x4.add(s00, f32x4.mul(x0, y)); s10 = f32x4.add(s10, f32x4.mul(x1, y));
+        s20 = f32x4.add(s20, f32x4.mul(x2, y)); s30 = f32x4.add(s30, f32x4.mul(x3, y));
+        y = v128.load(b1 + p);
+        s01 = f32x4.add(s01, f32x4.mul(x0, y)); s11 = f32x4.add(s11, f32x4.mul(x1, y));
+        s21 = f32x4.add(s21, f32x4.mul(x2, y)); s31 = f32x4.add(s31, f32x4.mul(x3, y));
+      }
+      // lane sums, then the k % 4 tail in scalars
+      store<f32>(edge, hsum(s00)); store<f32>(edge, hsum(s01), 4);
+      store<f32>(edge, hsum(s10), 32); store<f32>(edge, hsum(s11), 36);
+      store<f32>(edge, hsum(s20), 64); store<f32>(edge, hsum(s21), 68);
+      store<f32>(edge, hsum(s30), 96); store<f32>(edge, hsum(s31), 100);
+      if (k4 < k) {
+        for (let r = 0; r < 4; r++) {
+          const ar = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
+          for (let q = 0; q < 2; q++) {
+            const bq = q == 0 ? b0 : b1;
+            const at = edge + <usize>(r * 32 + q * 4);
+            let t = load<f32>(at);
+            for (let pp = k4; pp < k; pp++) t += load<f32>(ar + (<usize>pp << 2)) * load<f32>(bq + (<usize>pp << 2));
+            store<f32>(at, t);
+          }
+        }
+      }
+      storeEdge<f32>(c + (<usize>i * <usize>n + <usize>j) * 4, <usize>n << 2, rows, cols, 8, !accumulate);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  const s = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.add(s, i32x4.shuffle(s, s, 1, 0, 3, 2)), 0);
+}
+
+/** op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels (MR values per step of k), zero-padded. */
+function packPanelsA<T>(transA: bool, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  const es = <usize>sizeof<T>();
+  for (let i = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    // op(A)[ic+i+r, pc+p] = a[s + r*rowStride + p*step]
+    const s = transA ? a + (<usize>pc * <usize>m + <usize>(ic + i)) * es : a + (<usize>(ic + i) * <usize>k + <usize>pc) * es;
+    const rowStride = transA ? es : <usize>k * es;
+    const step = transA ? <usize>m * es : es;
+    if (rows == MR && transA) {
+      // 4 adjacent values per step: one 16-byte (f32) or two (f64) copies
+      let src = s;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        if (sizeof<T>() == 8) v128.store(dst, v128.load(src, 16), 16);
+        dst += <usize>MR * es;
+        src += step;
+      }
+    } else if (rows == MR) {
+      let s0 = s, s1 = s + rowStride, s2 = s + (rowStride << 1), s3 = s + rowStride * 3;
+      for (let p = 0; p < kc; p++) {
+        store<T>(dst, load<T>(s0));
+        store<T>(dst, load<T>(s1), sizeof<T>());
+        store<T>(dst, load<T>(s2), 2 * sizeof<T>());
+        store<T>(dst, load<T>(s3), 3 * sizeof<T>());
+        dst += <usize>MR * es;
+        s0 += step; s1 += step; s2 += step; s3 += step;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          store<T>(dst + <usize>r * es, r < rows ? load<T>(s + <usize>r * rowStride + <usize>p * step) : <T>0);
+        }
+        dst += <usize>MR * es;
+      }
+    }
+  }
+}
+
+/** op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels (NR values per step of k), zero-padded. */
+function packPanelsB<T>(transB: bool, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  const es = <usize>sizeof<T>();
+  const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
+  for (let j = 0; j < nc; j += NR) {
+    const cols = min(NR, nc - j);
+    if (!transB) {
+      // rows of op(B) are contiguous: copy NR values per step of k
+      let src = b + (<usize>pc * <usize>n + <usize>(jc + j)) * es;
+      const step = <usize>n * es;
+      if (cols == NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          dst += 32;
+          src += step;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let q = 0; q < NR; q++) store<T>(dst + <usize>q * es, q < cols ? load<T>(src + <usize>q * es) : <T>0);
+          dst += <usize>NR * es;
+          src += step;
+        }
+      }
+      continue;
+    }
+    // transB: column j+q of op(B) is row jc+j+q of B, contiguous along k
+    const s = b + (<usize>(jc + j) * <usize>k + <usize>pc) * es;
+    const rowStride = <usize>k * es;
+    for (let q = 0; q < NR; q++) {
+      let d = dst + <usize>q * es;
+      if (q < cols) {
+        let src = s + <usize>q * rowStride;
+        for (let p = 0; p < kc; p++) {
+          store<T>(d, load<T>(src));
+          d += <usize>NR * es;
+          src += es;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          store<T>(d, <T>0);
+          d += <usize>NR * es;
+        }
+      }
+    }
+    dst += <usize>(kc * NR) * es;
+  }
+}
+
+// ---- register tiles. a: op(A)[0, 0] of the tile, rows aRow apart, steps aStep apart; b: op(B)[0, 0..NR), steps bStep apart ----
+
+function tileF32x8(
+  kc: i32, a: usize, aRow: usize, aStep: usize, rows: i32, b: usize, bStep: usize,
+  c: usize, ldc: usize, cols: i32, overwrite: bool,
+): void {
+  const r1: usize = rows > 1 ? aRow : 0;
+  const r2: usize = rows > 2 ? aRow << 1 : r1;
+  const r3: usize = rows > 3 ? aRow * 3 : r2;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + r1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + r2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + r3);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a += aStep;
+    b += bStep;
+  }
+  if (rows == 4 && cols == 8) {
+    if (!overwrite) {
+      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+      c20 = f32x4.add(c20, v128.load(c + (ldc << 1))); c21 = f32x4.add(c21, v128.load(c + (ldc << 1), 16));
+      c30 = f32x4.add(c30, v128.load(c + ldc * 3)); c31 = f32x4.add(c31, v128.load(c + ldc * 3, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
+    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
+    return;
+  }
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  storeEdge<f32>(c, ldc, rows, cols, 8, overwrite);
+}
+
+/** A 1×8 tile, for the last row when m % 4 == 1 (m = 5 outputs: dW = gᵀ x). */
+function rowF32x8(kc: i32, a: usize, aStep: usize, b: usize, bStep: usize, c: usize, cols: i32, overwrite: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+    a += aStep;
+    b += bStep;
+  }
+  if (cols == 8) {
+    if (!overwrite) {
+      c0 = f32x4.add(c0, v128.load(c));
+      c1 = f32x4.add(c1, v128.load(c, 16));
+    }
+    v128.store(c, c0);
+    v128.store(c, c1, 16);
+    return;
+  }
+  v128.store(edge, c0);
+  v128.store(edge, c1, 16);
+  storeEdge<f32>(c, 0, 1, cols, 8, overwrite);
+}
+
+function tileF32x4(
+  kc: i32, a: usize, aRow: usize, aStep: usize, rows: i32, b: usize, bStep: usize,
+  c: usize, ldc: usize, cols: i32, overwrite: bool,
+): void {
+  const r1: usize = rows > 1 ? aRow : 0;
+  const r2: usize = rows > 2 ? aRow << 1 : r1;
+  const r3: usize = rows > 3 ? aRow * 3 : r2;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a + r1), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a + r2), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a + r3), b0));
+    a += aStep;
+    b += bStep;
+  }
+  if (rows == 4 && cols == 4) {
+    if (!overwrite) {
+      c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(c + ldc));
+      c2 = f32x4.add(c2, v128.load(c + (ldc << 1))); c3 = f32x4.add(c3, v128.load(c + ldc * 3));
+    }
+    v128.store(c, c0); v128.store(c + ldc, c1); v128.store(c + (ldc << 1), c2); v128.store(c + ldc * 3, c3);
+    return;
+  }
+  v128.store(edge, c0); v128.store(edge, c1, 32); v128.store(edge, c2, 64); v128.store(edge, c3, 96);
+  storeEdge<f32>(c, ldc, rows, cols, 8, overwrite);
+}
+
+function tileF64x4(
+  kc: i32, a: usize, aRow: usize, aStep: usize, rows: i32, b: usize, bStep: usize,
+  c: usize, ldc: usize, cols: i32, overwrite: bool,
+): void {
+  const r1: usize = rows > 1 ? aRow : 0;
+  const r2: usize = rows > 2 ? aRow << 1 : r1;
+  const r3: usize = rows > 3 ? aRow * 3 : r2;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load64_splat(a);
+    c00 = f64x2.add(c00, f64x2.mul(x, b0)); c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    x = v128.load64_splat(a + r1);
+    c10 = f64x2.add(c10, f64x2.mul(x, b0)); c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    x = v128.load64_splat(a + r2);
+    c20 = f64x2.add(c20, f64x2.mul(x, b0)); c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    x = v128.load64_splat(a + r3);
+    c30 = f64x2.add(c30, f64x2.mul(x, b0)); c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    a += aStep;
+    b += bStep;
+  }
+  if (rows == 4 && cols == 4) {
+    if (!overwrite) {
+      c00 = f64x2.add(v128.load(c), c00); c01 = f64x2.add(v128.load(c, 16), c01);
+      c10 = f64x2.add(v128.load(c + ldc), c10); c11 = f64x2.add(v128.load(c + ldc, 16), c11);
+      c20 = f64x2.add(v128.load(c + (ldc << 1)), c20); c21 = f64x2.add(v128.load(c + (ldc << 1), 16), c21);
+      c30 = f64x2.add(v128.load(c + ldc * 3), c30); c31 = f64x2.add(v128.load(c + ldc * 3, 16), c31);
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
+    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
+    return;
+  }
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  storeEdge<f64>(c, ldc, rows, cols, 4, overwrite);
+}
+
+function tileF64x2(
+  kc: i32, a: usize, aRow: usize, aStep: usize, rows: i32, b: usize, bStep: usize,
+  c: usize, ldc: usize, cols: i32, overwrite: bool,
+): void {
+  const r1: usize = rows > 1 ? aRow : 0;
+  const r2: usize = rows > 2 ? aRow << 1 : r1;
+  const r3: usize = rows > 3 ? aRow * 3 : r2;
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(a), b0));
+    c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(a + r1), b0));
+    c2 = f64x2.add(c2, f64x2.mul(v128.load64_splat(a + r2), b0));
+    c3 = f64x2.add(c3, f64x2.mul(v128.load64_splat(a + r3), b0));
+    a += aStep;
+    b += bStep;
+  }
+  v128.store(edge, c0); v128.store(edge, c1, 32); v128.store(edge, c2, 64); v128.store(edge, c3, 96);
+  storeEdge<f64>(c, ldc, rows, cols, 4, overwrite);
+}
+
+/** C[0:rows, 0:cols] (+)= the tile in `edge` (row r at r * width elements). */
+function storeEdge<T>(c: usize, ldc: usize, rows: i32, cols: i32, width: i32, overwrite: bool): void {
+  const es = <usize>sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const src = edge + <usize>(r * width) * es;
+    const dst = c + <usize>r * ldc;
+    for (let q = 0; q < cols; q++) {
+      const v = load<T>(src + <usize>q * es);
+      const at = dst + <usize>q * es;
+      store<T>(at, overwrite ? v : load<T>(at) + v);
+    }
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * The WebAssembly SIMD kernel backend: the module compiled from ./assembly (bytes in
+ * ./kernels.wasm.ts), instantiated synchronously at first use, and a scratch arena in its memory.
+ *
+ * Tensors stay in JS typed arrays (growing a WebAssembly memory detaches every view on it, so
+ * tensors cannot live there); each op copies its operands in with one `TypedArray.set` each and its
+ * results out once. The arena is laid out afresh by every call from the start of the heap, and the
+ * memory grows only when a call needs more than any before it, so it stays flat over a training run.
+ */
+import type { FloatArray } from '../../dtype';
+import type { KernelBackend } from '../../kernels/backend';
+import { jsBackend } from '../js';
+import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+
+type Ptr = number;
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): Ptr;
+  gemmScratchBytes(n: number, k: number, elementBytes: number): number;
+  gemmF32: GemmFn;
+  gemmF64: GemmFn;
+  linearForwardF32: LinearForwardFn;
+  linearForwardF64: LinearForwardFn;
+  linearBackwardF32: LinearBackwardFn;
+  linearBackwardF64: LinearBackwardFn;
+  crossEntropyForwardF32: CrossEntropyForwardFn;
+  crossEntropyForwardF64: CrossEntropyForwardFn;
+  crossEntropyBackwardF32: CrossEntropyBackwardFn;
+  crossEntropyBackwardF64: CrossEntropyBackwardFn;
+  reluF32: MapFn;
+  reluF64: MapFn;
+  reluBackwardF32: Map2Fn;
+  reluBackwardF64: Map2Fn;
+  sigmoidBackwardF32: Map2Fn;
+  sigmoidBackwardF64: Map2Fn;
+}
+type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Ptr, b: Ptr, c: Ptr, accumulate: boolean, scratch: Ptr) => void;
+type LinearForwardFn = (x: Ptr, w: Ptr, bias: Ptr, rows: number, inF: number, outF: number, y: Ptr, scratch: Ptr) => void;
+type LinearBackwardFn = (g: Ptr, x: Ptr, w: Ptr, rows: number, inF: number, outF: number, dx: Ptr, dw: Ptr, db: Ptr, scratch: Ptr) => void;
+type CrossEntropyForwardFn = (x: Ptr, targets: Ptr, rows: number, classes: number, ignoreIndex: number, lse: Ptr, losses: Ptr) => number;
+type CrossEntropyBackwardFn = (x: Ptr, targets: Ptr, lse: Ptr, rows: number, classes: number, ignoreIndex: number, scale: number, dx: Ptr) => void;
+type MapFn = (x: Ptr, out: Ptr, n: number) => void;
+type Map2Fn = (a: Ptr, b: Ptr, out: Ptr, n: number) => void;
+
+/**
+ * Element-wise ops below this many elements stay in the TS kernels: there the call and the copies
+ * cost more than the loop (float32 relu: 0.12 us either way at 32 elements, 0.59 vs 0.28 us at 128;
+ * bench/wasm-kernels.ts).
+ */
+const ELEMENTWISE_MIN = 64;
+/** Bytes past each operand that the kernels may read (gemm's edge tiles read a full vector row). */
+const PAD = 64;
+
+/** A module with one function returning an i32x4.splat: it validates only where SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b, // code: i32.const 0, i32x4.splat, end
+]);
+
+let backend: WasmBackend | null = null;
+let unavailable: string | null = null;
+
+/** The wasm backend, made at the first call; null where WebAssembly SIMD is unavailable. */
+export function createWasmBackend(): KernelBackend | null {
+  if (backend || unavailable) return backend;
+  try {
+    if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
+      unavailable = 'this runtime has no WebAssembly';
+    } else if (!WebAssembly.validate(SIMD_PROBE)) {
+      unavailable = 'this runtime rejects WebAssembly SIMD (128-bit) instructions';
+    } else {
+      // NOTE: synchronous compile; a browser's main thread may refuse it for large modules (Chrome's
+      // limit is 8 MB today, this module is ~10 KB), and then the js backend is used.
+      const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+      const instance = new WebAssembly.Instance(module, { env: { exp: Math.exp, log: Math.log } });
+      backend = new WasmBackend(instance.exports as unknown as KernelExports);
+    }
+  } catch (e) {
+    unavailable = `compiling the kernels failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return backend;
+}
+
+/** Why the wasm backend is unavailable, or null when it is (or was not tried yet). */
+export function wasmUnavailableReason(): string | null {
+  return unavailable;
+}
+
+/** The WebAssembly memory's size in bytes, or 0 before the module is made (for tests and benchmarks). */
+export function wasmMemoryBytes(): number {
+  return backend ? backend.memoryBytes() : 0;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 to bytes without atob or Buffer (neither is in every JS context). */
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < BASE64.length; i++) table[BASE64.charCodeAt(i)] = i;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  for (let i = 0, o = 0; i < s.length; i += 4) {
+    const n = (table[s.charCodeAt(i)] << 18) | (table[s.charCodeAt(i + 1)] << 12) | (table[s.charCodeAt(i + 2)] << 6) | table[s.charCodeAt(i + 3)];
+    out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+const isF32 = (a: FloatArray): boolean => a.BYTES_PER_ELEMENT === 4;
+
+class WasmBackend implements KernelBackend {
+  readonly name = 'wasm' as const;
+  private readonly ex: KernelExports;
+  private readonly base: Ptr;
+  private buffer: ArrayBuffer;
+  private f32: Float32Array;
+  private f64: Float64Array;
+  private i32: Int32Array;
+  /** The next free byte of the arena during a call. */
+  private top: Ptr = 0;
+
+  constructor(ex: KernelExports) {
+    this.ex = ex;
+    this.base = (ex.heapBase() + 63) & ~63;
+    this.buffer = ex.memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+
+  memoryBytes(): number {
+    return this.ex.memory.buffer.byteLength;
+  }
+
+  /**
+   * Starts laying out a call that needs at most `bytes` (plus padding per operand), growing the
+   * memory if needed. False when it cannot grow that far (past 4 GB): the caller then runs the TS kernel.
+   */
+  private begin(bytes: number, operands: number): boolean {
+    const need = this.base + bytes + operands * (PAD + 64);
+    const have = this.ex.memory.buffer.byteLength;
+    if (need > have) {
+      try {
+        this.ex.memory.grow(Math.ceil((need - have) / 65536));
+      } catch {
+        return false;
+      }
+    }
+    if (this.ex.memory.buffer !== this.buffer) {
+      this.buffer = this.ex.memory.buffer;
+      this.f32 = new Float32Array(this.buffer);
+      this.f64 = new Float64Array(this.buffer);
+      this.i32 = new Int32Array(this.buffer);
+    }
+    this.top = this.base;
+    return true;
+  }
+
+  private alloc(bytes: number): Ptr {
+    const p = this.top;
+    this.top = (p + bytes + PAD + 63) & ~63;
+    return p;
+  }
+
+  /** Copies `len` elements of `src` from `offset` into the arena. */
+  private put(src: FloatArray, offset: number, len: number): Ptr {
+    const f32 = isF32(src);
+    const p = this.alloc(len * src.BYTES_PER_ELEMENT);
+    const whole = offset === 0 && len === src.length ? src : src.subarray(offset, offset + len);
+    if (f32) this.f32.set(whole, p >> 2);
+    else this.f64.set(whole, p >> 3);
+    return p;
+  }
+
+  private putInt(src: Int32Array): Ptr {
+    const p = this.alloc(src.length * 4);
+    this.i32.set(src, p >> 2);
+    return p;
+  }
+
+  /** Copies `len` elements at `p` out to `dst` from `offset`. */
+  private get(p: Ptr, dst: FloatArray, offset: number, len: number): void {
+    if (isF32(dst)) dst.set(this.f32.subarray(p >> 2, (p >> 2) + len), offset);
+    else dst.set(this.f64.subarray(p >> 3, (p >> 3) + len), offset);
+  }
+
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, c: FloatArray, cOffset: number,
+    accumulate: boolean,
+  ): void {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+      if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
+      return;
+    }
+    const es = a.BYTES_PER_ELEMENT;
+    const scratch = this.ex.gemmScratchBytes(n, k, es);
+    if (!this.begin((m * k + k * n + m * n) * es + scratch, 4)) {
+      jsBackend.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+      return;
+    }
+    const pa = this.put(a, aOffset, m * k);
+    const pb = this.put(b, bOffset, k * n);
+    const pc = accumulate ? this.put(c, cOffset, m * n) : this.alloc(m * n * es);
+    const ps = this.alloc(scratch);
+    (es === 4 ? this.ex.gemmF32 : this.ex.gemmF64)(transA, transB, m, n, k, pa, pb, pc, accumulate, ps);
+    this.get(pc, c, cOffset, m * n);
+  }
+
+  linearForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, rows: number, inF: number, outF: number, y: FloatArray): void {
+    if (rows === 0 || outF === 0) return;
+    const es = x.BYTES_PER_ELEMENT;
+    const scratch = this.ex.gemmScratchBytes(outF, inF, es);
+    if (!this.begin((rows * inF + outF * inF + outF + rows * outF) * es + scratch, 5)) {
+      jsBackend.linearForward(x, w, bias, rows, inF, outF, y);
+      return;
+    }
+    const px = this.put(x, 0, rows * inF);
+    const pw = this.put(w, 0, outF * inF);
+    const pb = bias ? this.put(bias, 0, outF) : 0;
+    const py = this.alloc(rows * outF * es);
+    const ps = this.alloc(scratch);
+    (es === 4 ? this.ex.linearForwardF32 : this.ex.linearForwardF64)(px, pw, pb, rows, inF, outF, py, ps);
+    this.get(py, y, 0, rows * outF);
+  }
+
+  linearBackward(
+    g: FloatArray, x: FloatArray, w: FloatArray, rows: number, inF: number, outF: number,
+    dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null,
+  ): void {
+    const es = g.BYTES_PER_ELEMENT;
+    const scratch = Math.max(this.ex.gemmScratchBytes(inF, outF, es), this.ex.gemmScratchBytes(inF, rows, es));
+    if (!this.begin((rows * outF + 2 * rows * inF + 2 * outF * inF + outF) * es + scratch, 7)) {
+      jsBackend.linearBackward(g, x, w, rows, inF, outF, dx, dw, db);
+      return;
+    }
+    const pg = this.put(g, 0, rows * outF);
+    const px = dw ? this.put(x, 0, rows * inF) : 0;
+    const pw = dx ? this.put(w, 0, outF * inF) : 0;
+    const pdx = dx ? this.alloc(rows * inF * es) : 0;
+    const pdw = dw ? this.alloc(outF * inF * es) : 0;
+    const pdb = db ? this.alloc(outF * es) : 0;
+    const ps = this.alloc(scratch);
+    (es === 4 ? this.ex.linearBackwardF32 : this.ex.linearBackwardF64)(pg, px, pw, rows, inF, outF, pdx, pdw, pdb, ps);
+    if (dx) this.get(pdx, dx, 0, rows * inF);
+    if (dw) this.get(pdw, dw, 0, outF * inF);
+    if (db) this.get(pdb, db, 0, outF);
+  }
+
+  crossEntropyForward(
+    x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
+    lse: Float64Array, losses: FloatArray,
+  ): number {
+    const es = x.BYTES_PER_ELEMENT;
+    if (!this.begin((rows * classes + 2 * rows) * es + rows * 12, 4)) {
+      return jsBackend.crossEntropyForward(x, targets, rows, classes, ignoreIndex, lse, losses);
+    }
+    const px = this.put(x, 0, rows * classes);
+    const pt = this.putInt(targets);
+    const pl = this.alloc(rows * 8);
+    const pr = this.alloc(rows * es);
+    const counted = (es === 4 ? this.ex.crossEntropyForwardF32 : this.ex.crossEntropyForwardF64)(px, pt, rows, classes, ignoreIndex, pl, pr);
+    lse.set(this.f64.subarray(pl >> 3, (pl >> 3) + rows));
+    this.get(pr, losses, 0, rows);
+    return counted;
+  }
+
+  crossEntropyBackward(
+    x: FloatArray, targets: Int32Array, lse: Float64Array, rows: number, classes: number, ignoreIndex: number,
+    scale: number, dx: FloatArray,
+  ): void {
+    const es = x.BYTES_PER_ELEMENT;
+    if (!this.begin(2 * rows * classes * es + rows * 12, 4)) {
+      jsBackend.crossEntropyBackward(x, targets, lse, rows, classes, ignoreIndex, scale, dx);
+      return;
+    }
+    const px = this.put(x, 0, rows * classes);
+    const pt = this.putInt(targets);
+    const pl = this.alloc(rows * 8);
+    this.f64.set(lse, pl >> 3);
+    const pd = this.alloc(rows * classes * es);
+    (es === 4 ? this.ex.crossEntropyBackwardF32 : this.ex.crossEntropyBackwardF64)(px, pt, pl, rows, classes, ignoreIndex, scale, pd);
+    this.get(pd, dx, 0, rows * classes);
+  }
+
+  /** out = f(x) in wasm; false (nothing done) when the memory cannot hold it. */
+  private map(f32: MapFn, f64: MapFn, x: FloatArray, out: FloatArray): boolean {
+    const n = x.length;
+    if (!this.begin(2 * n * x.BYTES_PER_ELEMENT, 2)) return false;
+    const px = this.put(x, 0, n);
+    const po = this.alloc(n * x.BYTES_PER_ELEMENT);
+    (isF32(x) ? f32 : f64)(px, po, n);
+    this.get(po, out, 0, n);
+    return true;
+  }
+
+  private map2(f32: Map2Fn, f64: Map2Fn, a: FloatArray, b: FloatArray, out: FloatArray): boolean {
+    const n = a.length;
+    if (!this.begin(3 * n * a.BYTES_PER_ELEMENT, 3)) return false;
+    const pa = this.put(a, 0, n);
+    const pb = this.put(b, 0, n);
+    const po = this.alloc(n * a.BYTES_PER_ELEMENT);
+    (isF32(a) ? f32 : f64)(pa, pb, po, n);
+    this.get(po, out, 0, n);
+    return true;
+  }
+
+  relu(x: FloatArray, out: FloatArray): void {
+    if (x.length < ELEMENTWISE_MIN || !this.map(this.ex.reluF32, this.ex.reluF64, x, out)) jsBackend.relu(x, out);
+  }
+
+  reluBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+    if (g.length < ELEMENTWISE_MIN || !this.map2(this.ex.reluBackwardF32, this.ex.reluBackwardF64, g, y, out)) jsBackend.reluBackward(g, y, out);
+  }
+
+  /**
+   * NOTE: the TS kernel at every size. Its time is one Math.exp per element, which wasm can only
+   * import (a vectorised exp would not match Math.exp bit for bit); measured no faster in wasm.
+   */
+  sigmoid(x: FloatArray, out: FloatArray): void {
+    jsBackend.sigmoid(x, out);
+  }
+
+  sigmoidBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+    if (g.length < ELEMENTWISE_MIN || !this.map2(this.ex.sigmoidBackwardF32, this.ex.sigmoidBackwardF64, g, y, out)) {
+      jsBackend.sigmoidBackward(g, y, out);
+    }
+  }
+}
