@@ -10,6 +10,7 @@
  * JavaScript's `toFixed` (which rounds ties up) and `toExponential`.
  */
 import type { DType } from './dtype';
+import { stridesOf } from './shape';
 
 export type { DType };
 
@@ -201,16 +202,6 @@ interface View {
   readonly strides: readonly number[];
 }
 
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
-}
-
 function sub(v: View, i: number): View {
   return { data: v.data, offset: v.offset + i * v.strides[0], shape: v.shape.slice(1), strides: v.strides.slice(1) };
 }
@@ -369,7 +360,7 @@ function kindOf(dtype: DType): Kind {
 
 function tensorStr(t: PrintableTensor, indent: number, numel: number): string {
   if (numel === 0) return '[]';
-  const view: View = { data: t.data, offset: 0, shape: t.shape, strides: contiguousStrides(t.shape) };
+  const view: View = { data: t.data, offset: 0, shape: t.shape, strides: stridesOf(t.shape) };
   const summarize = numel > PRINT_OPTS.threshold;
   const values: number[] = [];
   if (summarize) summarizedValues(view, values);
