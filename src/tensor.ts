@@ -1,7 +1,7 @@
 import { runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';
-import { convert, type DType, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
+import { allocate, convert, type DType, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
 import { formatTensor } from './format';
 import * as binary from './ops/binary';
 import * as layout from './ops/layout';
@@ -167,10 +167,10 @@ export class Tensor {
       if (this.numel() !== 1) {
         throw new Error(`backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${fmt(this.shape)}, so pass a gradient of that shape`);
       }
-      g = new Tensor(convert(new Float64Array([1]), this.dtype), this.shape, this.dtype);
+      g = new Tensor(scalarData(1, this.dtype), this.shape, this.dtype);
     } else if (typeof gradient === 'number') {
       if (this.numel() !== 1) throw new Error(`backward: a number gradient only fits a one-element tensor, this one has shape ${fmt(this.shape)}`);
-      g = new Tensor(convert(new Float64Array([gradient]), this.dtype), this.shape, this.dtype);
+      g = new Tensor(scalarData(gradient, this.dtype), this.shape, this.dtype);
     } else {
       if (!sameShape(gradient.shape, this.shape)) {
         throw new Error(`backward: gradient has shape ${fmt(gradient.shape)} but the tensor has shape ${fmt(this.shape)}`);
@@ -206,11 +206,14 @@ export class Tensor {
     return new Tensor(this.data, shape, this.dtype, this._version);
   }
 
-  /** @internal Receives a gradient during backward: the first is copied, later ones are added in place. */
-  _accumulateGrad(g: Tensor): void {
+  /**
+   * @internal Receives a gradient during backward: later ones are added in place; the first is
+   * copied, or taken as it is when `owned` (nothing else references its storage; the engine knows).
+   */
+  _accumulateGrad(g: Tensor, owned = false): void {
     const current = this.gradValue;
     if (current === null) {
-      this.gradValue = new Tensor(g.data.slice(), this.shape, this.dtype);
+      this.gradValue = owned ? g : new Tensor(g.data.slice(), this.shape, this.dtype);
       return;
     }
     const out = current.data;
@@ -441,6 +444,13 @@ export class Tensor {
   le(other: TensorOrNumber): Tensor {
     return binary.le(this, other);
   }
+}
+
+/** One element holding `value` (a seed gradient; the tensor requiring grad is float). */
+function scalarData(value: number, dtype: DType): TypedArray {
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  return data;
 }
 
 function detached(x: TensorOrNumber): TensorOrNumber {

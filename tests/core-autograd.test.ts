@@ -236,6 +236,111 @@ describe('retainGrad and autograd.grad', () => {
   });
 });
 
+describe('gradient storage is never shared (the engine adopts only gradients it owns)', () => {
+  const { linear } = torch.nn.functional;
+  const copyOf = (t: Tensor): number[] => Array.from(t.data);
+
+  it('add(a, a): one gradient reaching a leaf twice', () => {
+    const a = f64([1, 2]);
+    a.add(a).sum().backward();
+    expect(arr(a.grad)).toEqual([2, 2]);
+    a.add(a).sum().backward();
+    expect(arr(a.grad)).toEqual([4, 4]);
+  });
+
+  it('a leaf reached through reshape does not share the upstream gradient', () => {
+    const w = f64([[1, 2], [3, 4]]);
+    const g = f64([5, 6, 7, 8], false);
+    const y = w.reshape([4]);
+    y.retainGrad();
+    y.backward(g);
+    expect(arr(w.grad)).toEqual([[5, 6], [7, 8]]);
+    g.data[0] = 100;
+    y.grad!.data[1] = 100;
+    expect(arr(w.grad)).toEqual([[5, 6], [7, 8]]);
+    expect(arr(y.grad)).toEqual([5, 100, 7, 8]);
+  });
+
+  it("the user's gradient given to backward() is copied, at a leaf root and through a clone", () => {
+    const w = f64([1, 2]);
+    const g = f64([3, 4], false);
+    w.backward(g);
+    g.data[0] = 100;
+    expect(arr(w.grad)).toEqual([3, 4]);
+    const v = f64([1, 2]);
+    const c = v.clone();
+    c.retainGrad();
+    c.backward(g);
+    v.grad!.data[1] = -1;
+    expect(arr(c.grad)).toEqual([100, 4]);
+    expect(arr(g)).toEqual([100, 4]);
+  });
+
+  it('linear: adopted weight and bias gradients accumulate correctly over two backwards', () => {
+    const x = f64([[1, 2], [3, 4], [5, 6]], false);
+    const w = f64([[0.5, -1], [2, 1]]);
+    const b = f64([0.1, 0.2]);
+    const g = f64([[1, 0], [0, 1], [1, 1]], false);
+    const h = linear(x, w, b);
+    h.retainGrad();
+    h.backward(g, { retainGraph: true });
+    // dW = g^T x, db = column sums of g
+    expect(arr(w.grad)).toEqual([[6, 8], [8, 10]]);
+    expect(arr(b.grad)).toEqual([2, 2]);
+    const wGrad = w.grad!;
+    h.backward(g);
+    expect(w.grad).toBe(wGrad); // added in place
+    expect(arr(w.grad)).toEqual([[12, 16], [16, 20]]);
+    expect(arr(b.grad)).toEqual([4, 4]);
+    expect(arr(h.grad)).toEqual([[2, 0], [0, 2], [2, 2]]);
+    expect(arr(g)).toEqual([[1, 0], [0, 1], [1, 1]]);
+  });
+
+  it('linear(w, w) and a weight used twice: two fresh gradients summed into one', () => {
+    // y = w w^T summed: dx = 1 w and dW = 1^T x, with x = w: 2 * (column sums of w) in every row
+    const w = f64([[1, 2], [3, 4]]);
+    linear(w, w).sum().backward();
+    expect(arr(w.grad)).toEqual([[8, 12], [8, 12]]);
+    // tied weights: the same as composing the product from matmul and transpose
+    const x = f64([[1, -1], [0.5, 2]], false);
+    const a = f64([[0.5, 1], [-2, 3]]);
+    const ref = f64([[0.5, 1], [-2, 3]]);
+    linear(linear(x, a), a).sum().backward();
+    x.matmul(ref.T).matmul(ref.T).sum().backward();
+    expect(arr(a.grad)).toEqual(arr(ref.grad));
+  });
+
+  it('autograd.grad hands out distinct tensors and leaves .grad alone', () => {
+    const x = f64([[1, 2]], false);
+    const w = f64([[3, 4]]);
+    const loss = linear(x, w).sum();
+    const [g1, g2] = torch.autograd.grad(loss, [w, w]);
+    expect(arr(g1)).toEqual([[1, 2]]);
+    expect(arr(g2)).toEqual([[1, 2]]);
+    expect(g1!.data).not.toBe(g2!.data);
+    expect(w.grad).toBeNull();
+  });
+
+  it('a backward failing after a weight gradient exists changes no .grad', () => {
+    const bad = defineOp({
+      name: 'Bad',
+      forward(_ctx, t: Tensor) {
+        return t.mul(2);
+      },
+      backward(_ctx, g) {
+        return [g.sum()];
+      },
+    });
+    const x0 = f64([[1, 2]]);
+    const w = f64([[3, 4]]);
+    w.grad = f64([[1, 1]], false);
+    // LinearBackward (w's gradient) runs first, then Bad, upstream of it, fails
+    expect(() => linear(bad(x0), w).sum().backward()).toThrow(/BadBackward/);
+    expect(copyOf(w.grad!)).toEqual([1, 1]);
+    expect(x0.grad).toBeNull();
+  });
+});
+
 describe('in-place changes to saved tensors', () => {
   it('are detected at backward, naming the op', () => {
     const x = f64([1, 2]);

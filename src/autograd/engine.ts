@@ -1,61 +1,105 @@
 /**
  * The backward pass: an iterative topological walk of the recorded graph that calls each node's
  * backward once, with the sum of the gradients of all its consumers, checking every gradient's
- * shape against its input. Backward formulas run under noGrad, so they never build graph.
+ * shape against its input. Backward formulas run with grad mode off, so they never build graph.
  */
 import { convert } from '../dtype';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
-import { noGrad } from './grad-mode';
+import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './node';
 
-/** A gradient being summed; `owned` means the engine allocated it and may add into it in place. */
-interface Pending {
-  grad: Tensor;
-  owned: boolean;
+/**
+ * Gradients being summed, one slot each. `owned[i]` means nothing else references the storage of
+ * `grads[i]` (the engine made it, or a backward with `returnsFreshGrads`): later gradients are added
+ * into it in place, and a leaf may adopt it as its `.grad` without a copy.
+ */
+interface Sums {
+  grads: (Tensor | null)[];
+  owned: boolean[];
 }
 
-function accumulate<K>(map: Map<K, Pending>, key: K, grad: Tensor): void {
-  const entry = map.get(key);
-  if (!entry) {
-    map.set(key, { grad, owned: false });
+/** Adds `g` into slot p; `gOwned` says whether `g`'s storage is exclusively the engine's. */
+function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
+  const current = sums.grads[p];
+  if (current === null || current === undefined) {
+    sums.grads[p] = g;
+    sums.owned[p] = gOwned;
     return;
   }
-  if (!entry.owned) {
-    entry.grad = new Tensor(entry.grad.data.slice(), entry.grad.shape, entry.grad.dtype);
-    entry.owned = true;
+  let out = current, add = g;
+  if (!sums.owned[p]) {
+    if (gOwned) {
+      // sum into the new buffer instead of copying the old one (a + b = b + a exactly)
+      out = g;
+      add = current;
+    } else {
+      out = new Tensor(current.data.slice(), current.shape, current.dtype);
+    }
+    sums.grads[p] = out;
+    sums.owned[p] = true;
   }
-  const out = entry.grad.data;
-  const add = grad.data;
-  for (let i = 0; i < out.length; i++) out[i] += add[i];
+  const o = out.data, a = add.data;
+  for (let i = 0; i < o.length; i++) o[i] += a[i];
 }
 
-/** Every node reachable from `roots` through inputs that need grad, consumers before producers. */
-function topologicalOrder(roots: readonly Node[]): Node[] {
-  const postorder: Node[] = [];
-  const seen = new Set<Node>();
-  const stack: { node: Node; next: number }[] = [];
+/** Leaf gradients by tensor: `tensors[i]` receives `sums.grads[i]`. */
+class LeafSums implements Sums {
+  readonly tensors: Tensor[] = [];
+  readonly grads: (Tensor | null)[] = [];
+  readonly owned: boolean[] = [];
+  private readonly index = new Map<Tensor, number>();
+
+  add(t: Tensor, g: Tensor, gOwned: boolean): void {
+    let p = this.index.get(t);
+    if (p === undefined) {
+      p = this.tensors.length;
+      this.index.set(t, p);
+      this.tensors.push(t);
+    }
+    addTo(this, p, g, gOwned);
+  }
+
+  slot(t: Tensor): number | undefined {
+    return this.index.get(t);
+  }
+}
+
+/**
+ * Every node reachable from `roots` through inputs that need grad, in postorder (producers before
+ * consumers: walk it backwards), and each node's position in it.
+ */
+function topologicalOrder(roots: readonly Node[]): { order: Node[]; position: Map<Node, number> } {
+  const order: Node[] = [];
+  const position = new Map<Node, number>(); // -1 while the node is on the stack
+  const stack: Node[] = [];
+  const next: number[] = [];
   for (const root of roots) {
-    if (seen.has(root)) continue;
-    seen.add(root);
-    stack.push({ node: root, next: 0 });
+    if (position.has(root)) continue;
+    position.set(root, -1);
+    stack.push(root);
+    next.push(0);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const { node } = top;
-      if (top.next < node.inputs.length) {
-        const i = top.next++;
+      const top = stack.length - 1;
+      const node = stack[top];
+      const i = next[top];
+      if (i < node.inputs.length) {
+        next[top] = i + 1;
         const producer = node.inputs[i].gradFn;
-        if (producer && node.needsInputGrad[i] && !seen.has(producer)) {
-          seen.add(producer);
-          stack.push({ node: producer, next: 0 });
+        if (producer !== null && node.needsInputGrad[i] && !position.has(producer)) {
+          position.set(producer, -1);
+          stack.push(producer);
+          next.push(0);
         }
       } else {
         stack.pop();
-        postorder.push(node);
+        next.pop();
+        position.set(node, order.length);
+        order.push(node);
       }
     }
   }
-  return postorder.reverse();
+  return { order, position };
 }
 
 function freedError(node: Node): Error {
@@ -76,6 +120,22 @@ function checkedGrad(node: Node, i: number, g: unknown): Tensor | null {
   return g.dtype === input.dtype ? g : new Tensor(convert(g.data, input.dtype), g.shape, input.dtype);
 }
 
+/** Whether `g`, returned for input i, is new storage that the engine may own. */
+function isFresh(node: Node, grads: readonly unknown[], i: number, g: Tensor, incoming: Tensor): boolean {
+  if (!node.returnsFreshGrads || g.data === incoming.data) return false;
+  // a gradient returned for two inputs is shared, however it was made
+  for (let j = 0; j < i; j++) if (grads[j] instanceof Tensor && (grads[j] as Tensor).data === g.data) return false;
+  return true;
+}
+
+interface Outcome {
+  leaves: LeafSums;
+  /** (tensor, gradient) pairs for `captureNodes`. */
+  captured: Map<Tensor, Tensor>;
+  /** (tensor, gradient) pairs for non-leaves that asked for `retainGrad()`. */
+  retained: [Tensor, Tensor][];
+}
+
 /**
  * Runs backward from `roots` seeded with `grads`. Leaf gradients are returned (not yet added to
  * `.grad`), so a backward that fails half-way changes nothing. `captureNodes` also records the
@@ -83,56 +143,79 @@ function checkedGrad(node: Node, i: number, g: unknown): Tensor | null {
  */
 function execute(
   roots: readonly Tensor[],
-  grads: readonly Tensor[],
+  seeds: readonly Tensor[],
   retainGraph: boolean,
-  captureNodes: ReadonlyMap<Node, Tensor> = new Map(),
-): { leaves: Map<Tensor, Pending>; captured: Map<Tensor, Pending>; retained: Map<Tensor, Pending> } {
-  const leaves = new Map<Tensor, Pending>();
-  const captured = new Map<Tensor, Pending>();
-  const retained = new Map<Tensor, Pending>();
-  const pending = new Map<Node, Pending>();
+  captureNodes: ReadonlyMap<Node, Tensor> | null,
+): Outcome {
+  const leaves = new LeafSums();
+  const captured = new Map<Tensor, Tensor>();
+  const retained: [Tensor, Tensor][] = [];
   const rootNodes: Node[] = [];
-  roots.forEach((root, i) => {
-    if (root.gradFn) {
-      accumulate(pending, root.gradFn, grads[i]);
-      rootNodes.push(root.gradFn);
-    } else {
-      accumulate(leaves, root, grads[i]);
-    }
-  });
-  const order = topologicalOrder(rootNodes);
-  for (const node of order) {
-    if (node.isFreed) throw freedError(node);
-    node.checkSaved();
+  for (let r = 0; r < roots.length; r++) {
+    const fn = roots[r].gradFn;
+    if (fn) rootNodes.push(fn);
+    else leaves.add(roots[r], seeds[r], false);
   }
-  for (const node of order) {
-    const entry = pending.get(node);
-    if (!entry) continue;
-    pending.delete(node);
-    const target = captureNodes.get(node);
-    if (target) accumulate(captured, target, entry.grad);
-    if (node.retainGradOf) accumulate(retained, node.retainGradOf, entry.grad);
-    const inputGrads: unknown = noGrad(() => node.backward(entry.grad));
-    if (!Array.isArray(inputGrads) || inputGrads.length !== node.inputs.length) {
-      throw new Error(`${node.name}: backward must return one gradient (or null) per input: ${node.inputs.length} expected`);
-    }
-    inputGrads.forEach((raw, i) => {
-      const g = checkedGrad(node, i, raw);
-      if (!g) return;
-      const input = node.inputs[i];
-      if (input.gradFn) accumulate(pending, input.gradFn, g);
-      else accumulate(leaves, input, g);
-    });
+  const { order, position } = topologicalOrder(rootNodes);
+  for (let p = order.length - 1; p >= 0; p--) {
+    if (order[p].isFreed) throw freedError(order[p]);
+    order[p].checkSaved();
   }
-  if (!retainGraph) for (const node of order) node.free();
+  const pending: Sums = { grads: [], owned: [] };
+  for (let p = 0; p < order.length; p++) {
+    pending.grads.push(null);
+    pending.owned.push(false);
+  }
+  for (let r = 0; r < roots.length; r++) {
+    const fn = roots[r].gradFn;
+    if (fn) addTo(pending, position.get(fn)!, seeds[r], false);
+  }
+  const gradMode = isGradEnabled();
+  setGradEnabled(false);
+  try {
+    for (let p = order.length - 1; p >= 0; p--) {
+      const g = pending.grads[p];
+      if (g === null) continue;
+      pending.grads[p] = null;
+      const node = order[p];
+      if (captureNodes !== null) {
+        const target = captureNodes.get(node);
+        if (target) captured.set(target, g);
+      }
+      if (node.retainGradOf !== null) retained.push([node.retainGradOf, g]);
+      const inputGrads: unknown = node.backward(g);
+      const inputs = node.inputs;
+      if (!Array.isArray(inputGrads) || inputGrads.length !== inputs.length) {
+        throw new Error(`${node.name}: backward must return one gradient (or null) per input: ${inputs.length} expected`);
+      }
+      for (let i = 0; i < inputs.length; i++) {
+        const raw: unknown = inputGrads[i];
+        const gi = checkedGrad(node, i, raw);
+        if (gi === null) continue;
+        const owned = gi !== raw || isFresh(node, inputGrads, i, gi, g); // converted copies are the engine's
+        const producer = inputs[i].gradFn;
+        if (producer === null) {
+          leaves.add(inputs[i], gi, owned);
+        } else {
+          const q = position.get(producer);
+          if (q === undefined || q >= p) throw new Error(`${node.name}: the graph changed during backward (input ${i} has a new grad_fn)`);
+          addTo(pending, q, gi, owned);
+        }
+      }
+    }
+  } finally {
+    setGradEnabled(gradMode);
+  }
+  if (!retainGraph) for (let p = 0; p < order.length; p++) order[p].free();
   return { leaves, captured, retained };
 }
 
 /** `tensor.backward()`: adds d(root)/d(leaf) to every leaf's `.grad` (and retained non-leaves'). */
 export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): void {
-  const { leaves, retained } = execute([root], [grad], retainGraph);
-  for (const [t, { grad: g }] of leaves) t._accumulateGrad(g);
-  for (const [t, { grad: g }] of retained) t._accumulateGrad(g);
+  const { leaves, retained } = execute([root], [grad], retainGraph, null);
+  const { tensors, grads, owned } = leaves;
+  for (let i = 0; i < tensors.length; i++) tensors[i]._accumulateGrad(grads[i]!, owned[i]);
+  for (const [t, g] of retained) t._accumulateGrad(g, false);
 }
 
 /**
@@ -163,9 +246,27 @@ export function grad(
   const captureNodes = new Map<Node, Tensor>();
   for (const t of ins) if (t.gradFn) captureNodes.set(t.gradFn, t);
   const { leaves, captured } = execute(outs, seeds, options.retainGraph ?? false, captureNodes);
+  const handedOut = new Set<Tensor>();
   return ins.map((t, i) => {
-    const entry = t.gradFn ? captured.get(t) : leaves.get(t);
-    if (entry) return entry.owned ? entry.grad : new Tensor(entry.grad.data.slice(), t.shape, t.dtype);
+    let g: Tensor | undefined;
+    let owned = false;
+    if (t.gradFn) {
+      g = captured.get(t);
+    } else {
+      const p = leaves.slot(t);
+      if (p !== undefined) {
+        g = leaves.grads[p]!;
+        owned = leaves.owned[p];
+      }
+    }
+    if (g) {
+      // an input listed twice gets two tensors
+      if (owned && !handedOut.has(g)) {
+        handedOut.add(g);
+        return g;
+      }
+      return new Tensor(g.data.slice(), t.shape, t.dtype);
+    }
     if (options.allowUnused) return null;
     throw new Error(`grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } if that is expected`);
   });

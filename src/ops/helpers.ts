@@ -48,17 +48,19 @@ export function floatData(t: Tensor): FloatArray {
   return cast(t, floatDtypeOf(t)).data as FloatArray;
 }
 
-/** Whether an op on these inputs must record a graph node. */
-export function needsGrad(...inputs: Tensor[]): boolean {
+/** Whether an op on these inputs must record a graph node (null stands for an absent optional input). */
+export function needsGrad(...inputs: (Tensor | null)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t.requiresGrad) return true;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]?.requiresGrad) return true;
   return false;
 }
 
 /** Makes `node` the grad function of `out`, with `inputs` as the node's inputs. Returns `out`. */
 export function record(out: Tensor, node: Node, ...inputs: Tensor[]): Tensor {
+  const needs: boolean[] = [];
+  for (let i = 0; i < inputs.length; i++) needs.push(inputs[i].requiresGrad);
   node.inputs = inputs;
-  node.needsInputGrad = inputs.map((t) => t.requiresGrad);
+  node.needsInputGrad = needs;
   out._setGradFn(node);
   return out;
 }

@@ -32,7 +32,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   kernels().linearForward(
     x.data as FloatArray, weight.data as FloatArray, bias ? (bias.data as FloatArray) : null, rows, inFeatures, outFeatures, y.data as FloatArray,
   );
-  if (!needsGrad(x, weight, ...(bias ? [bias] : []))) return y;
+  if (!needsGrad(x, weight, bias)) return y;
   const node = new LinearBackward(x, weight, rows, bias !== null);
   return bias ? record(y, node, x, weight, bias) : record(y, node, x, weight);
 }
@@ -43,6 +43,10 @@ class LinearBackward extends Node {
     super();
     this.name = hasBias ? 'AddmmBackward0' : 'MmBackward0';
     this.save(x, weight);
+  }
+  // dx, dw and db are new tensors, kept nowhere
+  override get returnsFreshGrads(): boolean {
+    return true;
   }
   // dx = g W; dW = g^T x; db = sum of g over rows (g is rows x out, x is rows x in)
   backward(g: Tensor): (Tensor | null)[] {

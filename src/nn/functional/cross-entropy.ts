@@ -173,6 +173,10 @@ class CrossEntropyBackward extends Node {
     super();
     this.save(input, target);
   }
+  // dx and dt are new tensors, kept nowhere
+  override get returnsFreshGrads(): boolean {
+    return true;
+  }
   // d/dx[c] = scale * (softmax(x)[c] * sum_k a[k] - a[c]); for probability targets also
   // d/dt[c] = scale * w[c] (1 - e) (lse - x[c])
   backward(g: Tensor): (Tensor | null)[] {
