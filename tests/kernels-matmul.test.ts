@@ -113,6 +113,22 @@ describe('gemm', () => {
         }
       });
 
+      test(`${name}: narrow shapes, m or n from 1 to 8 against a wider side`, () => {
+        // the skinny tiles: whole-width 4×2, 4×3 and 4×5 tiles, 8×1 matrix-vector tiles, transposed
+        // tiles for the last rows, and narrow op(A) covered as the transpose of C
+        let seed = 5000;
+        for (let narrow = 1; narrow <= 8; narrow++) {
+          for (const wide of [narrow, 9, 12, 13, 34]) {
+            for (const k of [1, 5, 40]) {
+              for (const accumulate of [false, true]) {
+                check({ ctor, transA, transB, m: narrow, n: wide, k, accumulate, seed: seed++ });
+                check({ ctor, transA, transB, m: wide, n: narrow, k, accumulate, seed: seed++ });
+              }
+            }
+          }
+        }
+      });
+
       test(`${name}: mixed larger sizes`, () => {
         // every size in each position at least once, with the other two dims all different
         const shapes: Array<[number, number, number]> = [

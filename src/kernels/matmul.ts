@@ -1,8 +1,12 @@
 export type FloatArray = Float32Array | Float64Array;
 
 /*
- * Design. Everything is computed in 4×4 register tiles: 16 float64 accumulators in locals, 8 loads
- * and 16 multiply-adds per step of k, C written once per tile. Two ways to feed the tiles:
+ * Design. Everything is computed in register tiles: float64 accumulators in locals, C written once
+ * per tile. The main tile is 4×4 (8 loads and 16 multiply-adds per step of k); a narrow C gets tiles
+ * as wide as its columns (4×2, 4×3, 4×5, and 8×1 for a matrix-vector product), so that A is read
+ * once: for x·Wᵀ of a 5-unit layer, 4×5 tiles take 9 loads per 20 multiply-adds where 4×4 + 4×1 took
+ * 13, ~15% faster (4×6 and 4×7 tiles gained < 8% over 4×4 + 4×2 / 4×3, 4×8 nothing, so they are
+ * left out). Two ways to feed the tiles:
  *
  * - direct: the kernels read A and B in place through (row, step) strides, which covers all four
  *   transpose combinations with one set of kernels. No copies, no per-call overhead; best for
@@ -99,30 +103,72 @@ function gemmDirect(
   }
 }
 
-/** Covers the m×n matrix C (row stride n) with 4×4 tiles, and 4×1 / 1×4 / 1×1 tiles on the ragged edges. */
+/**
+ * Covers the m×n matrix C with tiles. When m < n and m is not a multiple of 4 (e.g. the weight
+ * gradient gᵀ·x of a 5-unit layer, m = 5), C is covered as its transpose Cᵀ = op(B)ᵀ·op(A)ᵀ, so that
+ * the ragged side is the columns, where `cover` handles it best: a tile kernel run with A and B
+ * swapped, and C's strides swapped, writes the transposed tile.
+ */
 function tiles<T extends FloatArray>(
   ks: TileKernels<T>, m: number, n: number, k: number,
   a: T, ia: number, aRow: number, aStep: number,
   b: T, ib: number, bCol: number, bStep: number,
   c: FloatArray, ci: number, overwrite: boolean,
 ): void {
-  const m4 = m & ~3, n4 = n & ~3;
-  for (let j = 0; j < n4; j += 4) {
-    const ibj = ib + j * bCol;
-    for (let i = 0; i < m4; i += 4) {
-      ks.t4x4(k, a, ia + i * aRow, aRow, aStep, b, ibj, bCol, bStep, c, ci + i * n + j, n, overwrite);
+  if (m < n && (m & 3) !== 0) cover(ks, n, m, k, b, ib, bCol, bStep, a, ia, aRow, aStep, c, ci, 1, n, overwrite);
+  else cover(ks, m, n, k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, n, 1, overwrite);
+}
+
+/**
+ * Covers the m×n matrix C (C[i, j] at c[ci + i*cRow + j*cCol]) with register tiles: 4×4 tiles, then
+ * the last 2, 3 or 5 columns in one 4-row tile (a whole row of a narrow C is one tile, so A is read
+ * once: n = 5 costs 9 loads per 20 multiply-adds instead of 13), the last 1-3 rows as transposed
+ * tiles, and a single column with 8×1 matrix-vector tiles.
+ */
+function cover<T extends FloatArray>(
+  ks: TileKernels<T>, m: number, n: number, k: number,
+  a: T, ia: number, aRow: number, aStep: number,
+  b: T, ib: number, bCol: number, bStep: number,
+  c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean,
+): void {
+  if (n === 1) {
+    let i = 0;
+    for (; i + 8 <= m; i += 8) ks.t8x1(k, a, ia + i * aRow, aRow, aStep, b, ib, bStep, c, ci + i * cRow, cRow, overwrite);
+    if (i + 4 <= m) {
+      ks.t4x1(k, a, ia + i * aRow, aRow, aStep, b, ib, bStep, c, ci + i * cRow, cRow, overwrite);
+      i += 4;
     }
-    for (let i = m4; i < m; i++) {
-      ks.t1x4(k, a, ia + i * aRow, aStep, b, ibj, bCol, bStep, c, ci + i * n + j, overwrite);
+    for (; i < m; i++) ks.t1x1(k, a, ia + i * aRow, aStep, b, ib, bStep, c, ci + i * cRow, overwrite);
+    return;
+  }
+  const m4 = m & ~3, rows = m - m4;
+  const rest = n & 3;
+  const n4 = rest === 1 ? n - 5 : n - rest; // a single leftover column joins the last 4 (n >= 5 here)
+  for (let j = 0; j < n4; j += 4) {
+    const ibj = ib + j * bCol, cj = ci + j * cCol;
+    for (let i = 0; i < m4; i += 4) {
+      ks.t4x4(k, a, ia + i * aRow, aRow, aStep, b, ibj, bCol, bStep, c, cj + i * cRow, cRow, cCol, overwrite);
+    }
+    if (rows !== 0) {
+      // rows × 4 as the transposed 4 × rows tile
+      const iam = ia + m4 * aRow, cm = cj + m4 * cRow;
+      if (rows === 1) ks.t4x1(k, b, ibj, bCol, bStep, a, iam, aStep, c, cm, cCol, overwrite);
+      else if (rows === 2) ks.t4x2(k, b, ibj, bCol, bStep, a, iam, aRow, aStep, c, cm, cCol, cRow, overwrite);
+      else ks.t4x3(k, b, ibj, bCol, bStep, a, iam, aRow, aStep, c, cm, cCol, cRow, overwrite);
     }
   }
-  for (let j = n4; j < n; j++) {
-    const ibj = ib + j * bCol;
-    for (let i = 0; i < m4; i += 4) {
-      ks.t4x1(k, a, ia + i * aRow, aRow, aStep, b, ibj, bStep, c, ci + i * n + j, n, overwrite);
-    }
-    for (let i = m4; i < m; i++) {
-      ks.t1x1(k, a, ia + i * aRow, aStep, b, ibj, bStep, c, ci + i * n + j, overwrite);
+  const w = n - n4;
+  if (w === 0) return;
+  const ibj = ib + n4 * bCol, cj = ci + n4 * cCol;
+  for (let i = 0; i < m4; i += 4) {
+    const iai = ia + i * aRow, cij = cj + i * cRow;
+    if (w === 5) ks.t4x5(k, a, iai, aRow, aStep, b, ibj, bCol, bStep, c, cij, cRow, cCol, overwrite);
+    else if (w === 3) ks.t4x3(k, a, iai, aRow, aStep, b, ibj, bCol, bStep, c, cij, cRow, cCol, overwrite);
+    else ks.t4x2(k, a, iai, aRow, aStep, b, ibj, bCol, bStep, c, cij, cRow, cCol, overwrite);
+  }
+  for (let i = m4; i < m; i++) {
+    for (let j = 0; j < w; j++) {
+      ks.t1x1(k, a, ia + i * aRow, aStep, b, ibj + j * bCol, bStep, c, cj + i * cRow + j * cCol, overwrite);
     }
   }
 }
@@ -236,10 +282,11 @@ function packedBlock(
     const ib = j * kc;
     for (let i = 0; i < m4; i += 4) packedTile(kc, pa, i * kc, pb, ib, c, c0 + i * ldc + j, ldc, overwrite);
   }
-  // Within a panel, row/column r of a tile is at offset r and each step of k advances by 4.
+  // Within a panel, row/column r of a tile is at offset r and each step of k advances by 4. A single
+  // row of 4 columns is the transposed 4×1 tile.
   for (let i = m4; i < mc; i++) {
     const ia = m4 * kc + (i - m4);
-    for (let j = 0; j < n4; j += 4) F64.t1x4(kc, pa, ia, 4, pb, j * kc, 1, 4, c, c0 + i * ldc + j, overwrite);
+    for (let j = 0; j < n4; j += 4) F64.t4x1(kc, pb, j * kc, 1, 4, pa, ia, 4, c, c0 + i * ldc + j, 1, overwrite);
     for (let j = n4; j < nc; j++) F64.t1x1(kc, pa, ia, 4, pb, n4 * kc + (j - n4), 4, c, c0 + i * ldc + j, overwrite);
   }
   for (let j = n4; j < nc; j++) {
@@ -280,17 +327,23 @@ function packedTile(
 }
 
 /**
- * Strided tile kernels: C[i+r, j+q] (+)= Σ_p op(A)[i+r, p] · op(B)[p, j+q] over a 4×4, 4×1, 1×4
- * or 1×1 tile, where op(A)[i+r, p] = a[ia + r*aRow + p*aStep] and op(B)[p, j+q] =
- * b[ib + q*bCol + p*bStep]; ci is the offset of C[i, j] and ldc its row stride.
+ * Strided tile kernels: C[i+r, j+q] (+)= Σ_p op(A)[i+r, p] · op(B)[p, j+q] over an R×Q tile, where
+ * op(A)[i+r, p] = a[ia + r*aRow + p*aStep], op(B)[p, j+q] = b[ib + q*bCol + p*bStep] and
+ * C[i+r, j+q] = c[ci + r*cRow + q*cCol].
  */
 interface TileKernels<T extends FloatArray> {
   t4x4(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
-    c: FloatArray, ci: number, ldc: number, overwrite: boolean): void;
+    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
+  t4x5(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
+    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
+  t4x3(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
+    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
+  t4x2(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
+    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
+  t8x1(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bStep: number,
+    c: FloatArray, ci: number, cRow: number, overwrite: boolean): void;
   t4x1(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bStep: number,
-    c: FloatArray, ci: number, ldc: number, overwrite: boolean): void;
-  t1x4(k: number, a: T, ia: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
-    c: FloatArray, ci: number, overwrite: boolean): void;
+    c: FloatArray, ci: number, cRow: number, overwrite: boolean): void;
   t1x1(k: number, a: T, ia: number, aStep: number, b: T, ib: number, bStep: number,
     c: FloatArray, ci: number, overwrite: boolean): void;
 }
@@ -298,7 +351,7 @@ interface TileKernels<T extends FloatArray> {
 // F64 and F32 must stay identical apart from their type parameter (see the design note at the top).
 
 const F64: TileKernels<Float64Array> = {
-  t4x4(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, ldc, overwrite) {
+  t4x4(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
     const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol;
     let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -312,19 +365,118 @@ const F64: TileKernels<Float64Array> = {
       ia += aStep;
       ib += bStep;
     }
+    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02; c[ci + 3] = c03; ci += ldc;
-      c[ci] = c10; c[ci + 1] = c11; c[ci + 2] = c12; c[ci + 3] = c13; ci += ldc;
-      c[ci] = c20; c[ci + 1] = c21; c[ci + 2] = c22; c[ci + 3] = c23; ci += ldc;
-      c[ci] = c30; c[ci + 1] = c31; c[ci + 2] = c32; c[ci + 3] = c33;
+      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; ci += cRow;
+      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; ci += cRow;
+      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; ci += cRow;
+      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33;
     } else {
-      c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03; ci += ldc;
-      c[ci] += c10; c[ci + 1] += c11; c[ci + 2] += c12; c[ci + 3] += c13; ci += ldc;
-      c[ci] += c20; c[ci + 1] += c21; c[ci + 2] += c22; c[ci + 3] += c23; ci += ldc;
-      c[ci] += c30; c[ci + 1] += c31; c[ci + 2] += c32; c[ci + 3] += c33;
+      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; ci += cRow;
+      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; ci += cRow;
+      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; ci += cRow;
+      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33;
     }
   },
-  t4x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, ldc, overwrite) {
+  t4x5(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol, bc4 = 4 * bCol;
+    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
+    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c24 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0, c34 = 0;
+    for (let p = 0; p < k; p++) {
+      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2], b3 = b[ib + bc3], b4 = b[ib + bc4];
+      let av = a[ia];
+      c00 += av * b0; c01 += av * b1; c02 += av * b2; c03 += av * b3; c04 += av * b4;
+      av = a[ia + aRow];
+      c10 += av * b0; c11 += av * b1; c12 += av * b2; c13 += av * b3; c14 += av * b4;
+      av = a[ia + ar2];
+      c20 += av * b0; c21 += av * b1; c22 += av * b2; c23 += av * b3; c24 += av * b4;
+      av = a[ia + ar3];
+      c30 += av * b0; c31 += av * b1; c32 += av * b2; c33 += av * b3; c34 += av * b4;
+      ia += aStep;
+      ib += bStep;
+    }
+    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol, q4 = 4 * cCol;
+    if (overwrite) {
+      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; c[ci + q4] = c04; ci += cRow;
+      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; c[ci + q4] = c14; ci += cRow;
+      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; c[ci + q4] = c24; ci += cRow;
+      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33; c[ci + q4] = c34;
+    } else {
+      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; c[ci + q4] += c04; ci += cRow;
+      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; c[ci + q4] += c14; ci += cRow;
+      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; c[ci + q4] += c24; ci += cRow;
+      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33; c[ci + q4] += c34;
+    }
+  },
+  t4x3(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol;
+    let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+    for (let p = 0; p < k; p++) {
+      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
+      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+      ia += aStep;
+      ib += bStep;
+    }
+    const q1 = cCol, q2 = 2 * cCol;
+    if (overwrite) {
+      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; ci += cRow;
+      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; ci += cRow;
+      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; ci += cRow;
+      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32;
+    } else {
+      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; ci += cRow;
+      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; ci += cRow;
+      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; ci += cRow;
+      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32;
+    }
+  },
+  t4x2(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow;
+    let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+    for (let p = 0; p < k; p++) {
+      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
+      const b0 = b[ib], b1 = b[ib + bCol];
+      c00 += a0 * b0; c01 += a0 * b1;
+      c10 += a1 * b0; c11 += a1 * b1;
+      c20 += a2 * b0; c21 += a2 * b1;
+      c30 += a3 * b0; c31 += a3 * b1;
+      ia += aStep;
+      ib += bStep;
+    }
+    if (overwrite) {
+      c[ci] = c00; c[ci + cCol] = c01; ci += cRow;
+      c[ci] = c10; c[ci + cCol] = c11; ci += cRow;
+      c[ci] = c20; c[ci + cCol] = c21; ci += cRow;
+      c[ci] = c30; c[ci + cCol] = c31;
+    } else {
+      c[ci] += c00; c[ci + cCol] += c01; ci += cRow;
+      c[ci] += c10; c[ci + cCol] += c11; ci += cRow;
+      c[ci] += c20; c[ci + cCol] += c21; ci += cRow;
+      c[ci] += c30; c[ci + cCol] += c31;
+    }
+  },
+  t8x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow, ar4 = 4 * aRow, ar5 = 5 * aRow, ar6 = 6 * aRow, ar7 = 7 * aRow;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    for (let p = 0; p < k; p++) {
+      const bv = b[ib];
+      c0 += a[ia] * bv; c1 += a[ia + aRow] * bv; c2 += a[ia + ar2] * bv; c3 += a[ia + ar3] * bv;
+      c4 += a[ia + ar4] * bv; c5 += a[ia + ar5] * bv; c6 += a[ia + ar6] * bv; c7 += a[ia + ar7] * bv;
+      ia += aStep;
+      ib += bStep;
+    }
+    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow, r4 = r3 + cRow, r5 = r4 + cRow, r6 = r5 + cRow, r7 = r6 + cRow;
+    if (overwrite) {
+      c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3; c[r4] = c4; c[r5] = c5; c[r6] = c6; c[r7] = c7;
+    } else {
+      c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3; c[r4] += c4; c[r5] += c5; c[r6] += c6; c[r7] += c7;
+    }
+  },
+  t4x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
     const ar2 = 2 * aRow, ar3 = 3 * aRow;
     let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
     for (let p = 0; p < k; p++) {
@@ -333,26 +485,11 @@ const F64: TileKernels<Float64Array> = {
       ia += aStep;
       ib += bStep;
     }
-    const r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow;
     if (overwrite) {
       c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3;
     } else {
       c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3;
-    }
-  },
-  t1x4(k, a, ia, aStep, b, ib, bCol, bStep, c, ci, overwrite) {
-    const bc2 = 2 * bCol, bc3 = 3 * bCol;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    for (let p = 0; p < k; p++) {
-      const av = a[ia];
-      c0 += av * b[ib]; c1 += av * b[ib + bCol]; c2 += av * b[ib + bc2]; c3 += av * b[ib + bc3];
-      ia += aStep;
-      ib += bStep;
-    }
-    if (overwrite) {
-      c[ci] = c0; c[ci + 1] = c1; c[ci + 2] = c2; c[ci + 3] = c3;
-    } else {
-      c[ci] += c0; c[ci + 1] += c1; c[ci + 2] += c2; c[ci + 3] += c3;
     }
   },
   t1x1(k, a, ia, aStep, b, ib, bStep, c, ci, overwrite) {
@@ -367,7 +504,7 @@ const F64: TileKernels<Float64Array> = {
 };
 
 const F32: TileKernels<Float32Array> = {
-  t4x4(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, ldc, overwrite) {
+  t4x4(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
     const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol;
     let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -381,19 +518,118 @@ const F32: TileKernels<Float32Array> = {
       ia += aStep;
       ib += bStep;
     }
+    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02; c[ci + 3] = c03; ci += ldc;
-      c[ci] = c10; c[ci + 1] = c11; c[ci + 2] = c12; c[ci + 3] = c13; ci += ldc;
-      c[ci] = c20; c[ci + 1] = c21; c[ci + 2] = c22; c[ci + 3] = c23; ci += ldc;
-      c[ci] = c30; c[ci + 1] = c31; c[ci + 2] = c32; c[ci + 3] = c33;
+      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; ci += cRow;
+      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; ci += cRow;
+      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; ci += cRow;
+      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33;
     } else {
-      c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03; ci += ldc;
-      c[ci] += c10; c[ci + 1] += c11; c[ci + 2] += c12; c[ci + 3] += c13; ci += ldc;
-      c[ci] += c20; c[ci + 1] += c21; c[ci + 2] += c22; c[ci + 3] += c23; ci += ldc;
-      c[ci] += c30; c[ci + 1] += c31; c[ci + 2] += c32; c[ci + 3] += c33;
+      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; ci += cRow;
+      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; ci += cRow;
+      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; ci += cRow;
+      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33;
     }
   },
-  t4x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, ldc, overwrite) {
+  t4x5(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol, bc4 = 4 * bCol;
+    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
+    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c24 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0, c34 = 0;
+    for (let p = 0; p < k; p++) {
+      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2], b3 = b[ib + bc3], b4 = b[ib + bc4];
+      let av = a[ia];
+      c00 += av * b0; c01 += av * b1; c02 += av * b2; c03 += av * b3; c04 += av * b4;
+      av = a[ia + aRow];
+      c10 += av * b0; c11 += av * b1; c12 += av * b2; c13 += av * b3; c14 += av * b4;
+      av = a[ia + ar2];
+      c20 += av * b0; c21 += av * b1; c22 += av * b2; c23 += av * b3; c24 += av * b4;
+      av = a[ia + ar3];
+      c30 += av * b0; c31 += av * b1; c32 += av * b2; c33 += av * b3; c34 += av * b4;
+      ia += aStep;
+      ib += bStep;
+    }
+    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol, q4 = 4 * cCol;
+    if (overwrite) {
+      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; c[ci + q4] = c04; ci += cRow;
+      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; c[ci + q4] = c14; ci += cRow;
+      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; c[ci + q4] = c24; ci += cRow;
+      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33; c[ci + q4] = c34;
+    } else {
+      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; c[ci + q4] += c04; ci += cRow;
+      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; c[ci + q4] += c14; ci += cRow;
+      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; c[ci + q4] += c24; ci += cRow;
+      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33; c[ci + q4] += c34;
+    }
+  },
+  t4x3(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol;
+    let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+    for (let p = 0; p < k; p++) {
+      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
+      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+      ia += aStep;
+      ib += bStep;
+    }
+    const q1 = cCol, q2 = 2 * cCol;
+    if (overwrite) {
+      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; ci += cRow;
+      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; ci += cRow;
+      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; ci += cRow;
+      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32;
+    } else {
+      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; ci += cRow;
+      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; ci += cRow;
+      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; ci += cRow;
+      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32;
+    }
+  },
+  t4x2(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow;
+    let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+    for (let p = 0; p < k; p++) {
+      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
+      const b0 = b[ib], b1 = b[ib + bCol];
+      c00 += a0 * b0; c01 += a0 * b1;
+      c10 += a1 * b0; c11 += a1 * b1;
+      c20 += a2 * b0; c21 += a2 * b1;
+      c30 += a3 * b0; c31 += a3 * b1;
+      ia += aStep;
+      ib += bStep;
+    }
+    if (overwrite) {
+      c[ci] = c00; c[ci + cCol] = c01; ci += cRow;
+      c[ci] = c10; c[ci + cCol] = c11; ci += cRow;
+      c[ci] = c20; c[ci + cCol] = c21; ci += cRow;
+      c[ci] = c30; c[ci + cCol] = c31;
+    } else {
+      c[ci] += c00; c[ci + cCol] += c01; ci += cRow;
+      c[ci] += c10; c[ci + cCol] += c11; ci += cRow;
+      c[ci] += c20; c[ci + cCol] += c21; ci += cRow;
+      c[ci] += c30; c[ci + cCol] += c31;
+    }
+  },
+  t8x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
+    const ar2 = 2 * aRow, ar3 = 3 * aRow, ar4 = 4 * aRow, ar5 = 5 * aRow, ar6 = 6 * aRow, ar7 = 7 * aRow;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    for (let p = 0; p < k; p++) {
+      const bv = b[ib];
+      c0 += a[ia] * bv; c1 += a[ia + aRow] * bv; c2 += a[ia + ar2] * bv; c3 += a[ia + ar3] * bv;
+      c4 += a[ia + ar4] * bv; c5 += a[ia + ar5] * bv; c6 += a[ia + ar6] * bv; c7 += a[ia + ar7] * bv;
+      ia += aStep;
+      ib += bStep;
+    }
+    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow, r4 = r3 + cRow, r5 = r4 + cRow, r6 = r5 + cRow, r7 = r6 + cRow;
+    if (overwrite) {
+      c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3; c[r4] = c4; c[r5] = c5; c[r6] = c6; c[r7] = c7;
+    } else {
+      c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3; c[r4] += c4; c[r5] += c5; c[r6] += c6; c[r7] += c7;
+    }
+  },
+  t4x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
     const ar2 = 2 * aRow, ar3 = 3 * aRow;
     let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
     for (let p = 0; p < k; p++) {
@@ -402,26 +638,11 @@ const F32: TileKernels<Float32Array> = {
       ia += aStep;
       ib += bStep;
     }
-    const r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow;
     if (overwrite) {
       c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3;
     } else {
       c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3;
-    }
-  },
-  t1x4(k, a, ia, aStep, b, ib, bCol, bStep, c, ci, overwrite) {
-    const bc2 = 2 * bCol, bc3 = 3 * bCol;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    for (let p = 0; p < k; p++) {
-      const av = a[ia];
-      c0 += av * b[ib]; c1 += av * b[ib + bCol]; c2 += av * b[ib + bc2]; c3 += av * b[ib + bc3];
-      ia += aStep;
-      ib += bStep;
-    }
-    if (overwrite) {
-      c[ci] = c0; c[ci + 1] = c1; c[ci + 2] = c2; c[ci + 3] = c3;
-    } else {
-      c[ci] += c0; c[ci + 1] += c1; c[ci + 2] += c2; c[ci + 3] += c3;
     }
   },
   t1x1(k, a, ia, aStep, b, ib, bStep, c, ci, overwrite) {
@@ -434,3 +655,25 @@ const F32: TileKernels<Float32Array> = {
     c[ci] = overwrite ? s : c[ci] + s;
   },
 };
+
+/**
+ * NOTE: at load, the direct path runs on tiny shapes that reach every tile kernel and every branch
+ * of `cover`, overwriting and accumulating, in both float types (~2 ms). V8 optimises a kernel
+ * during its first long call; a store path with no type feedback yet then deoptimises it at its
+ * first use, after which the kernel could run for seconds as on-stack-replaced code, 2x slower:
+ * x·Wᵀ + b (accumulating) followed by the weight gradient gᵀ·x (overwriting) did this in one
+ * training process in three.
+ */
+function primeFeedback(): void {
+  // (m, n): a matrix-vector product; 4×4 + transposed 4×3 + 4×3 + corner; the same with 2s;
+  // 4×4, 4×5 and the single-row edges; a narrow op(A) (transposed 4×5)
+  const shapes = [[13, 1], [7, 7], [6, 6], [9, 9], [5, 9]];
+  for (const ctor of [Float32Array, Float64Array]) {
+    const a = new ctor(13 * 2), b = new ctor(2 * 13), c = new ctor(13 * 13);
+    // repeated: V8 allocates a function's feedback vector only after its first few calls
+    for (let r = 0; r < 12; r++) {
+      for (const [m, n] of shapes) gemm(false, false, m, n, 2, a, 0, b, 0, c, 0, r % 2 === 1);
+    }
+  }
+}
+primeFeedback();
