@@ -286,6 +286,117 @@ describe('stateDict and loadStateDict', () => {
   });
 });
 
+describe('buffers (registerBuffer)', () => {
+  // Expected names and orders are PyTorch 2.13's for the same modules (register_buffer, state_dict).
+  class Stats extends nn.Module {
+    fc = new nn.Linear(2, 2);
+    declare stats: Tensor;
+    declare scratch: Tensor;
+    declare absent: Tensor | null;
+    w = new nn.Parameter(torch.ones([1]));
+    constructor() {
+      super();
+      this.registerBuffer('stats', torch.zeros([2]));
+      this.registerBuffer('scratch', torch.zeros([1]), { persistent: false });
+      this.registerBuffer('absent', null);
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+
+  test("in the state dict after each module's parameters, unless not persistent or null", () => {
+    const m = new Stats();
+    expect(Object.keys(m.stateDict())).toEqual(['w', 'stats', 'fc.weight', 'fc.bias']);
+    expect(names(m.namedBuffers())).toEqual(['stats', 'scratch']);
+    expect(m.buffers()).toEqual([m.stats, m.scratch]);
+    expect(names(m.namedParameters())).toEqual(['w', 'fc.weight', 'fc.bias']);
+    const sd = m.stateDict();
+    expect(sd.stats).not.toBe(m.stats);
+    const other = new Stats();
+    other.stats.data.set([3, 4]);
+    m.loadStateDict(other.stateDict());
+    expect(Array.from(m.stats.data)).toEqual([3, 4]);
+  });
+
+  test('nested: dotted names, and assigning the field replaces the buffer', () => {
+    class Outer extends nn.Module {
+      inner = new Stats();
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    const o = new Outer();
+    expect(names(o.namedBuffers())).toEqual(['inner.stats', 'inner.scratch']);
+    o.inner.stats = torch.ones([3]);
+    expect(o.stateDict()['inner.stats'].shape).toEqual([3]);
+  });
+
+  test('a buffer that does not fit is listed with the other problems, and nothing is loaded', () => {
+    const m = new Stats();
+    const sd = new Stats().stateDict();
+    sd.stats = torch.ones([5]);
+    sd['fc.bias'] = torch.full([2], 9);
+    const before = Array.from(m.fc.bias!.data);
+    expect(() => m.loadStateDict(sd)).toThrow(
+      'size mismatch for stats: copying a param with shape [5] from checkpoint, the shape in current model is [2].',
+    );
+    expect(Array.from(m.fc.bias!.data)).toEqual(before);
+    const missing = new Stats().stateDict();
+    delete missing.stats;
+    expect(() => m.loadStateDict(missing)).toThrow('Missing key(s) in state_dict: "stats".');
+  });
+
+  test('to(dtype) converts float buffers into new tensors, leaving the caller\'s tensor and int buffers alone', () => {
+    const weight = torch.tensor([1, 2, 3], { dtype: 'float32' });
+    const loss = new nn.CrossEntropyLoss({ weight });
+    loss.to('float64');
+    expect(loss.weight!.dtype).toBe('float64');
+    expect(loss.weight).not.toBe(weight);
+    expect(weight.dtype).toBe('float32');
+    class Counter extends nn.Module {
+      declare count: Tensor;
+      constructor() {
+        super();
+        this.registerBuffer('count', torch.tensor([0], { dtype: 'int32' }));
+      }
+      forward(): void {}
+    }
+    expect(new Counter().to('float64').count.dtype).toBe('int32');
+  });
+
+  test('bad names and values are Errors that register nothing', () => {
+    const m = new Stats();
+    expect(() => m.registerBuffer('fc', torch.zeros([1]))).toThrow('registerBuffer: attribute "fc" already exists on Stats');
+    expect(() => m.registerBuffer('forward', torch.zeros([1]))).toThrow(/attribute "forward" already exists/);
+    expect(() => m.registerBuffer('a.b', torch.zeros([1]))).toThrow('a buffer name must be a non-empty string without ".", got "a.b"');
+    expect(() => m.registerBuffer('', torch.zeros([1]))).toThrow(/non-empty/);
+    expect(() => m.registerBuffer('p', new nn.Parameter(torch.zeros([1])))).toThrow(/is a Parameter/);
+    expect(() => m.registerBuffer('q', [1, 2] as unknown as Tensor)).toThrow('buffer "q" must be a Tensor or null');
+    expect(names(m.namedBuffers())).toEqual(['stats', 'scratch']);
+    expect('q' in m).toBe(false);
+  });
+
+  test("the losses' weights are buffers, as in PyTorch (pos_weight is named posWeight)", () => {
+    const weight = torch.tensor([1, 2, 3], { dtype: 'float32' });
+    expect(Object.keys(new nn.CrossEntropyLoss().stateDict())).toEqual([]);
+    const ce = new nn.CrossEntropyLoss({ weight });
+    expect(Object.keys(ce.stateDict())).toEqual(['weight']);
+    expect(String(ce)).toBe('CrossEntropyLoss()');
+    // load_state_dict copies into the registered tensor, which the loss then uses
+    const x = torch.tensor([[1, 2, 3]], { dtype: 'float32' });
+    const y = torch.tensor([0], { dtype: 'int32' });
+    ce.loadStateDict({ weight: torch.full([3], 5) });
+    expect(Array.from(weight.data)).toEqual([5, 5, 5]);
+    expect(ce.forward(x, y).item()).toBeCloseTo(new nn.CrossEntropyLoss().forward(x, y).item(), 6);
+    ce.weight = torch.tensor([0, 1, 1], { dtype: 'float32' });
+    expect(ce.forward(x, y.add(1)).item()).toBeCloseTo(torch.nn.functional.crossEntropy(x, y.add(1), { weight: ce.weight }).item(), 6);
+    expect(Object.keys(new nn.NLLLoss({ weight }).stateDict())).toEqual(['weight']);
+    expect(Object.keys(new nn.BCELoss({ weight }).stateDict())).toEqual(['weight']);
+    expect(Object.keys(new nn.BCEWithLogitsLoss({ weight, posWeight: weight }).stateDict())).toEqual(['weight', 'posWeight']);
+  });
+});
+
 describe('printing the module tree', () => {
   test("the tutorial's NeuralNet2", () => {
     expect(String(new NeuralNet2())).toBe(

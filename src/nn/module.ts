@@ -13,6 +13,9 @@ export interface LoadResult {
 /** The ModuleList for each array-of-modules field (see `Module.listOf`). */
 const listWrappers = new WeakMap<readonly Module[], ModuleList>();
 
+/** Each module's registered buffer names (`registerBuffer`), with whether the state dict holds them. */
+const bufferNames = new WeakMap<Module, Map<string, boolean>>();
+
 /**
  * The base of every layer and model (`nn.Module`). Subclasses assign submodules and parameters as
  * fields in their constructor and implement `forward`, which is how a module is called:
@@ -27,7 +30,8 @@ const listWrappers = new WeakMap<readonly Module[], ModuleList>();
  * ```
  *
  * Parameters and submodules are found by walking the own fields in definition order (arrays of
- * modules too, named `layers.0`), with PyTorch's dotted names.
+ * modules too, named `layers.0`), with PyTorch's dotted names. State that is not learned (a loss's
+ * class weights, running statistics) is a buffer: `registerBuffer` declares a field as one.
  */
 export abstract class Module {
   /** Training mode (true) or evaluation mode; set with `train()` / `eval()`. */
@@ -71,6 +75,58 @@ export abstract class Module {
     const out: [string, Parameter][] = [];
     for (const [key, value] of Object.entries(this)) if (value instanceof Parameter) out.push([key, value]);
     return out;
+  }
+
+  /**
+   * Declares the field `name` a buffer holding `tensor` (`register_buffer`): not a parameter, but
+   * part of the module's state: listed by `buffers()`, converted by `to(dtype)` when floating point,
+   * and, unless `persistent` is false, saved by `stateDict()` and restored by `loadStateDict()`.
+   * Assigning the field later replaces the buffer; a null buffer is skipped. In a subclass, declare
+   * the field with `declare` (`declare runningMean: Tensor;`) so that no initializer overwrites it.
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new Error(`registerBuffer: a buffer name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
+    }
+    let names = bufferNames.get(this);
+    const fields = this as unknown as Record<string, Tensor | null | undefined>;
+    // a field declared without a value (`runningMean!: Tensor;`) is undefined here, and free to take
+    if (name in this && fields[name] !== undefined && !names?.has(name)) throw new Error(`registerBuffer: attribute "${name}" already exists on ${this.constructor.name}`);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`registerBuffer: buffer "${name}" must be a Tensor or null`);
+    if (tensor instanceof Parameter) throw new Error(`registerBuffer: "${name}" is a Parameter; assign it to a field to register it as a parameter`);
+    if (!names) bufferNames.set(this, (names = new Map()));
+    names.set(name, options.persistent ?? true);
+    fields[name] = tensor;
+  }
+
+  /** The module's own buffers (not its submodules'), those saved in the state dict only if `persistentOnly`. */
+  private namedOwnBuffers(persistentOnly: boolean): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const fields = this as unknown as Record<string, unknown>;
+    for (const [key, persistent] of bufferNames.get(this) ?? []) {
+      const value = fields[key];
+      if (value instanceof Tensor && (persistent || !persistentOnly)) out.push([key, value]);
+    }
+    return out;
+  }
+
+  /** Every buffer with its dotted name, each listed once (`named_buffers()`). */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [moduleName, module] of this.namedModules(prefix)) {
+      for (const [key, b] of module.namedOwnBuffers(false)) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.push([moduleName ? `${moduleName}.${key}` : key, b]);
+      }
+    }
+    return out;
+  }
+
+  /** Every buffer, each once. */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
   }
 
   /** The direct submodules, each once even when assigned to two fields. */
@@ -141,7 +197,10 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Converts every parameter (and its gradient) to a float dtype in place, keeping the Parameter objects; returns this. */
+  /**
+   * Converts every parameter (and its gradient) to a float dtype in place, keeping the Parameter
+   * objects, and replaces every floating-point buffer with a converted copy; returns this.
+   */
   to(dtype: DType): this {
     if (!isFloatDtype(dtype)) throw new Error(`Module.to: parameters must stay floating point, got ${dtype}`);
     for (const p of this.parameters()) {
@@ -149,6 +208,13 @@ export abstract class Module {
       const grad = p.grad;
       p._replaceData(convert(p.data, dtype), dtype);
       if (grad) p.grad = new Tensor(convert(grad.data, dtype), grad.shape, dtype);
+    }
+    for (const module of this.modules()) {
+      for (const [key, b] of module.namedOwnBuffers(false)) {
+        if (isFloatDtype(b.dtype) && b.dtype !== dtype) {
+          (module as unknown as Record<string, Tensor>)[key] = new Tensor(convert(b.data, dtype), b.shape, dtype);
+        }
+      }
     }
     return this;
   }
@@ -161,29 +227,41 @@ export abstract class Module {
   }
 
   /**
-   * A plain object of detached copies of the parameters, by dotted name (`state_dict()`). As in
-   * PyTorch, a parameter shared by two modules (tied weights) appears under both names.
+   * Every parameter and persistent buffer by dotted name, module by module (each module's
+   * parameters, then its buffers), as `state_dict()` orders them. As in PyTorch, a parameter shared
+   * by two modules (tied weights) appears under both names.
    */
+  private namedState(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [moduleName, module] of this.namedModules('', false)) {
+      const prefix = moduleName ? `${moduleName}.` : '';
+      for (const [key, p] of module.namedOwnParameters()) out.push([prefix + key, p]);
+      for (const [key, b] of module.namedOwnBuffers(true)) out.push([prefix + key, b]);
+    }
+    return out;
+  }
+
+  /** A plain object of detached copies of the parameters and persistent buffers, by dotted name (`state_dict()`). */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [name, p] of this.namedParameters('', false)) out[name] = new Tensor(p.data.slice(), p.shape, p.dtype);
+    for (const [name, t] of this.namedState()) out[name] = new Tensor(t.data.slice(), t.shape, t.dtype);
     return out;
   }
 
   /**
-   * Copies values from a state dict into the parameters (`load_state_dict`). Every key and shape is
+   * Copies values from a state dict into the parameters and buffers (`load_state_dict`). Every key and shape is
    * checked first; all problems are listed in one Error and nothing is changed. With `strict` off,
    * missing and unexpected keys are reported instead of failing.
    */
   loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     const strict = options.strict ?? true;
-    const params = new Map(this.namedParameters('', false));
-    const missingKeys = [...params.keys()].filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !params.has(k));
+    const state = new Map(this.namedState());
+    const missingKeys = [...state.keys()].filter((k) => !(k in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !state.has(k));
     const problems: string[] = [];
     if (strict && missingKeys.length) problems.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
     if (strict && unexpectedKeys.length) problems.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
-    for (const [name, p] of params) {
+    for (const [name, p] of state) {
       const value = stateDict[name];
       if (value === undefined) continue;
       if (!(value instanceof Tensor)) problems.push(`value for ${name} is not a Tensor.`);
@@ -195,7 +273,7 @@ export abstract class Module {
       throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join('\n\t')}`);
     }
     noGrad(() => {
-      for (const [name, p] of params) {
+      for (const [name, p] of state) {
         const value = stateDict[name];
         if (!value) continue;
         p.data.set(value.dtype === p.dtype ? value.data : convert(value.data, p.dtype));
