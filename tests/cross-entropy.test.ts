@@ -16,6 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from '../src/index';
 import { type NestedArray, Tensor, nn } from '../src/index';
+import { expectValues, f64, idx, values } from './helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;
@@ -26,19 +27,6 @@ const { log } = Math;
 /** One row of logits ln[1, 2, 3]: softmax is exactly [1/6, 1/3, 1/2], so -log p = [ln 6, ln 3, ln 2]. */
 const ROW = [log(1), log(2), log(3)];
 
-function f64(data: NestedArray, requiresGrad = false): Tensor {
-  return torch.tensor(data, { dtype: 'float64', requiresGrad });
-}
-function idx(data: NestedArray): Tensor {
-  return torch.tensor(data, { dtype: 'int32' });
-}
-function values(t: Tensor): number[] {
-  return Array.from(t.data);
-}
-function expectValues(t: Tensor, expected: number[], digits = 12): void {
-  expect(t.numel()).toBe(expected.length);
-  values(t).forEach((v, i) => expect(v).toBeCloseTo(expected[i], digits));
-}
 
 describe('cross_entropy worked values (formulas from the CrossEntropyLoss docs above)', () => {
   test('class index: l = -log softmax(x)[y]', () => {

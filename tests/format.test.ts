@@ -10,6 +10,7 @@ import {
   type SetPrintOptions,
 } from '../src/format';
 import type { DType } from '../src/dtype';
+import { pyValue, typedArray } from './helpers';
 
 // Golden data from real PyTorch (see tests/golden/gen_format_cases.py); no Python needed here.
 interface GoldenCase {
@@ -32,28 +33,6 @@ const golden = JSON.parse(
   fs.readFileSync(path.join(__dirname, 'golden', 'format-cases.json'), 'utf8'),
 ) as { cases: GoldenCase[]; numbers: GoldenNumber[] };
 
-/** Python float repr -> number ('nan', 'inf', '-inf' included). */
-function pyFloat(s: string | number): number {
-  if (typeof s === 'number') return s;
-  if (s === 'nan') return NaN;
-  if (s === 'inf') return Infinity;
-  if (s === '-inf') return -Infinity;
-  return Number(s);
-}
-
-function makeData(dtype: DType, values: number[]): PrintableTensor['data'] {
-  switch (dtype) {
-    case 'float32':
-      return Float32Array.from(values);
-    case 'float64':
-      return Float64Array.from(values);
-    case 'int32':
-      return Int32Array.from(values);
-    case 'bool':
-      return Uint8Array.from(values);
-  }
-}
-
 function tensor(
   values: number[],
   shape: number[],
@@ -61,7 +40,7 @@ function tensor(
   extra: { requiresGrad?: boolean; gradFn?: string } = {},
 ): PrintableTensor {
   return {
-    data: makeData(dtype, values),
+    data: typedArray(dtype, values),
     shape,
     dtype,
     requiresGrad: extra.requiresGrad ?? extra.gradFn !== undefined,
@@ -77,9 +56,9 @@ describe('golden cases from PyTorch', () => {
   });
 
   test.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const values = c.data.map(pyFloat);
+    const values = c.data.map(pyValue);
     const t: PrintableTensor = {
-      data: makeData(c.dtype, values),
+      data: typedArray(c.dtype, values),
       shape: c.shape,
       dtype: c.dtype,
       requiresGrad: c.requiresGrad,
@@ -104,7 +83,7 @@ describe("Python's format() for numbers", () => {
   test('golden numbers all match', () => {
     const bad: string[] = [];
     for (const [x, kind, d, want] of rows) {
-      const got = kind === 'f' ? formatFixed(pyFloat(x), d) : formatExp(pyFloat(x), d);
+      const got = kind === 'f' ? formatFixed(pyValue(x), d) : formatExp(pyValue(x), d);
       if (got !== want) bad.push(`format(${x}, '.${d}${kind}'): want ${want}, got ${got}`);
     }
     expect(bad).toEqual([]);

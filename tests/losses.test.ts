@@ -6,6 +6,7 @@
  */
 import * as torch from '../src/index';
 import { type NestedArray, Tensor, nn } from '../src/index';
+import { expectValues, f64, idx, values } from './helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;
@@ -13,19 +14,6 @@ type Reduction = 'mean' | 'sum' | 'none';
 const REDUCTIONS: Reduction[] = ['mean', 'sum', 'none'];
 const { log, exp } = Math;
 
-function f64(data: NestedArray, requiresGrad = false): Tensor {
-  return torch.tensor(data, { dtype: 'float64', requiresGrad });
-}
-function idx(data: NestedArray): Tensor {
-  return torch.tensor(data, { dtype: 'int32' });
-}
-function values(t: Tensor): number[] {
-  return Array.from(t.data);
-}
-function expectValues(t: Tensor, expected: number[], digits = 12): void {
-  expect(t.numel()).toBe(expected.length);
-  values(t).forEach((v, i) => expect(v).toBeCloseTo(expected[i], digits));
-}
 /** A float64 leaf of `shape`, seeded: randn * scale + shift. */
 function seeded(shape: number[], seed: number, scale = 1, shift = 0): Tensor {
   torch.manualSeed(seed);

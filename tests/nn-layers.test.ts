@@ -4,14 +4,12 @@
  * values and gradients against real PyTorch are in tests/nn-golden.test.ts.
  */
 import * as torch from '../src/index';
-import { type NestedArray, Tensor, nn } from '../src/index';
+import { Tensor, nn } from '../src/index';
+import { f64 } from './helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;
 
-function f64(data: NestedArray): Tensor {
-  return torch.tensor(data, { dtype: 'float64' });
-}
 function seeded(shape: number[], seed: number): Tensor {
   torch.manualSeed(seed);
   return torch.randn(shape, { dtype: 'float64' }).detach().requiresGrad_();

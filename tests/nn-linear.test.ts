@@ -7,14 +7,12 @@
  * bias (out_features), both initialised from U(-sqrt(k), sqrt(k)) with k = 1 / in_features.
  */
 import * as torch from '../src/index';
-import { type NestedArray, Tensor, nn } from '../src/index';
+import { Tensor, nn } from '../src/index';
+import { f64 } from './helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;
 
-function f64(data: NestedArray, requiresGrad = false): Tensor {
-  return torch.tensor(data, { dtype: 'float64', requiresGrad });
-}
 function seeded(shape: number[], seed: number): Tensor {
   torch.manualSeed(seed);
   return torch.randn(shape, { dtype: 'float64' }).detach().requiresGrad_();

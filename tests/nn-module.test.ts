@@ -4,11 +4,9 @@
  * expected names and printed trees are what PyTorch 2.13 gives for the same modules.
  */
 import * as torch from '../src/index';
-import { type NestedArray, Tensor, nn } from '../src/index';
+import { Tensor, nn } from '../src/index';
+import { f64 } from './helpers';
 
-function f64(data: NestedArray): Tensor {
-  return torch.tensor(data, { dtype: 'float64' });
-}
 const names = (pairs: [string, unknown][]): string[] => pairs.map(([n]) => n);
 
 class NeuralNet2 extends nn.Module {

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { manualSeed, nn, randn, Tensor, tensor } from '../src';
-import type { DType, TypedArray } from '../src/dtype';
+import type { DType } from '../src/dtype';
+import { pyValue, typedArray } from './helpers';
 import { load, loadWithMetadata, save } from '../src/node';
 import {
   decode,
@@ -33,29 +34,6 @@ const golden = JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, 'torch-written.j
   file: { metadata: Record<string, string>; tensors: Record<string, GoldenTensor> };
   bytes: ByteCase[];
 };
-
-/** Python float repr (or JSON number / bool) -> number. */
-function pyValue(v: GoldenValue): number {
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return v;
-  if (v === 'nan') return NaN;
-  if (v === 'inf') return Infinity;
-  if (v === '-inf') return -Infinity;
-  return Number(v);
-}
-
-function typedArray(dtype: DType, values: number[]): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return Float32Array.from(values);
-    case 'float64':
-      return Float64Array.from(values);
-    case 'int32':
-      return Int32Array.from(values);
-    case 'bool':
-      return Uint8Array.from(values);
-  }
-}
 
 function fromGolden(g: GoldenTensor): Tensor {
   return new Tensor(typedArray(g.dtype, g.values.map(pyValue)), g.shape, g.dtype);
