@@ -5,6 +5,7 @@
  * sample, which is the steadier figure when other processes share the machine.
  */
 import { gemm } from '../src/kernels/matmul';
+import { filled, time } from './stats';
 
 export interface MatmulShape {
   name: string;
@@ -49,33 +50,13 @@ export function matmulShapes(sizes: number[] = [128, 256, 512, 1024]): MatmulSha
   return shapes;
 }
 
-function filled(len: number, seed: number): Float32Array {
-  const x = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 4294967296 - 0.5;
-  }
-  return x;
-}
-
 /** Times one shape: warm-up, then `reps` samples, each batching enough calls to last ≥ 20 ms. */
 export function benchShape(shape: MatmulShape, reps = 7): MatmulBenchRow {
   const { transA, transB, m, n, k } = shape;
-  const a = filled(m * k, 1), b = filled(k * n, 2), c = new Float32Array(m * n);
-  const run = (calls: number): number => {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false);
-    return (performance.now() - t0) / 1000;
-  };
-  let calls = 1;
-  for (let t = run(1); t < 0.02; t = run(calls)) calls = t < 0.002 ? calls * 8 : calls * 2;
-  const samples: number[] = [];
-  for (let r = 0; r < reps; r++) samples.push(run(calls) / calls);
-  samples.sort((x, y) => x - y);
-  const seconds = samples[samples.length >> 1];
+  const a = filled(Float32Array, m * k, 1), b = filled(Float32Array, k * n, 2), c = new Float32Array(m * n);
+  const { seconds, best } = time(() => gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false), reps);
   const flop = 2 * m * n * k;
-  return { ...shape, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / samples[0] / 1e9 };
+  return { ...shape, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / best / 1e9 };
 }
 
 /** Exercises the kernels with float64 too, as a real training process does, before timing float32. */

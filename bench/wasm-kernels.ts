@@ -16,35 +16,11 @@ import { wasmMemoryBytes } from '../src/backend/wasm/backend';
 import { KERNELS_WASM_BASE64 } from '../src/backend/wasm/kernels.wasm';
 import { matmulShapes, type MatmulShape } from './matmul';
 import { makeProblem, modelSpec } from './models';
+import { filled, time } from './stats';
 import { tsgradTrainer } from './tsgrad';
 import type { HeapReply, MatmulRow } from './worker';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-function filled(ctor: Ctor, len: number, seed: number): Float32Array | Float64Array {
-  const x = new ctor(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 4294967296 - 0.5;
-  }
-  return x;
-}
-
-/** Median and best seconds per call of `f`, in `reps` samples each batching calls to >= 20 ms. */
-function time(f: () => void, reps = 7): { seconds: number; best: number } {
-  const run = (calls: number): number => {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) f();
-    return (performance.now() - t0) / 1000;
-  };
-  let calls = 1;
-  for (let t = run(1); t < 0.02; t = run(calls)) calls = t < 0.002 ? calls * 8 : calls * 2;
-  const samples: number[] = [];
-  for (let r = 0; r < reps; r++) samples.push(run(calls) / calls);
-  samples.sort((x, y) => x - y);
-  return { seconds: samples[samples.length >> 1], best: samples[0] };
-}
 
 /** V8 runs wasm in its baseline tier (Liftoff) first and tiers up over ~1 s of calls: get there first. */
 function warmUp(ms = 1500): void {
