@@ -18,7 +18,7 @@ import { matmulShapes, type MatmulShape } from './matmul';
 import { makeProblem, modelSpec } from './models';
 import { filled, time } from './stats';
 import { tsgradTrainer } from './tsgrad';
-import type { HeapReply, MatmulRow } from './worker';
+import { type HeapReply, heapOver, type MatmulRow } from './worker';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -114,25 +114,10 @@ export interface WasmHeapReply extends HeapReply {
 
 /** JS heap and WebAssembly memory over `steps` NeuralNet2 steps on the wasm backend (after forced GC). */
 export function wasmHeap(steps: number): WasmHeapReply {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('wasm heap: global.gc is missing; run with --expose-gc');
   const t = tsgradTrainer(makeProblem(modelSpec('nn2')), 'wasm');
   t.run(10, 0); // the first steps size the arena
   const wasmMemory: number[] = [];
-  const sample = (step: number) => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    wasmMemory.push(wasmMemoryBytes());
-    return { step, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
-  };
-  const samples = [sample(0)];
-  const half = Math.floor(steps / 2);
-  t.run(half, 0);
-  samples.push(sample(half));
-  t.run(steps - half, half);
-  samples.push(sample(steps));
-  return { steps, samples, wasmMemory };
+  return { ...heapOver(t, steps, () => wasmMemory.push(wasmMemoryBytes())), wasmMemory };
 }
 
 function table(title: string, rows: MatmulRow[]): string {

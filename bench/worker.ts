@@ -3,7 +3,7 @@
  * and answers the runner's requests over the IPC channel, one at a time. Each framework and model
  * gets a fresh process, so no framework's JIT state or garbage affects another's timings.
  */
-import { benchMatmul, matmulShapes } from './matmul';
+import { benchMatmul, type MatmulBenchRow, matmulShapes } from './matmul';
 import { type Framework, makeProblem, modelSpec, type Trainer } from './models';
 import { tsgradTrainer } from './tsgrad';
 
@@ -31,18 +31,8 @@ export interface RepReply {
   /** CPU time this process used during the repetition (user + system). */
   cpuMs: number;
 }
-export interface MatmulRow {
-  name: string;
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  /** median seconds per call, and GFLOPS of the median and of the fastest sample */
-  seconds: number;
-  gflops: number;
-  bestGflops: number;
-}
+/** One float32 GEMM timing (the same row for tsgrad, tsgrad-wasm and the peers). */
+export type MatmulRow = MatmulBenchRow;
 export interface HeapReply {
   steps: number;
   /** process.memoryUsage() after a forced GC: before the first step, half-way, after the last. */
@@ -96,14 +86,18 @@ async function matmul(framework: Framework, sizes: number[], skinny: boolean): P
   });
 }
 
-function heap(model: string, steps: number): HeapReply {
+/**
+ * Heap after a forced GC before `steps` training steps of `t`, half-way and after the last;
+ * `onSample` runs at each sample (to record more, e.g. the WebAssembly memory).
+ */
+export function heapOver(t: Pick<Trainer, 'run'>, steps: number, onSample: () => void = () => {}): HeapReply {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('heap: global.gc is missing; the worker must run with --expose-gc');
-  const t = tsgradTrainer(makeProblem(modelSpec(model)));
+  if (!gc) throw new Error('heap: global.gc is missing; run with --expose-gc');
   const sample = (step: number) => {
     gc();
     gc();
     const m = process.memoryUsage();
+    onSample();
     return { step, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
   };
   const samples = [sample(0)];
@@ -155,7 +149,7 @@ async function handle(req: Request): Promise<Reply> {
     case 'matmul':
       return matmul(req.framework, req.sizes, req.skinny);
     case 'heap':
-      return heap(req.model, req.steps);
+      return heapOver(tsgradTrainer(makeProblem(modelSpec(req.model))), req.steps);
   }
 }
 
