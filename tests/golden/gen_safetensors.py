@@ -1,4 +1,4 @@
-"""Generates the golden files for tests/safetensors.test.ts with real PyTorch and safetensors.
+"""Generates the golden files for tests/serialization/safetensors.test.ts with real PyTorch and safetensors.
 
 Run with a Python that has torch and safetensors (the test itself never needs Python):
 

@@ -2,8 +2,8 @@
  * The demo page's pieces that need no browser: the drawing's MNIST-style preprocessing (fit a
  * 20x20 box, centre by mass in 28x28) and the digits file format.
  */
-import { decodeDigits, encodeDigits, PIXELS } from '../demo/digits';
-import { BOX, SIZE, toMnist } from '../demo/preprocess';
+import { decodeDigits, encodeDigits, PIXELS } from '../../demo/digits';
+import { BOX, SIZE, toMnist } from '../../demo/preprocess';
 
 /** A w x h canvas of zeros with the rectangle [x0, x1) x [y0, y1) set to 1. */
 function canvasWith(w: number, h: number, rects: [number, number, number, number][]): Float32Array {

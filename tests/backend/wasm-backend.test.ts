@@ -9,11 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
-import * as torch from '../src/index';
-import type { Tensor } from '../src/index';
-import { createWasmBackend, wasmMemoryBytes } from '../src/backend/wasm/backend';
+import * as torch from '../../src/index';
+import type { Tensor } from '../../src/index';
+import { createWasmBackend, wasmMemoryBytes } from '../../src/backend/wasm/backend';
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const { nn, optim } = torch;
 
 afterEach(() => torch.setBackend('auto'));
@@ -45,7 +45,7 @@ describe('setBackend and getBackend', () => {
     try {
       let lib: typeof torch | undefined;
       jest.isolateModules(() => {
-        lib = require('../src/index') as typeof torch;
+        lib = require('../../src/index') as typeof torch;
       });
       lib!.getBackend(); // resolves 'auto' while the stub holds
       return lib!;
@@ -100,7 +100,7 @@ describe('setBackend and getBackend', () => {
     try {
       let lib: typeof torch | undefined;
       jest.isolateModules(() => {
-        lib = require('../src/index') as typeof torch;
+        lib = require('../../src/index') as typeof torch;
       });
       expect(lib!.getBackend()).toBe('wasm');
       const a = lib!.randn([300, 400], { dtype: 'float64' }), b = lib!.randn([400, 300], { dtype: 'float64' });

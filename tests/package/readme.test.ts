@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const root = resolve(__dirname, '..');
+const root = resolve(__dirname, '..', '..');
 
 function firstTsBlock(): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');

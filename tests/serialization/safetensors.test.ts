@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { manualSeed, nn, randn, Tensor, tensor } from '../src';
-import type { DType } from '../src/dtype';
-import { pyValue, typedArray } from './helpers';
-import { load, loadWithMetadata, save } from '../src/node';
+import { manualSeed, nn, randn, Tensor, tensor } from '../../src';
+import type { DType } from '../../src/dtype';
+import { pyValue, typedArray } from '../helpers';
+import { load, loadWithMetadata, save } from '../../src/node';
 import {
   decode,
   deserializeSafetensors,
@@ -12,7 +12,7 @@ import {
   parseSafetensors,
   serializeSafetensors,
   swapByteOrder,
-} from '../src/serialization/safetensors';
+} from '../../src/serialization/safetensors';
 
 // Golden data from real PyTorch + safetensors (see tests/golden/gen_safetensors.py); no Python here.
 type GoldenValue = string | number | boolean;
@@ -29,7 +29,7 @@ interface ByteCase {
   base64: string;
   sha256: string;
 }
-const GOLDEN_DIR = path.join(__dirname, 'golden');
+const GOLDEN_DIR = path.join(__dirname, '..', 'golden');
 const golden = JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, 'torch-written.json'), 'utf8')) as {
   file: { metadata: Record<string, string>; tensors: Record<string, GoldenTensor> };
   bytes: ByteCase[];

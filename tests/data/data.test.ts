@@ -1,5 +1,5 @@
-import * as torch from '../src/index';
-import { data, Tensor } from '../src/index';
+import * as torch from '../../src/index';
+import { data, Tensor } from '../../src/index';
 
 /** x[i] = [i, 10 i, 100 i] and y[i] = i, so every row says which sample it is. */
 function rows(n: number): { x: Tensor; y: Tensor } {

@@ -1,4 +1,4 @@
-import { gemm, FloatArray } from '../src/kernels/matmul';
+import { gemm, FloatArray } from '../../src/kernels/matmul';
 
 // Global lookups are slow inside jest's sandbox; keep them out of hot loops.
 const abs = Math.abs, imul = Math.imul;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as torch from '../src/index';
-import { nn, optim, Tensor } from '../src/index';
+import * as torch from '../../src/index';
+import { nn, optim, Tensor } from '../../src/index';
 
 // Golden trajectories from real PyTorch (see tests/golden/gen_optim_cases.py); no Python needed here.
 interface GoldenCase {
@@ -15,7 +15,7 @@ interface GoldenCase {
   steps: { grads: (number[] | null)[]; params: number[][] }[];
   finalState: Record<string, Record<string, number | number[]>>;
 }
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'optim-cases.json'), 'utf8')) as {
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'optim-cases.json'), 'utf8')) as {
   cases: GoldenCase[];
 };
 const goldenCase = (name: string): GoldenCase => {

@@ -1,5 +1,5 @@
-import * as torch from '../src/index';
-import type { Tensor } from '../src/index';
+import * as torch from '../../src/index';
+import type { Tensor } from '../../src/index';
 
 const { gradcheck, defineOp } = torch.autograd;
 const f64 = (data: torch.NestedArray, requiresGrad = true): Tensor =>

@@ -1,14 +1,14 @@
 /**
  * nn.Linear and the fused linear op (src/nn/linear.ts, src/ops/linear.ts): y = x W^T + b in one
  * node with its own backward. Forward/backward against real PyTorch on given weights is in
- * tests/nn-golden.test.ts.
+ * tests/nn/golden.test.ts.
  *
  * https://pytorch.org/docs/stable/generated/torch.nn.Linear.html: weight (out_features, in_features),
  * bias (out_features), both initialised from U(-sqrt(k), sqrt(k)) with k = 1 / in_features.
  */
-import * as torch from '../src/index';
-import { Tensor, nn } from '../src/index';
-import { f64 } from './helpers';
+import * as torch from '../../src/index';
+import { Tensor, nn } from '../../src/index';
+import { f64 } from '../helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;

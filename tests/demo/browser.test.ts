@@ -14,10 +14,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { buildDemo } from '../demo/build';
-import { type DemoServer, serveDir } from '../demo/serve';
+import { buildDemo } from '../../demo/build';
+import { type DemoServer, serveDir } from '../../demo/serve';
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const REQUIRED = process.env.TSGRAD_REQUIRE_BROWSER === '1';
 const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);

@@ -1,12 +1,12 @@
 /**
  * NLLLoss, BCELoss, BCEWithLogitsLoss and MSELoss (src/nn/functional/): worked values from the
  * formulas in PyTorch's documentation, finite-difference gradient checks in float64, edge cases
- * and errors. (Cross-entropy has its own file, tests/cross-entropy.test.ts; every option
- * combination is also replayed against real PyTorch in tests/nn-golden.test.ts.)
+ * and errors. (Cross-entropy has its own file, tests/nn/cross-entropy.test.ts; every option
+ * combination is also replayed against real PyTorch in tests/nn/golden.test.ts.)
  */
-import * as torch from '../src/index';
-import { type NestedArray, Tensor, nn } from '../src/index';
-import { expectValues, f64, idx, values } from './helpers';
+import * as torch from '../../src/index';
+import { type NestedArray, Tensor, nn } from '../../src/index';
+import { expectValues, f64, idx, values } from '../helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;

@@ -1,11 +1,11 @@
 /**
  * Activation modules, Sequential, Flatten, Identity and the nn.functional namespace
  * (src/nn/activation.ts, src/nn/container.ts, src/nn/functional/index.ts). The activations'
- * values and gradients against real PyTorch are in tests/nn-golden.test.ts.
+ * values and gradients against real PyTorch are in tests/nn/golden.test.ts.
  */
-import * as torch from '../src/index';
-import { Tensor, nn } from '../src/index';
-import { f64 } from './helpers';
+import * as torch from '../../src/index';
+import { Tensor, nn } from '../../src/index';
+import { f64 } from '../helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;

@@ -3,7 +3,7 @@
  * analytic backward d loss / d x[c] = softmax(x)[c] * sum_k a[k] - a[c]. This file holds its
  * worked values, its finite-difference gradient checks, the seed tutorial's numbers, its edge
  * cases, errors and warning. Every option combination is also replayed against real PyTorch in
- * tests/nn-golden.test.ts (from tests/golden/nn-cases.json).
+ * tests/nn/golden.test.ts (from tests/golden/nn-cases.json).
  *
  * PyTorch's documentation, https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html:
  *   class indices:   l_n = -sum_c w_c log(softmax(x_n)_c) * [(1 - e) [c = y_n] + e / C]   (w_{y_n} for the
@@ -14,9 +14,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as torch from '../src/index';
-import { type NestedArray, Tensor, nn } from '../src/index';
-import { expectValues, f64, idx, values } from './helpers';
+import * as torch from '../../src/index';
+import { type NestedArray, Tensor, nn } from '../../src/index';
+import { expectValues, f64, idx, values } from '../helpers';
 
 const F = nn.functional;
 const { gradcheck } = torch.autograd;
@@ -122,7 +122,7 @@ describe('cross_entropy worked values (formulas from the CrossEntropyLoss docs a
 
 describe('the seed tutorial, in float32 as it runs there', () => {
   // The numbers PyTorch 2.13 prints (also computed by tests/golden/gen_nn_cases.py into nn-cases.json).
-  const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'nn-cases.json'), 'utf8')) as {
+  const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'nn-cases.json'), 'utf8')) as {
     seed: { batch: { good: number; bad: number }; single: { good: number; bad: number } };
   };
   const loss = new nn.CrossEntropyLoss();
@@ -326,7 +326,7 @@ describe('the warning when the input looks like softmax output', () => {
   // A fresh copy of the library, so that the once-only flag starts unset whatever ran before.
   let fresh!: typeof torch;
   jest.isolateModules(() => {
-    fresh = require('../src/index') as typeof torch;
+    fresh = require('../../src/index') as typeof torch;
   });
   afterEach(() => jest.restoreAllMocks());
 

@@ -3,8 +3,8 @@
  * lower their loss over a few plain gradient-descent steps on a fixed seeded batch. (There is no
  * optimizer in this test on purpose: the update is done by hand under noGrad.)
  */
-import * as torch from '../src/index';
-import { Tensor, nn } from '../src/index';
+import * as torch from '../../src/index';
+import { Tensor, nn } from '../../src/index';
 
 /** Binary classifier: Linear -> ReLU -> Linear(., 1) -> sigmoid, trained with BCELoss. */
 class NeuralNet1 extends nn.Module {

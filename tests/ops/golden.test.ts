@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as torch from '../src/index';
-import type { DType, Tensor } from '../src/index';
+import * as torch from '../../src/index';
+import type { DType, Tensor } from '../../src/index';
 
 // Forward values and gradients from real PyTorch (see tests/golden/gen_core_cases.py); no Python needed here.
 interface TensorSpec {
@@ -20,7 +20,7 @@ interface GoldenCase {
   gradOutput: number[] | null;
   grads: ({ dtype: DType; data: number[] } | null)[];
 }
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'core-cases.json'), 'utf8')) as {
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'core-cases.json'), 'utf8')) as {
   torch: string;
   cases: GoldenCase[];
 };

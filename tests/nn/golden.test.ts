@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as torch from '../src/index';
-import { Tensor, nn } from '../src/index';
+import * as torch from '../../src/index';
+import { Tensor, nn } from '../../src/index';
 
 // Golden values from real PyTorch (tests/golden/gen_nn_cases.py writes tests/golden/nn-cases.json);
 // no Python is needed here. Every case runs tsgrad's nn.functional call on the stored float64
@@ -24,7 +24,7 @@ interface GoldenCase {
   gradOutput?: Num[];
   grads?: Record<string, Num[]>;
 }
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'nn-cases.json'), 'utf8')) as {
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'nn-cases.json'), 'utf8')) as {
   torch: string;
   seed: { batch: { good: number; bad: number; predGood: number[]; predBad: number[] }; single: { good: number; bad: number } };
   tensors: Record<string, StoredTensor>;

@@ -3,9 +3,9 @@
  * the module tree, train/eval, zeroGrad, to(dtype), stateDict/loadStateDict and printing. The
  * expected names and printed trees are what PyTorch 2.13 gives for the same modules.
  */
-import * as torch from '../src/index';
-import { Tensor, nn } from '../src/index';
-import { f64 } from './helpers';
+import * as torch from '../../src/index';
+import { Tensor, nn } from '../../src/index';
+import { f64 } from '../helpers';
 
 const names = (pairs: [string, unknown][]): string[] => pairs.map(([n]) => n);
 

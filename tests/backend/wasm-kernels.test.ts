@@ -12,9 +12,9 @@
  * - everything else (bias, column sums, cross-entropy, relu, sigmoid's backward): the same float64
  *   arithmetic, exp and log from Math: bit-identical.
  */
-import { createWasmBackend } from '../src/backend/wasm/backend';
-import { jsBackend, type KernelBackend } from '../src/kernels/backend';
-import { Generator } from '../src/random';
+import { createWasmBackend } from '../../src/backend/wasm/backend';
+import { jsBackend, type KernelBackend } from '../../src/kernels/backend';
+import { Generator } from '../../src/random';
 
 const wasm = createWasmBackend() as KernelBackend;
 const js = jsBackend;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const isNodeModule = (p: string): boolean => p.startsWith('node:') || nodeBuiltins.has(p) || nodeBuiltins.has(p.split('/')[0]);
 

@@ -1,5 +1,5 @@
-import * as torch from '../src/index';
-import { autograd, nn } from '../src/index';
+import * as torch from '../../src/index';
+import { autograd, nn } from '../../src/index';
 
 /** The nodes (id -> label) and edges (from -> to, by label) of a DOT string written by toDot. */
 function parseDot(dot: string): { labels: Map<string, string>; edges: [string, string][] } {
