@@ -10,7 +10,7 @@
  *
  * bench/run.ts also forks this file as a worker (request 'matmul' or 'heap', as bench/worker.ts).
  */
-import { setBackend, kernels } from '../src/kernels/backend';
+import { setBackend, kernels } from '../src/backend/registry';
 import * as elementwise from '../src/kernels/elementwise';
 import { wasmMemoryBytes } from '../src/backend/wasm/backend';
 import { KERNELS_WASM_BASE64 } from '../src/backend/wasm/kernels.wasm';

@@ -21,7 +21,7 @@ export {
   rand, randn, randint, randperm, type TensorOptions, type RandomOptions,
 } from './creation';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
-export { setBackend, getBackend, type BackendName } from './kernels/backend';
+export { setBackend, getBackend, type BackendName } from './backend/registry';
 export { setPrintOptions, getPrintOptions } from './format';
 export type { TensorOrNumber } from './ops/helpers';
 export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le } from './ops/binary';

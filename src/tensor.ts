@@ -1,4 +1,4 @@
-import { runBackward } from './autograd/engine';
+import { type BackwardOptions, runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';
 import { allocate, convert, type DType, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
@@ -156,9 +156,10 @@ export class Tensor {
   /**
    * Computes the gradients of this tensor with respect to the graph's leaves and adds them to
    * their `.grad`. `gradient` is required unless the tensor has one element. The graph is freed
-   * afterwards unless `retainGraph` is set.
+   * afterwards unless `retainGraph` is set. With `createGraph` the backward pass is recorded too, so
+   * the gradients can be differentiated again; `inputs` limits which `.grad`s receive gradients.
    */
-  backward(gradient?: TensorOrNumber | null, options: { retainGraph?: boolean } = {}): void {
+  backward(gradient?: TensorOrNumber | null, options: BackwardOptions = {}): void {
     if (!this.requiresGrad) {
       throw new Error('backward: this tensor does not require grad and has no grad_fn; did you forget requiresGrad on an input, or call it under noGrad?');
     }
@@ -177,7 +178,7 @@ export class Tensor {
       }
       g = gradient.dtype === this.dtype ? gradient : gradient.to(this.dtype);
     }
-    runBackward(this, g, options.retainGraph ?? false);
+    runBackward(this, g, options);
   }
 
   /** A tensor sharing this one's data but outside the graph. */
@@ -209,11 +210,22 @@ export class Tensor {
   /**
    * @internal Receives a gradient during backward: later ones are added in place; the first is
    * copied, or taken as it is when `owned` (nothing else references its storage; the engine knows).
+   * Under createGraph (`graph`), as in PyTorch: the first is cloned and later ones added by ops, so
+   * `.grad` stays in the graph.
    */
-  _accumulateGrad(g: Tensor, owned = false): void {
+  _accumulateGrad(g: Tensor, owned = false, graph = false): void {
     const current = this.gradValue;
+    if (graph) {
+      this.gradValue = current === null ? unary.clone(g) : binary.add(current, g);
+      return;
+    }
     if (current === null) {
       this.gradValue = owned ? g : new Tensor(g.data.slice(), this.shape, this.dtype);
+      return;
+    }
+    if (current.requiresGrad) {
+      // a .grad left in a graph by an earlier createGraph backward is not changed in place
+      this.gradValue = binary.add(current.detach(), g);
       return;
     }
     const out = current.data;

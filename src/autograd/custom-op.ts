@@ -1,7 +1,7 @@
 /** User-defined differentiable ops: forward + backward with saved tensors (`torch.autograd.Function`). */
 import { isFloatDtype } from '../dtype';
 import { Tensor } from '../tensor';
-import { needsGrad, record } from '../ops/helpers';
+import { needsGrad, record } from './record';
 import { noGrad } from './grad-mode';
 import { Node } from './node';
 

@@ -1,11 +1,17 @@
 /**
  * The backward pass: an iterative topological walk of the recorded graph that calls each node's
  * backward once, with the sum of the gradients of all its consumers, checking every gradient's
- * shape against its input. Backward formulas run with grad mode off, so they never build graph.
+ * shape against its input. Backward formulas run with grad mode off (each node's `fastBackward`
+ * where it has one), so they build no graph; under `createGraph` they run with grad mode on, the
+ * sums are `add` ops, and the gradients can be differentiated again.
+ *
+ * NOTE: the engine calls Tensor methods (`add`, `to`, `clone`) on the createGraph path: those are
+ * ops, above autograd in the layering; Tensor is the one place where the two meet (see tensor.ts).
  */
 import { convert } from '../dtype';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
+import { checkOptions } from '../options';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './node';
 
@@ -17,6 +23,8 @@ import type { Node } from './node';
 interface Sums {
   grads: (Tensor | null)[];
   owned: boolean[];
+  /** createGraph: sums are recorded `add` ops, never in place. */
+  graph: boolean;
 }
 
 /** Adds `g` into slot p; `gOwned` says whether `g`'s storage is exclusively the engine's. */
@@ -25,6 +33,11 @@ function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
   if (current === null || current === undefined) {
     sums.grads[p] = g;
     sums.owned[p] = gOwned;
+    return;
+  }
+  if (sums.graph) {
+    sums.grads[p] = current.add(g);
+    sums.owned[p] = false;
     return;
   }
   let out = current, add = g;
@@ -49,6 +62,8 @@ class LeafSums implements Sums {
   readonly grads: (Tensor | null)[] = [];
   readonly owned: boolean[] = [];
   private readonly index = new Map<Tensor, number>();
+
+  constructor(readonly graph: boolean) {}
 
   add(t: Tensor, g: Tensor, gOwned: boolean): void {
     let p = this.index.get(t);
@@ -109,15 +124,16 @@ function freedError(node: Node): Error {
   );
 }
 
-/** The gradient `node` returned for input i, checked and converted to the input's dtype. */
-function checkedGrad(node: Node, i: number, g: unknown): Tensor | null {
+/** The gradient `node` returned for input i, checked and converted to the input's dtype (by a recorded op under createGraph). */
+function checkedGrad(node: Node, i: number, g: unknown, graph: boolean): Tensor | null {
   if (g === null || g === undefined || !node.needsInputGrad[i]) return null;
   const input = node.inputs[i];
   if (!(g instanceof Tensor)) throw new Error(`${node.name}: backward returned a ${typeof g} for input ${i}; expected a Tensor or null`);
   if (!sameShape(g.shape, input.shape)) {
     throw new Error(`${node.name}: backward returned a gradient of shape ${fmt(g.shape)} for input ${i}, which has shape ${fmt(input.shape)}`);
   }
-  return g.dtype === input.dtype ? g : new Tensor(convert(g.data, input.dtype), g.shape, input.dtype);
+  if (g.dtype === input.dtype) return g;
+  return graph ? g.to(input.dtype) : new Tensor(convert(g.data, input.dtype), g.shape, input.dtype);
 }
 
 /** Whether `g`, returned for input i, is new storage that the engine may own. */
@@ -145,9 +161,10 @@ function execute(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   retainGraph: boolean,
+  createGraph: boolean,
   captureNodes: ReadonlyMap<Node, Tensor> | null,
 ): Outcome {
-  const leaves = new LeafSums();
+  const leaves = new LeafSums(createGraph);
   const captured = new Map<Tensor, Tensor>();
   const retained: [Tensor, Tensor][] = [];
   const rootNodes: Node[] = [];
@@ -161,7 +178,7 @@ function execute(
     if (order[p].isFreed) throw freedError(order[p]);
     order[p].checkSaved();
   }
-  const pending: Sums = { grads: [], owned: [] };
+  const pending: Sums = { grads: [], owned: [], graph: createGraph };
   for (let p = 0; p < order.length; p++) {
     pending.grads.push(null);
     pending.owned.push(false);
@@ -171,7 +188,7 @@ function execute(
     if (fn) addTo(pending, position.get(fn)!, seeds[r], false);
   }
   const gradMode = isGradEnabled();
-  setGradEnabled(false);
+  setGradEnabled(createGraph);
   try {
     for (let p = order.length - 1; p >= 0; p--) {
       const g = pending.grads[p];
@@ -183,16 +200,17 @@ function execute(
         if (target) captured.set(target, g);
       }
       if (node.retainGradOf !== null) retained.push([node.retainGradOf, g]);
-      const inputGrads: unknown = node.backward(g);
+      const inputGrads: unknown = createGraph || node.fastBackward === undefined ? node.backward(g) : node.fastBackward(g);
       const inputs = node.inputs;
       if (!Array.isArray(inputGrads) || inputGrads.length !== inputs.length) {
         throw new Error(`${node.name}: backward must return one gradient (or null) per input: ${inputs.length} expected`);
       }
       for (let i = 0; i < inputs.length; i++) {
         const raw: unknown = inputGrads[i];
-        const gi = checkedGrad(node, i, raw);
+        const gi = checkedGrad(node, i, raw, createGraph);
         if (gi === null) continue;
-        const owned = gi !== raw || isFresh(node, inputGrads, i, gi, g); // converted copies are the engine's
+        // converted copies are the engine's; under createGraph nothing is summed in place
+        const owned = !createGraph && (gi !== raw || isFresh(node, inputGrads, i, gi, g));
         const producer = inputs[i].gradFn;
         if (producer === null) {
           leaves.add(inputs[i], gi, owned);
@@ -210,32 +228,83 @@ function execute(
   return { leaves, captured, retained };
 }
 
-/** `tensor.backward()`: adds d(root)/d(leaf) to every leaf's `.grad` (and retained non-leaves'). */
-export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): void {
-  const { leaves, retained } = execute([root], [grad], retainGraph, null);
+/** Options of `tensor.backward()`. */
+export interface BackwardOptions {
+  /** Keep the graph for another backward (defaults to `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward pass, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+  /** Accumulate into these tensors' `.grad` only (leaves or not); everything else is left alone. */
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/**
+ * `tensor.backward()`: adds d(root)/d(leaf) to every leaf's `.grad` (and retained non-leaves'), or
+ * only to the `.grad` of `inputs`.
+ */
+export function runBackward(root: Tensor, seed: Tensor, options: BackwardOptions = {}): void {
+  checkOptions(options, ['retainGraph', 'createGraph', 'inputs'], 'backward');
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  if (options.inputs !== undefined) {
+    const ins = tensorList(options.inputs, 'backward', 'inputs');
+    if (ins.length === 0) throw new Error("backward: 'inputs' must not be empty; leave it out to accumulate into every leaf");
+    const grads = grad(root, ins, { gradOutputs: seed, retainGraph, createGraph, allowUnused: true });
+    ins.forEach((t, i) => {
+      const g = grads[i];
+      if (g) t._accumulateGrad(g, !createGraph, createGraph);
+    });
+    return;
+  }
+  const { leaves, retained } = execute([root], [seed], retainGraph, createGraph, null);
   const { tensors, grads, owned } = leaves;
-  for (let i = 0; i < tensors.length; i++) tensors[i]._accumulateGrad(grads[i]!, owned[i]);
-  for (const [t, g] of retained) t._accumulateGrad(g, false);
+  for (let i = 0; i < tensors.length; i++) tensors[i]._accumulateGrad(grads[i]!, owned[i], createGraph);
+  for (const [t, g] of retained) t._accumulateGrad(g, false, createGraph);
+}
+
+/** Options of `autograd.grad`. */
+export interface GradOptions {
+  /** The gradient of each output (the "vector" of the vector-Jacobian product); needed for non-scalar outputs. */
+  gradOutputs?: Tensor | readonly (Tensor | null)[];
+  /** Keep the graph for another backward (defaults to `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward pass, so the returned gradients require grad and can be differentiated again. */
+  createGraph?: boolean;
+  /** Return null for an input the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+function tensorList(x: unknown, where: string, what: string): Tensor[] {
+  const list = x instanceof Tensor ? [x] : Array.isArray(x) ? x : null;
+  if (list === null) throw new Error(`${where}: ${what} must be a Tensor or an array of Tensors, got ${x === null ? 'null' : typeof x}`);
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`${where}: ${what}[${i}] must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  });
+  return list as Tensor[];
 }
 
 /**
  * The gradients of `outputs` with respect to `inputs`, returned instead of added to `.grad`
  * (`torch.autograd.grad`). `gradOutputs` is needed for outputs with more than one element.
  */
-export function grad(
-  outputs: Tensor | readonly Tensor[],
-  inputs: Tensor | readonly Tensor[],
-  options: { gradOutputs?: readonly (Tensor | null)[] | Tensor; retainGraph?: boolean; allowUnused?: boolean } = {},
-): (Tensor | null)[] {
-  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
-  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
-  const given = options.gradOutputs instanceof Tensor ? [options.gradOutputs] : options.gradOutputs ?? [];
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  checkOptions(options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused'], 'grad');
+  const outs = tensorList(outputs, 'grad', 'outputs');
+  const ins = tensorList(inputs, 'grad', 'inputs');
+  const createGraph = options.createGraph ?? false;
+  const given = options.gradOutputs === undefined ? [] : options.gradOutputs instanceof Tensor ? [options.gradOutputs] : options.gradOutputs;
+  if (!Array.isArray(given)) throw new Error('grad: gradOutputs must be a Tensor or an array of Tensors (or nulls)');
+  if (given.length > 0 && given.length !== outs.length) {
+    throw new Error(`grad: gradOutputs has ${given.length} entries but there are ${outs.length} outputs`);
+  }
   const seeds = outs.map((out, i) => {
     if (!out.requiresGrad) throw new Error(`grad: output ${i} does not require grad and has no grad_fn`);
-    const g = given[i];
-    if (g) {
+    const g: unknown = given[i];
+    if (g !== null && g !== undefined) {
+      if (!(g instanceof Tensor)) throw new Error(`grad: gradOutputs[${i}] must be a Tensor or null, got ${typeof g}`);
       if (!sameShape(g.shape, out.shape)) throw new Error(`grad: gradOutputs[${i}] has shape ${fmt(g.shape)} but output ${i} has shape ${fmt(out.shape)}`);
-      return g.dtype === out.dtype ? g : new Tensor(convert(g.data, out.dtype), g.shape, out.dtype);
+      if (g.dtype === out.dtype) return g;
+      return createGraph ? g.to(out.dtype) : new Tensor(convert(g.data, out.dtype), g.shape, out.dtype);
     }
     if (out.numel() !== 1) throw new Error(`grad: output ${i} of shape ${fmt(out.shape)} is not a scalar, so gradOutputs[${i}] is required`);
     return new Tensor(convert(new Float64Array([1]), out.dtype), out.shape, out.dtype);
@@ -245,7 +314,7 @@ export function grad(
   });
   const captureNodes = new Map<Node, Tensor>();
   for (const t of ins) if (t.gradFn) captureNodes.set(t.gradFn, t);
-  const { leaves, captured } = execute(outs, seeds, options.retainGraph ?? false, captureNodes);
+  const { leaves, captured } = execute(outs, seeds, options.retainGraph ?? createGraph, createGraph, captureNodes);
   const handedOut = new Set<Tensor>();
   return ins.map((t, i) => {
     let g: Tensor | undefined;
@@ -260,6 +329,7 @@ export function grad(
       }
     }
     if (g) {
+      if (createGraph) return g; // in the graph: a copy would cut it
       // an input listed twice gets two tensors
       if (owned && !handedOut.has(g)) {
         handedOut.add(g);

@@ -64,7 +64,7 @@ export abstract class Node {
   }
 
   /**
-   * @internal True when every gradient `backward` returns is a new tensor with its own storage that
+   * @internal True when every gradient `fastBackward` (or `backward`, without it) returns is a new tensor with its own storage that
    * the node keeps no reference to: the engine may then add into it in place, and a leaf may take it
    * as its `.grad` without a copy. False by default: a backward may return its incoming gradient, a
    * view of it, or a tensor it holds.
@@ -73,7 +73,18 @@ export abstract class Node {
     return false;
   }
 
+  /**
+   * The gradient formula: maps the gradient of the output to one gradient per input (null where
+   * none is needed), built from differentiable ops. Under `createGraph` it runs with grad mode on,
+   * so the gradients it returns are themselves in a graph and can be differentiated again.
+   */
   abstract backward(grad: Tensor): (Tensor | null)[];
+
+  /**
+   * The same formula on raw storage, for the usual case where no graph of the backward pass is
+   * recorded: optional, and used only when `createGraph` is off. Tests check it against `backward`.
+   */
+  fastBackward?(grad: Tensor): (Tensor | null)[];
 
   /** @internal The engine calls this before backward: a saved tensor changed in place gives wrong gradients. */
   checkSaved(): void {

@@ -1,6 +1,6 @@
 /** The js kernel backend: the TypeScript kernels (src/kernels/*.ts), the reference for every other backend. */
 import type { TypedArray } from '../dtype';
-import type { KernelBackend } from '../kernels/backend';
+import type { KernelBackend } from './registry';
 import * as elementwise from '../kernels/elementwise';
 import { gemm } from '../kernels/matmul';
 import { sumAxis } from '../kernels/reduce';

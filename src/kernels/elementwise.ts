@@ -37,11 +37,18 @@ export const geRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
 export const leRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
   for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] <= b[bi] ? 1 : 0;
 };
+export const logicalAndRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
+  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] !== 0 && b[bi] !== 0 ? 1 : 0;
+};
 
 // ---- unary maps: out[i] = f(x[i]) ----
 
 export function neg(x: TypedArray, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) out[i] = -x[i];
+}
+/** -1, 0 or 1 (NaN gives 0, as in PyTorch). */
+export function sign(x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0;
 }
 export function abs(x: TypedArray, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);

@@ -3,7 +3,7 @@ import { linear } from '../ops/linear';
 import { defaultGenerator, type Generator } from '../random';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
-import { empty } from '../ops/helpers';
+import { zerosOf } from '../ops/helpers';
 import { Module } from './module';
 import { Parameter } from './parameter';
 
@@ -56,7 +56,7 @@ export class Linear extends Module {
 }
 
 function uniform(shape: number[], dtype: FloatDType, bound: number, generator: Generator): Tensor {
-  const t = empty(shape, dtype);
+  const t = zerosOf(shape, dtype);
   generator.fillUniform(t.data, -bound, bound);
   return t;
 }

@@ -1,11 +1,13 @@
-/** Broadcasting binary ops: add, sub, mul, div, pow by a tensor, and the comparisons. */
+/** Broadcasting elementwise ops of two tensors (add, sub, mul, div, pow, the comparisons, logical and) and `where`. */
 import { Node } from '../autograd/node';
 import { type DType, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
 import { type BinaryRun, broadcastBinary } from '../kernels/broadcast';
 import * as k from '../kernels/elementwise';
 import { broadcastShapes, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import { cast, empty, needsGrad, record, reduceTo, type TensorOrNumber, toTensor } from './helpers';
+import { cast, checkTensor, expandTo, type TensorOrNumber, toTensor, zerosOf } from './helpers';
+import { sumTo } from './layout';
+import { needsGrad, record } from '../autograd/record';
 
 /**
  * Runs `run` over a and b broadcast together, computing in `dtype` and storing as `outDtype`.
@@ -18,7 +20,7 @@ function elementwise(
 ): [Tensor, Tensor, Tensor] {
   const at = toTensor(a, dtype, name);
   const bt = toTensor(b, dtype, name);
-  const out = empty(broadcastShapes(at.shape, bt.shape, name), outDtype);
+  const out = zerosOf(broadcastShapes(at.shape, bt.shape, name), outDtype);
   broadcastBinary(run, cast(at, dtype).data, at.shape, cast(bt, dtype).data, bt.shape, out.data, out.shape);
   return [out, at, bt];
 }
@@ -44,7 +46,7 @@ class AddBackward extends Node {
   }
   // d(a+b)/da = g, d(a+b)/db = g (each summed back to its input's shape)
   backward(g: Tensor): (Tensor | null)[] {
-    return [this.needsInputGrad[0] ? reduceTo(g, this.aShape) : null, this.needsInputGrad[1] ? reduceTo(g, this.bShape) : null];
+    return [this.needsInputGrad[0] ? sumTo(g, this.aShape) : null, this.needsInputGrad[1] ? sumTo(g, this.bShape) : null];
   }
 }
 
@@ -64,7 +66,7 @@ class SubBackward extends Node {
   }
   // d(a-b)/da = g, d(a-b)/db = -g
   backward(g: Tensor): (Tensor | null)[] {
-    return [this.needsInputGrad[0] ? reduceTo(g, this.aShape) : null, this.needsInputGrad[1] ? reduceTo(neg(g), this.bShape) : null];
+    return [this.needsInputGrad[0] ? sumTo(g, this.aShape) : null, this.needsInputGrad[1] ? sumTo(neg(g), this.bShape) : null];
   }
 }
 
@@ -83,7 +85,7 @@ class MulBackward extends Node {
   // d(ab)/da = g * b, d(ab)/db = g * a
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b] = this.saved;
-    return [this.needsInputGrad[0] ? reduceTo(mul(g, b), a.shape) : null, this.needsInputGrad[1] ? reduceTo(mul(g, a), b.shape) : null];
+    return [this.needsInputGrad[0] ? sumTo(mul(g, b), a.shape) : null, this.needsInputGrad[1] ? sumTo(mul(g, a), b.shape) : null];
   }
 }
 
@@ -105,8 +107,8 @@ class DivBackward extends Node {
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b] = this.saved;
     return [
-      this.needsInputGrad[0] ? reduceTo(div(g, b), a.shape) : null,
-      this.needsInputGrad[1] ? reduceTo(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
+      this.needsInputGrad[0] ? sumTo(div(g, b), a.shape) : null,
+      this.needsInputGrad[1] ? sumTo(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
     ];
   }
 }
@@ -123,35 +125,15 @@ class PowBackward extends Node {
     super();
     this.save(a, b, out);
   }
-  // d(a^b)/da = g * b * a^(b-1), taken as 0 where b = 0; d(a^b)/db = g * a^b * ln(a), taken as 0 where a = 0 and b >= 0
+  // d(a^b)/da = b a^(b-1), taken as 0 where b = 0; d(a^b)/db = a^b ln(a), taken as 0 where a = 0 and b >= 0
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b, y] = this.saved;
-    const shape = broadcastShapes(a.shape, b.shape, 'pow');
-    let ga: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (this.needsInputGrad[0]) {
-      const slope = empty(shape, y.dtype);
-      broadcastBinary(powSlopeRun, a.data, a.shape, b.data, b.shape, slope.data, shape);
-      ga = reduceTo(mul(g, slope), a.shape);
-    }
-    if (this.needsInputGrad[1]) {
-      const logA = empty(shape, y.dtype);
-      broadcastBinary(logOrZeroRun, a.data, a.shape, b.data, b.shape, logA.data, shape);
-      gb = reduceTo(mul(mul(g, y), logA), b.shape);
-    }
-    return [ga, gb];
+    return [
+      this.needsInputGrad[0] ? sumTo(where(eq(b, 0), 0, mul(g, mul(b, powTensor(a, sub(b, 1))))), a.shape) : null,
+      this.needsInputGrad[1] ? sumTo(where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(mul(g, y), a.log())), b.shape) : null,
+    ];
   }
 }
-
-/** b * a^(b-1), or 0 where b = 0 (a^0 = 1 for every a, even 0, so the slope is 0 there). */
-const powSlopeRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
-  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = b[bi] === 0 ? 0 : b[bi] * Math.pow(a[ai], b[bi] - 1);
-};
-
-/** ln(a), or 0 where a = 0 and b >= 0 (where a^b does not depend on b near there). */
-const logOrZeroRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
-  for (let i = 0; i < n; i++, ai += sa, bi += sb) out[o + i] = a[ai] === 0 && b[bi] >= 0 ? 0 : Math.log(a[ai]);
-};
 
 /** -x (`torch.neg`). */
 export function neg(x: Tensor): Tensor {
@@ -162,6 +144,9 @@ export function neg(x: Tensor): Tensor {
 function compare(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   return elementwise(name, run, a, b, resultType(a, b), 'bool')[0];
 }
+
+/** Elementwise a && b of truth values (nonzero is true) as a bool tensor (`torch.logical_and`). */
+export const logicalAnd = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('logicalAnd', k.logicalAndRun, a, b);
 
 /** Elementwise a == b as a bool tensor (no gradient). */
 export const eq = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('eq', k.eqRun, a, b);
@@ -175,3 +160,39 @@ export const lt = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('lt'
 export const ge = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('ge', k.geRun, a, b);
 /** Elementwise a <= b as a bool tensor (no gradient). */
 export const le = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('le', k.leRun, a, b);
+
+/**
+ * a where `condition` is true, else b, all three broadcast together (`torch.where`); a and b may
+ * be numbers. The result has a and b's promoted dtype.
+ */
+export function where(condition: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  checkTensor(condition, 'where', 'condition');
+  if (condition.dtype !== 'bool') throw new Error(`where: condition must be a bool tensor, got ${condition.dtype}`);
+  const dtype = resultType(a, b);
+  const at = toTensor(a, dtype, 'where');
+  const bt = toTensor(b, dtype, 'where');
+  const shape = broadcastShapes(broadcastShapes(condition.shape, at.shape, 'where'), bt.shape, 'where');
+  const c = expandTo(condition, shape).data;
+  const ad = expandTo(cast(at, dtype), shape).data;
+  const bd = expandTo(cast(bt, dtype), shape).data;
+  const out = zerosOf(shape, dtype);
+  const o = out.data;
+  for (let i = 0; i < o.length; i++) o[i] = c[i] ? ad[i] : bd[i];
+  return needsGrad(at, bt) ? record(out, new WhereBackward(condition, at.shape, bt.shape), at, bt) : out;
+}
+
+class WhereBackward extends Node {
+  readonly name = 'WhereBackward0';
+  constructor(condition: Tensor, private readonly aShape: Shape, private readonly bShape: Shape) {
+    super();
+    this.save(condition);
+  }
+  // d/da where(c, a, b) = g where c, else 0; d/db = g where not c, else 0
+  backward(g: Tensor): (Tensor | null)[] {
+    const condition = this.saved[0];
+    return [
+      this.needsInputGrad[0] ? sumTo(where(condition, g, 0), this.aShape) : null,
+      this.needsInputGrad[1] ? sumTo(where(condition, 0, g), this.bShape) : null,
+    ];
+  }
+}

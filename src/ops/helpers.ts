@@ -1,8 +1,6 @@
 /** What every op needs: number-to-tensor conversion, graph recording, output allocation. */
-import { isGradEnabled } from '../autograd/grad-mode';
-import type { Node } from '../autograd/node';
-import { allocate, convert, type DType, type FloatArray, type FloatDType, getDefaultDtype, isFloatDtype } from '../dtype';
-import { forEachRun, sumTo } from '../kernels/broadcast';
+import { allocate, convert, type DType, type FloatArray, type FloatDType, getDefaultDtype, isFloatDtype, type TypedArray } from '../dtype';
+import { forEachRun } from '../kernels/broadcast';
 import { broadcastShapes, broadcastStrides, fmt, numel, sameShape, type Shape } from '../shape';
 import { Tensor } from '../tensor';
 
@@ -43,45 +41,19 @@ export function floatDtypeOf(t: Tensor): FloatDType {
   return isFloatDtype(t.dtype) ? t.dtype : getDefaultDtype();
 }
 
-/** `t`'s elements as a float array (converted when `t` is not float). */
+/** Whether typed-array storage holds floats (and can go to the float kernels). */
+export function isFloatArray(x: TypedArray): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+/** `t`'s elements as a float array: its own storage when `t` is float, else converted to the default float. */
 export function floatData(t: Tensor): FloatArray {
   return cast(t, floatDtypeOf(t)).data as FloatArray;
 }
 
-/** Whether an op on these inputs must record a graph node (null stands for an absent optional input). */
-export function needsGrad(...inputs: (Tensor | null)[]): boolean {
-  if (!isGradEnabled()) return false;
-  for (let i = 0; i < inputs.length; i++) if (inputs[i]?.requiresGrad) return true;
-  return false;
-}
-
-/** Makes `node` the grad function of `out`, with `inputs` as the node's inputs. Returns `out`. */
-export function record(out: Tensor, node: Node, ...inputs: Tensor[]): Tensor {
-  const needs: boolean[] = [];
-  for (let i = 0; i < inputs.length; i++) needs.push(inputs[i].requiresGrad);
-  node.inputs = inputs;
-  node.needsInputGrad = needs;
-  out._setGradFn(node);
-  return out;
-}
-
 /** A new zero-filled tensor of `shape` and `dtype`. */
-export function empty(shape: Shape, dtype: DType): Tensor {
+export function zerosOf(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, numel(shape)), shape, dtype);
-}
-
-/**
- * Reduces a gradient computed in a broadcast result's shape back to an input's shape (PyTorch's
- * `sum_to`). Every broadcasting op's backward goes through here and nowhere else.
- */
-export function reduceTo(g: Tensor, shape: Shape): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  if (shape.length > g.shape.length) {
-    throw new Error(`reduceTo: cannot reduce a gradient of shape ${fmt(g.shape)} to the larger shape ${fmt(shape)}`);
-  }
-  const out = empty(shape, g.dtype);
-  sumTo(g.data, g.shape, shape, out.data);
-  return out;
 }
 
 /** A copy of `t` broadcast to `shape` (no graph): the data behind `expand` and sum's backward. */
@@ -90,7 +62,7 @@ export function expandTo(t: Tensor, shape: Shape): Tensor {
   if (t.ndim > shape.length || !sameShape(broadcastShapes(t.shape, shape, 'expand'), shape)) {
     throw new Error(`expand: a tensor of shape ${fmt(t.shape)} cannot be expanded to ${fmt(shape)} (only size-1 dims can grow)`);
   }
-  const out = empty(shape, t.dtype);
+  const out = zerosOf(shape, t.dtype);
   const src = t.data;
   const dst = out.data;
   const strides = broadcastStrides(t.shape, shape);

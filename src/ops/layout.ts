@@ -1,13 +1,16 @@
 /**
  * Ops that rearrange elements: reshape and its composites (view, flatten, squeeze, unsqueeze),
- * permute and transpose, expand, cat and stack, gather, indexSelect and narrow.
+ * permute and transpose, expand and its adjoint sumTo, cat and stack, gather and its adjoint
+ * scatterAdd, indexSelect and its adjoint indexAdd, and narrow.
  */
 import { Node } from '../autograd/node';
 import { promoteTypes } from '../dtype';
 import * as k from '../kernels/layout';
 import { fmt, normalizeDim, numel, sameShape, type Shape, splitAt } from '../shape';
 import { Tensor } from '../tensor';
-import { cast, checkTensor, checkTensorList, empty, expandTo, needsGrad, record, reduceTo } from './helpers';
+import { sumTo as sumToKernel } from '../kernels/broadcast';
+import { cast, checkTensor, checkTensorList, expandTo, zerosOf } from './helpers';
+import { needsGrad, record } from '../autograd/record';
 
 /** The shape `shape` asks for, with a single -1 inferred from x's element count. */
 function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
@@ -37,6 +40,9 @@ class ViewBackward extends Node {
   }
   // d/dx reshape(x) = g reshaped back
   backward(g: Tensor): Tensor[] {
+    return [reshape(g, this.inputShape)];
+  }
+  override fastBackward(g: Tensor): Tensor[] {
     return [g._view(this.inputShape)];
   }
 }
@@ -71,7 +77,7 @@ function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
   }
   const perm = dims.map((d) => normalizeDim(d, x.ndim, where));
   if (new Set(perm).size !== perm.length) throw new Error(`${where}: dims ${fmt(dims)} repeat a dimension`);
-  const y = empty(perm.map((p) => x.shape[p]), x.dtype);
+  const y = zerosOf(perm.map((p) => x.shape[p]), x.dtype);
   k.permute(x.data, x.shape, perm, y.data);
   return needsGrad(x) ? record(y, new PermuteBackward(name, perm), x) : y;
 }
@@ -84,9 +90,7 @@ class PermuteBackward extends Node {
   backward(g: Tensor): Tensor[] {
     const inverse = new Array<number>(this.perm.length);
     this.perm.forEach((p, i) => (inverse[p] = i));
-    const out = empty(inverse.map((p) => g.shape[p]), g.dtype);
-    k.permute(g.data, g.shape, inverse, out.data);
-    return [out];
+    return [permute(g, inverse)];
   }
 }
 
@@ -129,7 +133,32 @@ class ExpandBackward extends Node {
   }
   // d/dx expand(x) = g summed over the repeated dims
   backward(g: Tensor): Tensor[] {
-    return [reduceTo(g, this.inputShape)];
+    return [sumTo(g, this.inputShape)];
+  }
+}
+
+/**
+ * x summed down to `shape`, which x's shape broadcasts from (PyTorch's `sum_to`): the adjoint of
+ * expand, and the one place where broadcasting ops reduce their gradients.
+ */
+export function sumTo(x: Tensor, shape: Shape): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  if (shape.length > x.ndim) {
+    throw new Error(`sumTo: cannot reduce a tensor of shape ${fmt(x.shape)} to the larger shape ${fmt(shape)}`);
+  }
+  const out = zerosOf(shape, x.dtype);
+  sumToKernel(x.data, x.shape, shape, out.data);
+  return needsGrad(x) ? record(out, new SumToBackward(x.shape), x) : out;
+}
+
+class SumToBackward extends Node {
+  readonly name = 'SumBackward1';
+  constructor(private readonly inputShape: Shape) {
+    super();
+  }
+  // d/dx sumTo(x) = g expanded back over the summed dims
+  backward(g: Tensor): Tensor[] {
+    return [expand(g, this.inputShape)];
   }
 }
 
@@ -149,7 +178,7 @@ export function cat(list: readonly Tensor[], dim = 0): Tensor {
   const [outer, , inner] = splitAt(first.shape, d);
   const shape = [...first.shape];
   shape[d] = sizes.reduce((a, b) => a + b, 0);
-  const y = empty(shape, dtype);
+  const y = zerosOf(shape, dtype);
   k.concat(tensors.map((t) => cast(t, dtype).data), sizes, outer, inner, y.data);
   return needsGrad(...tensors) ? record(y, new CatBackward(sizes, d), ...tensors) : y;
 }
@@ -161,12 +190,19 @@ class CatBackward extends Node {
   }
   // d/dx_i cat(x) = the slab of g that x_i filled
   backward(g: Tensor): (Tensor | null)[] {
+    let start = 0;
+    return this.sizes.map((s, i) => {
+      start += s;
+      return this.needsInputGrad[i] ? narrow(g, this.dim, start - s, s) : null;
+    });
+  }
+  override fastBackward(g: Tensor): (Tensor | null)[] {
     const [outer, , inner] = splitAt(g.shape, this.dim);
     const parts = this.sizes.map((s, i) => {
       if (!this.needsInputGrad[i]) return null;
       const shape = [...g.shape];
       shape[this.dim] = s;
-      return empty(shape, g.dtype);
+      return zerosOf(shape, g.dtype);
     });
     k.split(g.data, this.sizes, outer, inner, parts.map((p) => (p ? p.data : null)));
     return parts;
@@ -202,7 +238,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new Error(`gather: index of shape ${fmt(index.shape)} must have the input's rank and fit inside its shape ${fmt(x.shape)} outside dim ${d}`);
   }
   const idx = checkIndex(index, x.shape[d], 'gather');
-  const y = empty(index.shape, x.dtype);
+  const y = zerosOf(index.shape, x.dtype);
   k.gather(x.data, x.shape, d, idx, index.shape, y.data);
   return needsGrad(x) ? record(y, new GatherBackward(x.shape, d, index), x) : y;
 }
@@ -215,11 +251,71 @@ class GatherBackward extends Node {
   }
   // d/dx gather(x, dim, index) = g scattered back (added) to the positions index picked
   backward(g: Tensor): Tensor[] {
-    const index = this.saved[0];
-    const out = empty(this.inputShape, g.dtype);
-    k.scatterAdd(g.data, this.inputShape, this.dim, index.data as Int32Array, index.shape, out.data);
-    return [out];
+    return [scatterAdd(zerosOf(this.inputShape, g.dtype), this.dim, this.saved[0], g)];
   }
+}
+
+/**
+ * x with src added at the positions `index` names along `dim` (`torch.scatter_add`): out[i][index[i][j]]
+ * += src[i][j] for dim 1. index is int32 with x's rank, and src at least index's size.
+ */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkTensor(x, 'scatterAdd');
+  checkTensor(index, 'scatterAdd', 'index');
+  checkTensor(src, 'scatterAdd', 'src');
+  const d = normalizeDim(dim, x.ndim, 'scatterAdd');
+  if (index.ndim !== x.ndim || src.ndim !== x.ndim || index.shape.some((s, i) => s > src.shape[i] || (i !== d && s > x.shape[i]))) {
+    throw new Error(
+      `scatterAdd: index of shape ${fmt(index.shape)} must have the rank of the input ${fmt(x.shape)} and src ${fmt(src.shape)}, ` +
+        `fit inside src, and fit inside the input outside dim ${d}`,
+    );
+  }
+  if (src.dtype !== x.dtype) throw new Error(`scatterAdd: src has dtype ${src.dtype} but the input is ${x.dtype}; they must match`);
+  const idx = checkIndex(index, x.shape[d], 'scatterAdd');
+  const y = new Tensor(x.data.slice(), x.shape, x.dtype);
+  // the kernel reads src laid out like index: take the part of src that index covers
+  const part = sameShape(src.shape, index.shape) ? src.data : slab(src, index.shape);
+  k.scatterAdd(part, x.shape, d, idx, index.shape, y.data);
+  return needsGrad(x, src) ? record(y, new ScatterAddBackward(d, index, src.shape), x, src) : y;
+}
+
+/** The leading corner of t of shape `shape` (each size at most t's), as contiguous data. */
+function slab(t: Tensor, shape: Shape): Tensor['data'] {
+  let out = t;
+  shape.forEach((s, i) => {
+    if (s !== out.shape[i]) out = narrow(out, i, 0, s);
+  });
+  return out.data;
+}
+
+class ScatterAddBackward extends Node {
+  readonly name = 'ScatterAddBackward0';
+  constructor(private readonly dim: number, index: Tensor, private readonly srcShape: Shape) {
+    super();
+    this.save(index);
+  }
+  // d/dx scatterAdd(x, ...) = g; d/dsrc = g gathered at index (0 where src was not read)
+  backward(g: Tensor): (Tensor | null)[] {
+    const index = this.saved[0];
+    let dsrc: Tensor | null = null;
+    if (this.needsInputGrad[1]) {
+      dsrc = padTo(gather(g, this.dim, index), this.srcShape);
+    }
+    return [this.needsInputGrad[0] ? g : null, dsrc];
+  }
+}
+
+/** t zero-padded at the end of each dim to `shape`. */
+function padTo(t: Tensor, shape: Shape): Tensor {
+  let out = t;
+  shape.forEach((s, i) => {
+    if (out.shape[i] < s) {
+      const fill = [...out.shape];
+      fill[i] = s - out.shape[i];
+      out = cat([out, zerosOf(fill, out.dtype)], i);
+    }
+  });
+  return out;
 }
 
 /** The slices of x at `index` (a 1-D int32 tensor) along `dim` (`torch.index_select`). */
@@ -231,34 +327,65 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const [outer, n, inner] = splitAt(x.shape, d);
   const shape = x.ndim === 0 ? [] : [...x.shape];
   if (x.ndim > 0) shape[d] = idx.length;
-  const y = empty(shape, x.dtype);
+  const y = zerosOf(shape, x.dtype);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idx.length; j++) {
       const from = (o * n + idx[j]) * inner;
       y.data.set(x.data.subarray(from, from + inner), (o * idx.length + j) * inner);
     }
   }
-  return needsGrad(x) ? record(y, new IndexSelectBackward(x.shape, d, idx), x) : y;
+  return needsGrad(x) ? record(y, new IndexSelectBackward(x.shape, d, index), x) : y;
 }
 
 class IndexSelectBackward extends Node {
   readonly name = 'IndexSelectBackward0';
-  constructor(private readonly inputShape: Shape, private readonly dim: number, private readonly index: Int32Array) {
+  constructor(private readonly inputShape: Shape, private readonly dim: number, private readonly index: Tensor) {
     super();
   }
   // d/dx indexSelect(x, dim, index) = g added back into the selected slices (repeats accumulate)
   backward(g: Tensor): Tensor[] {
-    const [outer, n, inner] = splitAt(this.inputShape, this.dim);
-    const out = empty(this.inputShape, g.dtype);
-    const m = this.index.length;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < m; j++) {
-        const to = (o * n + this.index[j]) * inner;
-        const from = (o * m + j) * inner;
-        for (let i = 0; i < inner; i++) out.data[to + i] += g.data[from + i];
-      }
+    return [indexAdd(zerosOf(this.inputShape, g.dtype), this.dim, this.index, g)];
+  }
+}
+
+/**
+ * x with the slices of `source` added at `index` along `dim` (`torch.index_add`): out[..., index[j], ...]
+ * += source[..., j, ...]; repeated indices accumulate.
+ */
+export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+  checkTensor(x, 'indexAdd');
+  checkTensor(index, 'indexAdd', 'index');
+  checkTensor(source, 'indexAdd', 'source');
+  const d = normalizeDim(dim, x.ndim, 'indexAdd');
+  if (index.ndim > 1) throw new Error(`indexAdd: index must be 1-D, got shape ${fmt(index.shape)}`);
+  const size = x.ndim === 0 ? 1 : x.shape[d];
+  const idx = checkIndex(index, size, 'indexAdd');
+  const expected = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? idx.length : s));
+  if (!sameShape(source.shape, expected)) {
+    throw new Error(`indexAdd: source of shape ${fmt(source.shape)} must have shape ${fmt(expected)} (the input's, with ${idx.length} slices along dim ${d})`);
+  }
+  if (source.dtype !== x.dtype) throw new Error(`indexAdd: source has dtype ${source.dtype} but the input is ${x.dtype}; they must match`);
+  const [outer, n, inner] = splitAt(x.shape, d);
+  const y = new Tensor(x.data.slice(), x.shape, x.dtype);
+  const out = y.data, src = source.data, m = idx.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const to = (o * n + idx[j]) * inner;
+      const from = (o * m + j) * inner;
+      for (let i = 0; i < inner; i++) out[to + i] += src[from + i];
     }
-    return [out];
+  }
+  return needsGrad(x, source) ? record(y, new IndexAddBackward(d, index), x, source) : y;
+}
+
+class IndexAddBackward extends Node {
+  readonly name = 'IndexAddBackward0';
+  constructor(private readonly dim: number, private readonly index: Tensor) {
+    super();
+  }
+  // d/dx indexAdd(x, dim, index, s) = g; d/ds = the slices of g at index
+  backward(g: Tensor): (Tensor | null)[] {
+    return [this.needsInputGrad[0] ? g : null, this.needsInputGrad[1] ? indexSelect(g, this.dim, this.index) : null];
   }
 }
 

@@ -1,10 +1,14 @@
 /** The fused affine map y = x W^T + b (`torch.nn.functional.linear`): one node, gemm forward and backward. */
 import { Node } from '../autograd/node';
 import { type FloatArray, isFloatDtype } from '../dtype';
-import { kernels } from '../kernels/backend';
+import { kernels } from '../backend/registry';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
-import { checkTensor, empty, needsGrad, record } from './helpers';
+import { checkTensor, zerosOf } from './helpers';
+import { reshape, transpose } from './layout';
+import { matmul } from './matmul';
+import { sum } from './reduce';
+import { needsGrad, record } from '../autograd/record';
 
 /**
  * x W^T + b for x of shape (..., in), weight (out, in) and an optional bias (out). The product
@@ -28,7 +32,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     }
   }
   const rows = x.numel() / inFeatures;
-  const y = empty([...x.shape.slice(0, -1), outFeatures], weight.dtype);
+  const y = zerosOf([...x.shape.slice(0, -1), outFeatures], weight.dtype);
   kernels().linearForward(
     x.data as FloatArray, weight.data as FloatArray, bias ? (bias.data as FloatArray) : null, rows, inFeatures, outFeatures, y.data as FloatArray,
   );
@@ -52,10 +56,21 @@ class LinearBackward extends Node {
   backward(g: Tensor): (Tensor | null)[] {
     const [x, weight] = this.saved;
     const [outFeatures, inFeatures] = weight.shape;
+    const rows = reshape(g, [this.rows, outFeatures]);
+    const grads = [
+      this.needsInputGrad[0] ? matmul(g, weight) : null,
+      this.needsInputGrad[1] ? matmul(transpose(rows, 0, 1), reshape(x, [this.rows, inFeatures])) : null,
+      this.needsInputGrad[2] ? sum(rows, 0) : null,
+    ];
+    return grads.slice(0, this.needsInputGrad.length);
+  }
+  override fastBackward(g: Tensor): (Tensor | null)[] {
+    const [x, weight] = this.saved;
+    const [outFeatures, inFeatures] = weight.shape;
     const rows = this.rows;
-    const dx = this.needsInputGrad[0] ? empty(x.shape, g.dtype) : null;
-    const dw = this.needsInputGrad[1] ? empty(weight.shape, g.dtype) : null;
-    const db = this.needsInputGrad[2] ? empty([outFeatures], g.dtype) : null;
+    const dx = this.needsInputGrad[0] ? zerosOf(x.shape, g.dtype) : null;
+    const dw = this.needsInputGrad[1] ? zerosOf(weight.shape, g.dtype) : null;
+    const db = this.needsInputGrad[2] ? zerosOf([outFeatures], g.dtype) : null;
     // one call: g crosses into the kernels once for all three
     kernels().linearBackward(
       g.data as FloatArray, x.data as FloatArray, weight.data as FloatArray, rows, inFeatures, outFeatures,

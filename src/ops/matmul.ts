@@ -2,11 +2,12 @@
 import { Node } from '../autograd/node';
 import { type FloatArray, isFloatDtype, resultType } from '../dtype';
 import { forEachRun } from '../kernels/broadcast';
-import { kernels } from '../kernels/backend';
+import { kernels } from '../backend/registry';
 import { broadcastShapes, broadcastStrides, fmt, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import { cast, checkTensor, empty, needsGrad, record } from './helpers';
-import { reshape } from './layout';
+import { cast, checkTensor, zerosOf } from './helpers';
+import { needsGrad, record } from '../autograd/record';
+import { reshape, sumTo, transpose } from './layout';
 
 /**
  * The matrix product of a and b (`torch.matmul`): dot for 1-D·1-D, matrix-vector, matrix-matrix,
@@ -52,7 +53,7 @@ function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape): Tens
   const work = isFloatDtype(dtype) ? dtype : 'float64';
   const ad = cast(a, work).data as FloatArray;
   const bd = cast(b, work).data as FloatArray;
-  const y = empty([...batch, m, n], work);
+  const y = zerosOf([...batch, m, n], work);
   const yd = y.data as FloatArray;
   const offsets = batchOffsets(batchA, batchB, batch, m * k, k * n);
   const kern = kernels();
@@ -76,12 +77,19 @@ class MatmulBackward extends Node {
   // dA = g · B^T and dB = A^T · g, per batch entry; broadcast batch entries accumulate
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b] = this.saved;
+    return [
+      this.needsInputGrad[0] ? sumTo(matmul(g, transpose(b, -1, -2)), a.shape) : null,
+      this.needsInputGrad[1] ? sumTo(matmul(transpose(a, -1, -2), g), b.shape) : null,
+    ];
+  }
+  override fastBackward(g: Tensor): (Tensor | null)[] {
+    const [a, b] = this.saved;
     const { m, n, k } = this;
     const gd = g.data as FloatArray;
     const ad = cast(a, g.dtype).data as FloatArray;
     const bd = cast(b, g.dtype).data as FloatArray;
-    const da = this.needsInputGrad[0] ? empty(a.shape, g.dtype) : null;
-    const db = this.needsInputGrad[1] ? empty(b.shape, g.dtype) : null;
+    const da = this.needsInputGrad[0] ? zerosOf(a.shape, g.dtype) : null;
+    const db = this.needsInputGrad[1] ? zerosOf(b.shape, g.dtype) : null;
     const kern = kernels();
     this.offsets.forEach(([ao, bo], i) => {
       if (da) kern.gemm(false, true, m, k, n, gd, i * m * n, bd, bo, da.data as FloatArray, ao, true);

@@ -4,7 +4,10 @@ import { isFloatDtype } from '../dtype';
 import * as k from '../kernels/reduce';
 import { fmt, normalizeDim, type Shape, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
-import { empty, expandTo, needsGrad, record } from './helpers';
+import { div, mul, where } from './binary';
+import { expandTo, zerosOf } from './helpers';
+import { expand, reshape, scatterAdd } from './layout';
+import { needsGrad, record } from '../autograd/record';
 
 /** A dim, a list of dims, or null/undefined for all of them. */
 export type Dims = number | readonly number[] | null | undefined;
@@ -36,14 +39,14 @@ function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
   let shape = [...x.shape];
   for (let i = dims.length - 1; i >= 0; i--) {
     const [outer, n, inner] = splitAt(shape, dims[i]);
-    const out = empty([outer * inner], dtype).data;
+    const out = zerosOf([outer * inner], dtype).data;
     k.sumAxis(data, outer, n, inner, out);
     data = out;
     shape[dims[i]] = 1;
   }
   if (data === x.data) data = data.slice(); // no dims: sum over nothing is a copy
   if (scale !== 1) for (let i = 0; i < data.length; i++) data[i] *= scale;
-  const result = empty(shape, dtype);
+  const result = zerosOf(shape, dtype);
   result.data.set(data);
   return result;
 }
@@ -72,6 +75,10 @@ class SumBackward extends Node {
   }
   // d/dx sum(x) = g spread over the summed dims; mean also scales by 1/count
   backward(g: Tensor): Tensor[] {
+    const spread = expand(reshape(g, this.keptShape), this.inputShape);
+    return [this.scale === 1 ? spread : mul(spread, this.scale)];
+  }
+  override fastBackward(g: Tensor): Tensor[] {
     const spread = expandTo(g.reshape(this.keptShape), this.inputShape);
     if (this.scale !== 1) for (let i = 0; i < spread.data.length; i++) spread.data[i] *= this.scale;
     return [spread];
@@ -100,7 +107,7 @@ function checkNonEmpty(x: Tensor, where: string, dim?: number): void {
 function extremeAll(x: Tensor, isMin: boolean): Tensor {
   const where = isMin ? 'min' : 'max';
   checkNonEmpty(x, where);
-  const y = empty([], x.dtype);
+  const y = zerosOf([], x.dtype);
   y.data[0] = k.maxAll(x.data, isMin);
   return needsGrad(x) ? record(y, new ExtremeAllBackward(`${isMin ? 'Min' : 'Max'}Backward1`, x, y), x) : y;
 }
@@ -114,10 +121,23 @@ class ExtremeAllBackward extends Node {
   backward(g: Tensor): Tensor[] {
     const [x, y] = this.saved;
     const best = y.data[0];
+    const mask = zerosOf(x.shape, 'bool');
+    let ties = 0;
+    for (let i = 0; i < x.data.length; i++) {
+      if (x.data[i] === best || (best !== best && x.data[i] !== x.data[i])) {
+        mask.data[i] = 1;
+        ties++;
+      }
+    }
+    return [where(mask, div(g, ties), 0)];
+  }
+  override fastBackward(g: Tensor): Tensor[] {
+    const [x, y] = this.saved;
+    const best = y.data[0];
     const isNaN = best !== best;
     let ties = 0;
     for (let i = 0; i < x.data.length; i++) if (x.data[i] === best || (isNaN && x.data[i] !== x.data[i])) ties++;
-    const out = empty(x.shape, g.dtype);
+    const out = zerosOf(x.shape, g.dtype);
     const share = g.data[0] / ties;
     for (let i = 0; i < x.data.length; i++) if (x.data[i] === best || (isNaN && x.data[i] !== x.data[i])) out.data[i] = share;
     return [out];
@@ -130,8 +150,8 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, isMin: boolean): [
   checkNonEmpty(x, where, d);
   const [outer, n, inner] = splitAt(x.shape, d);
   const shape = x.ndim === 0 ? [] : reducedShape(x.shape, [d], keepdim);
-  const values = empty(shape, x.dtype);
-  const indices = empty(shape, 'int32');
+  const values = zerosOf(shape, x.dtype);
+  const indices = zerosOf(shape, 'int32');
   k.maxAxis(x.data, outer, n, inner, isMin, values.data, indices.data as Int32Array);
   if (!needsGrad(x)) return [values, indices];
   const node = new ExtremeDimBackward(`${isMin ? 'Min' : 'Max'}Backward0`, x.shape, d, indices);
@@ -145,9 +165,16 @@ class ExtremeDimBackward extends Node {
   }
   // d/dx max(x, dim) = g placed at the index of each max, 0 elsewhere
   backward(g: Tensor): Tensor[] {
+    if (this.inputShape.length === 0) return [g]; // max of a 0-d tensor is itself
+    const index = this.saved[0];
+    const kept = [...this.inputShape];
+    kept[this.dim] = 1;
+    return [scatterAdd(zerosOf(this.inputShape, g.dtype), this.dim, index.reshape(kept), reshape(g, kept))];
+  }
+  override fastBackward(g: Tensor): Tensor[] {
     const index = this.saved[0].data as Int32Array;
     const [outer, n, inner] = splitAt(this.inputShape, this.dim);
-    const out = empty(this.inputShape, g.dtype);
+    const out = zerosOf(this.inputShape, g.dtype);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) out.data[(o * n + index[o * inner + i]) * inner + i] = g.data[o * inner + i];
     }

@@ -4,14 +4,18 @@ import type { FloatArray } from '../dtype';
 import { softmaxAxis, softmaxAxisBackward } from '../kernels/softmax';
 import { normalizeDim, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
-import { empty, floatData, floatDtypeOf, needsGrad, record } from './helpers';
+import { mul, sub } from './binary';
+import { floatData, floatDtypeOf, zerosOf } from './helpers';
+import { sum } from './reduce';
+import { exp } from './unary';
+import { needsGrad, record } from '../autograd/record';
 
 function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
   const where = log ? 'logSoftmax' : 'softmax';
   if (typeof dim !== 'number') throw new Error(`${where}: dim is required, e.g. ${where}(x, 1) for the classes of an (N, C) batch`);
   const d = normalizeDim(dim, x.ndim, where);
   const [outer, n, inner] = splitAt(x.shape, d);
-  const y = empty(x.shape, floatDtypeOf(x));
+  const y = zerosOf(x.shape, floatDtypeOf(x));
   softmaxAxis(floatData(x), outer, n, inner, log, y.data as FloatArray);
   return needsGrad(x) ? record(y, new SoftmaxBackward(y, d, log), x) : y;
 }
@@ -26,8 +30,13 @@ class SoftmaxBackward extends Node {
   // softmax: dx = y * (g - sum(g * y)); logSoftmax: dx = g - exp(y) * sum(g), sums along dim
   backward(g: Tensor): Tensor[] {
     const y = this.saved[0];
+    const d = this.dim;
+    return [this.log ? sub(g, mul(exp(y), sum(g, d, true))) : mul(y, sub(g, sum(mul(g, y), d, true)))];
+  }
+  override fastBackward(g: Tensor): Tensor[] {
+    const y = this.saved[0];
     const [outer, n, inner] = splitAt(y.shape, this.dim);
-    const out = empty(y.shape, g.dtype);
+    const out = zerosOf(y.shape, g.dtype);
     softmaxAxisBackward(g.data as FloatArray, y.data as FloatArray, outer, n, inner, this.log, out.data as FloatArray);
     return [out];
   }

@@ -1,133 +1,149 @@
-/** Elementwise ops of one tensor: exp, log, sqrt, abs, pow by a number, clamp, relu, sigmoid, tanh. */
+/**
+ * Same-shape elementwise ops of one tensor. Each is one `unaryOp` record: its forward kernel, the
+ * tensor its derivative reads (the input or the result), the gradient formula made of ops (one
+ * line, differentiable again under createGraph) and, where training speed wants one, the same
+ * formula as a one-pass storage kernel. `UnaryBackward` is the one node class they all share.
+ */
 import { Node } from '../autograd/node';
+import { needsGrad, record } from '../autograd/record';
+import { kernels } from '../backend/registry';
 import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultType } from '../dtype';
-import { kernels } from '../kernels/backend';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
-import { cast, empty, floatData, floatDtypeOf, needsGrad, record } from './helpers';
+import { div, ge, gt, le, logicalAnd, mul, sub, where } from './binary';
+import { cast, checkTensor, floatDtypeOf, isFloatArray, zerosOf } from './helpers';
 
-type FloatMap = (x: FloatArray, out: FloatArray) => void;
-type GradMap = (g: FloatArray, saved: FloatArray, out: FloatArray) => void;
+/** The input gradient g * f'(s) on storage, in one pass (s is the saved input or result). */
+type GradKernel = (g: FloatArray, s: FloatArray, out: FloatArray) => void;
 
-// relu and sigmoid run on the kernel backend (src/kernels/backend.ts)
-const sigmoidKernel: FloatMap = (x, out) => kernels().sigmoid(x, out);
-const sigmoidBackwardKernel: GradMap = (g, y, out) => kernels().sigmoidBackward(g, y, out);
-const reluBackwardKernel: GradMap = (g, y, out) => kernels().reluBackward(g, y, out);
-
-/** y = f(x) computed in x's float dtype (integers become the default float). */
-function floatUnary(x: Tensor, f: FloatMap): Tensor {
-  const y = empty(x.shape, floatDtypeOf(x));
-  f(floatData(x), y.data as FloatArray);
-  return y;
+interface UnaryOp {
+  /** The op's name in errors (`exp`). */
+  name: string;
+  /** PyTorch's grad_fn name (`ExpBackward0`). */
+  gradFn: string;
+  /**
+   * out[i] = f(x[i]); x and out have the op's result dtype: float, except for `keepsDtype` ops,
+   * whose kernels take any TypedArray.
+   */
+  kernel: (x: FloatArray, out: FloatArray) => void;
+  /** Integer and bool inputs keep their dtype (abs, relu) instead of computing in the default float. */
+  keepsDtype?: boolean;
+  /** What the gradient reads: the input x, or the result y (cheaper where f' is a function of f). */
+  saves: 'input' | 'result';
+  /** The input gradient from g and the saved tensor, made of ops. */
+  grad: (g: Tensor, saved: Tensor) => Tensor;
+  /** The same gradient on storage, for backward without createGraph. */
+  gradKernel?: GradKernel;
 }
 
-/** The input gradient f(g, saved) of a same-shape elementwise op. */
-function gradMap(g: Tensor, saved: Tensor, f: GradMap): Tensor {
-  const out = empty(g.shape, g.dtype);
-  f(g.data as FloatArray, cast(saved, g.dtype).data as FloatArray, out.data as FloatArray);
-  return out;
+class UnaryBackward extends Node {
+  readonly name: string;
+  constructor(private readonly op: UnaryOp, saved: Tensor) {
+    super();
+    this.name = op.gradFn;
+    this.save(saved);
+  }
+
+  backward(g: Tensor): Tensor[] {
+    return [this.op.grad(g, this.saved[0])];
+  }
+
+  override fastBackward(g: Tensor): Tensor[] {
+    const gradKernel = this.op.gradKernel;
+    if (gradKernel === undefined) return this.backward(g);
+    const out = zerosOf(g.shape, g.dtype);
+    gradKernel(g.data as FloatArray, cast(this.saved[0], g.dtype).data as FloatArray, out.data as FloatArray);
+    return [out];
+  }
+}
+
+/** The function `x => op(x)`: validates, runs the kernel, records a `UnaryBackward`. */
+function unaryOp(op: UnaryOp): (x: Tensor) => Tensor {
+  return (x: Tensor): Tensor => {
+    checkTensor(x, op.name);
+    const dtype = op.keepsDtype ? x.dtype : floatDtypeOf(x);
+    const y = zerosOf(x.shape, dtype);
+    op.kernel(cast(x, dtype).data as FloatArray, y.data as FloatArray);
+    if (!needsGrad(x)) return y;
+    return record(y, new UnaryBackward(op, op.saves === 'input' ? x : y), x);
+  };
 }
 
 /** e^x (`torch.exp`). */
-export function exp(x: Tensor): Tensor {
-  const y = floatUnary(x, k.exp);
-  return needsGrad(x) ? record(y, new ExpBackward(y), x) : y;
-}
-
-class ExpBackward extends Node {
-  readonly name = 'ExpBackward0';
-  constructor(y: Tensor) {
-    super();
-    this.save(y);
-  }
-  // d/dx e^x = e^x * g (reuses the output)
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.mulInto)];
-  }
-}
+export const exp = unaryOp({
+  name: 'exp', gradFn: 'ExpBackward0', kernel: k.exp, saves: 'result',
+  // d/dx e^x = e^x (reuses the result)
+  grad: (g, y) => mul(g, y), gradKernel: k.mulInto,
+});
 
 /** Natural logarithm (`torch.log`); log(0) = -inf and log(-1) = NaN, as in PyTorch. */
-export function log(x: Tensor): Tensor {
-  const y = floatUnary(x, k.log);
-  return needsGrad(x) ? record(y, new LogBackward(x), x) : y;
-}
-
-class LogBackward extends Node {
-  readonly name = 'LogBackward0';
-  constructor(x: Tensor) {
-    super();
-    this.save(x);
-  }
-  // d/dx ln x = g / x
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.divInto)];
-  }
-}
+export const log = unaryOp({
+  name: 'log', gradFn: 'LogBackward0', kernel: k.log, saves: 'input',
+  // d/dx ln x = 1 / x
+  grad: (g, x) => div(g, x), gradKernel: k.divInto,
+});
 
 /** Square root (`torch.sqrt`). */
-export function sqrt(x: Tensor): Tensor {
-  const y = floatUnary(x, k.sqrt);
-  return needsGrad(x) ? record(y, new SqrtBackward(y), x) : y;
-}
+export const sqrt = unaryOp({
+  name: 'sqrt', gradFn: 'SqrtBackward0', kernel: k.sqrt, saves: 'result',
+  // d/dx sqrt(x) = 1 / (2 sqrt(x)) (reuses the result)
+  grad: (g, y) => div(g, mul(y, 2)), gradKernel: k.sqrtBackward,
+});
 
-class SqrtBackward extends Node {
-  readonly name = 'SqrtBackward0';
-  constructor(y: Tensor) {
-    super();
-    this.save(y);
-  }
-  // d/dx sqrt(x) = g / (2 sqrt(x)) (reuses the output)
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.sqrtBackward)];
-  }
-}
+/** -1, 0 or 1 by the sign of x (`torch.sign`); keeps x's dtype. */
+export const sign = unaryOp({
+  name: 'sign', gradFn: 'SignBackward0', kernel: k.sign, keepsDtype: true, saves: 'input',
+  // d/dx sign(x) = 0
+  grad: (g) => mul(g, 0),
+});
 
 /** |x| (`torch.abs`); keeps x's dtype. */
-export function abs(x: Tensor): Tensor {
-  const y = empty(x.shape, x.dtype);
-  k.abs(x.data, y.data);
-  return needsGrad(x) ? record(y, new AbsBackward(x), x) : y;
-}
+export const abs = unaryOp({
+  name: 'abs', gradFn: 'AbsBackward0', kernel: k.abs, keepsDtype: true, saves: 'input',
+  // d/dx |x| = sign(x), 0 at x = 0
+  grad: (g, x) => mul(g, sign(x)), gradKernel: k.absBackward,
+});
 
-class AbsBackward extends Node {
-  readonly name = 'AbsBackward0';
-  constructor(x: Tensor) {
-    super();
-    this.save(x);
-  }
-  // d/dx |x| = g * sign(x), 0 at x = 0
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.absBackward)];
-  }
-}
+/** max(x, 0) (`torch.relu`); keeps x's dtype. */
+export const relu = unaryOp({
+  name: 'relu', gradFn: 'ReluBackward0',
+  kernel: (x, out) => (isFloatArray(x) ? kernels().relu(x, out) : k.relu(x, out)),
+  keepsDtype: true, saves: 'result',
+  // d/dx relu(x) = 1 where x > 0, else 0 (read from the result: y > 0 exactly where x > 0)
+  grad: (g, y) => where(gt(y, 0), g, 0), gradKernel: (g, y, out) => kernels().reluBackward(g, y, out),
+});
+
+/** 1 / (1 + e^-x) (`torch.sigmoid`), a primitive so it stays exact for large |x|. */
+export const sigmoid = unaryOp({
+  name: 'sigmoid', gradFn: 'SigmoidBackward0', kernel: (x, out) => kernels().sigmoid(x, out), saves: 'result',
+  // d/dx sigmoid(x) = y (1 - y) (reuses the result)
+  grad: (g, y) => mul(g, mul(y, sub(1, y))), gradKernel: (g, y, out) => kernels().sigmoidBackward(g, y, out),
+});
+
+/** Hyperbolic tangent (`torch.tanh`). */
+export const tanh = unaryOp({
+  name: 'tanh', gradFn: 'TanhBackward0', kernel: k.tanh, saves: 'result',
+  // d/dx tanh(x) = 1 - y^2 (reuses the result)
+  grad: (g, y) => mul(g, sub(1, mul(y, y))), gradKernel: k.tanhBackward,
+});
 
 /** x ** p for a number p (`torch.pow(x, 2)`). Integer tensors stay integer for whole p >= 0. */
 export function powScalar(x: Tensor, p: number): Tensor {
+  checkTensor(x, 'pow');
   if (typeof p !== 'number' || Number.isNaN(p)) throw new Error(`pow: the exponent must be a number, got ${String(p)}`);
   const dtype = resultType(x, p);
   if (!isFloatDtype(dtype)) {
     if (p < 0) throw new Error(`pow: integers to negative integer powers are not allowed (exponent ${p}); convert with .float() first`);
-    const y = empty(x.shape, dtype);
+    const y = zerosOf(x.shape, dtype);
     for (let i = 0; i < y.data.length; i++) y.data[i] = Math.pow(x.data[i], p);
     return y;
   }
-  const y = empty(x.shape, dtype);
-  k.powScalar(cast(x, dtype).data as FloatArray, p, y.data as FloatArray);
-  return needsGrad(x) ? record(y, new PowScalarBackward(x, p), x) : y;
-}
-
-class PowScalarBackward extends Node {
-  readonly name = 'PowBackward0';
-  constructor(x: Tensor, private readonly p: number) {
-    super();
-    this.save(x);
-  }
-  // d/dx x^p = g * p * x^(p-1) (0 for p = 0)
-  backward(g: Tensor): Tensor[] {
-    const out = empty(g.shape, g.dtype);
-    k.powScalarBackward(g.data as FloatArray, this.saved[0].data as FloatArray, this.p, out.data as FloatArray);
-    return [out];
-  }
+  return unaryOp({
+    name: 'pow', gradFn: 'PowBackward0', kernel: (xs, out) => k.powScalar(xs, p, out), saves: 'input',
+    // d/dx x^p = p x^(p-1), 0 for p = 0
+    grad: (g, xs) => (p === 0 ? mul(g, 0) : mul(g, mul(powScalar(xs, p - 1), p))),
+    gradKernel: (g, xs, out) => k.powScalarBackward(g, xs, p, out),
+  })(cast(x, dtype));
 }
 
 /**
@@ -135,83 +151,17 @@ class PowScalarBackward extends Node {
  * passes where min <= x <= max, bounds included, as in PyTorch.
  */
 export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor {
+  checkTensor(x, 'clamp');
   if (min === null && max === null) throw new Error("clamp: at least one of 'min' or 'max' must be given");
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   const dtype = resultType({ dtype: resultType(x, min ?? 0), shape: x.shape }, max ?? 0);
-  const y = empty(x.shape, dtype);
-  k.clamp(cast(x, dtype).data, lo, hi, y.data);
-  return needsGrad(x) ? record(y, new ClampBackward(x, lo, hi), x) : y;
-}
-
-class ClampBackward extends Node {
-  readonly name = 'ClampBackward1';
-  constructor(x: Tensor, private readonly lo: number, private readonly hi: number) {
-    super();
-    this.save(x);
-  }
-  // d/dx clamp(x) = g where lo <= x <= hi, else 0
-  backward(g: Tensor): Tensor[] {
-    const out = empty(g.shape, g.dtype);
-    k.clampBackward(g.data as FloatArray, this.saved[0].data, this.lo, this.hi, out.data as FloatArray);
-    return [out];
-  }
-}
-
-/** max(x, 0) (`torch.relu`); keeps x's dtype. */
-export function relu(x: Tensor): Tensor {
-  const y = empty(x.shape, x.dtype);
-  if (isFloatDtype(x.dtype)) kernels().relu(x.data as FloatArray, y.data as FloatArray);
-  else k.relu(x.data, y.data);
-  return needsGrad(x) ? record(y, new ReluBackward(y), x) : y;
-}
-
-class ReluBackward extends Node {
-  readonly name = 'ReluBackward0';
-  constructor(y: Tensor) {
-    super();
-    this.save(y);
-  }
-  // d/dx relu(x) = g where x > 0 (read from the output: y > 0 exactly where x > 0), else 0
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], reluBackwardKernel)];
-  }
-}
-
-/** 1 / (1 + e^-x) (`torch.sigmoid`), a primitive so it stays exact for large |x|. */
-export function sigmoid(x: Tensor): Tensor {
-  const y = floatUnary(x, sigmoidKernel);
-  return needsGrad(x) ? record(y, new SigmoidBackward(y), x) : y;
-}
-
-class SigmoidBackward extends Node {
-  readonly name = 'SigmoidBackward0';
-  constructor(y: Tensor) {
-    super();
-    this.save(y);
-  }
-  // d/dx sigmoid(x) = g * y * (1 - y) (reuses the output)
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], sigmoidBackwardKernel)];
-  }
-}
-
-/** Hyperbolic tangent (`torch.tanh`). */
-export function tanh(x: Tensor): Tensor {
-  const y = floatUnary(x, k.tanh);
-  return needsGrad(x) ? record(y, new TanhBackward(y), x) : y;
-}
-
-class TanhBackward extends Node {
-  readonly name = 'TanhBackward0';
-  constructor(y: Tensor) {
-    super();
-    this.save(y);
-  }
-  // d/dx tanh(x) = g * (1 - y^2) (reuses the output)
-  backward(g: Tensor): Tensor[] {
-    return [gradMap(g, this.saved[0], k.tanhBackward)];
-  }
+  return unaryOp({
+    name: 'clamp', gradFn: 'ClampBackward1', kernel: (xs, out) => k.clamp(xs, lo, hi, out), keepsDtype: true, saves: 'input',
+    // d/dx clamp(x) = 1 where lo <= x <= hi, else 0
+    grad: (g, xs) => where(logicalAnd(ge(xs, lo), le(xs, hi)), g, 0),
+    gradKernel: (g, xs, out) => k.clampBackward(g, xs, lo, hi, out),
+  })(cast(x, dtype));
 }
 
 /** A copy converted to `dtype`, or x itself when it already has it (`x.to(dtype)`). */
@@ -228,7 +178,7 @@ class ToCopyBackward extends Node {
   }
   // d/dx x.to(dtype) = g converted back to x's dtype
   backward(g: Tensor): Tensor[] {
-    return [cast(g, this.from)];
+    return [toDtype(g, this.from)];
   }
 }
 

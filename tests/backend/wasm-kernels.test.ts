@@ -13,7 +13,7 @@
  *   arithmetic, exp and log from Math: bit-identical.
  */
 import { createWasmBackend } from '../../src/backend/wasm/backend';
-import { jsBackend, type KernelBackend } from '../../src/kernels/backend';
+import { jsBackend, type KernelBackend } from '../../src/backend/registry';
 import { Generator } from '../../src/random';
 
 const wasm = createWasmBackend() as KernelBackend;

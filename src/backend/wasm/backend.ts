@@ -8,7 +8,7 @@
  * memory grows only when a call needs more than any before it, so it stays flat over a training run.
  */
 import type { FloatArray } from '../../dtype';
-import type { KernelBackend } from '../../kernels/backend';
+import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 

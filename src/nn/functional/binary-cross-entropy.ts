@@ -1,10 +1,13 @@
 /** Binary cross-entropy on probabilities and on logits (`binary_cross_entropy[_with_logits]`). */
 import { Node } from '../../autograd/node';
 import { type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
-import { cast, checkTensor, empty, expandTo, needsGrad, record } from '../../ops/helpers';
+import { add, div, mul, neg, sub } from '../../ops/binary';
+import { cast, checkTensor, expandTo, zerosOf } from '../../ops/helpers';
+import { abs, clamp, exp, log, relu, sigmoid } from '../../ops/unary';
+import { needsGrad, record } from '../../autograd/record';
 import { fmt, sameShape } from '../../shape';
-import type { Tensor } from '../../tensor';
-import { checkReduction, type Reduction, reduceLosses, upstream } from './reduction';
+import { Tensor } from '../../tensor';
+import { checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
 
 export interface BCELossOptions {
   /** Rescales each element's loss; broadcast to the input's shape. */
@@ -65,7 +68,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
   }
   const y = cast(target, input.dtype).data as FloatArray;
   const w = broadcastWeight(options.weight, input, 'binary_cross_entropy', 'weight');
-  const losses = empty(input.shape, input.dtype).data as FloatArray;
+  const losses = zerosOf(input.shape, input.dtype).data as FloatArray;
   for (let i = 0; i < p.length; i++) {
     const logP = Math.max(Math.log(p[i]), LOG_FLOOR);
     const log1mP = Math.max(Math.log(1 - p[i]), LOG_FLOOR);
@@ -73,23 +76,34 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
   }
   const out = reduceLosses(losses, input.shape, dtype, reduction, p.length);
   if (!needsGrad(input, target)) return out;
-  return record(out, new BCEBackward(input, y, w, reduction), input, target);
+  return record(out, new BCEBackward(input, target, y, w, reduction), input, target);
 }
 
 class BCEBackward extends Node {
   readonly name = 'BinaryCrossEntropyBackward0';
-  constructor(input: Tensor, private readonly y: FloatArray, private readonly w: FloatArray | null, private readonly reduction: Reduction) {
+  constructor(
+    input: Tensor, target: Tensor, private readonly y: FloatArray, private readonly w: FloatArray | null, private readonly reduction: Reduction,
+  ) {
     super();
-    this.save(input);
+    this.save(input, target);
   }
   // d/dp = w (p - y) / max(p (1 - p), 1e-12); d/dy = w (log(1 - p) - log p), logs clamped at -100
   backward(g: Tensor): (Tensor | null)[] {
+    const [p, target] = this.saved;
+    const y = target.to(p.dtype);
+    const scale = mul(upstreamScale(g, this.reduction, p.numel()), this.w ? new Tensor(this.w, p.shape, p.dtype) : 1);
+    return [
+      this.needsInputGrad[0] ? div(mul(scale, sub(p, y)), clamp(mul(p, sub(1, p)), EPSILON)) : null,
+      this.needsInputGrad[1] ? mul(scale, sub(clamp(log(sub(1, p)), LOG_FLOOR), clamp(log(p), LOG_FLOOR))) : null,
+    ];
+  }
+  override fastBackward(g: Tensor): (Tensor | null)[] {
     const input = this.saved[0];
     const p = input.data as FloatArray;
     const { y, w } = this;
     const { each, all } = upstream(g, this.reduction, p.length);
-    const dp = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
-    const dy = this.needsInputGrad[1] ? empty(input.shape, g.dtype) : null;
+    const dp = this.needsInputGrad[0] ? zerosOf(input.shape, g.dtype) : null;
+    const dy = this.needsInputGrad[1] ? zerosOf(input.shape, g.dtype) : null;
     for (let i = 0; i < p.length; i++) {
       const scale = (each ? each[i] : all) * (w ? w[i] : 1);
       if (dp) dp.data[i] = (scale * (p[i] - y[i])) / Math.max(p[i] * (1 - p[i]), EPSILON);
@@ -116,36 +130,50 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
   const y = cast(target, input.dtype).data as FloatArray;
   const w = broadcastWeight(options.weight, input, where, 'weight');
   const pw = broadcastWeight(options.posWeight, input, where, 'posWeight');
-  const losses = empty(input.shape, input.dtype).data as FloatArray;
+  const losses = zerosOf(input.shape, input.dtype).data as FloatArray;
   for (let i = 0; i < x.length; i++) {
     const logWeight = pw ? 1 + (pw[i] - 1) * y[i] : 1;
     losses[i] = (w ? w[i] : 1) * ((1 - y[i]) * x[i] + logWeight * softplusNeg(x[i]));
   }
   const out = reduceLosses(losses, input.shape, dtype, reduction, x.length);
   if (!needsGrad(input, target)) return out;
-  return record(out, new BCEWithLogitsBackward(input, y, w, pw, reduction), input, target);
+  return record(out, new BCEWithLogitsBackward(input, target, y, w, pw, reduction), input, target);
 }
 
 class BCEWithLogitsBackward extends Node {
   readonly name = 'BinaryCrossEntropyWithLogitsBackward0';
   constructor(
     input: Tensor,
+    target: Tensor,
     private readonly y: FloatArray,
     private readonly w: FloatArray | null,
     private readonly pw: FloatArray | null,
     private readonly reduction: Reduction,
   ) {
     super();
-    this.save(input);
+    this.save(input, target);
   }
   // with lw = 1 + (posWeight - 1) y: d/dx = w ((1 - y) - lw sigmoid(-x)); d/dy = w (-x + (posWeight - 1) softplus(-x))
   backward(g: Tensor): (Tensor | null)[] {
+    const [x, target] = this.saved;
+    const y = target.to(x.dtype);
+    const scale = mul(upstreamScale(g, this.reduction, x.numel()), this.w ? new Tensor(this.w, x.shape, x.dtype) : 1);
+    const pw = this.pw ? new Tensor(this.pw, x.shape, x.dtype) : null;
+    const lw = pw ? add(mul(sub(pw, 1), y), 1) : 1;
+    // softplus(-x) = log(1 + e^-|x|) + max(-x, 0), without overflow
+    const softplusNeg = (): Tensor => add(log(add(exp(neg(abs(x))), 1)), relu(neg(x)));
+    return [
+      this.needsInputGrad[0] ? mul(scale, sub(sub(1, y), mul(lw, sigmoid(neg(x))))) : null,
+      this.needsInputGrad[1] ? mul(scale, pw ? add(neg(x), mul(sub(pw, 1), softplusNeg())) : neg(x)) : null,
+    ];
+  }
+  override fastBackward(g: Tensor): (Tensor | null)[] {
     const input = this.saved[0];
     const x = input.data as FloatArray;
     const { y, w, pw } = this;
     const { each, all } = upstream(g, this.reduction, x.length);
-    const dx = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
-    const dy = this.needsInputGrad[1] ? empty(input.shape, g.dtype) : null;
+    const dx = this.needsInputGrad[0] ? zerosOf(input.shape, g.dtype) : null;
+    const dy = this.needsInputGrad[1] ? zerosOf(input.shape, g.dtype) : null;
     for (let i = 0; i < x.length; i++) {
       const scale = (each ? each[i] : all) * (w ? w[i] : 1);
       const lw = pw ? 1 + (pw[i] - 1) * y[i] : 1;

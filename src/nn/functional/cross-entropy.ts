@@ -13,12 +13,16 @@
  */
 import { Node } from '../../autograd/node';
 import { type FloatArray, isFloatDtype } from '../../dtype';
-import { kernels } from '../../kernels/backend';
-import { cast, checkTensor, empty, needsGrad, record } from '../../ops/helpers';
+import { kernels } from '../../backend/registry';
+import { add, mul, sub } from '../../ops/binary';
+import { cast, checkTensor, zerosOf } from '../../ops/helpers';
+import { sum } from '../../ops/reduce';
+import { logSoftmax, softmax } from '../../ops/softmax';
+import { needsGrad, record } from '../../autograd/record';
 import { fmt, sameShape } from '../../shape';
-import type { Tensor } from '../../tensor';
+import { Tensor } from '../../tensor';
 import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
-import { checkReduction, type Reduction, reduceLosses, upstream } from './reduction';
+import { checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
 
 export interface CrossEntropyOptions {
   /** A weight per class (1-D, C entries). */
@@ -129,7 +133,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   // forward: per position, lse = log sum exp, loss = sum_c a[c] (lse - x[c])
   const positions = outer * inner;
   const lse = new Float64Array(positions);
-  const losses = empty(positionShape, input.dtype).data as FloatArray;
+  const losses = zerosOf(positionShape, input.dtype).data as FloatArray;
   if (isFastPath(problem)) {
     // the common case (rows of logits, plain class indices) on the kernel backend: a[c] = [c = y]
     const counted = kernels().crossEntropyForward(x, problem.indices!, outer, classes, ignoreIndex, lse, losses);
@@ -178,20 +182,46 @@ class CrossEntropyBackward extends Node {
     return true;
   }
   // d/dx[c] = scale * (softmax(x)[c] * sum_k a[k] - a[c]); for probability targets also
-  // d/dt[c] = scale * w[c] (1 - e) (lse - x[c])
+  // d/dt[c] = scale * w[c] (1 - e) (lse - x[c]) = -scale * w[c] (1 - e) logSoftmax(x)[c]
   backward(g: Tensor): (Tensor | null)[] {
+    const [input, target] = this.saved;
+    const pr = this.problem;
+    const classDim = input.ndim === 1 ? 0 : 1;
+    const scale = upstreamScale(g, pr.reduction, this.denominator, classDim);
+    // the class weight shaped to broadcast along the class dim, or 1
+    const weightShape = input.shape.map((s, d) => (d === classDim ? s : 1));
+    const w: Tensor | number = pr.weight ? new Tensor(pr.weight, weightShape, input.dtype) : 1;
+    let a: Tensor;
+    if (pr.byIndex) {
+      // a constant: (1 - e) w[y] at each position's target, e / C w[c] everywhere
+      a = zerosOf(input.shape, input.dtype);
+      const row = new Float64Array(pr.classes);
+      for (let o = 0; o < pr.outer; o++) {
+        for (let i = 0; i < pr.inner; i++) {
+          targetWeights(pr, null, o, i, row);
+          for (let c = 0, p = o * pr.classes * pr.inner + i; c < pr.classes; c++, p += pr.inner) a.data[p] = row[c];
+        }
+      }
+    } else {
+      a = mul(w, add(mul(target.to(input.dtype), 1 - pr.smoothing), pr.smoothing / pr.classes));
+    }
+    const dx = this.needsInputGrad[0] ? mul(scale, sub(mul(softmax(input, classDim), sum(a, classDim, true)), a)) : null;
+    const dt = this.needsInputGrad[1] && !pr.byIndex ? mul(scale, mul(mul(w, pr.smoothing - 1), logSoftmax(input, classDim))) : null;
+    return [dx, dt];
+  }
+  override fastBackward(g: Tensor): (Tensor | null)[] {
     const [input, target] = this.saved;
     const pr = this.problem;
     const { outer, classes, inner } = pr;
     const x = input.data as FloatArray;
     const probs = pr.byIndex ? null : (cast(target, input.dtype).data as FloatArray);
     const { each, all } = upstream(g, pr.reduction, this.denominator);
-    const dx = this.needsInputGrad[0] ? empty(input.shape, g.dtype) : null;
+    const dx = this.needsInputGrad[0] ? zerosOf(input.shape, g.dtype) : null;
     if (dx && !each && isFastPath(pr)) {
       kernels().crossEntropyBackward(x, pr.indices!, this.lse, outer, classes, pr.ignoreIndex, all, dx.data as FloatArray);
       return [dx, null];
     }
-    const dt = this.needsInputGrad[1] && !pr.byIndex ? empty(input.shape, g.dtype) : null;
+    const dt = this.needsInputGrad[1] && !pr.byIndex ? zerosOf(input.shape, g.dtype) : null;
     const a = new Float64Array(classes);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

@@ -1,10 +1,12 @@
 /** Negative log-likelihood of log-probabilities (`torch.nn.functional.nll_loss`). */
 import { Node } from '../../autograd/node';
 import type { FloatArray } from '../../dtype';
-import { cast, checkTensor, empty, needsGrad, record } from '../../ops/helpers';
+import { mul } from '../../ops/binary';
+import { cast, checkTensor, zerosOf } from '../../ops/helpers';
+import { needsGrad, record } from '../../autograd/record';
 import type { Tensor } from '../../tensor';
 import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
-import { checkReduction, type Reduction, reduceLosses, upstream } from './reduction';
+import { checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
 
 export interface NLLLossOptions {
   weight?: Tensor | null;
@@ -27,7 +29,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
   const weightTensor = checkClassWeight(options.weight, classes, 'nll_loss');
   const weight = weightTensor ? (cast(weightTensor, dtype).data as FloatArray) : null;
   const x = input.data as FloatArray;
-  const losses = empty(positionShape, dtype).data as FloatArray;
+  const losses = zerosOf(positionShape, dtype).data as FloatArray;
   let denominator = 0;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -60,7 +62,19 @@ class NLLLossBackward extends Node {
   // d/dx[y] = -w[y] * scale at each position's target class, 0 elsewhere
   backward(g: Tensor): Tensor[] {
     const { indices, weight, classes, inner } = this;
-    const dx = empty(this.inputShape, g.dtype);
+    const picks = zerosOf(this.inputShape, g.dtype);
+    for (let p = 0; p < indices.length; p++) {
+      const y = indices[p];
+      if (y === this.ignoreIndex) continue;
+      const o = Math.floor(p / inner);
+      picks.data[(o * classes + y) * inner + p - o * inner] = -(weight ? weight[y] : 1);
+    }
+    const classDim = this.inputShape.length === 1 ? 0 : 1;
+    return [mul(upstreamScale(g, this.reduction, this.denominator, classDim), picks)];
+  }
+  override fastBackward(g: Tensor): Tensor[] {
+    const { indices, weight, classes, inner } = this;
+    const dx = zerosOf(this.inputShape, g.dtype);
     const { each, all } = upstream(g, this.reduction, this.denominator);
     for (let p = 0; p < indices.length; p++) {
       const y = indices[p];

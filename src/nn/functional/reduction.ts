@@ -1,6 +1,8 @@
 /** The `reduction` option every loss takes, and the two things it changes: the output and the backward scale. */
 import type { FloatArray, FloatDType } from '../../dtype';
-import { empty } from '../../ops/helpers';
+import { div } from '../../ops/binary';
+import { zerosOf } from '../../ops/helpers';
+import { unsqueeze } from '../../ops/layout';
 import type { Shape } from '../../shape';
 import type { Tensor } from '../../tensor';
 
@@ -18,13 +20,13 @@ export function checkReduction(reduction: string | undefined, where: string): Re
 /** The loss tensor from per-element losses: them (shape `shape`), their sum, or their sum / `denominator`. */
 export function reduceLosses(losses: FloatArray, shape: Shape, dtype: FloatDType, reduction: Reduction, denominator: number): Tensor {
   if (reduction === 'none') {
-    const out = empty(shape, dtype);
+    const out = zerosOf(shape, dtype);
     out.data.set(losses);
     return out;
   }
   let total = 0;
   for (let i = 0; i < losses.length; i++) total += losses[i];
-  const out = empty([], dtype);
+  const out = zerosOf([], dtype);
   out.data[0] = reduction === 'mean' ? total / denominator : total;
   return out;
 }
@@ -36,4 +38,13 @@ export function reduceLosses(losses: FloatArray, shape: Shape, dtype: FloatDType
 export function upstream(g: Tensor, reduction: Reduction, denominator: number): { each: FloatArray | null; all: number } {
   if (reduction === 'none') return { each: g.data as FloatArray, all: 0 };
   return { each: null, all: reduction === 'mean' ? g.data[0] / denominator : g.data[0] };
+}
+
+/**
+ * `upstream` as a tensor, for the differentiable backward: g (for 'none', with a size-1 dim
+ * inserted at `classDim` when given, so it broadcasts over the classes), g, or g / denominator.
+ */
+export function upstreamScale(g: Tensor, reduction: Reduction, denominator: number, classDim: number | null = null): Tensor {
+  if (reduction === 'none') return classDim === null ? g : unsqueeze(g, classDim);
+  return reduction === 'mean' ? div(g, denominator) : g;
 }

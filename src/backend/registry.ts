@@ -8,11 +8,11 @@
  * runtime validates WebAssembly SIMD and the module compiles synchronously, js otherwise; the
  * choice is made at the first kernel call and then kept.
  */
-import { jsBackend } from '../backend/js';
-import { createWasmBackend, wasmUnavailableReason } from '../backend/wasm/backend';
+import { jsBackend } from './js';
+import { createWasmBackend, wasmUnavailableReason } from './wasm/backend';
 import type { FloatArray } from '../dtype';
 
-export { jsBackend } from '../backend/js';
+export { jsBackend } from './js';
 
 export type BackendName = 'js' | 'wasm';
 
