@@ -98,7 +98,7 @@ describe('training on real MNIST digits (small seeded splits)', () => {
     const text = first.text();
     expect(text).toContain('NeuralNet2(\n  (linear1): Linear(in_features=784, out_features=5, bias=True)\n  (relu): ReLU()\n  (linear2): Linear(in_features=5, out_features=3, bias=True)\n)');
     expect(text).toContain('MNIST digits 0, 1, 2: 600 images of 28x28 = 784 pixels, 480 to train on and 120 to test');
-    expect(text.match(/^epoch \d\/5  loss \d\.\d{4}  train acc \d+\.\d\d%  test acc \d+\.\d\d%  [\d,]+ samples\/s$/gm)).toHaveLength(5);
+    expect(text.match(/^epoch \d\/5 {2}loss \d\.\d{4} {2}train acc \d+\.\d\d% {2}test acc \d+\.\d\d% {2}[\d,]+ samples\/s$/gm)).toHaveLength(5);
     expect(text).toMatch(/^Test accuracy: \d+\.\d\d% \(\d+\/120 test images\)$/m);
     expect(text).not.toContain('\r');
     const again = capture();
