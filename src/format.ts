@@ -12,7 +12,6 @@
 import type { DType } from './dtype';
 import { stridesOf } from './shape';
 
-export type { DType };
 
 /** What the printer needs to know about a tensor. */
 export interface PrintableTensor {

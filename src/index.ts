@@ -24,13 +24,13 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { setBackend, getBackend, type BackendName } from './backend/registry';
 export { setPrintOptions, getPrintOptions } from './format';
 export type { TensorOrNumber } from './ops/helpers';
-export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le } from './ops/binary';
-export { exp, log, sqrt, abs, clamp, relu, sigmoid, tanh, clone } from './ops/unary';
+export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le, logicalAnd, where } from './ops/binary';
+export { exp, log, sqrt, abs, sign, clamp, relu, sigmoid, tanh, clone } from './ops/unary';
 export { matmul } from './ops/matmul';
 export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce';
 export { softmax, logSoftmax } from './ops/softmax';
 export {
-  reshape, flatten, squeeze, unsqueeze, transpose, permute, expand, cat, stack, gather, indexSelect, narrow,
+  reshape, flatten, squeeze, unsqueeze, transpose, permute, expand, sumTo, cat, stack, gather, scatterAdd, indexSelect, indexAdd, narrow,
 } from './ops/layout';
 export * as autograd from './autograd/index';
 

@@ -357,6 +357,9 @@ export class Tensor {
   abs(): Tensor {
     return unary.abs(this);
   }
+  sign(): Tensor {
+    return unary.sign(this);
+  }
   clamp(min: number | null = null, max: number | null = null): Tensor {
     return unary.clamp(this, min, max);
   }
@@ -432,6 +435,15 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor {
     return layout.gather(this, dim, index);
   }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return layout.scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor): Tensor {
+    return layout.indexAdd(this, dim, index, source);
+  }
+  sumTo(shape: Shape): Tensor {
+    return layout.sumTo(this, shape);
+  }
   indexSelect(dim: number, index: Tensor): Tensor {
     return layout.indexSelect(this, dim, index);
   }
@@ -455,6 +467,9 @@ export class Tensor {
   }
   le(other: TensorOrNumber): Tensor {
     return binary.le(this, other);
+  }
+  logicalAnd(other: TensorOrNumber): Tensor {
+    return binary.logicalAnd(this, other);
   }
 }
 

@@ -4,6 +4,7 @@ import type { KernelBackend } from './registry';
 import * as elementwise from '../kernels/elementwise';
 import { gemm } from '../kernels/matmul';
 import { sumAxis } from '../kernels/reduce';
+import { logSumExp } from '../kernels/softmax';
 
 /** The TypeScript kernels. */
 export const jsBackend: KernelBackend = {
@@ -27,11 +28,7 @@ export const jsBackend: KernelBackend = {
   crossEntropyForward(x, targets, rows, classes, ignoreIndex, lse, losses) {
     let counted = 0;
     for (let r = 0, base = 0; r < rows; r++, base += classes) {
-      let max = -Infinity;
-      for (let c = 0; c < classes; c++) if (x[base + c] > max) max = x[base + c];
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp(x[base + c] - max);
-      const l = max + Math.log(sum);
+      const l = logSumExp(x, base, classes, 1);
       lse[r] = l;
       const y = targets[r];
       if (y === ignoreIndex) {

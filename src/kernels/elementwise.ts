@@ -43,9 +43,6 @@ export const logicalAndRun: BinaryRun = (a, ai, sa, b, bi, sb, out, o, n) => {
 
 // ---- unary maps: out[i] = f(x[i]) ----
 
-export function neg(x: TypedArray, out: TypedArray): void {
-  for (let i = 0; i < x.length; i++) out[i] = -x[i];
-}
 /** -1, 0 or 1 (NaN gives 0, as in PyTorch). */
 export function sign(x: TypedArray, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0;

@@ -26,22 +26,6 @@ export function sumAxis(x: TypedArray, outer: number, n: number, inner: number, 
   }
 }
 
-export function sumAll(x: TypedArray): number {
-  let acc = 0;
-  for (let i = 0; i < x.length; i++) acc += x[i];
-  return acc;
-}
-
-/** out[o, j, i] = g[o, i]: the gradient of a sum spread back over the summed axis, times `scale`. */
-export function expandAxis(g: TypedArray, outer: number, n: number, inner: number, scale: number, out: TypedArray): void {
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < n; j++) {
-      const base = (o * n + j) * inner;
-      for (let i = 0; i < inner; i++) out[base + i] = g[o * inner + i] * scale;
-    }
-  }
-}
-
 /**
  * values[o, i] = max_j x[o, j, i] (or min), indices[o, i] = the first j that attains it. NaN counts
  * as the extreme, as in PyTorch.

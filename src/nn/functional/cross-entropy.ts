@@ -14,6 +14,7 @@
 import { Node } from '../../autograd/node';
 import { type FloatArray, isFloatDtype } from '../../dtype';
 import { kernels } from '../../backend/registry';
+import { logSumExp } from '../../kernels/softmax';
 import { add, mul, sub } from '../../ops/binary';
 import { cast, checkTensor, zerosOf } from '../../ops/helpers';
 import { sum } from '../../ops/reduce';
@@ -146,11 +147,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * classes * inner + i;
-      let max = -Infinity;
-      for (let c = 0, p = base; c < classes; c++, p += inner) if (x[p] > max) max = x[p];
-      let sum = 0;
-      for (let c = 0, p = base; c < classes; c++, p += inner) sum += Math.exp(x[p] - max);
-      const l = max + Math.log(sum);
+      const l = logSumExp(x, base, classes, inner);
       lse[o * inner + i] = l;
       targetWeights(problem, probs, o, i, a);
       let loss = 0;

@@ -68,6 +68,7 @@ function crossEntropyForward<T>(x: usize, targets: usize, rows: i32, classes: i3
       const v = <f64>load<T>(row + <usize>c * es);
       if (v > max) max = v;
     }
+    if (max == -Infinity) max = 0; // all -inf: log(0) = -inf, as the TypeScript logSumExp
     let sum: f64 = 0;
     for (let c = 0; c < classes; c++) sum += exp(<f64>load<T>(row + <usize>c * es) - max);
     const l = max + log(sum);
