@@ -8,9 +8,6 @@
  * ```
  */
 import { Tensor } from './tensor';
-import { powScalar } from './ops/unary';
-import { powTensor } from './ops/binary';
-import type { TensorOrNumber } from './ops/helpers';
 
 export { Tensor, type NestedArray } from './tensor';
 export { type DType, type FloatDType, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
@@ -25,7 +22,7 @@ export { setBackend, getBackend, type BackendName } from './backend/registry';
 export { setPrintOptions, getPrintOptions } from './format';
 export type { TensorOrNumber } from './ops/helpers';
 export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le, logicalAnd, where } from './ops/binary';
-export { exp, log, sqrt, abs, sign, clamp, relu, sigmoid, tanh, clone } from './ops/unary';
+export { exp, log, sqrt, abs, sign, clamp, relu, sigmoid, tanh, clone, pow } from './ops/unary';
 export { matmul } from './ops/matmul';
 export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce';
 export { softmax, logSoftmax } from './ops/softmax';
@@ -34,10 +31,6 @@ export {
 } from './ops/layout';
 export * as autograd from './autograd/index';
 
-/** x ** exponent, for a number or a tensor exponent (`torch.pow`). */
-export function pow(x: Tensor, exponent: TensorOrNumber): Tensor {
-  return typeof exponent === 'number' ? powScalar(x, exponent) : powTensor(x, exponent);
-}
 
 /** Same as reshape (`torch.Tensor.view`). */
 export function view(x: Tensor, shape: readonly number[]): Tensor {

@@ -4,6 +4,7 @@ import type { Node } from './autograd/node';
 import { allocate, convert, type DType, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
 import { formatTensor } from './format';
 import * as binary from './ops/binary';
+import type { TensorOrNumber } from './ops/helpers';
 import * as layout from './ops/layout';
 import { matmul } from './ops/matmul';
 import * as reduce from './ops/reduce';
@@ -13,7 +14,6 @@ import type { Generator } from './random';
 import { defaultGenerator } from './random';
 import { fmt, normalizeDim, numel, type Shape, sameShape } from './shape';
 
-type TensorOrNumber = Tensor | number;
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -343,7 +343,7 @@ export class Tensor {
   }
   /** this ** exponent, for a number or a tensor exponent. */
   pow(exponent: TensorOrNumber): Tensor {
-    return typeof exponent === 'number' ? unary.powScalar(this, exponent) : binary.powTensor(this, exponent);
+    return unary.pow(this, exponent);
   }
   exp(): Tensor {
     return unary.exp(this);

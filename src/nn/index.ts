@@ -6,3 +6,4 @@ export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation';
 export { Sequential, Flatten, Identity } from './container';
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from './loss';
 export * as functional from './functional/index';
+export * as init from './init';

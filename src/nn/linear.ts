@@ -4,6 +4,7 @@ import { defaultGenerator, type Generator } from '../random';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { zerosOf } from '../ops/helpers';
+import * as init from './init';
 import { Module } from './module';
 import { Parameter } from './parameter';
 
@@ -33,9 +34,18 @@ export class Linear extends Module {
     this.outFeatures = outFeatures;
     const dtype = options.dtype ?? getDefaultDtype();
     const generator = options.generator ?? defaultGenerator;
-    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.weight = new Parameter(uniform([outFeatures, inFeatures], dtype, bound, generator));
-    this.bias = options.bias === false ? null : new Parameter(uniform([outFeatures], dtype, bound, generator));
+    this.weight = new Parameter(zerosOf([outFeatures, inFeatures], dtype));
+    this.bias = options.bias === false ? null : new Parameter(zerosOf([outFeatures], dtype));
+    this.resetParameters(generator);
+  }
+
+  /** PyTorch's initialisation: kaiming-uniform weight with a = sqrt(5), bias U(-1/sqrt(in), 1/sqrt(in)). */
+  resetParameters(generator: Generator = defaultGenerator): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
+    if (this.bias) {
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      init.uniform_(this.bias, -bound, bound, generator);
+    }
   }
 
   forward(x: Tensor): Tensor {
@@ -53,10 +63,4 @@ export class Linear extends Module {
   private describe(): string {
     return `Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures})`;
   }
-}
-
-function uniform(shape: number[], dtype: FloatDType, bound: number, generator: Generator): Tensor {
-  const t = zerosOf(shape, dtype);
-  generator.fillUniform(t.data, -bound, bound);
-  return t;
 }

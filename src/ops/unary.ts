@@ -10,8 +10,8 @@ import { kernels } from '../backend/registry';
 import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultType } from '../dtype';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
-import { div, ge, gt, le, logicalAnd, mul, sub, where } from './binary';
-import { cast, checkTensor, floatDtypeOf, isFloatArray, zerosOf } from './helpers';
+import { div, ge, gt, le, logicalAnd, mul, powTensor, sub, where } from './binary';
+import { cast, checkTensor, floatDtypeOf, isFloatArray, type TensorOrNumber, zerosOf } from './helpers';
 
 /** The input gradient g * f'(s) on storage, in one pass (s is the saved input or result). */
 type GradKernel = (g: FloatArray, s: FloatArray, out: FloatArray) => void;
@@ -126,6 +126,11 @@ export const tanh = unaryOp({
   // d/dx tanh(x) = 1 - y^2 (reuses the result)
   grad: (g, y) => mul(g, sub(1, mul(y, y))), gradKernel: k.tanhBackward,
 });
+
+/** x ** exponent for a number or a tensor exponent (`torch.pow`): the one place that chooses between the two. */
+export function pow(x: Tensor, exponent: TensorOrNumber): Tensor {
+  return typeof exponent === 'number' ? powScalar(x, exponent) : powTensor(x, exponent);
+}
 
 /** x ** p for a number p (`torch.pow(x, 2)`). Integer tensors stay integer for whole p >= 0. */
 export function powScalar(x: Tensor, p: number): Tensor {

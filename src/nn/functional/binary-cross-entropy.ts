@@ -54,20 +54,20 @@ function broadcastWeight(weight: Tensor | null | undefined, input: Tensor, where
 }
 
 /**
- * -w (y log p + (1 - y) log(1 - p)) per element, each log clamped at -100 (`binary_cross_entropy`).
+ * -w (y log p + (1 - y) log(1 - p)) per element, each log clamped at -100 (`binaryCrossEntropy`).
  * `input` holds probabilities in [0, 1]; anything else is an Error.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
-  const dtype = checkPair(input, target, 'binary_cross_entropy');
-  const reduction = checkReduction(options.reduction, 'binary_cross_entropy');
+  const dtype = checkPair(input, target, 'binaryCrossEntropy');
+  const reduction = checkReduction(options.reduction, 'binaryCrossEntropy');
   const p = input.data as FloatArray;
   for (let i = 0; i < p.length; i++) {
     if (!(p[i] >= 0 && p[i] <= 1)) {
-      throw new Error(`binary_cross_entropy: all input elements must be probabilities in [0, 1], got ${p[i]} at flat index ${i} (apply sigmoid first, or use binaryCrossEntropyWithLogits)`);
+      throw new Error(`binaryCrossEntropy: all input elements must be probabilities in [0, 1], got ${p[i]} at flat index ${i} (apply sigmoid first, or use binaryCrossEntropyWithLogits)`);
     }
   }
   const y = cast(target, input.dtype).data as FloatArray;
-  const w = broadcastWeight(options.weight, input, 'binary_cross_entropy', 'weight');
+  const w = broadcastWeight(options.weight, input, 'binaryCrossEntropy', 'weight');
   const losses = zerosOf(input.shape, input.dtype).data as FloatArray;
   for (let i = 0; i < p.length; i++) {
     const logP = Math.max(Math.log(p[i]), LOG_FLOOR);
@@ -119,11 +119,11 @@ function softplusNeg(x: number): number {
 }
 
 /**
- * Sigmoid and binary cross-entropy in one stable step (`binary_cross_entropy_with_logits`):
+ * Sigmoid and binary cross-entropy in one stable step (`binaryCrossEntropyWithLogits`):
  * (1 - y) x + (1 + (posWeight - 1) y) (log(1 + e^-|x|) + max(-x, 0)), times weight.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
-  const where = 'binary_cross_entropy_with_logits';
+  const where = 'binaryCrossEntropyWithLogits';
   const dtype = checkPair(input, target, where);
   const reduction = checkReduction(options.reduction, where);
   const x = input.data as FloatArray;

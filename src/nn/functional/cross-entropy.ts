@@ -100,20 +100,20 @@ function isFastPath(pr: Problem): boolean {
  * (class indices of shape (), (N) or (N, d1, ...), or probabilities shaped like the input).
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  checkTensor(input, 'cross_entropy');
-  checkTensor(target, 'cross_entropy', 'target');
-  const reduction = checkReduction(options.reduction, 'cross_entropy');
+  checkTensor(input, 'crossEntropy');
+  checkTensor(target, 'crossEntropy', 'target');
+  const reduction = checkReduction(options.reduction, 'crossEntropy');
   const ignoreIndex = options.ignoreIndex ?? -100;
   const smoothing = options.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`cross_entropy: labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
-  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'cross_entropy');
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
+  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'crossEntropy');
   const byIndex = !sameShape(target.shape, input.shape);
   if (!byIndex && !isFloatDtype(target.dtype)) {
-    throw new Error(`cross_entropy: a target shaped like the input ${fmt(input.shape)} holds class probabilities and must be float, got ${target.dtype}`);
+    throw new Error(`crossEntropy: a target shaped like the input ${fmt(input.shape)} holds class probabilities and must be float, got ${target.dtype}`);
   }
-  if (!byIndex && ignoreIndex >= 0) throw new Error('cross_entropy: ignoreIndex is not supported for class-probability targets');
-  if (byIndex) checkIndexTargetShape(input, target, positionShape, 'cross_entropy');
-  const weight = checkClassWeight(options.weight, classes, 'cross_entropy');
+  if (!byIndex && ignoreIndex >= 0) throw new Error('crossEntropy: ignoreIndex is not supported for class-probability targets');
+  if (byIndex) checkIndexTargetShape(input, target, positionShape, 'crossEntropy');
+  const weight = checkClassWeight(options.weight, classes, 'crossEntropy');
   const x = input.data as FloatArray;
   if (options.warnOnProbabilities !== false && !warnedAboutProbabilities && looksLikeProbabilities(x, outer, classes, inner)) {
     warnedAboutProbabilities = true;
@@ -126,7 +126,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 
   const problem: Problem = {
     outer, classes, inner, byIndex, ignoreIndex, smoothing, reduction,
-    indices: byIndex ? classIndices(target, classes, ignoreIndex, 'cross_entropy') : null,
+    indices: byIndex ? classIndices(target, classes, ignoreIndex, 'crossEntropy') : null,
     weight: weight ? (cast(weight, input.dtype).data as FloatArray) : null,
   };
   const probs = byIndex ? null : (cast(target, input.dtype).data as FloatArray);

@@ -13,11 +13,11 @@ export interface MSELossOptions {
 
 /** (input - target)^2 per element, then the reduction. Shapes must match (no silent broadcasting). */
 export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions = {}): Tensor {
-  checkTensor(input, 'mse_loss');
-  checkTensor(target, 'mse_loss', 'target');
-  const reduction = checkReduction(options.reduction, 'mse_loss');
+  checkTensor(input, 'mseLoss');
+  checkTensor(target, 'mseLoss', 'target');
+  const reduction = checkReduction(options.reduction, 'mseLoss');
   if (!sameShape(input.shape, target.shape)) {
-    throw new Error(`mse_loss: target of shape ${fmt(target.shape)} must have the same shape as the input ${fmt(input.shape)} (no broadcasting)`);
+    throw new Error(`mseLoss: target of shape ${fmt(target.shape)} must have the same shape as the input ${fmt(input.shape)} (no broadcasting)`);
   }
   const squared = powScalar(sub(input, target), 2);
   return reduction === 'none' ? squared : reduction === 'sum' ? sum(squared) : mean(squared);

@@ -19,14 +19,14 @@ export interface NLLLossOptions {
  * and class indices `target`; 'mean' divides by the summed w[y] of non-ignored targets.
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
-  checkTensor(input, 'nll_loss');
-  checkTensor(target, 'nll_loss', 'target');
-  const reduction = checkReduction(options.reduction, 'nll_loss');
+  checkTensor(input, 'nllLoss');
+  checkTensor(target, 'nllLoss', 'target');
+  const reduction = checkReduction(options.reduction, 'nllLoss');
   const ignoreIndex = options.ignoreIndex ?? -100;
-  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'nll_loss');
-  checkIndexTargetShape(input, target, positionShape, 'nll_loss');
-  const indices = classIndices(target, classes, ignoreIndex, 'nll_loss');
-  const weightTensor = checkClassWeight(options.weight, classes, 'nll_loss');
+  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'nllLoss');
+  checkIndexTargetShape(input, target, positionShape, 'nllLoss');
+  const indices = classIndices(target, classes, ignoreIndex, 'nllLoss');
+  const weightTensor = checkClassWeight(options.weight, classes, 'nllLoss');
   const weight = weightTensor ? (cast(weightTensor, dtype).data as FloatArray) : null;
   const x = input.data as FloatArray;
   const losses = zerosOf(positionShape, dtype).data as FloatArray;
