@@ -1,3 +1,11 @@
+/**
+ * The Tensor class: storage, shape and dtype, the autograd fields, and a method for each op.
+ *
+ * NOTE: the one inherent import cycle of tsgrad lives here. Tensor methods call ops (src/ops) and
+ * the engine (src/autograd), and those make Tensors; every other import goes one way down the
+ * layers (CONTRIBUTING.md, checked by tests/layers.test.ts). The cycle is safe because no module
+ * uses another's exports while it is being loaded, only when called.
+ */
 import { type BackwardOptions, runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';

@@ -39,11 +39,11 @@ class CustomNode extends Node {
     super();
     this.name = `${definition.name}Backward`;
     const save = (...tensors: Tensor[]): void => this.save(...tensors);
-    const node = this;
+    const saved = (): readonly Tensor[] => this.saved;
     this.ctx = {
       saveForBackward: save,
       get savedTensors() {
-        return node.saved;
+        return saved();
       },
       needsInputGrad: needsArgGrad,
       state: {},

@@ -36,7 +36,7 @@ function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): 
 function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
   const dtype = isFloatDtype(x.dtype) ? x.dtype : 'int32';
   let data = x.data;
-  let shape = [...x.shape];
+  const shape = [...x.shape];
   for (let i = dims.length - 1; i >= 0; i--) {
     const [outer, n, inner] = splitAt(shape, dims[i]);
     const out = zerosOf([outer * inner], dtype).data;
