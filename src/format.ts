@@ -426,3 +426,19 @@ export function formatTensor(t: PrintableTensor, defaultDtype: 'float32' | 'floa
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
   return addSuffixes(prefix + body, suffixes, indent);
 }
+
+/** Python's repr of a float: `0.01`, `1.0`, `1e-05`, `inf`, `nan` (for module reprs like `LeakyReLU(negative_slope=0.01)`). */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(x);
+  if (abs >= 1e16 || abs < 1e-4) {
+    // both use the shortest round-tripping digits; Python writes the exponent with a sign and two digits
+    const [mantissa, exponent] = x.toExponential().split('e');
+    const e = Number(exponent);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  const s = String(x);
+  return s.includes('.') ? s : `${s}.0`;
+}

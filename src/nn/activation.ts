@@ -1,12 +1,27 @@
 import { relu, sigmoid, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import type { Tensor } from '../tensor';
+import { leakyRelu } from './functional/activation';
+import { pyFloatRepr } from '../format';
 import { Module } from './module';
 
 /** max(x, 0) elementwise (`nn.ReLU`). */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
+  }
+}
+
+/** x where x > 0, else negativeSlope * x (`nn.LeakyReLU`). */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.negativeSlope);
+  }
+  override extraRepr(): string {
+    return `negative_slope=${pyFloatRepr(this.negativeSlope)}`;
   }
 }
 
