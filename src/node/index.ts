@@ -10,7 +10,7 @@
  * ```
  */
 export { save, load, loadWithMetadata } from './safetensors';
-export type { SafetensorsContents } from '../serialization/safetensors';
+export type { SafetensorsContents, SafetensorsDtype, SafetensorsOptions, SafetensorsSource } from '../serialization/safetensors';
 
 // Further Node-only modules are re-exported below, one line each (e.g. the MNIST loader, ./mnist).
 export { loadMnist, type LoadMnistOptions, type Mnist, MNIST_PIXELS } from './mnist';

@@ -2,17 +2,37 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseSafetensors, type SafetensorsContents, serializeSafetensors } from '../serialization/safetensors';
+// Only what the core (src/index.ts) exports: the build makes these imports of the core bundle.
+import { parseSafetensors, type SafetensorsContents, type SafetensorsOptions, serializeSafetensors } from '../serialization/safetensors';
 import type { Tensor } from '../tensor';
 
 /**
- * Writes a state dict to `file` in the safetensors format (`safetensors.torch.save_file`). The
- * write is atomic: the bytes go to a temporary file in the same directory, which is then renamed
- * over `file`, so a crash never leaves a half-written checkpoint behind.
+ * Writes a state dict to `file` in the safetensors format (`safetensors.torch.save_file`).
+ * `options.dtypes` names the dtype to store a tensor as (see `serializeSafetensors`); to write back
+ * a file as it was loaded, pass its `dtypes`: `save(c.tensors, file, c.metadata, { dtypes: c.dtypes })`.
+ *
+ * The write is atomic: the bytes go to a temporary file in the same directory,
+ * `.<name>.<pid>.<random>.tmp`, which is then renamed over `file`, so a crash never leaves a
+ * half-written checkpoint behind. A save that was killed mid-write leaves its temporary file; the
+ * next save of the same `file` removes every such leftover first.
+ *
+ * `save` is synchronous, so two saves of one file from the same thread run one after the other
+ * (the later one wins). Saves of one file that do overlap (from worker threads or other processes)
+ * still never leave a partial file: each renames only its own temporary file. But the one that
+ * starts later removes the earlier one's temporary file as a leftover, and the earlier one then
+ * fails with an Error saying so; `file` holds the later one's tensors.
  */
-export function save(stateDict: Record<string, Tensor>, file: string, metadata?: Record<string, string>): void {
-  const bytes = serializeSafetensors(stateDict, metadata);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+export function save(stateDict: Record<string, Tensor>, file: string, metadata?: Record<string, string>, options?: SafetensorsOptions): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = serializeSafetensors(stateDict, metadata, options);
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/^serializeSafetensors:/, 'save:'));
+  }
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  removeLeftovers(dir, name);
+  const tmp = path.join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | null = null;
   try {
     fd = fs.openSync(tmp, 'wx');
@@ -20,11 +40,43 @@ export function save(stateDict: Record<string, Tensor>, file: string, metadata?:
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
-    fs.renameSync(tmp, file);
+    try {
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(tmp) && fs.existsSync(dir)) {
+        throw new Error(
+          `save: the temporary file ${tmp} was removed before it could be renamed over ${file}: ` +
+            `another save of ${file}, started meanwhile, removed it as a leftover; ${file} holds that save's tensors`,
+        );
+      }
+      throw e;
+    }
   } catch (e) {
     if (fd !== null) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Removes the temporary files that earlier saves of `dir/name` left behind (killed mid-write):
+ * exactly the names `save` gives them. Best effort: a leftover that cannot be removed stays.
+ */
+function removeLeftovers(dir: string, name: string): void {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // an unreadable or missing directory: opening the temporary file will say what is wrong
+  }
+  for (const leftover of names) {
+    if (!pattern.test(leftover)) continue;
+    try {
+      fs.unlinkSync(path.join(dir, leftover));
+    } catch {
+      // Gone already (another save removed it), or not ours to remove.
+    }
   }
 }
 
@@ -33,12 +85,45 @@ export function load(file: string): Record<string, Tensor> {
   return loadWithMetadata(file).tensors;
 }
 
-/** Reads a safetensors file's tensors and its `__metadata__` strings. */
+/**
+ * Reads a safetensors file's tensors, its `__metadata__` strings and the stored dtype of each
+ * tensor. The 8-byte length and the header are read and checked first, against the file's size,
+ * so a file that cannot be right is rejected before its data is read; then each tensor is read
+ * straight into its own storage.
+ */
 export function loadWithMetadata(file: string): SafetensorsContents {
-  const bytes = fs.readFileSync(file);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is rejected below).
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
-    return parseSafetensors(bytes);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`load: not a regular file (${kind(stat)}); tsgrad reads safetensors only from regular files`);
+    // The size from fstat bounds every read: a file that says it holds more is rejected first.
+    return parseSafetensors({ size: stat.size, read: (position, length) => readAt(fd, position, length) });
   } catch (e) {
     throw new Error(`${(e as Error).message} (reading ${file})`);
+  } finally {
+    fs.closeSync(fd);
   }
+}
+
+/** Exactly `length` bytes at `position`, in a fresh buffer; an Error if the file ends first. */
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    // At most 1 GiB per call: readSync takes no more than 2^31 - 1 bytes at once.
+    const n = fs.readSync(fd, out, done, Math.min(length - done, 2 ** 30), position + done);
+    if (n === 0) throw new Error(`load: the file ended at byte ${position + done}, reading ${length} bytes from byte ${position} (did it shrink meanwhile?)`);
+    done += n;
+  }
+  return out;
+}
+
+function kind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
