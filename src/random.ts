@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
 import type { TypedArray } from './dtype';
+import { describe } from './options';
 
 /**
  * The state of seedrandom's Alea (its `State.Alea`), spelled out so that the published
@@ -30,7 +31,7 @@ export class Generator {
 
   /** Re-seeds the generator; returns it, as `torch.Generator.manual_seed` does. */
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new Error(`manualSeed: the seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new Error(`manualSeed: the seed must be a finite number, got ${describe(seed)}`);
     this.seed = seed;
     this.prng = seedrandom.alea(String(seed), { state: true });
     this.spareNormal = null;
@@ -106,6 +107,15 @@ export class Generator {
     }
     return p;
   }
+}
+
+/** `generator`, or the default generator when it is undefined; anything else is an Error naming `where`. */
+export function checkGenerator(generator: unknown, where: string): Generator {
+  if (generator === undefined) return defaultGenerator;
+  if (!(generator instanceof Generator)) {
+    throw new Error(`${where}: generator must be a Generator (new Generator(seed)), got ${describe(generator)}`);
+  }
+  return generator;
 }
 
 /** The generator that `rand`, `randn`, `randint`, layer initialisation and shuffling use by default. */

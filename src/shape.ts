@@ -32,7 +32,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 export function checkShape(shape: Shape, where: string): number[] {
   if (!Array.isArray(shape)) {
-    throw new Error(`${where}: a shape must be an array of sizes such as [2, 3], got ${String(shape)}`);
+    const got = typeof shape === 'string' ? `string ${JSON.stringify(shape)}` : shape === null || typeof shape !== 'object' ? String(shape) : 'an object';
+    throw new Error(`${where}: a shape must be an array of sizes such as [2, 3], got ${got}`);
   }
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) {
@@ -75,7 +76,11 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 /** Wraps a possibly negative dim into [0, ndim); a dim out of range is an Error, as in PyTorch. */
 export function normalizeDim(dim: number, ndim: number, where: string): number {
   const rank = Math.max(ndim, 1); // a 0-d tensor accepts dim 0 and -1, as in PyTorch
-  if (!Number.isInteger(dim) || dim < -rank || dim >= rank) {
+  if (!Number.isInteger(dim)) {
+    const got = typeof dim === 'number' ? String(dim) : typeof dim === 'string' ? `string ${JSON.stringify(dim)}` : String(dim);
+    throw new Error(`${where}: dim must be a whole number, got ${got}`);
+  }
+  if (dim < -rank || dim >= rank) {
     throw new Error(
       `${where}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`,
     );

@@ -1,6 +1,7 @@
 /** What every op needs: number-to-tensor conversion, graph recording, output allocation. */
 import { allocate, convert, type DType, type FloatArray, type FloatDType, getDefaultDtype, isFloatDtype, type TypedArray } from '../dtype';
 import { forEachRun } from '../kernels/broadcast';
+import { describe } from '../options';
 import { broadcastShapes, broadcastStrides, fmt, numel, sameShape, type Shape } from '../shape';
 import { Tensor } from '../tensor';
 
@@ -11,7 +12,7 @@ export type TensorOrNumber = Tensor | number;
 export function toTensor(x: TensorOrNumber, dtype: DType, where: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') {
-    throw new Error(`${where}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+    throw new Error(`${where}: expected a Tensor or a number, got ${describe(x)}`);
   }
   const data = allocate(dtype, 1);
   data[0] = x;
@@ -20,7 +21,7 @@ export function toTensor(x: TensorOrNumber, dtype: DType, where: string): Tensor
 
 export function checkTensor(x: unknown, where: string, what = 'input'): Tensor {
   if (!(x instanceof Tensor)) {
-    throw new Error(`${where}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    throw new Error(`${where}: ${what} must be a Tensor, got ${describe(x)}`);
   }
   return x;
 }
