@@ -29,6 +29,19 @@ export function checkDtype(dtype: string, where: string): DType {
   return dtype as DType;
 }
 
+/**
+ * Whether `x`, given where a dtype or device goes (`to('cpu')`), names the CPU; other devices
+ * (`'cuda'`, `'mps:0'`...) are an Error, since tsgrad runs on the CPU. False for anything else.
+ */
+export function isCpuDevice(x: unknown, where: string): boolean {
+  if (typeof x !== 'string') return false;
+  if (/^cpu(:0)?$/.test(x)) return true;
+  if (/^(cuda|mps|xpu|meta|hip|xla|vulkan|ipu|hpu|mtia|mkldnn|privateuseone)(:\d+)?$/.test(x)) {
+    throw new Error(`${where}: tsgrad runs on the CPU; device '${x}' is not available (to('cpu') is accepted and changes nothing)`);
+  }
+  return false;
+}
+
 export function isFloatDtype(dtype: DType): dtype is FloatDType {
   return dtype === 'float32' || dtype === 'float64';
 }

@@ -9,7 +9,7 @@
 import { type BackwardOptions, runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';
-import { allocate, convert, type DType, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
+import { allocate, convert, type DType, getDefaultDtype, isCpuDevice, isFloatDtype, type TypedArray } from './dtype';
 import { formatTensor } from './format';
 import * as binary from './ops/binary';
 import type { TensorOrNumber } from './ops/helpers';
@@ -243,9 +243,13 @@ export class Tensor {
 
   // ---- conversion ----
 
-  /** A copy in another dtype, or this tensor when it already has it (`t.to(dtype)`). */
-  to(dtype: DType): Tensor {
-    return unary.toDtype(this, dtype);
+  /**
+   * A copy in another dtype, or this tensor when it already has it (`t.to(dtype)`). `to('cpu')`
+   * returns this tensor too (tsgrad runs on the CPU); other devices are an Error.
+   */
+  to(dtype: DType | 'cpu'): Tensor {
+    if (isCpuDevice(dtype, 'to')) return this;
+    return unary.toDtype(this, dtype as DType);
   }
   float(): Tensor {
     return this.to('float32');

@@ -3,6 +3,7 @@
  * formulas (`torch/nn/init.py`). Each returns the tensor it filled.
  */
 import { noGrad } from '../autograd/grad-mode';
+import { checkTensor } from '../ops/helpers';
 import { checkOptions } from '../options';
 import { defaultGenerator, type Generator } from '../random';
 import { fmt } from '../shape';
@@ -45,6 +46,7 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
 
 /** Fills with U(a, b) (`nn.init.uniform_`). */
 export function uniform_(t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
+  checkTensor(t, 'uniform_', 'tensor');
   return noGrad(() => t.uniform_(a, b, generator));
 }
 
@@ -62,9 +64,13 @@ export interface KaimingOptions {
  * Linear's weight uses a = sqrt(5), so that bound = 1 / sqrt(inFeatures).
  */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkTensor(t, 'kaimingUniform_', 'tensor');
   checkOptions(options, ['a', 'mode', 'nonlinearity', 'generator'], 'kaimingUniform_');
   const { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator = defaultGenerator } = options;
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`kaimingUniform_: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  if (mode !== 'fanIn' && mode !== 'fanOut') {
+    const hint = mode === 'fan_in' || mode === 'fan_out' ? ` (PyTorch's '${mode}' is spelt '${mode === 'fan_in' ? 'fanIn' : 'fanOut'}' here)` : '';
+    throw new Error(`kaimingUniform_: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'${hint}`);
+  }
   if (t.numel() === 0) {
     console.warn('Initializing zero-element tensors is a no-op');
     return t;

@@ -1,6 +1,7 @@
 import { type FloatDType, getDefaultDtype } from '../dtype';
+import { checkBoolean, checkOptions, describe } from '../options';
 import { linear } from '../ops/linear';
-import { defaultGenerator, type Generator } from '../random';
+import { checkGenerator, defaultGenerator, type Generator } from '../random';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { zerosOf } from '../ops/helpers';
@@ -28,12 +29,17 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a whole number >= 0, got ${v}`);
+      if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a whole number >= 0, got ${describe(v)}`);
+    }
+    checkOptions(options, ['bias', 'dtype', 'generator'], 'Linear', { device: { why: 'tsgrad runs on the CPU', accepts: ['cpu'] } });
+    if (options.bias !== undefined) checkBoolean(options.bias, 'Linear', 'bias');
+    if (options.dtype !== undefined && options.dtype !== 'float32' && options.dtype !== 'float64') {
+      throw new Error(`Linear: dtype must be 'float32' or 'float64' (parameters are floating point), got ${describe(options.dtype)}`);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = options.dtype ?? getDefaultDtype();
-    const generator = options.generator ?? defaultGenerator;
+    const generator = checkGenerator(options.generator, 'Linear');
     this.weight = new Parameter(zerosOf([outFeatures, inFeatures], dtype));
     this.bias = options.bias === false ? null : new Parameter(zerosOf([outFeatures], dtype));
     this.resetParameters(generator);

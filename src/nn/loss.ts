@@ -3,10 +3,13 @@
  * PyTorch: in the state dict, and converted by `to(dtype)`; forward passes the buffer.
  */
 import type { Tensor } from '../tensor';
-import { type BCELossOptions, type BCEWithLogitsLossOptions, binaryCrossEntropy, binaryCrossEntropyWithLogits } from './functional/binary-cross-entropy';
-import { type CrossEntropyOptions, crossEntropy } from './functional/cross-entropy';
-import { type MSELossOptions, mseLoss } from './functional/mse-loss';
-import { type NLLLossOptions, nllLoss } from './functional/nll-loss';
+import {
+  BCE_LOSS_OPTIONS, BCE_WITH_LOGITS_LOSS_OPTIONS, type BCELossOptions, type BCEWithLogitsLossOptions, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+} from './functional/binary-cross-entropy';
+import { CROSS_ENTROPY_OPTIONS, type CrossEntropyOptions, crossEntropy } from './functional/cross-entropy';
+import { MSE_LOSS_OPTIONS, MSE_LOSS_UNSUPPORTED, type MSELossOptions, mseLoss } from './functional/mse-loss';
+import { NLL_LOSS_OPTIONS, type NLLLossOptions, nllLoss } from './functional/nll-loss';
+import { checkLossOptions } from './functional/reduction';
 import { Module } from './module';
 
 /** Fused log-softmax + negative log-likelihood on logits (`nn.CrossEntropyLoss`). */
@@ -14,6 +17,7 @@ export class CrossEntropyLoss extends Module {
   declare weight: Tensor | null;
   constructor(readonly options: CrossEntropyOptions = {}) {
     super();
+    checkLossOptions(options, CROSS_ENTROPY_OPTIONS, 'CrossEntropyLoss');
     this.registerBuffer('weight', options.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -26,6 +30,7 @@ export class NLLLoss extends Module {
   declare weight: Tensor | null;
   constructor(readonly options: NLLLossOptions = {}) {
     super();
+    checkLossOptions(options, NLL_LOSS_OPTIONS, 'NLLLoss');
     this.registerBuffer('weight', options.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -38,6 +43,7 @@ export class BCELoss extends Module {
   declare weight: Tensor | null;
   constructor(readonly options: BCELossOptions = {}) {
     super();
+    checkLossOptions(options, BCE_LOSS_OPTIONS, 'BCELoss');
     this.registerBuffer('weight', options.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -51,6 +57,7 @@ export class BCEWithLogitsLoss extends Module {
   declare posWeight: Tensor | null;
   constructor(readonly options: BCEWithLogitsLossOptions = {}) {
     super();
+    checkLossOptions(options, BCE_WITH_LOGITS_LOSS_OPTIONS, 'BCEWithLogitsLoss');
     this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('posWeight', options.posWeight ?? null);
   }
@@ -63,6 +70,7 @@ export class BCEWithLogitsLoss extends Module {
 export class MSELoss extends Module {
   constructor(readonly options: MSELossOptions = {}) {
     super();
+    checkLossOptions(options, MSE_LOSS_OPTIONS, 'MSELoss', MSE_LOSS_UNSUPPORTED);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, this.options);

@@ -1,5 +1,6 @@
 import { noGrad } from '../autograd/grad-mode';
-import { convert, type DType, isFloatDtype } from '../dtype';
+import { convert, type DType, isCpuDevice, isFloatDtype } from '../dtype';
+import { checkBoolean, checkOptions, describe } from '../options';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { Parameter } from './parameter';
@@ -85,6 +86,8 @@ export abstract class Module {
    * the field with `declare` (`declare runningMean: Tensor;`) so that no initializer overwrites it.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkOptions(options, ['persistent'], 'registerBuffer');
+    if (options.persistent !== undefined) checkBoolean(options.persistent, 'registerBuffer', 'persistent');
     if (typeof name !== 'string' || name === '' || name.includes('.')) {
       throw new Error(`registerBuffer: a buffer name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
     }
@@ -200,9 +203,14 @@ export abstract class Module {
   /**
    * Converts every parameter (and its gradient) to a float dtype in place, keeping the Parameter
    * objects, and replaces every floating-point buffer with a converted copy; returns this.
+   * `to('cpu')` changes nothing and returns this (tsgrad runs on the CPU); other devices are an Error.
    */
-  to(dtype: DType): this {
-    if (!isFloatDtype(dtype)) throw new Error(`Module.to: parameters must stay floating point, got ${dtype}`);
+  to(dtype: DType | 'cpu'): this {
+    if (isCpuDevice(dtype, 'Module.to')) return this;
+    if (dtype === 'int32' || dtype === 'bool') throw new Error(`Module.to: parameters must stay floating point, got ${dtype}`);
+    if (dtype !== 'float32' && dtype !== 'float64') {
+      throw new Error(`Module.to: expected a float dtype ('float32' or 'float64') or 'cpu', got ${describe(dtype)}`);
+    }
     for (const p of this.parameters()) {
       if (p.dtype === dtype) continue;
       const grad = p.grad;
@@ -254,7 +262,11 @@ export abstract class Module {
    * missing and unexpected keys are reported instead of failing.
    */
   loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
-    const strict = options.strict ?? true;
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof Tensor || ArrayBuffer.isView(stateDict)) {
+      throw new Error(`loadStateDict: expected a state dict (an object of Tensors by name, as stateDict() returns), got ${describe(stateDict)}`);
+    }
+    checkOptions(options, ['strict'], 'loadStateDict', { assign: { why: 'tsgrad copies the values into the existing parameters', accepts: [false] } });
+    const strict = checkBoolean(options.strict ?? true, 'loadStateDict', 'strict');
     const state = new Map(this.namedState());
     const missingKeys = [...state.keys()].filter((k) => !(k in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !state.has(k));

@@ -181,3 +181,18 @@ describe('the fused linear op: one node, gradcheck in float64', () => {
     expect(gradcheck((wt, bs) => F.linear(x, wt, bs), [w, layer.bias!])).toBe(true);
   });
 });
+
+describe('nn.Linear options are checked', () => {
+  it('unknown keys, PyTorch keys tsgrad leaves out, and wrong types', () => {
+    expect(() => new nn.Linear(2, 2, { Bias: false } as never)).toThrow("Linear: unknown option 'Bias'; did you mean 'bias'? (allowed: bias, dtype, generator)");
+    expect(() => new nn.Linear(2, 2, { in_features: 2 } as never)).toThrow("Linear: unknown option 'in_features' (allowed: bias, dtype, generator)");
+    expect(() => new nn.Linear(2, 2, { device: 'cuda' } as never)).toThrow('Linear: device is not supported: tsgrad runs on the CPU');
+    expect(() => new nn.Linear(2, 2, { bias: 'no' } as never)).toThrow('Linear: bias must be true or false, got string "no"');
+    expect(() => new nn.Linear(2, 2, { dtype: 'int32' } as never)).toThrow(/Linear: dtype must be 'float32' or 'float64'.*got string "int32"/);
+    expect(() => new nn.Linear(2, 2, { generator: 5 } as never)).toThrow('Linear: generator must be a Generator (new Generator(seed)), got 5');
+    expect(() => new nn.Linear(2, 2, null as never)).toThrow('Linear: options must be an object like { bias: ... }, got null');
+  });
+  it("device: 'cpu' asks for what tsgrad does, and is accepted", () => {
+    expect(new nn.Linear(2, 3, { device: 'cpu' } as never).weight.shape).toEqual([3, 2]);
+  });
+});

@@ -233,3 +233,39 @@ describe('MSELoss', () => {
     expect(() => F.mseLoss(f64([1]), f64([1]), { reduction: 'avg' as Reduction })).toThrow(/reduction must be 'mean', 'sum' or 'none', got 'avg'/);
   });
 });
+
+describe('loss options are checked, as PyTorch checks its keyword arguments', () => {
+  const x = torch.randn([2, 3]);
+  const y = torch.tensor([0, 2]);
+  const p = torch.tensor([0.25, 0.75]);
+  const t = torch.tensor([0, 1], { dtype: 'float32' });
+  it.each([
+    ['CrossEntropyLoss', () => new nn.CrossEntropyLoss({ label_smoothing: 0.1 } as never), "unknown option 'label_smoothing'; did you mean 'labelSmoothing'?"],
+    ['CrossEntropyLoss', () => new nn.CrossEntropyLoss({ ignore_index: 0 } as never), "unknown option 'ignore_index'; did you mean 'ignoreIndex'?"],
+    ['crossEntropy', () => nn.functional.crossEntropy(x, y, { lable_smoothing: 0.1 } as never), "unknown option 'lable_smoothing'; did you mean 'labelSmoothing'?"],
+    ['NLLLoss', () => new nn.NLLLoss({ ignoreIndx: 0 } as never), "unknown option 'ignoreIndx'; did you mean 'ignoreIndex'?"],
+    ['nllLoss', () => nn.functional.nllLoss(x, y, { label_smoothing: 0.1 } as never), "unknown option 'label_smoothing'"],
+    ['BCELoss', () => new nn.BCELoss({ pos_weight: p } as never), "unknown option 'pos_weight'"],
+    ['binaryCrossEntropy', () => nn.functional.binaryCrossEntropy(p, t, { weights: p } as never), "unknown option 'weights'; did you mean 'weight'?"],
+    ['BCEWithLogitsLoss', () => new nn.BCEWithLogitsLoss({ pos_weight: p } as never), "unknown option 'pos_weight'; did you mean 'posWeight'?"],
+    ['binaryCrossEntropyWithLogits', () => nn.functional.binaryCrossEntropyWithLogits(p, t, { reductio: 'sum' } as never), "unknown option 'reductio'; did you mean 'reduction'?"],
+    ['MSELoss', () => new nn.MSELoss({ reduce: false } as never), "reduce is not supported: PyTorch deprecated it in favour of reduction; use reduction: 'none'"],
+    ['mseLoss', () => nn.functional.mseLoss(p, t, { size_average: false } as never), "sizeAverage (PyTorch's size_average) is not supported: PyTorch deprecated it"],
+    ['mseLoss', () => nn.functional.mseLoss(p, t, { weight: p } as never), "weight is not supported: tsgrad's mseLoss takes no weight"],
+  ])('%s', (where, fn, message) => {
+    expect(fn).toThrow(`${where}: ${message}`);
+  });
+  it('options that are not an object, and option values of the wrong type', () => {
+    expect(() => nn.functional.crossEntropy(x, y, null as never)).toThrow('crossEntropy: options must be an object like { weight: ... }, got null');
+    expect(() => new nn.CrossEntropyLoss(0.1 as never)).toThrow('CrossEntropyLoss: options must be an object like { weight: ... }, got 0.1');
+    expect(() => nn.functional.crossEntropy(x, y, { labelSmoothing: '0.1' } as never)).toThrow('crossEntropy: labelSmoothing must be a number, got string "0.1"');
+    expect(() => nn.functional.crossEntropy(x, y, { ignoreIndex: 0.5 })).toThrow('crossEntropy: ignoreIndex must be a whole number, got 0.5');
+    expect(() => nn.functional.nllLoss(x, y, { ignoreIndex: '1' } as never)).toThrow('nllLoss: ignoreIndex must be a whole number, got string "1"');
+    expect(() => nn.functional.crossEntropy(x, y, { warnOnProbabilities: 0 } as never)).toThrow('crossEntropy: warnOnProbabilities must be true or false, got 0');
+    expect(() => nn.functional.crossEntropy(x, y, { weight: [1, 2, 3] } as never)).toThrow('crossEntropy: weight must be a Tensor, got an array of 3');
+  });
+  it('the options tsgrad has still work', () => {
+    const loss = new nn.CrossEntropyLoss({ labelSmoothing: 0.1, ignoreIndex: 0, reduction: 'sum' }).forward(x, y);
+    expect(loss.item()).toBeCloseTo(nn.functional.crossEntropy(x, y, { labelSmoothing: 0.1, ignoreIndex: 0, reduction: 'sum' }).item(), 6);
+  });
+});

@@ -452,3 +452,34 @@ describe('printing the module tree', () => {
     expect(String(new nn.Parameter(torch.ones([2])))).toBe('Parameter containing:\ntensor([1., 1.], requires_grad=True)');
   });
 });
+
+describe('Module methods check their arguments and options', () => {
+  it('registerBuffer and loadStateDict options', () => {
+    const m = new nn.Linear(2, 2);
+    expect(() => m.registerBuffer('b', null, { persistant: false } as never)).toThrow("registerBuffer: unknown option 'persistant'; did you mean 'persistent'?");
+    expect(() => m.registerBuffer('b', null, { persistent: 'no' } as never)).toThrow('registerBuffer: persistent must be true or false, got string "no"');
+    const sd = new nn.Linear(2, 2).stateDict();
+    expect(() => m.loadStateDict(sd, { assign: true } as never)).toThrow('loadStateDict: assign is not supported: tsgrad copies the values into the existing parameters');
+    expect(() => m.loadStateDict(sd, { strict: 'no' } as never)).toThrow('loadStateDict: strict must be true or false, got string "no"');
+    expect(() => m.loadStateDict(sd, { Strict: false } as never)).toThrow("loadStateDict: unknown option 'Strict'; did you mean 'strict'?");
+  });
+  it('loadStateDict of something that is not a state dict', () => {
+    const m = new nn.Linear(2, 2);
+    const message = 'loadStateDict: expected a state dict (an object of Tensors by name, as stateDict() returns), got';
+    expect(() => m.loadStateDict(null as never)).toThrow(`${message} null`);
+    expect(() => m.loadStateDict([] as never)).toThrow(`${message} an array of 0`);
+    expect(() => m.loadStateDict(m.weight as never)).toThrow(`${message} Parameter of shape [2, 2]`);
+  });
+  it("to('cpu') changes nothing and returns the module; other devices are an Error", () => {
+    const m = new nn.Linear(2, 2);
+    const w = m.weight.data.slice();
+    expect(m.to('cpu')).toBe(m);
+    expect(m.weight.dtype).toBe('float32');
+    expect(m.weight.data).toEqual(w);
+    expect(() => m.to('cuda' as never)).toThrow("Module.to: tsgrad runs on the CPU; device 'cuda' is not available");
+    expect(() => m.to('mps' as never)).toThrow("Module.to: tsgrad runs on the CPU; device 'mps' is not available");
+    expect(() => m.to('cuda:1' as never)).toThrow(/device 'cuda:1' is not available/);
+    expect(() => m.to('int32')).toThrow('Module.to: parameters must stay floating point, got int32');
+    expect(() => m.to('float16' as never)).toThrow(`Module.to: expected a float dtype ('float32' or 'float64') or 'cpu', got string "float16"`);
+  });
+});

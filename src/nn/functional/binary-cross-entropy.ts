@@ -7,7 +7,7 @@ import { abs, clamp, exp, log, relu, sigmoid } from '../../ops/unary';
 import { needsGrad, record } from '../../autograd/record';
 import { fmt, sameShape } from '../../shape';
 import { Tensor } from '../../tensor';
-import { checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
+import { checkLossOptions, checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
 
 export interface BCELossOptions {
   /** Rescales each element's loss; broadcast to the input's shape. */
@@ -19,6 +19,10 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
   /** Weight of the positive term per class, broadcast along the last dim (PyTorch's pos_weight). */
   posWeight?: Tensor | null;
 }
+
+/** The keys of BCELossOptions and BCEWithLogitsLossOptions, for checkOptions. */
+export const BCE_LOSS_OPTIONS = ['weight', 'reduction'] as const;
+export const BCE_WITH_LOGITS_LOSS_OPTIONS = ['weight', 'reduction', 'posWeight'] as const;
 
 /** PyTorch clamps each log at -100 so that p = 0 or 1 give a finite loss. */
 const LOG_FLOOR = -100;
@@ -59,6 +63,7 @@ function broadcastWeight(weight: Tensor | null | undefined, input: Tensor, where
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
   const dtype = checkPair(input, target, 'binaryCrossEntropy');
+  checkLossOptions(options, BCE_LOSS_OPTIONS, 'binaryCrossEntropy');
   const reduction = checkReduction(options.reduction, 'binaryCrossEntropy');
   const p = input.data as FloatArray;
   for (let i = 0; i < p.length; i++) {
@@ -125,6 +130,7 @@ function softplusNeg(x: number): number {
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
   const where = 'binaryCrossEntropyWithLogits';
   const dtype = checkPair(input, target, where);
+  checkLossOptions(options, BCE_WITH_LOGITS_LOSS_OPTIONS, where);
   const reduction = checkReduction(options.reduction, where);
   const x = input.data as FloatArray;
   const y = cast(target, input.dtype).data as FloatArray;

@@ -1,5 +1,6 @@
 /** Shared by cross_entropy and nll_loss: the (N, C, d1, ...) layout and checked class-index targets. */
 import { type FloatDType, isFloatDtype } from '../../dtype';
+import { checkTensor } from '../../ops/helpers';
 import { fmt, type Shape, sameShape, splitAt } from '../../shape';
 import type { Tensor } from '../../tensor';
 
@@ -53,6 +54,7 @@ export function classIndices(target: Tensor, classes: number, ignoreIndex: numbe
 /** A weight per class, checked to be 1-D with C entries. */
 export function checkClassWeight(weight: Tensor | null | undefined, classes: number, where: string): Tensor | null {
   if (weight === null || weight === undefined) return null;
+  checkTensor(weight, where, 'weight');
   if (weight.ndim !== 1 || weight.shape[0] !== classes) {
     throw new Error(`${where}: weight must have one entry per class (shape [${classes}]), got shape ${fmt(weight.shape)}`);
   }

@@ -23,7 +23,8 @@ import { needsGrad, record } from '../../autograd/record';
 import { fmt, sameShape } from '../../shape';
 import { Tensor } from '../../tensor';
 import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
-import { checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
+import { checkLossOptions, checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
+import { checkBoolean, checkInteger, checkNumber } from '../../options';
 
 export interface CrossEntropyOptions {
   /** A weight per class (1-D, C entries). */
@@ -36,6 +37,9 @@ export interface CrossEntropyOptions {
   /** Warn (once) when the input looks like softmax output; on by default. */
   warnOnProbabilities?: boolean;
 }
+
+/** The keys of CrossEntropyOptions, for checkOptions. */
+export const CROSS_ENTROPY_OPTIONS = ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing', 'warnOnProbabilities'] as const;
 
 let warnedAboutProbabilities = false;
 
@@ -102,9 +106,11 @@ function isFastPath(pr: Problem): boolean {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkTensor(input, 'crossEntropy');
   checkTensor(target, 'crossEntropy', 'target');
+  checkLossOptions(options, CROSS_ENTROPY_OPTIONS, 'crossEntropy');
   const reduction = checkReduction(options.reduction, 'crossEntropy');
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  const smoothing = options.labelSmoothing ?? 0;
+  const ignoreIndex = checkInteger(options.ignoreIndex ?? -100, 'crossEntropy', 'ignoreIndex');
+  const smoothing = checkNumber(options.labelSmoothing ?? 0, 'crossEntropy', 'labelSmoothing');
+  if (options.warnOnProbabilities !== undefined) checkBoolean(options.warnOnProbabilities, 'crossEntropy', 'warnOnProbabilities');
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
   const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'crossEntropy');
   const byIndex = !sameShape(target.shape, input.shape);

@@ -6,13 +6,17 @@ import { cast, checkTensor, zerosOf } from '../../ops/helpers';
 import { needsGrad, record } from '../../autograd/record';
 import type { Tensor } from '../../tensor';
 import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
-import { checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
+import { checkLossOptions, checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
+import { checkInteger } from '../../options';
 
 export interface NLLLossOptions {
   weight?: Tensor | null;
   ignoreIndex?: number;
   reduction?: Reduction;
 }
+
+/** The keys of NLLLossOptions, for checkOptions. */
+export const NLL_LOSS_OPTIONS = ['weight', 'ignoreIndex', 'reduction'] as const;
 
 /**
  * loss = -w[y] * input[y] per position, for log-probabilities `input` ((C), (N, C) or (N, C, d1, ...))
@@ -21,8 +25,9 @@ export interface NLLLossOptions {
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
   checkTensor(input, 'nllLoss');
   checkTensor(target, 'nllLoss', 'target');
+  checkLossOptions(options, NLL_LOSS_OPTIONS, 'nllLoss');
   const reduction = checkReduction(options.reduction, 'nllLoss');
-  const ignoreIndex = options.ignoreIndex ?? -100;
+  const ignoreIndex = checkInteger(options.ignoreIndex ?? -100, 'nllLoss', 'ignoreIndex');
   const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'nllLoss');
   checkIndexTargetShape(input, target, positionShape, 'nllLoss');
   const indices = classIndices(target, classes, ignoreIndex, 'nllLoss');

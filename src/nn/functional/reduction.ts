@@ -1,5 +1,6 @@
 /** The `reduction` option every loss takes, and the two things it changes: the output and the backward scale. */
 import type { FloatArray, FloatDType } from '../../dtype';
+import { checkOptions, type Unsupported } from '../../options';
 import { div } from '../../ops/binary';
 import { zerosOf } from '../../ops/helpers';
 import { unsqueeze } from '../../ops/layout';
@@ -8,6 +9,17 @@ import type { Tensor } from '../../tensor';
 
 /** 'mean' (default) averages the per-element losses, 'sum' adds them, 'none' returns them all. */
 export type Reduction = 'mean' | 'sum' | 'none';
+
+/** PyTorch's size_average and reduce, deprecated there in favour of reduction. */
+const LEGACY: Unsupported = {
+  sizeAverage: "PyTorch deprecated it in favour of reduction; use reduction: 'mean' or 'sum'",
+  reduce: "PyTorch deprecated it in favour of reduction; use reduction: 'none' for the per-element losses",
+};
+
+/** Checks a loss's options object (functional or module): only `allowed` keys, and size_average or reduce point to reduction. */
+export function checkLossOptions(options: unknown, allowed: readonly string[], where: string, unsupported: Unsupported = {}): void {
+  checkOptions(options, allowed, where, { ...LEGACY, ...unsupported });
+}
 
 export function checkReduction(reduction: string | undefined, where: string): Reduction {
   const r = reduction ?? 'mean';
