@@ -1,4 +1,5 @@
 import type { FloatArray } from '../dtype';
+import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import type { Tensor } from '../tensor';
 import {
   checkBooleanOption,
@@ -7,6 +8,7 @@ import {
   loadBuffer,
   loadNumber,
   Optimizer,
+  OPTIMIZER_UNSUPPORTED,
   type ParamGroup,
   type Params,
   zeroBuffer,
@@ -28,6 +30,18 @@ export interface AdamOptions {
   maximize?: boolean;
 }
 
+const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
+
+/** Adam's PyTorch options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
+const ADAM_UNSUPPORTED: Unsupported = {
+  ...OPTIMIZER_UNSUPPORTED,
+  capturable: { why: 'tsgrad runs on the CPU (no CUDA graphs to capture)', accepts: [false] },
+  decoupledWeightDecay: {
+    why: "tsgrad's Adam adds weightDecay to the gradient (L2), as PyTorch's Adam does by default; there is no AdamW",
+    accepts: [false],
+  },
+};
+
 /** A group's Adam options with every default filled in. */
 export type AdamGroupOptions = Required<AdamOptions>;
 
@@ -44,6 +58,7 @@ export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExp
  */
 export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
   constructor(params: Params<AdamGroupOptions>, options: AdamOptions = {}) {
+    checkOptionKeys(options, ADAM_OPTIONS, 'Adam', ADAM_UNSUPPORTED);
     super(params, {
       lr: options.lr ?? 1e-3,
       betas: options.betas ?? [0.9, 0.999],
@@ -52,6 +67,10 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
       amsgrad: options.amsgrad ?? false,
       maximize: options.maximize ?? false,
     });
+  }
+
+  protected override unsupportedOptions(): Unsupported {
+    return ADAM_UNSUPPORTED;
   }
 
   protected checkOptions(o: AdamGroupOptions): void {

@@ -1,7 +1,15 @@
 import { enableGrad } from '../autograd/grad-mode';
 import { allocateFloat, convert, type FloatArray, type FloatDType, isFloatDtype } from '../dtype';
+import { checkOptions as checkOptionKeys, describe as describeValue, type Unsupported } from '../options';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
+
+/** PyTorch optimizer options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
+export const OPTIMIZER_UNSUPPORTED: Unsupported = {
+  foreach: { why: 'tsgrad updates each parameter in a loop of its own (no multi-tensor kernels)', accepts: [false, null] },
+  fused: { why: 'tsgrad has no fused optimizer kernels', accepts: [false, null] },
+  differentiable: { why: 'tsgrad steps update parameters in place, outside autograd', accepts: [false] },
+};
 
 /** One parameter group: the tensors it updates and the options they use (`optimizer.param_groups[i]`). */
 export type ParamGroup<O> = O & { params: Tensor[] };
@@ -58,6 +66,11 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
    */
   protected abstract checkOptions(options: O): void;
 
+  /** The PyTorch options of this optimizer that tsgrad leaves out (for `checkOptions`' messages). */
+  protected unsupportedOptions(): Unsupported {
+    return OPTIMIZER_UNSUPPORTED;
+  }
+
   /** Updates every parameter of `group` that has a gradient, in place. */
   protected abstract updateGroup(group: ParamGroup<O>): void;
 
@@ -72,6 +85,8 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
     if (group === null || typeof group !== 'object' || group instanceof Tensor || !('params' in group)) {
       throw new Error(`param_group must be an object with a params field, but got ${describe(group)}`);
     }
+    const name = this.constructor.name;
+    checkOptionKeys(group, ['params', ...Object.keys(this.defaults)], `${name}: parameter group`, this.unsupportedOptions());
     const { params: given, ...overrides } = group;
     const params = given instanceof Tensor ? [given] : [...(given as Iterable<Tensor>)];
     for (const p of params) {
@@ -103,8 +118,32 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
   step<T>(closure: () => T): T;
   step<T>(closure?: () => T): T | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
+    // every group is checked before any parameter changes, so a step that fails changes nothing
+    this.paramGroups.forEach((group, g) => this.checkGroupTypes(group, g));
     for (const group of this.paramGroups) this.updateGroup(group);
     return loss;
+  }
+
+  /**
+   * Throws when a group's option was changed (`paramGroups[g].lr = ...`) to a value of another type
+   * than its default (a string lr would make every parameter NaN), or a param to a non-float tensor.
+   * Values are not range-checked here: PyTorch steps with a negative lr set after construction too.
+   */
+  private checkGroupTypes(group: ParamGroup<O>, g: number): void {
+    const where = `${this.constructor.name}.step: paramGroups[${g}]`;
+    for (const [key, fallback] of Object.entries(this.defaults)) {
+      const value = (group as Record<string, unknown>)[key];
+      if (Array.isArray(fallback)) {
+        if (!Array.isArray(value) || value.length !== fallback.length || value.some((v) => typeof v !== 'number')) {
+          throw new Error(`${where}.${key} must be an array of ${fallback.length} numbers, got ${describeValue(value)}`);
+        }
+      } else if (typeof value !== typeof fallback) {
+        throw new Error(`${where}.${key} must be a ${typeof fallback}, got ${describeValue(value)}`);
+      }
+    }
+    group.params.forEach((p, i) => {
+      if (!(p instanceof Tensor) || !isFloatDtype(p.dtype)) throw new Error(`${where}.params[${i}] must be a floating point Tensor, got ${describeValue(p)}`);
+    });
   }
 
   /** The state by parameter index and the groups' options, as copies (`state_dict()`). */
@@ -150,6 +189,11 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
         return;
       }
       const { params: ids, ...rest } = savedGroup as { params: unknown[] };
+      try {
+        checkOptionKeys(savedGroup, ['params', ...Object.keys(this.defaults)], `paramGroups[${g}]`);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
       if (ids.length !== group.params.length) {
         problems.push(
           `loaded state dict contains a parameter group that doesn't match the size of optimizer's group: ` +

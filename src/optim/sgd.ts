@@ -1,4 +1,5 @@
 import type { FloatArray } from '../dtype';
+import { checkOptions as checkOptionKeys } from '../options';
 import type { Tensor } from '../tensor';
 import {
   checkBooleanOption,
@@ -6,6 +7,7 @@ import {
   floatData,
   loadBuffer,
   Optimizer,
+  OPTIMIZER_UNSUPPORTED,
   type ParamGroup,
   type Params,
   zeroBuffer,
@@ -20,6 +22,8 @@ export interface SGDOptions {
   weightDecay?: number;
   maximize?: boolean;
 }
+
+const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'maximize'];
 
 /** A group's SGD options with every default filled in. */
 export type SGDGroupOptions = Required<SGDOptions>;
@@ -38,7 +42,9 @@ export type SGDState = { momentumBuffer: Tensor };
  */
 export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
   constructor(params: Params<SGDGroupOptions>, options: SGDOptions) {
-    const o: Partial<SGDOptions> = options ?? {};
+    if (options === undefined) throw new Error('SGD: lr (the learning rate) is required: new SGD(params, { lr: 0.1 })');
+    checkOptionKeys(options, SGD_OPTIONS, 'SGD', OPTIMIZER_UNSUPPORTED);
+    const o: Partial<SGDOptions> = options;
     super(params, {
       lr: o.lr as number,
       momentum: o.momentum ?? 0,

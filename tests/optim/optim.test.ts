@@ -426,3 +426,91 @@ describe('stateDict / loadStateDict', () => {
 function tensorsAsArrays(_key: string, value: unknown): unknown {
   return value instanceof Tensor ? { shape: value.shape, dtype: value.dtype, data: Array.from(value.data) } : value;
 }
+
+describe('options are checked: unknown keys, and PyTorch options tsgrad leaves out', () => {
+  const p = (): nn.Parameter => new nn.Parameter(torch.zeros([2]));
+  type Any = never;
+  it.each([
+    ['SGD', () => new optim.SGD([p()], { lr: 0.1, weight_decay: 1 } as Any), "SGD: unknown option 'weight_decay'; did you mean 'weightDecay'?"],
+    ['SGD', () => new optim.SGD([p()], { lr: 0.1, betas: [0.9, 0.99] } as Any), "SGD: unknown option 'betas' (allowed: lr, momentum, dampening, nesterov, weightDecay, maximize)"],
+    ['SGD', () => new optim.SGD([p()], { lr: 0.1, foreach: true } as Any), 'SGD: foreach is not supported: tsgrad updates each parameter in a loop of its own'],
+    ['SGD', () => new optim.SGD([p()], { lr: 0.1, fused: true } as Any), 'SGD: fused is not supported: tsgrad has no fused optimizer kernels'],
+    ['SGD', () => new optim.SGD([p()], { lr: 0.1, differentiable: true } as Any), 'SGD: differentiable is not supported'],
+    ['SGD', () => new optim.SGD([p()], null as Any), 'SGD: options must be an object like { lr: ... }, got null'],
+    ['Adam', () => new optim.Adam([p()], { amsGrad: true } as Any), "Adam: unknown option 'amsGrad'; did you mean 'amsgrad'?"],
+    ['Adam', () => new optim.Adam([p()], { capturable: true } as Any), 'Adam: capturable is not supported: tsgrad runs on the CPU'],
+    ['Adam', () => new optim.Adam([p()], { decoupled_weight_decay: true } as Any), "Adam: decoupledWeightDecay (PyTorch's decoupled_weight_decay) is not supported"],
+    ['a parameter group', () => new optim.SGD([{ params: [p()], weight_decay: 1 }] as Any, { lr: 0.1 }), "SGD: parameter group: unknown option 'weight_decay'; did you mean 'weightDecay'?"],
+    ['a parameter group', () => new optim.Adam([{ params: [p()], momentum: 0.9 }] as Any), "Adam: parameter group: unknown option 'momentum'"],
+    ['addParamGroup', () => new optim.Adam([p()]).addParamGroup({ params: [p()], lR: 0.1 } as Any), "Adam: parameter group: unknown option 'lR'; did you mean 'lr'?"],
+  ])('%s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+  it('the values that ask for what tsgrad does anyway are accepted', () => {
+    expect(() => new optim.SGD([p()], { lr: 0.1, foreach: null, fused: false, differentiable: false } as Any)).not.toThrow();
+    expect(() => new optim.Adam([p()], { foreach: false, capturable: false, decoupledWeightDecay: false } as Any)).not.toThrow();
+  });
+  it('loadStateDict lists unknown keys of a saved group and loads nothing', () => {
+    const params = [p()];
+    const opt = new optim.SGD(params, { lr: 0.1 });
+    const saved = opt.stateDict();
+    (saved.paramGroups[0] as Record<string, unknown>).weight_decay = 1;
+    saved.paramGroups[0].lr = 0.5;
+    expect(() => opt.loadStateDict(saved)).toThrow(
+      "Error(s) in loading state_dict for SGD:\n\tparamGroups[0]: unknown option 'weight_decay'; did you mean 'weightDecay'?",
+    );
+    expect(opt.paramGroups[0].lr).toBe(0.1);
+    expect('weight_decay' in opt.paramGroups[0]).toBe(false);
+  });
+});
+
+describe('a step that fails changes nothing', () => {
+  function setup(make: (groups: { params: Tensor[] }[]) => optim.SGD | optim.Adam) {
+    const a = new nn.Parameter(torch.tensor([1, 2], { dtype: 'float32' }));
+    const b = new nn.Parameter(torch.tensor([3, 4], { dtype: 'float32' }));
+    const opt = make([{ params: [a] }, { params: [b] }]);
+    const step = (): void => {
+      a.grad = torch.tensor([0.5, -0.5], { dtype: 'float32' });
+      b.grad = torch.tensor([0.25, 0.25], { dtype: 'float32' });
+      opt.step();
+    };
+    return { a, b, opt, step };
+  }
+  const snapshot = (opt: optim.SGD | optim.Adam, ...ps: Tensor[]) => ({ params: ps.map((p) => Array.from(p.data)), state: JSON.stringify(opt.stateDict().state, (_k, v) => (v instanceof Tensor ? Array.from(v.data) : v)) });
+
+  it.each([
+    ['SGD with momentum', (g: { params: Tensor[] }[]) => new optim.SGD(g, { lr: 0.1, momentum: 0.9 })],
+    ['Adam', (g: { params: Tensor[] }[]) => new optim.Adam(g, { lr: 0.1 })],
+  ])('%s: an option of the wrong type in a later group is found before any parameter moves', (_name, make) => {
+    const { a, b, opt, step } = setup(make);
+    step(); // some state to keep
+    const before = snapshot(opt, a, b);
+    (opt.paramGroups[1] as { lr: unknown }).lr = '0.1';
+    expect(step).toThrow(`${opt.constructor.name}.step: paramGroups[1].lr must be a number, got string "0.1"`);
+    expect(snapshot(opt, a, b)).toEqual(before);
+    (opt.paramGroups[1] as { lr: unknown }).lr = 0.1;
+    opt.paramGroups[0].maximize = 1 as never;
+    expect(step).toThrow(/paramGroups\[0\]\.maximize must be a boolean, got 1/);
+    expect(snapshot(opt, a, b)).toEqual(before);
+  });
+  it('Adam: betas that are not two numbers', () => {
+    const { a, b, opt, step } = setup((g) => new optim.Adam(g));
+    const before = snapshot(opt, a, b);
+    (opt.paramGroups[1] as { betas: unknown }).betas = [0.9];
+    expect(step).toThrow('Adam.step: paramGroups[1].betas must be an array of 2 numbers, got an array of 1');
+    expect(snapshot(opt, a, b)).toEqual(before);
+  });
+  it('a closure that throws changes nothing', () => {
+    const { a, b, opt, step } = setup((g) => new optim.SGD(g, { lr: 0.1, momentum: 0.9 }));
+    step();
+    const before = snapshot(opt, a, b);
+    expect(() => opt.step(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(snapshot(opt, a, b)).toEqual(before);
+  });
+  it('as in PyTorch, a negative lr set after construction is not an error at step', () => {
+    const { a, opt, step } = setup((g) => new optim.SGD(g, { lr: 0.1 }));
+    opt.paramGroups[0].lr = -0.1;
+    step();
+    expect(Array.from(a.data)).toEqual([Math.fround(1.05), Math.fround(1.95)]);
+  });
+});
