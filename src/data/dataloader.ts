@@ -1,7 +1,8 @@
 /** Batches over a dataset, optionally shuffled by a seeded generator (`torch.utils.data.DataLoader`). */
 import { tensor } from '../creation';
 import { stack } from '../ops/layout';
-import { defaultGenerator, Generator } from '../random';
+import { checkBoolean, checkOptions, describe, type Unsupported } from '../options';
+import { checkGenerator, Generator } from '../random';
 import { Tensor } from '../tensor';
 import type { Collated, Dataset } from './dataset';
 
@@ -20,6 +21,23 @@ export interface DataLoaderOptions<T, B> {
   /** Turns a list of items into a batch; `defaultCollate` unless given. */
   collateFn?: (items: T[]) => B;
 }
+
+const OPTIONS = ['batchSize', 'shuffle', 'dropLast', 'generator', 'seed', 'collateFn'];
+
+/** PyTorch's DataLoader options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
+const UNSUPPORTED: Unsupported = {
+  numWorkers: { why: 'tsgrad loads batches on the calling thread', accepts: [0] },
+  workerInitFn: { why: 'tsgrad loads batches on the calling thread (no workers)', accepts: [null] },
+  multiprocessingContext: { why: 'tsgrad loads batches on the calling thread (no worker processes)', accepts: [null] },
+  prefetchFactor: { why: 'tsgrad loads batches on the calling thread, one when asked', accepts: [null] },
+  persistentWorkers: { why: 'tsgrad loads batches on the calling thread (no workers)', accepts: [false] },
+  timeout: { why: 'tsgrad loads batches on the calling thread (no workers to wait for)', accepts: [0] },
+  pinMemory: { why: 'tsgrad runs on the CPU (no GPU memory to pin for)', accepts: [false] },
+  pinMemoryDevice: { why: 'tsgrad runs on the CPU', accepts: [''] },
+  inOrder: { why: 'tsgrad loads batches in order on the calling thread', accepts: [true] },
+  sampler: 'tsgrad has no samplers; order the items yourself with a Subset, or use shuffle',
+  batchSampler: 'tsgrad has no samplers; use batchSize and dropLast, or a collateFn',
+};
 
 /**
  * Iterates over `dataset` in batches (`torch.utils.data.DataLoader`):
@@ -43,20 +61,28 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length) || dataset.length < 0) {
-      throw new Error('DataLoader: expected a Dataset (an object with a whole-number length and get(index))');
+      throw new Error(`DataLoader: expected a Dataset (an object with a whole-number length and get(index)), got ${describe(dataset)}`);
     }
+    checkOptions(options, OPTIONS, 'DataLoader', UNSUPPORTED);
+    if (options.batchSize === null) throw new Error('DataLoader: batchSize null (items one by one, unbatched) is not supported: tsgrad always batches; use batchSize: 1');
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new Error(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
+      throw new Error(`DataLoader: batchSize should be a positive integer value, but got batchSize=${describe(batchSize)}`);
     }
     if (options.generator && options.seed !== undefined) {
       throw new Error('DataLoader: give either a generator or a seed, not both');
+    }
+    if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${describe(options.seed)}`);
+    if (options.shuffle !== undefined) checkBoolean(options.shuffle, 'DataLoader', 'shuffle');
+    if (options.dropLast !== undefined) checkBoolean(options.dropLast, 'DataLoader', 'dropLast');
+    if (options.collateFn !== undefined && typeof options.collateFn !== 'function') {
+      throw new Error(`DataLoader: collateFn must be a function, got ${describe(options.collateFn)}`);
     }
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
-    this.generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator);
+    this.generator = options.seed !== undefined ? new Generator(options.seed) : checkGenerator(options.generator, 'DataLoader');
     this.collateFn = options.collateFn ?? null;
   }
 

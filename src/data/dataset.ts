@@ -1,6 +1,7 @@
 /** Datasets (`torch.utils.data`): items by index, tensors sliced by row, subsets and a seeded random split. */
 import { indexSelect } from '../ops/layout';
-import { defaultGenerator, type Generator } from '../random';
+import { checkOptions, describe } from '../options';
+import { checkGenerator, type Generator } from '../random';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 
@@ -113,10 +114,16 @@ export class Subset<T> extends Dataset<T> {
  * floor(fraction * length); the remainder goes one by one to the first subsets, as in PyTorch).
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: { generator?: Generator } = {}): Subset<T>[] {
+  if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
+    throw new Error(`randomSplit: expected a Dataset (an object with a whole-number length and get(index)), got ${describe(dataset)}`);
+  }
+  if (!Array.isArray(lengths)) throw new Error(`randomSplit: lengths must be an array of counts or fractions, such as [0.8, 0.2], got ${describe(lengths)}`);
+  checkOptions(options, ['generator'], 'randomSplit');
+  const generator = checkGenerator(options.generator, 'randomSplit');
   const n = dataset.length;
   let counts = [...lengths];
-  if (counts.length === 0 || counts.some((l) => !(l >= 0))) {
-    throw new Error(`randomSplit: lengths must be a non-empty list of numbers >= 0, got ${fmt(lengths)}`);
+  if (counts.length === 0 || counts.some((l) => typeof l !== 'number' || !(l >= 0))) {
+    throw new Error(`randomSplit: lengths must be a non-empty list of numbers >= 0, got ${JSON.stringify(lengths)}`);
   }
   const fractions = counts.reduce((a, b) => a + b, 0);
   if (Math.abs(fractions - 1) < 1e-9 && counts.some((l) => !Number.isInteger(l))) {
@@ -128,7 +135,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (counts.some((l) => !Number.isInteger(l)) || total !== n) {
     throw new Error(`randomSplit: sum of input lengths ${fmt(lengths)} does not equal the length of the input dataset (${n}); give counts that add up to ${n} or fractions that add up to 1`);
   }
-  const order = (options.generator ?? defaultGenerator).permutation(n);
+  const order = generator.permutation(n);
   let start = 0;
   return counts.map((count) => {
     const part = new Subset(dataset, order.subarray(start, start + count));

@@ -206,3 +206,35 @@ describe('Subset and randomSplit', () => {
     expect(() => new data.Subset(ds, [10])).toThrow(/out of range/);
   });
 });
+
+describe('DataLoader and randomSplit options are checked', () => {
+  const ds = new data.TensorDataset(torch.zeros([4, 2]));
+  type Any = never;
+  it.each([
+    [() => new data.DataLoader(ds, { numWorkers: 2 } as Any), 'DataLoader: numWorkers is not supported: tsgrad loads batches on the calling thread'],
+    [() => new data.DataLoader(ds, { num_workers: 4 } as Any), "DataLoader: numWorkers (PyTorch's num_workers) is not supported: tsgrad loads batches on the calling thread"],
+    [() => new data.DataLoader(ds, { pinMemory: true } as Any), 'DataLoader: pinMemory is not supported: tsgrad runs on the CPU'],
+    [() => new data.DataLoader(ds, { persistentWorkers: true } as Any), 'DataLoader: persistentWorkers is not supported'],
+    [() => new data.DataLoader(ds, { prefetchFactor: 2 } as Any), 'DataLoader: prefetchFactor is not supported'],
+    [() => new data.DataLoader(ds, { sampler: [0, 1] } as Any), 'DataLoader: sampler is not supported: tsgrad has no samplers'],
+    [() => new data.DataLoader(ds, { batch_size: 2 } as Any), "DataLoader: unknown option 'batch_size'; did you mean 'batchSize'?"],
+    [() => new data.DataLoader(ds, { drop_last: true } as Any), "DataLoader: unknown option 'drop_last'; did you mean 'dropLast'?"],
+    [() => new data.DataLoader(ds, { batchSize: null } as Any), 'DataLoader: batchSize null (items one by one, unbatched) is not supported'],
+    [() => new data.DataLoader(ds, { shuffle: 'yes' } as Any), 'DataLoader: shuffle must be true or false, got string "yes"'],
+    [() => new data.DataLoader(ds, { generator: 1 } as Any), 'DataLoader: generator must be a Generator (new Generator(seed)), got 1'],
+    [() => new data.DataLoader(ds, { seed: 'a' } as Any), 'DataLoader: seed must be a finite number, got string "a"'],
+    [() => new data.DataLoader(ds, { collateFn: 1 } as Any), 'DataLoader: collateFn must be a function, got 1'],
+    [() => new data.DataLoader(ds, null as Any), 'DataLoader: options must be an object like { batchSize: ... }, got null'],
+    [() => data.randomSplit(ds, [2, 2], { seed: 1 } as Any), "randomSplit: unknown option 'seed' (allowed: generator)"],
+    [() => data.randomSplit(ds, [2, 2], { generator: 1 } as Any), 'randomSplit: generator must be a Generator (new Generator(seed)), got 1'],
+    [() => data.randomSplit(ds, 4 as Any), 'randomSplit: lengths must be an array of counts or fractions, such as [0.8, 0.2], got 4'],
+    [() => data.randomSplit(ds, ['2', 2] as Any), 'randomSplit: lengths must be a non-empty list of numbers >= 0, got ["2",2]'],
+    [() => data.randomSplit(null as Any, [1]), 'randomSplit: expected a Dataset (an object with a whole-number length and get(index)), got null'],
+  ])('%#', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+  it('the values that ask for what tsgrad does anyway are accepted', () => {
+    const loader = new data.DataLoader(ds, { batchSize: 2, numWorkers: 0, pinMemory: false, persistentWorkers: false, timeout: 0 } as Any);
+    expect(loader.length).toBe(2);
+  });
+});
