@@ -10,6 +10,7 @@
  * JavaScript's `toFixed` (which rounds ties up) and `toExponential`.
  */
 import type { DType } from './dtype';
+import { checkOptions } from './options';
 import { stridesOf } from './shape';
 
 
@@ -64,17 +65,13 @@ const PRINT_OPTS: PrintOptions = {
  * individual options. Like PyTorch, every call sets `sciMode` (to automatic when not given).
  */
 export function setPrintOptions(opts: SetPrintOptions = {}): void {
+  checkOptions(opts, ['precision', 'threshold', 'edgeitems', 'linewidth', 'sciMode', 'profile'], 'setPrintOptions');
   const { profile } = opts;
-  if (profile !== undefined) {
-    if (profile === 'default') {
-      Object.assign(PRINT_OPTS, { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 });
-    } else if (profile === 'short') {
-      Object.assign(PRINT_OPTS, { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 });
-    } else if (profile === 'full') {
-      Object.assign(PRINT_OPTS, { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 });
-    } else {
-      throw new Error(`setPrintOptions: unknown profile '${String(profile)}' (expected default, short or full)`);
-    }
+  if (profile !== undefined && profile !== 'default' && profile !== 'short' && profile !== 'full') {
+    throw new Error(`setPrintOptions: unknown profile '${String(profile)}' (expected default, short or full)`);
+  }
+  if (opts.sciMode !== undefined && opts.sciMode !== null && typeof opts.sciMode !== 'boolean') {
+    throw new Error(`setPrintOptions: sciMode must be true, false or null, got ${String(opts.sciMode)}`);
   }
   const checkInt = (name: string, v: number, allowInf = false): number => {
     if (typeof v !== 'number' || Number.isNaN(v) || v < 0 || (!Number.isInteger(v) && !(allowInf && v === Infinity))) {
@@ -82,6 +79,18 @@ export function setPrintOptions(opts: SetPrintOptions = {}): void {
     }
     return v;
   };
+  // every option is checked before any is set, so a call that fails changes nothing
+  for (const name of ['precision', 'edgeitems', 'linewidth'] as const) if (opts[name] !== undefined) checkInt(name, opts[name]);
+  if (opts.threshold !== undefined) checkInt('threshold', opts.threshold, true);
+  if (profile !== undefined) {
+    if (profile === 'default') {
+      Object.assign(PRINT_OPTS, { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 });
+    } else if (profile === 'short') {
+      Object.assign(PRINT_OPTS, { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 });
+    } else if (profile === 'full') {
+      Object.assign(PRINT_OPTS, { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 });
+    }
+  }
   if (opts.precision !== undefined) PRINT_OPTS.precision = checkInt('precision', opts.precision);
   if (opts.threshold !== undefined) PRINT_OPTS.threshold = checkInt('threshold', opts.threshold, true);
   if (opts.edgeitems !== undefined) PRINT_OPTS.edgeitems = checkInt('edgeitems', opts.edgeitems);

@@ -179,3 +179,18 @@ describe('formatTensor', () => {
     expect(s.startsWith('tensor([[ 0.0000,  0.8415,  0.9093,  ..., ')).toBe(true);
   });
 });
+
+describe('setPrintOptions checks its options, and a call that fails changes nothing', () => {
+  afterEach(() => setPrintOptions({ profile: 'default' }));
+  it('unknown keys name the right spelling', () => {
+    expect(() => setPrintOptions({ sci_mode: false } as never)).toThrow("setPrintOptions: unknown option 'sci_mode'; did you mean 'sciMode'?");
+    expect(() => setPrintOptions(5 as never)).toThrow('setPrintOptions: options must be an object like { precision: ... }, got 5');
+    expect(() => setPrintOptions({ sciMode: 'yes' } as never)).toThrow('setPrintOptions: sciMode must be true, false or null, got yes');
+  });
+  it('a bad option after a good profile leaves the options as they were', () => {
+    const before = getPrintOptions();
+    expect(() => setPrintOptions({ profile: 'short', precision: -1 })).toThrow('setPrintOptions: precision must be a non-negative integer, got -1');
+    expect(() => setPrintOptions({ profile: 'full', linewidth: 1.5, sciMode: true })).toThrow(/linewidth must be a non-negative integer/);
+    expect(getPrintOptions()).toEqual(before);
+  });
+});

@@ -1,5 +1,6 @@
 /** User-defined differentiable ops: forward + backward with saved tensors (`torch.autograd.Function`). */
 import { isFloatDtype } from '../dtype';
+import { checkOptions, describe } from '../options';
 import { Tensor } from '../tensor';
 import { needsGrad, record } from './record';
 import { noGrad } from './grad-mode';
@@ -73,6 +74,15 @@ class CustomNode extends Node {
  * ```
  */
 export function defineOp<Args extends unknown[]>(definition: OpDefinition<Args>): (...args: Args) => Tensor {
+  checkOptions(definition, ['name', 'forward', 'backward'], 'defineOp', {
+    setupContext: 'tsgrad passes ctx to forward itself; save what backward needs there',
+    jvp: 'tsgrad has reverse mode only',
+    vmap: 'tsgrad has no vmap',
+  });
+  if (typeof definition.name !== 'string') throw new Error(`defineOp: name must be a string, got ${describe(definition.name)}`);
+  for (const key of ['forward', 'backward'] as const) {
+    if (typeof definition[key] !== 'function') throw new Error(`defineOp: ${key} must be a function, got ${describe(definition[key])}`);
+  }
   return (...args: Args): Tensor => {
     const tensorArgs: number[] = [];
     args.forEach((a, i) => {

@@ -1,4 +1,5 @@
 /** The recorded graph behind a tensor as Graphviz DOT text (torchviz's `make_dot`). */
+import { checkOptions, describe } from '../options';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
 import type { Node } from './node';
@@ -29,6 +30,12 @@ function quote(s: string): string {
  * Render with `dot -Tsvg graph.dot -o graph.svg`.
  */
 export function toDot(t: Tensor, options: ToDotOptions = {}): string {
+  if (t === null || typeof t !== 'object' || !Array.isArray(t.shape) || !('gradFn' in t)) throw new Error(`toDot: expected a Tensor, got ${describe(t)}`);
+  checkOptions(options, ['params', 'name'], 'toDot');
+  if (options.name !== undefined && typeof options.name !== 'string') throw new Error(`toDot: name must be a string, got ${describe(options.name)}`);
+  if (options.params !== undefined && (options.params === null || typeof options.params !== 'object')) {
+    throw new Error(`toDot: params must be an object of Tensors by name (or [name, Tensor] pairs), got ${describe(options.params)}`);
+  }
   const names = new Map<Tensor, string>();
   const params = options.params ?? {};
   const pairs = Symbol.iterator in params ? params : Object.entries(params);

@@ -627,3 +627,16 @@ describe('autograd.gradcheck', () => {
     expect(() => gradcheck((x) => x.mul(2), [f64([1], false)])).toThrow(/at least one input must require grad/);
   });
 });
+
+describe('defineOp checks its definition', () => {
+  const forward = (_ctx: unknown, x: Tensor): Tensor => x.mul(2);
+  const backward = (_ctx: unknown, g: Tensor): Tensor[] => [g.mul(2)];
+  it('unknown keys, PyTorch keys tsgrad leaves out, and missing halves', () => {
+    expect(() => torch.autograd.defineOp({ name: 'Twice', forward, backward, setup_context: () => {} } as never)).toThrow(
+      "defineOp: setupContext (PyTorch's setup_context) is not supported: tsgrad passes ctx to forward itself",
+    );
+    expect(() => torch.autograd.defineOp({ name: 'Twice', forward, backwards: backward } as never)).toThrow("defineOp: unknown option 'backwards'; did you mean 'backward'?");
+    expect(() => torch.autograd.defineOp({ name: 'Twice', forward } as never)).toThrow('defineOp: backward must be a function, got undefined');
+    expect(() => torch.autograd.defineOp({ forward, backward } as never)).toThrow('defineOp: name must be a string, got undefined');
+  });
+});

@@ -82,3 +82,12 @@ describe('autograd.toDot', () => {
     expect(autograd.toDot(w.mul(2), { params: { 'a"b\\c': w } })).toContain('label="a\\"b\\\\c [1]"');
   });
 });
+
+describe('toDot checks its arguments', () => {
+  it('names the option, the tensor and the values it got', () => {
+    expect(() => autograd.toDot(torch.zeros([1]), { nam: 'loss' } as never)).toThrow("toDot: unknown option 'nam'; did you mean 'name'? (allowed: params, name)");
+    expect(() => autograd.toDot(null as never)).toThrow('toDot: expected a Tensor, got null');
+    expect(() => autograd.toDot(torch.zeros([1]), { name: 5 } as never)).toThrow('toDot: name must be a string, got 5');
+    expect(() => autograd.toDot(torch.zeros([1]), { params: 5 } as never)).toThrow('toDot: params must be an object of Tensors by name');
+  });
+});
