@@ -1,6 +1,8 @@
 /** Creating tensors: from nested arrays, filled, ranges, identity, and random from a seeded generator. */
-import { allocate, checkDtype, convert, type DType, getDefaultDtype, isFloatDtype } from './dtype';
-import { defaultGenerator, type Generator } from './random';
+import { allocate, checkDtype, convert, type DType, elementOf, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
+import { checkTensor } from './ops/helpers';
+import { checkBoolean, checkNumber, checkOptions, describe, type Unsupported } from './options';
+import { checkGenerator, type Generator } from './random';
 import { checkShape, fmt, numel, type Shape } from './shape';
 import { type NestedArray, Tensor } from './tensor';
 
@@ -15,6 +17,34 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
+/** PyTorch's creation options that tsgrad leaves out. */
+const UNSUPPORTED: Unsupported = {
+  device: { why: 'tsgrad runs on the CPU', accepts: ['cpu'] },
+  layout: 'tsgrad tensors are always dense (torch.strided)',
+  pinMemory: { why: 'tsgrad has no GPU to pin memory for', accepts: [false] },
+  out: 'tsgrad returns a new tensor; copy it into yours with copy_()',
+  memoryFormat: 'tsgrad tensors are always contiguous',
+};
+
+/**
+ * Checks a creation function's options (`dtype`, `requiresGrad`, and with `random` `generator`);
+ * a number where options go is a shape spread over arguments, as PyTorch's `zeros(2, 3)`.
+ */
+function checkTensorOptions(options: unknown, where: string, random = false): void {
+  if (typeof options === 'number') {
+    throw new Error(`${where}: the shape goes in one array, as in ${where}([2, 3]); the argument after it is the options object, got ${describe(options)}`);
+  }
+  checkOptions(options, random ? ['dtype', 'requiresGrad', 'generator'] : ['dtype', 'requiresGrad'], where, UNSUPPORTED);
+  const o = (options ?? {}) as RandomOptions;
+  if (o.requiresGrad !== undefined) checkBoolean(o.requiresGrad, where, 'requiresGrad');
+  if (random) checkGenerator(o.generator, where);
+}
+
+/** A shape array, or a number as the one size of a 1-D shape (`zeros(3)`, as in PyTorch). */
+function shapeOf(shape: Shape | number, where: string): number[] {
+  return checkShape(typeof shape === 'number' ? [shape] : shape, where);
+}
+
 function finish(data: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) data.requiresGrad = true;
   return data;
@@ -24,11 +54,21 @@ function dtypeOption(options: TensorOptions, fallback: DType, where: string): DT
   return options.dtype === undefined ? fallback : checkDtype(options.dtype, where);
 }
 
+/** A typed array such as Float32Array (not a DataView), which `tensor` reads like an array of numbers. */
+function isTypedArray(x: unknown): x is ArrayLike<number> {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
+}
+
+/** The dtype a typed array keeps in `tensor` (as torch.tensor keeps a NumPy array's), or null for the other kinds. */
+function typedArrayDtype(x: unknown): DType | null {
+  return x instanceof Float32Array ? 'float32' : x instanceof Float64Array ? 'float64' : x instanceof Int32Array ? 'int32' : null;
+}
+
 /** The shape of nested arrays, checking that every level is rectangular. */
 function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];
   let level: NestedArray = data;
-  while (Array.isArray(level)) {
+  while (Array.isArray(level) || isTypedArray(level)) {
     shape.push(level.length);
     if (level.length === 0) break;
     level = level[0];
@@ -39,38 +79,61 @@ function inferShape(data: NestedArray): number[] {
 function flattenInto(data: NestedArray, shape: readonly number[], dim: number, out: (number | boolean)[], path: number[]): void {
   if (dim === shape.length) {
     if (Array.isArray(data)) throw new Error(`tensor: ragged nested array: element ${fmt(path)} is an array, but elements at that depth elsewhere are numbers`);
+    if (typeof data !== 'number' && typeof data !== 'boolean' && path.length === 0) {
+      throw new Error(`tensor: data must be a number, a boolean, nested arrays of them, a typed array or a Tensor, got ${describe(data)}`);
+    }
     if (typeof data !== 'number' && typeof data !== 'boolean') {
       throw new Error(`tensor: element ${fmt(path)} is ${data === null ? 'null' : typeof data}; only numbers and booleans can be tensor elements`);
     }
     out.push(data);
     return;
   }
+  if (isTypedArray(data) && data.length === shape[dim] && dim === shape.length - 1) {
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new Error(`tensor: element ${fmt(path)} is a ${data.constructor.name}; BigInt elements are not supported, convert it to an Int32Array or Float64Array`);
+    }
+    for (let i = 0; i < data.length; i++) out.push(data[i]);
+    return;
+  }
   if (!Array.isArray(data) || data.length !== shape[dim]) {
-    const got = Array.isArray(data) ? `length ${data.length}` : 'a number';
+    const got = Array.isArray(data) || isTypedArray(data) ? `length ${data.length}` : 'a number';
     throw new Error(`tensor: ragged nested array: expected a sequence of length ${shape[dim]} at dim ${dim} (index ${fmt(path)}), but got ${got}`);
   }
   data.forEach((d, i) => flattenInto(d, shape, dim + 1, out, [...path, i]));
+}
+
+/** The dtype nested typed arrays of one kind keep (all Float32Array rows give float32), else null. */
+function nestedTypedArrayDtype(data: unknown): DType | null {
+  if (isTypedArray(data)) return typedArrayDtype(data);
+  if (!Array.isArray(data) || data.length === 0) return null;
+  const first = nestedTypedArrayDtype(data[0]);
+  return first !== null && data.every((d) => nestedTypedArrayDtype(d) === first) ? first : null;
 }
 
 /**
  * A tensor from a number (0-d) or nested arrays (`torch.tensor`). Without a dtype, booleans give
  * bool, whole numbers give int32 (PyTorch's int64 for Python ints), anything else the default float.
  * NOTE: JavaScript writes 2.0 as 2, so `tensor([1, 2])` is int32; pass `{ dtype: 'float32' }`, or
- * `requiresGrad: true`, which implies the default float.
+ * `requiresGrad: true`, which implies the default float. A typed array (or nested arrays of them) is
+ * copied, and a Float32Array, Float64Array or Int32Array keeps its dtype, as `torch.tensor(ndarray)` does.
  */
-export function tensor(data: NestedArray | Tensor, options: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | Tensor | TypedArray, options: TensorOptions = {}): Tensor {
+  checkTensorOptions(options, 'tensor');
   if (data instanceof Tensor) {
     return finish(data.detach().to(dtypeOption(options, data.dtype, 'tensor')).clone(), options);
   }
-  const shape = inferShape(data);
+  const shape = inferShape(data as NestedArray);
   const flat: (number | boolean)[] = [];
-  flattenInto(data, shape, 0, flat, []);
+  flattenInto(data as NestedArray, shape, 0, flat, []);
   let inferred: DType;
-  if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) inferred = 'bool';
+  const kept = nestedTypedArrayDtype(data);
+  if (kept !== null) inferred = kept;
+  else if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) inferred = 'bool';
   else if (flat.some((v) => typeof v === 'boolean')) throw new Error('tensor: mixes booleans and numbers; use one kind');
   else if (options.requiresGrad || flat.length === 0 || !flat.every((v) => Number.isInteger(v))) inferred = getDefaultDtype();
   else inferred = 'int32';
   const dtype = dtypeOption(options, inferred, 'tensor');
+  if (dtype === 'int32') flat.forEach((v) => elementOf(v, dtype, 'tensor'));
   // NOTE: through convert, so that 2 or 0.5 become true (1) in a bool tensor, as in PyTorch
   const out = convert(Float64Array.from(flat, Number), dtype);
   return finish(new Tensor(out, shape, dtype), options);
@@ -79,23 +142,27 @@ export function tensor(data: NestedArray | Tensor, options: TensorOptions = {}):
 /** A tensor of `shape` filled with `value` (`torch.full`); the dtype follows the value, as in PyTorch. */
 export function full(shape: Shape, value: number | boolean, options: TensorOptions = {}): Tensor {
   const s = checkShape(shape, 'full');
+  checkTensorOptions(options, 'full');
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`full: the fill value must be a number or a boolean, got ${describe(value)}`);
   const inferred: DType = typeof value === 'boolean' ? 'bool' : Number.isInteger(value) && !options.requiresGrad ? 'int32' : getDefaultDtype();
   const dtype = dtypeOption(options, inferred, 'full');
   const data = allocate(dtype, numel(s));
-  data.fill(convert(Float64Array.of(Number(value)), dtype)[0]);
+  data.fill(elementOf(value, dtype, 'full'));
   return finish(new Tensor(data, s, dtype), options);
 }
 
-/** A tensor of zeros (`torch.zeros`), in the default float dtype unless given one. */
-export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
-  const s = checkShape(shape, 'zeros');
+/** A tensor of zeros (`torch.zeros`), in the default float dtype unless given one; a number is a 1-D shape (`zeros(3)`). */
+export function zeros(shape: Shape | number, options: TensorOptions = {}): Tensor {
+  const s = shapeOf(shape, 'zeros');
+  checkTensorOptions(options, 'zeros');
   const dtype = dtypeOption(options, getDefaultDtype(), 'zeros');
   return finish(new Tensor(allocate(dtype, numel(s)), s, dtype), options);
 }
 
-/** A tensor of ones (`torch.ones`), in the default float dtype unless given one. */
-export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  const s = checkShape(shape, 'ones');
+/** A tensor of ones (`torch.ones`), in the default float dtype unless given one; a number is a 1-D shape (`ones(3)`). */
+export function ones(shape: Shape | number, options: TensorOptions = {}): Tensor {
+  const s = shapeOf(shape, 'ones');
+  checkTensorOptions(options, 'ones');
   const dtype = dtypeOption(options, getDefaultDtype(), 'ones');
   const data = allocate(dtype, numel(s));
   data.fill(1);
@@ -104,16 +171,22 @@ export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
 
 /** Zeros with another tensor's shape and dtype. */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkTensor(t, 'zerosLike');
+  checkTensorOptions(options, 'zerosLike');
   return zeros(t.shape, { dtype: t.dtype, ...options });
 }
 
 /** Ones with another tensor's shape and dtype. */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkTensor(t, 'onesLike');
+  checkTensorOptions(options, 'onesLike');
   return ones(t.shape, { dtype: t.dtype, ...options });
 }
 
 /** `value` with another tensor's shape and dtype. */
 export function fullLike(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
+  checkTensor(t, 'fullLike');
+  checkTensorOptions(options, 'fullLike');
   return full(t.shape, value, { dtype: t.dtype, ...options });
 }
 
@@ -122,16 +195,21 @@ export function fullLike(t: Tensor, value: number, options: TensorOptions = {}):
  * Whole-number arguments give int32, others the default float.
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  checkTensorOptions(options, 'arange');
   if (end === undefined) {
     end = start;
     start = 0;
   }
+  checkNumber(start, 'arange', 'start');
+  checkNumber(end, 'arange', 'end');
+  checkNumber(step, 'arange', 'step');
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a nonzero finite number, got ${step}`);
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`arange: start and end must be finite, got ${start} and ${end}`);
   if ((end - start) / step < 0) throw new Error(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   const n = Math.ceil((end - start) / step);
   const whole = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = dtypeOption(options, whole && !options.requiresGrad ? 'int32' : getDefaultDtype(), 'arange');
+  if (dtype === 'int32' && n > 0) [start, start + (n - 1) * step].forEach((v) => elementOf(v, dtype, 'arange'));
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(new Tensor(data, [n], dtype), options);
@@ -139,7 +217,10 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 
 /** `steps` values from start to end inclusive (`torch.linspace`). */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a whole number >= 0, got ${steps}`);
+  checkTensorOptions(options, 'linspace');
+  checkNumber(start, 'linspace', 'start');
+  checkNumber(end, 'linspace', 'end');
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a whole number >= 0, got ${describe(steps)}`);
   const dtype = dtypeOption(options, getDefaultDtype(), 'linspace');
   const data = allocate(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -150,6 +231,10 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** The identity matrix, n x m (m defaults to n) (`torch.eye`). */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
+  checkTensorOptions(options, 'eye');
+  for (const [name, v] of [['n', n], ['m', m]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`eye: ${name} must be a whole number >= 0, got ${describe(v)}`);
+  }
   const s = checkShape([n, m], 'eye');
   const dtype = dtypeOption(options, getDefaultDtype(), 'eye');
   const data = allocate(dtype, n * m);
@@ -157,39 +242,43 @@ export function eye(n: number, m: number = n, options: TensorOptions = {}): Tens
   return finish(new Tensor(data, s, dtype), options);
 }
 
-function randomFloat(shape: Shape, options: RandomOptions, where: string, fill: (g: Generator, t: Tensor) => void): Tensor {
-  const s = checkShape(shape, where);
+function randomFloat(shape: Shape | number, options: RandomOptions, where: string, fill: (g: Generator, t: Tensor) => void): Tensor {
+  const s = shapeOf(shape, where);
+  checkTensorOptions(options, where, true);
   const dtype = dtypeOption(options, getDefaultDtype(), where);
   if (!isFloatDtype(dtype)) throw new Error(`${where}: dtype must be float32 or float64, got ${dtype}`);
   const t = new Tensor(allocate(dtype, numel(s)), s, dtype);
-  fill(options.generator ?? defaultGenerator, t);
+  fill(checkGenerator(options.generator, where), t);
   return finish(t, options);
 }
 
-/** Uniform samples in [0, 1) (`torch.rand`), from the seeded generator. */
-export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+/** Uniform samples in [0, 1) (`torch.rand`), from the seeded generator; a number is a 1-D shape (`rand(3)`). */
+export function rand(shape: Shape | number, options: RandomOptions = {}): Tensor {
   return randomFloat(shape, options, 'rand', (g, t) => g.fillUniform(t.data));
 }
 
-/** Standard normal samples (`torch.randn`), from the seeded generator. */
-export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+/** Standard normal samples (`torch.randn`), from the seeded generator; a number is a 1-D shape (`randn(3)`). */
+export function randn(shape: Shape | number, options: RandomOptions = {}): Tensor {
   return randomFloat(shape, options, 'randn', (g, t) => g.fillNormal(t.data));
 }
 
 /** Whole numbers uniform in [low, high) (`torch.randint`), int32 unless given a dtype. */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new Error(`randint: expected whole numbers low < high, got low=${low}, high=${high}`);
+    throw new Error(`randint: expected whole numbers low < high, got low=${describe(low)}, high=${describe(high)}`);
   }
   const s = checkShape(shape, 'randint');
+  checkTensorOptions(options, 'randint', true);
   const dtype = dtypeOption(options, 'int32', 'randint');
+  if (dtype === 'int32') [low, high - 1].forEach((v) => elementOf(v, dtype, 'randint'));
   const t = new Tensor(allocate(dtype, numel(s)), s, dtype);
-  (options.generator ?? defaultGenerator).fillInteger(t.data, low, high);
+  checkGenerator(options.generator, 'randint').fillInteger(t.data, low, high);
   return finish(t, options);
 }
 
 /** A random permutation of 0..n-1 as int32 (`torch.randperm`). */
 export function randperm(n: number, options: { generator?: Generator } = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a whole number >= 0, got ${n}`);
-  return new Tensor((options.generator ?? defaultGenerator).permutation(n), [n], 'int32');
+  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a whole number >= 0, got ${describe(n)}`);
+  checkOptions(options, ['generator'], 'randperm', { ...UNSUPPORTED, dtype: 'randperm gives int32 indices; convert them with .to(dtype)', requiresGrad: 'randperm gives int32 indices, which cannot require grad' });
+  return new Tensor(checkGenerator(options.generator, 'randperm').permutation(n), [n], 'int32');
 }

@@ -64,6 +64,22 @@ export function allocateFloat(dtype: FloatDType, n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
+/**
+ * `value` as an element of `dtype` (a boolean is 1 or 0). NaN, infinities and numbers outside int32's
+ * range cannot be int32: an Error, as PyTorch's "value cannot be converted to type int64_t without
+ * overflow", never a wrapped or zeroed value.
+ */
+export function elementOf(value: number | boolean, dtype: DType, where: string): number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value !== 'number') {
+    throw new Error(`${where}: the value must be a number or a boolean, got ${value === null ? 'null' : typeof value === 'string' ? `string ${JSON.stringify(value)}` : typeof value}`);
+  }
+  if (dtype === 'int32' && !(Math.trunc(value) >= -2147483648 && Math.trunc(value) <= 2147483647)) {
+    throw new Error(`${where}: value ${value} cannot be converted to int32 without overflow (int32 is tsgrad's integer dtype; use a float dtype)`);
+  }
+  return convert(Float64Array.of(value), dtype)[0];
+}
+
 /** A copy of `src` converted to `dtype` (float to int truncates toward zero, as PyTorch does). */
 export function convert(src: TypedArray, dtype: DType): TypedArray {
   const out = allocate(dtype, src.length);

@@ -237,3 +237,84 @@ describe('readout', () => {
     expect(() => x.item()).toThrow(/6 elements.*\[2, 3\].*only one-element tensors/);
   });
 });
+
+describe('creation options are checked', () => {
+  it.each([
+    ['zeros', () => torch.zeros([2], { requires_grad: true } as never), "unknown option 'requires_grad'; did you mean 'requiresGrad'? (allowed: dtype, requiresGrad)"],
+    ['ones', () => torch.ones([2], { dtpye: 'float64' } as never), "unknown option 'dtpye'; did you mean 'dtype'?"],
+    ['tensor', () => torch.tensor([1], { dtpye: 'float64' } as never), "unknown option 'dtpye'; did you mean 'dtype'?"],
+    ['full', () => torch.full([2], 1, { generator: new torch.Generator() } as never), "unknown option 'generator' (allowed: dtype, requiresGrad)"],
+    ['zerosLike', () => torch.zerosLike(torch.zeros([2]), { dtyp: 'int32' } as never), "unknown option 'dtyp'; did you mean 'dtype'?"],
+    ['onesLike', () => torch.onesLike(torch.zeros([2]), null as never), 'options must be an object like { dtype: ... }, got null'],
+    ['fullLike', () => torch.fullLike(torch.zeros([2]), 1, { device: 'cuda' } as never), 'device is not supported: tsgrad runs on the CPU'],
+    ['arange', () => torch.arange(0, 5, 1, { out: torch.zeros([5]) } as never), 'out is not supported: tsgrad returns a new tensor'],
+    ['linspace', () => torch.linspace(0, 1, 5, { layout: 'sparse' } as never), 'layout is not supported: tsgrad tensors are always dense'],
+    ['eye', () => torch.eye(2, 2, { pinMemory: true } as never), 'pinMemory is not supported'],
+    ['rand', () => torch.rand([2], { seed: 1 } as never), "unknown option 'seed' (allowed: dtype, requiresGrad, generator)"],
+    ['randn', () => torch.randn([2], { generator: 5 } as never), 'generator must be a Generator (new Generator(seed)), got 5'],
+    ['randint', () => torch.randint(0, 5, [2], { generator: {} } as never), 'generator must be a Generator (new Generator(seed)), got an object'],
+    ['randperm', () => torch.randperm(3, { dtype: 'float32' } as never), 'dtype is not supported: randperm gives int32 indices'],
+    ['zeros', () => torch.zeros([2], { requiresGrad: 'yes' } as never), 'requiresGrad must be true or false, got string "yes"'],
+    ['randn', () => (torch.randn as (...a: unknown[]) => unknown)(2, 3), 'the shape goes in one array, as in randn([2, 3]); the argument after it is the options object, got 3'],
+  ])('%s', (where, fn, message) => {
+    expect(fn).toThrow(`${where}: ${message}`);
+  });
+  it("device: 'cpu' and pinMemory: false ask for what tsgrad does, and are accepted", () => {
+    expect(torch.zeros([2], { device: 'cpu', pinMemory: false } as never).shape).toEqual([2]);
+  });
+});
+
+describe('creation arguments PyTorch rejects, and the ones it accepts', () => {
+  it('full needs a number or a boolean fill value (PyTorch: "must be Number, not str")', () => {
+    expect(() => torch.full([2], 'a' as never)).toThrow('full: the fill value must be a number or a boolean, got string "a"');
+    expect(() => torch.full([2], null as never)).toThrow('full: the fill value must be a number or a boolean, got null');
+    expect(() => torch.fullLike(torch.zeros([2]), undefined as never)).toThrow('full: the fill value must be a number or a boolean, got undefined');
+  });
+  it('values an int32 cannot hold are an Error, never a wrapped or zeroed value (PyTorch: "cannot be converted ... without overflow")', () => {
+    expect(() => torch.full([2], NaN, { dtype: 'int32' })).toThrow('full: value NaN cannot be converted to int32 without overflow');
+    expect(() => torch.full([2], Infinity, { dtype: 'int32' })).toThrow('full: value Infinity cannot be converted to int32 without overflow');
+    expect(() => torch.full([2], 3e9)).toThrow('full: value 3000000000 cannot be converted to int32 without overflow');
+    expect(() => torch.tensor([1, 2 ** 40])).toThrow('tensor: value 1099511627776 cannot be converted to int32 without overflow');
+    expect(() => torch.tensor([NaN], { dtype: 'int32' })).toThrow('tensor: value NaN cannot be converted to int32 without overflow');
+    expect(() => torch.randint(0, 2 ** 40, [2])).toThrow(/randint: value 1099511627775 cannot be converted to int32/);
+    expect(() => torch.arange(0, 5e9, 1e9)).toThrow(/arange: value 4000000000 cannot/);
+    // what fits is fine, and floats truncate toward zero as in PyTorch
+    expect(torch.full([1], 2147483647).toArray()).toEqual([2147483647]);
+    expect(torch.full([1], -1.5, { dtype: 'int32' }).toArray()).toEqual([-1]);
+    expect(torch.tensor([2 ** 40], { dtype: 'float64' }).toArray()).toEqual([2 ** 40]);
+  });
+  it('a number is a 1-D shape, as torch.zeros(3) (but full wants a shape array, as in PyTorch)', () => {
+    expect(torch.zeros(3).shape).toEqual([3]);
+    expect(torch.ones(2, { dtype: 'int32' }).toArray()).toEqual([1, 1]);
+    expect(torch.rand(4).shape).toEqual([4]);
+    expect(torch.randn(0).shape).toEqual([0]);
+    expect(() => torch.full(2 as never, 1)).toThrow('full: a shape must be an array of sizes such as [2, 3], got 2');
+    expect(() => torch.zeros(-1)).toThrow(/whole number >= 0, got \[-1\]/);
+  });
+  it('typed arrays are copied, keeping float32, float64 and int32 (as torch.tensor(ndarray))', () => {
+    const f64 = Float64Array.of(0.1, 0.2, 0.3);
+    const t = torch.tensor(f64);
+    expect(t.dtype).toBe('float64');
+    expect(Array.from(t.data)).toEqual([0.1, 0.2, 0.3]);
+    f64[0] = 9;
+    expect(t.data[0]).toBe(0.1);
+    expect(torch.tensor(Float32Array.of(1, 2)).dtype).toBe('float32');
+    expect(torch.tensor(Int32Array.of(1, 2)).dtype).toBe('int32');
+    expect(torch.tensor(Uint8Array.of(1, 2)).dtype).toBe('int32');
+    expect(torch.tensor(Float32Array.of(1, 2), { dtype: 'float64' }).dtype).toBe('float64');
+    expect(torch.tensor(new Float32Array(0)).shape).toEqual([0]);
+    const rows = torch.tensor([Float32Array.of(1, 2), Float32Array.of(3, 4)] as never);
+    expect([rows.dtype, rows.shape, rows.toArray()]).toEqual(['float32', [2, 2], [[1, 2], [3, 4]]]);
+    expect(() => torch.tensor([Float32Array.of(1, 2), Float32Array.of(3)] as never)).toThrow(/ragged.*length 2.*but got length 1/);
+    expect(() => torch.tensor(Int32Array.of(1), { requiresGrad: true })).toThrow(/only floating point tensors can require gradients/);
+    expect(() => torch.tensor(BigInt64Array.of(1n) as never)).toThrow(/BigInt64Array; BigInt elements are not supported/);
+  });
+  it('data that is not numbers names what it got', () => {
+    expect(() => torch.tensor(null as never)).toThrow('tensor: data must be a number, a boolean, nested arrays of them, a typed array or a Tensor, got null');
+    expect(() => torch.tensor('1' as never)).toThrow(/got string "1"/);
+    expect(() => torch.zerosLike(null as never)).toThrow('zerosLike: input must be a Tensor, got null');
+    expect(() => torch.arange('5' as never)).toThrow('arange: end must be a number, got string "5"');
+    expect(() => torch.linspace(0, '1' as never, 3)).toThrow('linspace: end must be a number, got string "1"');
+    expect(() => torch.eye('2' as never)).toThrow('eye: n must be a whole number >= 0, got string "2"');
+  });
+});
