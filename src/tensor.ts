@@ -9,7 +9,8 @@
 import { type BackwardOptions, runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';
-import { allocate, convert, type DType, getDefaultDtype, isCpuDevice, isFloatDtype, type TypedArray } from './dtype';
+import { allocate, convert, type DType, elementOf, getDefaultDtype, isCpuDevice, isFloatDtype, type TypedArray } from './dtype';
+import { describe } from './options';
 import { formatTensor } from './format';
 import * as binary from './ops/binary';
 import type { TensorOrNumber } from './ops/helpers';
@@ -19,7 +20,7 @@ import * as reduce from './ops/reduce';
 import * as softmaxOps from './ops/softmax';
 import * as unary from './ops/unary';
 import type { Generator } from './random';
-import { defaultGenerator } from './random';
+import { checkGenerator, defaultGenerator } from './random';
 import { fmt, normalizeDim, numel, type Shape, sameShape } from './shape';
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
@@ -286,9 +287,14 @@ export class Tensor {
     this._version.value++;
   }
 
-  private assign(where: string, result: Tensor): this {
+  /** Writes `result` into this tensor; unless `anyCast` (copy_), a float result cannot go into an integer tensor, nor an integer one into bool, as in PyTorch. */
+  private assign(where: string, result: Tensor, anyCast = false): this {
     if (!sameShape(result.shape, this.shape)) {
       throw new Error(`${where}: the result of shape ${fmt(result.shape)} cannot be written into a tensor of shape ${fmt(this.shape)}`);
+    }
+    const kind = (d: DType): number => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
+    if (!anyCast && kind(result.dtype) > kind(this.dtype)) {
+      throw new Error(`${where}: result type ${result.dtype} can't be cast to the desired output type ${this.dtype} (as in PyTorch); use the out-of-place op, or convert this tensor first`);
     }
     this.beginInPlace(where);
     this.data.set(result.dtype === this.dtype ? result.data : convert(result.data, this.dtype));
@@ -313,11 +319,14 @@ export class Tensor {
   }
   /** Copies `src` (broadcast to this shape) into this tensor. */
   copy_(src: Tensor): this {
-    return this.assign('copy_', layout.expand(src.detach(), this.shape));
+    if (!(src instanceof Tensor)) throw new Error(`copy_: src must be a Tensor, got ${describe(src)}`);
+    return this.assign('copy_', layout.expand(src.detach(), this.shape), true);
   }
-  fill_(value: number): this {
+  /** Sets every element to `value` (a number or a boolean; NaN, inf or beyond 2^31 cannot go into int32). */
+  fill_(value: number | boolean): this {
+    const element = elementOf(value, this.dtype, 'fill_');
     this.beginInPlace('fill_');
-    this.data.fill(convert(Float64Array.of(value), this.dtype)[0]);
+    this.data.fill(element);
     return this;
   }
   zero_(): this {
@@ -325,15 +334,28 @@ export class Tensor {
   }
   /** Fills with U(low, high) from the seeded generator (`uniform_`). */
   uniform_(low = 0, high = 1, generator: Generator = defaultGenerator): this {
+    this.checkRandomFill('uniform_', generator);
+    for (const [name, v] of [['low', low], ['high', high]] as const) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`uniform_: ${name} must be a finite number, got ${describe(v)}`);
+    }
+    if (low > high) throw new Error(`uniform_: expects to return a [low, high) range, but found low=${low} > high=${high}`);
     this.beginInPlace('uniform_');
     generator.fillUniform(this.data, low, high);
     return this;
   }
   /** Fills with N(mean, std^2) from the seeded generator (`normal_`). */
   normal_(mean = 0, std = 1, generator: Generator = defaultGenerator): this {
+    this.checkRandomFill('normal_', generator);
+    if (typeof mean !== 'number') throw new Error(`normal_: mean must be a number, got ${describe(mean)}`);
+    if (typeof std !== 'number' || !(std >= 0)) throw new Error(`normal_: expects std >= 0.0, but found std ${describe(std)}`);
     this.beginInPlace('normal_');
     generator.fillNormal(this.data, mean, std);
     return this;
+  }
+  /** Random fills are for float tensors (PyTorch: not implemented for integers), from a Generator. */
+  private checkRandomFill(where: string, generator: unknown): void {
+    checkGenerator(generator, where);
+    if (!isFloatDtype(this.dtype)) throw new Error(`${where}: only floating point tensors can be filled with random samples, this one is ${this.dtype}`);
   }
 
   // ---- ops (each one is also a function in the tsgrad namespace) ----

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as torch from '../src/index';
 
 // Every misuse is an Error that names the problem and the shapes involved.
@@ -130,5 +132,155 @@ describe('other misuse', () => {
   });
   it('in-place ops that cannot write the result', () => {
     expect(() => torch.zeros([3]).add_(torch.zeros([2, 3]))).toThrow(/result of shape \[2, 3\] cannot be written into a tensor of shape \[3\]/);
+  });
+});
+
+// Which calls PyTorch accepts and which it rejects (tests/golden/gen_decisions.py writes the table):
+// tsgrad must decide the same, and give the same result dtype where it accepts.
+describe('PyTorch accepts or rejects, and tsgrad decides the same', () => {
+  const table = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'decisions.json'), 'utf8')) as {
+    torch: string;
+    cases: { name: string; decision: string; torchMessage?: string }[];
+  };
+  const F = torch.nn.functional;
+  type T = torch.Tensor;
+  const unary: Record<string, (x: T) => unknown> = {
+    exp: (x) => torch.exp(x), log: (x) => torch.log(x), sqrt: (x) => torch.sqrt(x), abs: (x) => torch.abs(x),
+    sign: (x) => torch.sign(x), relu: (x) => torch.relu(x), sigmoid: (x) => torch.sigmoid(x), tanh: (x) => torch.tanh(x),
+    'clamp(x, 0)': (x) => torch.clamp(x, 0), 'clamp(x, 0.5)': (x) => torch.clamp(x, 0.5),
+    'pow(x, 2)': (x) => torch.pow(x, 2), 'pow(x, 0.5)': (x) => torch.pow(x, 0.5), 'pow(x, x)': (x) => torch.pow(x, x),
+    neg: (x) => torch.neg(x), softmax: (x) => torch.softmax(x, 0), logSoftmax: (x) => torch.logSoftmax(x, 0),
+    sum: (x) => torch.sum(x), mean: (x) => torch.mean(x), max: (x) => torch.max(x), 'max(x, 0)': (x) => torch.max(x, 0)[0],
+    min: (x) => torch.min(x), argmax: (x) => torch.argmax(x), argmin: (x) => torch.argmin(x), 'argmax(x, 0)': (x) => torch.argmax(x, 0),
+    'add(x, x)': (x) => torch.add(x, x), 'sub(x, x)': (x) => torch.sub(x, x), 'mul(x, x)': (x) => torch.mul(x, x), 'div(x, x)': (x) => torch.div(x, x),
+    'add(x, 1)': (x) => torch.add(x, 1), 'sub(x, 1)': (x) => torch.sub(x, 1), 'sub(1, x)': (x) => torch.sub(1, x),
+    'matmul(x, x)': (x) => torch.matmul(x, x), linear: (x) => F.linear(x.reshape([1, 2]), x.reshape([1, 2])),
+    leakyRelu: (x) => F.leakyRelu(x), 'mseLoss(x, x)': (x) => F.mseLoss(x, x), clone: (x) => torch.clone(x),
+    uniform_: (x) => x.clone().uniform_(0, 1), normal_: (x) => x.clone().normal_(0, 1), 'fill_(1.5)': (x) => x.clone().fill_(1.5),
+    'add_(0.5)': (x) => x.clone().add_(0.5), 'add_(1)': (x) => x.clone().add_(1), 'mul_(2)': (x) => x.clone().mul_(2),
+    'div_(2)': (x) => x.clone().div_(2), 'copy_(float)': (x) => x.clone().copy_(torch.tensor([0.5, 1.5])),
+  };
+  const f32 = (...v: number[]): T => torch.tensor(v, { dtype: 'float32' });
+  const f64 = { dtype: 'float64' } as const;
+  const single: Record<string, () => unknown> = {
+    'matmul float32 x float64 (2-D)': () => torch.zeros([2, 3]).matmul(torch.zeros([3, 2], f64)),
+    'matmul float32 x float64 (1-D)': () => torch.zeros([3]).matmul(torch.zeros([3], f64)),
+    'matmul float32 x float64 (batched)': () => torch.zeros([2, 2, 3]).matmul(torch.zeros([3, 2], f64)),
+    'matmul int x float32': () => torch.ones([2, 3], { dtype: 'int32' }).matmul(torch.ones([3, 2])),
+    'linear float32 input, float64 weight': () => F.linear(torch.zeros([2, 3]), torch.zeros([4, 3], f64)),
+    'flatten(0-d, 2, 2)': () => torch.flatten(torch.tensor(1.5), 2, 2),
+    'flatten(0-d, 1)': () => torch.flatten(torch.tensor(1.5), 1),
+    'flatten(0-d, 0, 0)': () => torch.flatten(torch.tensor(1.5), 0, 0),
+    'flatten(0-d, -1, 0)': () => torch.flatten(torch.tensor(1.5), -1, 0),
+    'squeeze(x, [1, 1])': () => torch.zeros([2, 1, 3]).squeeze([1, 1]),
+    'squeeze(x, [1, -2])': () => torch.zeros([2, 1, 3]).squeeze([1, -2]),
+    'squeeze(x, [])': () => torch.zeros([2, 1, 3]).squeeze([]),
+    'squeeze(x, [0, 1])': () => torch.zeros([2, 1, 3]).squeeze([0, 1]),
+    'uniform_(1, 0)': () => torch.zeros([3]).uniform_(1, 0),
+    'uniform_(1, 1)': () => torch.zeros([3]).uniform_(1, 1),
+    'uniform_(nan, 1)': () => torch.zeros([3]).uniform_(NaN, 1),
+    'uniform_(0, inf)': () => torch.zeros([3]).uniform_(0, Infinity),
+    'normal_(0, -1)': () => torch.zeros([3]).normal_(0, -1),
+    'normal_(0, 0)': () => torch.zeros([3]).normal_(0, 0),
+    'normal_(0, nan)': () => torch.zeros([3]).normal_(0, NaN),
+    'normal_(inf, 1)': () => torch.zeros([3]).normal_(Infinity, 1),
+    'nn.init.uniform_(t, 1, 0)': () => torch.nn.init.uniform_(torch.zeros([3]), 1, 0),
+    "full([2], 'a')": () => torch.full([2], 'a' as never),
+    'full([2], null)': () => torch.full([2], null as never),
+    'full([2], nan)': () => torch.full([2], NaN),
+    'full([2], nan, int32)': () => torch.full([2], NaN, { dtype: 'int32' }),
+    'full([2], inf, int32)': () => torch.full([2], Infinity, { dtype: 'int32' }),
+    'full([2], 3e9, int32)': () => torch.full([2], 3e9, { dtype: 'int32' }),
+    'full([2], 1.5, int32)': () => torch.full([2], 1.5, { dtype: 'int32' }),
+    'full([2], 2, bool)': () => torch.full([2], 2, { dtype: 'bool' }),
+    'tensor([3e9], int32)': () => torch.tensor([3e9], { dtype: 'int32' }),
+    'tensor([nan], int32)': () => torch.tensor([NaN], { dtype: 'int32' }),
+    'fill_(inf) of int32': () => torch.zeros([2], { dtype: 'int32' }).fill_(Infinity),
+    'fill_(3e9) of int32': () => torch.zeros([2], { dtype: 'int32' }).fill_(3e9),
+    'fill_(true) of float32': () => torch.zeros([2]).fill_(true),
+    'sub(int, bool)': () => torch.sub(torch.tensor([1]), torch.tensor([true])),
+    'sub(float, bool)': () => torch.sub(torch.tensor([1.5]), torch.tensor([true])),
+    'sub(bool, 1.5)': () => torch.sub(torch.tensor([true]), 1.5),
+    'add_(float64) of float32': () => torch.ones([2]).add_(torch.ones([2], f64)),
+    'add_(float) of int': () => torch.ones([2], { dtype: 'int32' }).add_(torch.ones([2])),
+    'binaryCrossEntropy target 2': () => F.binaryCrossEntropy(f32(0.5), f32(2)),
+    'binaryCrossEntropy target -0.5': () => F.binaryCrossEntropy(f32(0.5), f32(-0.5)),
+    'binaryCrossEntropy target nan': () => F.binaryCrossEntropy(f32(0.5), f32(NaN)),
+    'binaryCrossEntropy target 0.5': () => F.binaryCrossEntropy(f32(0.5), f32(0.5)),
+    'binaryCrossEntropy target 1 and 0': () => F.binaryCrossEntropy(f32(0.5, 0.5), f32(1, 0)),
+    'binaryCrossEntropy input nan': () => F.binaryCrossEntropy(f32(NaN), f32(0.5)),
+    'binaryCrossEntropy input 1.5': () => F.binaryCrossEntropy(f32(1.5), f32(0.5)),
+    'binaryCrossEntropyWithLogits target 2': () => F.binaryCrossEntropyWithLogits(f32(0.5), f32(2)),
+    'crossEntropy int logits': () => F.crossEntropy(torch.tensor([[1, 2]]), torch.tensor([0])),
+    'mseLoss float32 input, bool target': () => F.mseLoss(f32(0.5, 1), torch.tensor([true, false])),
+    'pow(float requiring grad, bool tensor) backward': () => torch.pow(f32(1, 2).requiresGrad_(), torch.tensor([true, false])).sum().backward(),
+  };
+  const call = (name: string): (() => unknown) => {
+    if (name in single) return single[name];
+    const [op, dtype] = name.split(' of ');
+    if (!(op in unary)) throw new Error(`no tsgrad call for case '${name}'`);
+    return () => unary[op](torch.tensor([1, 0], { dtype: dtype as torch.DType }));
+  };
+  const decide = (fn: () => unknown): string => {
+    let out: unknown;
+    try {
+      out = fn();
+    } catch (e) {
+      // a decision is an Error that names the op, never a TypeError from deep inside
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).constructor).toBe(Error);
+      return 'error';
+    }
+    return out instanceof torch.Tensor ? `ok:${out.dtype}` : 'ok';
+  };
+  it(`covers every case (${table.cases.length}, from PyTorch ${table.torch})`, () => {
+    expect(table.cases.length).toBeGreaterThan(200);
+    expect(Object.keys(single).every((name) => table.cases.some((c) => c.name === name))).toBe(true);
+  });
+  it.each(table.cases.map((c) => [c.name, c.decision, c.torchMessage ?? '']))('%s: %s %s', (name, decision) => {
+    expect(decide(call(name))).toBe(decision);
+  });
+});
+
+describe("what PyTorch rejects, tsgrad rejects with a message that names the op, what it got and what it expects", () => {
+  const F = torch.nn.functional;
+  it.each([
+    [() => torch.zeros([2, 3]).matmul(torch.zeros([3, 2], { dtype: 'float64' })), "matmul: expected both operands to have the same dtype, but got float32 and float64 (as PyTorch, which does not promote here); convert one with .to('float64')"],
+    [() => torch.tensor([[true]]).matmul(torch.tensor([[true]])), 'matmul: bool tensors are not supported (as in PyTorch); convert them with .int() or .float() first'],
+    [() => torch.softmax(torch.tensor([1, 2]), 0), 'softmax: input must be a floating point tensor, got int32 (as in PyTorch); convert it with .float() first'],
+    [() => torch.logSoftmax(torch.tensor([true]), 0), 'logSoftmax: input must be a floating point tensor, got bool'],
+    [() => torch.relu(torch.tensor([true])), 'relu: bool tensors are not supported (as in PyTorch); convert with .int() or .float() first'],
+    [() => torch.abs(torch.tensor([true])), 'abs: bool tensors are not supported (as in PyTorch)'],
+    [() => torch.argmax(torch.tensor([true, false])), 'argmax: does not support bool input (as in PyTorch); convert it with .int() first'],
+    [() => torch.tensor([true]).argmin(0), 'argmin: does not support bool input'],
+    [() => F.leakyRelu(torch.tensor([1, -1])), 'leakyRelu: input must be a floating point tensor, got int32 (as in PyTorch)'],
+    [() => torch.sub(torch.tensor([true]), 1), 'sub: subtracting with a bool tensor is not supported (as in PyTorch); to invert a mask use mask.eq(false), or convert it with .int() first'],
+    [() => torch.tensor([true]).pow(torch.tensor([true])), 'pow: bool tensors are not supported (as in PyTorch)'],
+    [() => torch.flatten(torch.tensor(1.5), 2, 2), 'flatten: dimension out of range (expected to be in range of [-1, 0], but got 2)'],
+    [() => torch.zeros([2, 1, 3]).squeeze([1, 1]), 'squeeze: dim 1 appears multiple times in the list of dims'],
+    [() => torch.zeros([2, 1, 3]).squeeze([1, -2]), 'squeeze: dim 1 appears multiple times in the list of dims'],
+    [() => torch.zeros([3]).uniform_(1, 0), 'uniform_: expects to return a [low, high) range, but found low=1 > high=0'],
+    [() => torch.zeros([3]).uniform_(NaN, 1), 'uniform_: low must be a finite number, got NaN'],
+    [() => torch.zeros([3], { dtype: 'int32' }).uniform_(), 'uniform_: only floating point tensors can be filled with random samples, this one is int32'],
+    [() => torch.zeros([3]).normal_(0, -1), 'normal_: expects std >= 0.0, but found std -1'],
+    [() => torch.zeros([3]).normal_(0, 1, 5 as never), 'normal_: generator must be a Generator (new Generator(seed)), got 5'],
+    [() => torch.zeros([2], { dtype: 'int32' }).fill_(NaN), 'fill_: value NaN cannot be converted to int32 without overflow'],
+    [() => torch.zeros([2]).fill_('a' as never), 'fill_: the value must be a number or a boolean, got string "a"'],
+    [() => torch.ones([2], { dtype: 'int32' }).div_(2), "div_: result type float32 can't be cast to the desired output type int32 (as in PyTorch)"],
+    [() => torch.ones([2], { dtype: 'bool' }).add_(1), "add_: result type int32 can't be cast to the desired output type bool"],
+    [() => torch.zeros([2]).copy_(null as never), 'copy_: src must be a Tensor, got null'],
+    [() => F.linear(torch.tensor([[true]]), torch.tensor([[true]])), 'linear: bool tensors are not supported (as in PyTorch)'],
+  ])('%#', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+  it('a failed in-place call changes nothing', () => {
+    const x = torch.tensor([1, 2], { dtype: 'int32' });
+    const version = x._version.value;
+    expect(() => x.div_(2)).toThrow();
+    expect(() => x.fill_(Infinity)).toThrow();
+    const y = torch.tensor([0.5, 0.25], { dtype: 'float32' });
+    expect(() => y.uniform_(1, 0)).toThrow();
+    expect(() => y.normal_(0, -1)).toThrow();
+    expect([x.toArray(), y.toArray(), x._version.value]).toEqual([[1, 2], [0.5, 0.25], version]);
   });
 });

@@ -52,9 +52,13 @@ class AddBackward extends Node {
 
 /** a - b, broadcasting (`torch.sub`); `alpha` scales b first. */
 export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
+  const isBool = (x: TensorOrNumber): boolean => typeof x === 'object' && x !== null && x.dtype === 'bool';
+  if (isBool(a) && isBool(b)) throw new Error('sub: subtracting bool tensors is not supported (as in PyTorch); convert them with .int() first');
+  if (isBool(a) || isBool(b)) {
+    throw new Error('sub: subtracting with a bool tensor is not supported (as in PyTorch); to invert a mask use mask.eq(false), or convert it with .int() first');
+  }
   if (alpha !== 1) b = mul(b, alpha);
   const dtype = resultType(a, b);
-  if (dtype === 'bool') throw new Error('sub: subtracting bool tensors is not supported (as in PyTorch); convert them with .int() first');
   const [out, at, bt] = elementwise('sub', k.subRun, a, b, dtype);
   return needsGrad(at, bt) ? record(out, new SubBackward(at.shape, bt.shape), at, bt) : out;
 }
@@ -115,7 +119,9 @@ class DivBackward extends Node {
 
 /** a ** b for a tensor exponent, broadcasting (`torch.pow`); see unary `powScalar` for numbers. */
 export function powTensor(a: TensorOrNumber, b: TensorOrNumber): Tensor {
-  const [out, at, bt] = elementwise('pow', k.powRun, a, b, resultType(a, b));
+  const dtype = resultType(a, b);
+  if (dtype === 'bool') throw new Error('pow: bool tensors are not supported (as in PyTorch); convert them with .int() first');
+  const [out, at, bt] = elementwise('pow', k.powRun, a, b, dtype);
   return needsGrad(at, bt) ? record(out, new PowBackward(at, bt, out), at, bt) : out;
 }
 

@@ -49,9 +49,10 @@ class ViewBackward extends Node {
 
 /** Merges dims startDim..endDim into one (`torch.flatten`). */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+  checkTensor(x, 'flatten');
   const start = normalizeDim(startDim, x.ndim, 'flatten');
   const end = normalizeDim(endDim, x.ndim, 'flatten');
+  if (x.ndim === 0) return reshape(x, [1]); // dims 0 and -1 of a 0-d tensor, as in PyTorch
   if (start > end) throw new Error(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
   const merged = numel(x.shape.slice(start, end + 1));
   return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
@@ -59,8 +60,11 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dims: all of them, or only `dim` (a no-op when that size is not 1), as in PyTorch. */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  checkTensor(x, 'squeeze');
   if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
-  const dims = (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
+  const dims = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
+  const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
+  if (repeated !== undefined) throw new Error(`squeeze: dim ${repeated} appears multiple times in the list of dims`);
   return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
 }
 

@@ -1,6 +1,6 @@
 /** Matrix products: `matmul` for 1-D, 2-D and batched operands, on the gemm kernel. */
 import { Node } from '../autograd/node';
-import { type FloatArray, isFloatDtype, resultType } from '../dtype';
+import { type FloatArray, isFloatDtype, promoteTypes, resultType } from '../dtype';
 import { forEachRun } from '../kernels/broadcast';
 import { kernels } from '../backend/registry';
 import { broadcastShapes, broadcastStrides, fmt, type Shape } from '../shape';
@@ -16,6 +16,14 @@ import { reshape, sumTo, transpose } from './layout';
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, 'matmul', 'the first operand');
   checkTensor(b, 'matmul', 'the second operand');
+  if (a.dtype !== b.dtype) {
+    const common = promoteTypes(a.dtype, b.dtype);
+    throw new Error(
+      `matmul: expected both operands to have the same dtype, but got ${a.dtype} and ${b.dtype} (as PyTorch, which does not promote here); ` +
+        `convert one with .to('${common}')`,
+    );
+  }
+  if (a.dtype === 'bool') throw new Error('matmul: bool tensors are not supported (as in PyTorch); convert them with .int() or .float() first');
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }

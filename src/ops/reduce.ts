@@ -5,7 +5,7 @@ import * as k from '../kernels/reduce';
 import { fmt, normalizeDim, type Shape, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
 import { div, mul, where } from './binary';
-import { expandTo, zerosOf } from './helpers';
+import { checkTensor, expandTo, zerosOf } from './helpers';
 import { expand, reshape, scatterAdd } from './layout';
 import { needsGrad, record } from '../autograd/record';
 
@@ -198,12 +198,20 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor,
   return dim === undefined ? extremeAll(x, true) : extremeDim(x, dim, keepdim, true);
 }
 
+/** argmax and argmin of a bool tensor are an Error, as in PyTorch. */
+function checkArgInput(x: Tensor, where: string): void {
+  checkTensor(x, where);
+  if (x.dtype === 'bool') throw new Error(`${where}: does not support bool input (as in PyTorch); convert it with .int() first`);
+}
+
 /** Index of the largest element (of the flattened tensor when `dim` is not given), as int32. */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkArgInput(x, 'argmax');
   return dim === undefined ? extremeDim(x.reshape([-1]), 0, false, false)[1] : extremeDim(x, dim, keepdim, false)[1];
 }
 
 /** Index of the smallest element (of the flattened tensor when `dim` is not given), as int32. */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkArgInput(x, 'argmin');
   return dim === undefined ? extremeDim(x.reshape([-1]), 0, false, true)[1] : extremeDim(x, dim, keepdim, true)[1];
 }

@@ -1,19 +1,23 @@
 /** softmax and logSoftmax over any dim: fused primitives, max-subtracted for stability. */
 import { Node } from '../autograd/node';
-import type { FloatArray } from '../dtype';
+import { type FloatArray, isFloatDtype } from '../dtype';
 import { softmaxAxis, softmaxAxisBackward } from '../kernels/softmax';
 import { normalizeDim, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
 import { mul, sub } from './binary';
-import { floatData, floatDtypeOf, zerosOf } from './helpers';
+import { checkTensor, floatData, floatDtypeOf, zerosOf } from './helpers';
 import { sum } from './reduce';
 import { exp } from './unary';
 import { needsGrad, record } from '../autograd/record';
 
 function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
   const where = log ? 'logSoftmax' : 'softmax';
-  if (typeof dim !== 'number') throw new Error(`${where}: dim is required, e.g. ${where}(x, 1) for the classes of an (N, C) batch`);
+  checkTensor(x, where);
+  if (dim === undefined || dim === null) throw new Error(`${where}: dim is required, e.g. ${where}(x, 1) for the classes of an (N, C) batch`);
   const d = normalizeDim(dim, x.ndim, where);
+  if (!isFloatDtype(x.dtype)) {
+    throw new Error(`${where}: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first, or pass { dtype } where it was made`);
+  }
   const [outer, n, inner] = splitAt(x.shape, d);
   const y = zerosOf(x.shape, floatDtypeOf(x));
   softmaxAxis(floatData(x), outer, n, inner, log, y.data as FloatArray);

@@ -28,6 +28,8 @@ interface UnaryOp {
   kernel: (x: FloatArray, out: FloatArray) => void;
   /** Integer and bool inputs keep their dtype (abs, relu) instead of computing in the default float. */
   keepsDtype?: boolean;
+  /** Bool inputs are an Error, as in PyTorch (abs, relu). */
+  rejectsBool?: boolean;
   /** What the gradient reads: the input x, or the result y (cheaper where f' is a function of f). */
   saves: 'input' | 'result';
   /** The input gradient from g and the saved tensor, made of ops. */
@@ -61,6 +63,9 @@ class UnaryBackward extends Node {
 function unaryOp(op: UnaryOp): (x: Tensor) => Tensor {
   return (x: Tensor): Tensor => {
     checkTensor(x, op.name);
+    if (op.rejectsBool && x.dtype === 'bool') {
+      throw new Error(`${op.name}: bool tensors are not supported (as in PyTorch); convert with .int() or .float() first`);
+    }
     const dtype = op.keepsDtype ? x.dtype : floatDtypeOf(x);
     const y = zerosOf(x.shape, dtype);
     op.kernel(cast(x, dtype).data as FloatArray, y.data as FloatArray);
@@ -99,7 +104,7 @@ export const sign = unaryOp({
 
 /** |x| (`torch.abs`); keeps x's dtype. */
 export const abs = unaryOp({
-  name: 'abs', gradFn: 'AbsBackward0', kernel: k.abs, keepsDtype: true, saves: 'input',
+  name: 'abs', gradFn: 'AbsBackward0', kernel: k.abs, keepsDtype: true, rejectsBool: true, saves: 'input',
   // d/dx |x| = sign(x), 0 at x = 0
   grad: (g, x) => mul(g, sign(x)), gradKernel: k.absBackward,
 });
@@ -108,7 +113,7 @@ export const abs = unaryOp({
 export const relu = unaryOp({
   name: 'relu', gradFn: 'ReluBackward0',
   kernel: (x, out) => (isFloatArray(x) ? kernels().relu(x, out) : k.relu(x, out)),
-  keepsDtype: true, saves: 'result',
+  keepsDtype: true, rejectsBool: true, saves: 'result',
   // d/dx relu(x) = 1 where x > 0, else 0 (read from the result: y > 0 exactly where x > 0)
   grad: (g, y) => where(gt(y, 0), g, 0), gradKernel: (g, y, out) => kernels().reluBackward(g, y, out),
 });

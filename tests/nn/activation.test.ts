@@ -27,6 +27,6 @@ describe('leakyRelu (a composite: where(x > 0, x, slope * x))', () => {
   });
 
   it('rejects a slope that is not a number', () => {
-    expect(() => F.leakyRelu(torch.tensor([1]), Number.NaN)).toThrow('leakyRelu: negativeSlope must be a number, got NaN');
+    expect(() => F.leakyRelu(torch.tensor([1], { dtype: 'float32' }), Number.NaN)).toThrow('leakyRelu: negativeSlope must be a number, got NaN');
   });
 });

@@ -269,3 +269,19 @@ describe('loss options are checked, as PyTorch checks its keyword arguments', ()
     expect(loss.item()).toBeCloseTo(nn.functional.crossEntropy(x, y, { labelSmoothing: 0.1, ignoreIndex: 0, reduction: 'sum' }).item(), 6);
   });
 });
+
+describe('binaryCrossEntropy targets must lie in [0, 1], as in PyTorch', () => {
+  const p = torch.tensor([0.5, 0.5], { dtype: 'float32' });
+  it.each([[[0, 2]], [[-0.5, 1]], [[0.5, NaN]]])('target %p is an Error (PyTorch: "all elements of target should be between 0 and 1")', (t) => {
+    const bad = t.find((v) => !(v >= 0 && v <= 1));
+    const at = t.findIndex((v) => !(v >= 0 && v <= 1));
+    expect(() => nn.functional.binaryCrossEntropy(p, torch.tensor(t, { dtype: 'float32' }))).toThrow(
+      `binaryCrossEntropy: all elements of target should be between 0 and 1 (as in PyTorch), got ${bad} at flat index ${at}`,
+    );
+    expect(() => new nn.BCELoss().forward(p, torch.tensor(t, { dtype: 'float32' }))).toThrow(/all elements of target should be between 0 and 1/);
+  });
+  it('soft targets inside [0, 1] are fine, and the logits form accepts any target, as PyTorch does', () => {
+    expect(nn.functional.binaryCrossEntropy(p, torch.tensor([0, 0.25], { dtype: 'float32' })).item()).toBeCloseTo(Math.log(2), 6);
+    expect(() => nn.functional.binaryCrossEntropyWithLogits(p, torch.tensor([2, -1], { dtype: 'float32' }))).not.toThrow();
+  });
+});

@@ -72,6 +72,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
     }
   }
   const y = cast(target, input.dtype).data as FloatArray;
+  for (let i = 0; i < y.length; i++) {
+    if (!(y[i] >= 0 && y[i] <= 1)) {
+      throw new Error(`binaryCrossEntropy: all elements of target should be between 0 and 1 (as in PyTorch), got ${y[i]} at flat index ${i}`);
+    }
+  }
   const w = broadcastWeight(options.weight, input, 'binaryCrossEntropy', 'weight');
   const losses = zerosOf(input.shape, input.dtype).data as FloatArray;
   for (let i = 0; i < p.length; i++) {

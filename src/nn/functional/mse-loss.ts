@@ -24,6 +24,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions =
   if (!sameShape(input.shape, target.shape)) {
     throw new Error(`mseLoss: target of shape ${fmt(target.shape)} must have the same shape as the input ${fmt(input.shape)} (no broadcasting)`);
   }
-  const squared = powScalar(sub(input, target), 2);
+  // a bool target is 0 or 1, as in PyTorch (sub itself refuses bool tensors)
+  const squared = powScalar(sub(input, target.dtype === 'bool' ? target.int() : target), 2);
   return reduction === 'none' ? squared : reduction === 'sum' ? sum(squared) : mean(squared);
 }
