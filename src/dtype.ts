@@ -98,6 +98,7 @@ const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64
 
 /** The wider of two dtypes (bool < int32 < float32 < float64). */
 export function promoteTypes(a: DType, b: DType): DType {
+  for (const d of [a, b]) if (!Object.hasOwn(RANK, d)) checkDtype(String(d), 'promoteTypes');
   return RANK[a] >= RANK[b] ? a : b;
 }
 

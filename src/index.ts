@@ -7,6 +7,7 @@
  * console.log(torch.softmax(x, 0)); // tensor([0.6590, 0.2424, 0.0986])
  * ```
  */
+import { checkTensor } from './ops/helpers';
 import { Tensor } from './tensor';
 
 export { Tensor, type NestedArray } from './tensor';
@@ -32,9 +33,9 @@ export {
 export * as autograd from './autograd/index';
 
 
-/** Same as reshape (`torch.Tensor.view`). */
-export function view(x: Tensor, shape: readonly number[]): Tensor {
-  return x.reshape(shape);
+/** Same as reshape (`torch.Tensor.view`); a number is a 1-D shape, as `x.view(16)`. */
+export function view(x: Tensor, shape: readonly number[] | number): Tensor {
+  return checkTensor(x, 'view').view(shape);
 }
 export * as nn from './nn/index';
 export { serializeSafetensors, deserializeSafetensors, parseSafetensors, type SafetensorsContents } from './serialization/safetensors';

@@ -118,6 +118,7 @@ export class Tensor {
   }
 
   set requiresGrad(flag: boolean) {
+    if (typeof flag !== 'boolean') throw new Error(`requiresGrad: must be true or false, got ${describe(flag)}`);
     if (flag && !isFloatDtype(this.dtype)) {
       throw new Error(`requiresGrad: only floating point tensors can require gradients, this one is ${this.dtype}`);
     }
@@ -156,6 +157,18 @@ export class Tensor {
     this.gradValue = g;
   }
 
+  /**
+   * @internal For `zeroGrad`: sets `.grad` to null, or with `setToNone` false (PyTorch's
+   * `zero_grad(set_to_none=False)`) to zeros, in place unless it is in a graph (then detached zeros).
+   */
+  _clearGrad(setToNone: boolean, where: string): void {
+    if (typeof setToNone !== 'boolean') throw new Error(`${where}: setToNone must be true or false, got ${describe(setToNone)}`);
+    const g = this.gradValue;
+    if (setToNone || g === null) this.gradValue = null;
+    else if (g.requiresGrad) this.gradValue = new Tensor(allocate(g.dtype, g.numel()), g.shape, g.dtype);
+    else g.data.fill(0);
+  }
+
   /** Keeps `.grad` for this non-leaf tensor during backward (`retain_grad()`). */
   retainGrad(): void {
     if (!this.requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
@@ -178,6 +191,8 @@ export class Tensor {
         throw new Error(`backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${fmt(this.shape)}, so pass a gradient of that shape`);
       }
       g = new Tensor(scalarData(1, this.dtype), this.shape, this.dtype);
+    } else if (!(gradient instanceof Tensor) && typeof gradient !== 'number') {
+      throw new Error(`backward: gradient must be a Tensor (or a number, for a one-element tensor), got ${describe(gradient)}`);
     } else if (typeof gradient === 'number') {
       if (this.numel() !== 1) throw new Error(`backward: a number gradient only fits a one-element tensor, this one has shape ${fmt(this.shape)}`);
       g = new Tensor(scalarData(gradient, this.dtype), this.shape, this.dtype);
@@ -303,19 +318,19 @@ export class Tensor {
 
   /** this += alpha * other, in place. */
   add_(other: TensorOrNumber, alpha = 1): this {
-    return this.assign('add_', binary.add(this.detach(), detached(other), alpha));
+    return this.assign('add_', binary.add(this.detach(), detached(other, 'add_'), alpha));
   }
   /** this -= alpha * other, in place. */
   sub_(other: TensorOrNumber, alpha = 1): this {
-    return this.assign('sub_', binary.sub(this.detach(), detached(other), alpha));
+    return this.assign('sub_', binary.sub(this.detach(), detached(other, 'sub_'), alpha));
   }
   /** this *= other, in place. */
   mul_(other: TensorOrNumber): this {
-    return this.assign('mul_', binary.mul(this.detach(), detached(other)));
+    return this.assign('mul_', binary.mul(this.detach(), detached(other, 'mul_')));
   }
   /** this /= other, in place. */
   div_(other: TensorOrNumber): this {
-    return this.assign('div_', binary.div(this.detach(), detached(other)));
+    return this.assign('div_', binary.div(this.detach(), detached(other, 'div_')));
   }
   /** Copies `src` (broadcast to this shape) into this tensor. */
   copy_(src: Tensor): this {
@@ -437,12 +452,13 @@ export class Tensor {
   logSoftmax(dim: number): Tensor {
     return softmaxOps.logSoftmax(this, dim);
   }
-  reshape(shape: Shape): Tensor {
-    return layout.reshape(this, shape);
+  /** The same elements in a new shape (one size may be -1); a number is a 1-D shape, as `x.reshape(-1)` in PyTorch. */
+  reshape(shape: Shape | number): Tensor {
+    return layout.reshape(this, shapeArg(shape));
   }
-  /** Same as reshape: storage is always contiguous, so every reshape is a view. */
-  view(shape: Shape): Tensor {
-    return layout.reshape(this, shape);
+  /** Same as reshape: storage is always contiguous, so every reshape is a view; `x.view(16)` is `x.view([16])`. */
+  view(shape: Shape | number): Tensor {
+    return layout.reshape(this, shapeArg(shape));
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return layout.flatten(this, startDim, endDim);
@@ -463,8 +479,9 @@ export class Tensor {
   get T(): Tensor {
     return layout.T(this);
   }
-  expand(shape: Shape): Tensor {
-    return layout.expand(this, shape);
+  /** Repeats size-1 dims to `shape`; a number is a 1-D shape, as `x.expand(3)` in PyTorch. */
+  expand(shape: Shape | number): Tensor {
+    return layout.expand(this, shapeArg(shape));
   }
   gather(dim: number, index: Tensor): Tensor {
     return layout.gather(this, dim, index);
@@ -514,6 +531,13 @@ function scalarData(value: number, dtype: DType): TypedArray {
   return data;
 }
 
-function detached(x: TensorOrNumber): TensorOrNumber {
+/** `x` outside the graph, for an in-place op's operand (a Tensor or a number, else an Error naming `where`). */
+function detached(x: TensorOrNumber, where: string): TensorOrNumber {
+  if (!(x instanceof Tensor) && typeof x !== 'number') throw new Error(`${where}: other must be a Tensor or a number, got ${describe(x)}`);
   return x instanceof Tensor ? x.detach() : x;
+}
+
+/** A shape, from an array or (as PyTorch's `x.view(16)`) a single size. */
+function shapeArg(shape: Shape | number): Shape {
+  return typeof shape === 'number' ? [shape] : shape;
 }

@@ -284,3 +284,120 @@ describe("what PyTorch rejects, tsgrad rejects with a message that names the op,
     expect([x.toArray(), y.toArray(), x._version.value]).toEqual([[1, 2], [0.5, 0.25], version]);
   });
 });
+
+describe('arguments of the wrong type are Errors that name the argument, what it got and what it expects', () => {
+  const x = torch.randn([4, 4]);
+  const any = x as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const F = torch.nn.functional;
+  it.each([
+    [() => any.add('1'), 'add: other must be a Tensor or a number, got string "1"'],
+    [() => torch.add('1' as never, x), 'add: input must be a Tensor or a number, got string "1"'],
+    [() => torch.mul(x, null as never), 'mul: other must be a Tensor or a number, got null'],
+    [() => any.add(x, 'a'), 'add: alpha must be a number, got string "a"'],
+    [() => any.eq([1]), 'eq: other must be a Tensor or a number, got an array of 1'],
+    [() => any.pow('2'), 'pow: other must be a Tensor or a number, got string "2"'],
+    [() => any.clamp('a'), 'clamp: min must be a number or null, got string "a"'],
+    [() => any.add_(null), 'add_: other must be a Tensor or a number, got null'],
+    [() => torch.sum(null as never), 'sum: input must be a Tensor, got null'],
+    [() => any.sum('1'), 'sum: dim must be a whole number, a list of them, or null, got string "1"'],
+    [() => any.sum(0, 'yes'), 'sum: keepdim must be true or false, got string "yes"'],
+    [() => torch.max(new Float32Array(3) as never, 1), 'max: input must be a Tensor, got a Float32Array'],
+    [() => any.softmax('1'), 'softmax: dim must be a whole number, got string "1"'],
+    [() => any.transpose('a', 0), 'transpose: dim must be a whole number, got string "a"'],
+    [() => any.reshape(null), 'reshape: shape must be an array of sizes such as [2, -1], got null'],
+    [() => torch.reshape(x, 16 as never), 'reshape: shape must be an array of sizes such as [2, -1], got 16'],
+    [() => any.permute(1, 0), 'permute: dims must be an array such as [1, 0], got 1'],
+    [() => any.expand(null), 'expand: shape must be an array of sizes such as [2, -1], got null'],
+    [() => any.narrow(0, 'a', 1), 'narrow: start must be a whole number, got string "a"'],
+    [() => torch.ones([2], { requiresGrad: true }).mul(2).backward([1, 1] as never), 'backward: gradient must be a Tensor (or a number, for a one-element tensor), got an array of 2'],
+    [() => torch.ones([1], { requiresGrad: true }).mul(2).backward('a' as never), 'backward: gradient must be a Tensor (or a number, for a one-element tensor), got string "a"'],
+    [() => torch.ones([1]).requiresGrad_('yes' as never), 'requiresGrad: must be true or false, got string "yes"'],
+    [() => torch.rand([2], { generator: 5 as never }), 'rand: generator must be a Generator (new Generator(seed)), got 5'],
+    [() => F.crossEntropy(x, torch.tensor([0, 1, 2, 3]), null as never), 'crossEntropy: options must be an object like { weight: ... }, got null'],
+    [() => F.linear(x, torch.ones([2, 4]), 5 as never), 'linear: bias must be a Tensor, got 5'],
+    [() => new torch.nn.Linear(2, 2).loadStateDict(null as never), 'loadStateDict: expected a state dict (an object of Tensors by name, as stateDict() returns), got null'],
+    [() => new torch.nn.Parameter(null as never), 'Parameter: data must be a Tensor, got null'],
+    [() => new torch.nn.Linear(4, 2).forward([1, 2, 3, 4] as never), 'Linear(in_features=4, out_features=2) expects a Tensor input, got an array of 4'],
+    [() => new torch.nn.Softmax('1' as never), 'Softmax: dim must be a whole number, got string "1"'],
+    [() => new torch.nn.LeakyReLU('0.1' as never), 'LeakyReLU: negativeSlope must be a number, got string "0.1"'],
+    [() => new torch.nn.Linear(2, 2).train('no' as never), 'train: mode must be true or false, got string "no"'],
+    [() => new torch.nn.Linear(2, 2).zeroGrad('no' as never), 'zeroGrad: setToNone must be true or false, got string "no"'],
+    [() => torch.noGrad(5 as never), 'noGrad: expected a function to run, as in noGrad(() => ...), got 5'],
+    [() => torch.nn.init.uniform_(null as never), 'uniform_: tensor must be a Tensor, got null'],
+    [() => torch.nn.init.kaimingUniform_(null as never), 'kaimingUniform_: tensor must be a Tensor, got null'],
+    [() => torch.promoteTypes('float16' as never, 'float32'), "promoteTypes: unknown dtype 'float16'"],
+    [() => torch.data.defaultCollate(null as never), 'defaultCollate: expected an array of items, got null'],
+    [() => new torch.data.TensorDataset(x).get('a' as never), 'TensorDataset: index must be a whole number, got string "a"'],
+    [() => new torch.data.Subset(null as never, [0]), 'Subset: expected a Dataset'],
+    [() => torch.autograd.defineOp(undefined as never), 'defineOp: expected a definition { name, forward, backward }, got undefined'],
+    [() => x.to('cuda' as never), "to: tsgrad runs on the CPU; device 'cuda' is not available"],
+  ])('%#', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+
+  it("the friendly forms PyTorch accepts: x.view(16), x.reshape(-1), x.expand(3), to('cpu')", () => {
+    expect(x.view(16).shape).toEqual([16]);
+    expect(torch.view(x, 16).shape).toEqual([16]);
+    expect(x.reshape(-1).shape).toEqual([16]);
+    expect(torch.ones([1]).expand(3).shape).toEqual([3]);
+    expect(x.to('cpu')).toBe(x);
+  });
+
+  it('no public function, Tensor method or constructor throws a TypeError (or anything but an Error) for a bad argument', () => {
+    const bads: unknown[] = [null, undefined, 'a', {}, [], NaN, true, new Float32Array(2), () => 1, -1, 1.5];
+    const failures = new Set<string>();
+    const attempt = (name: string, f: () => unknown): void => {
+      try {
+        f();
+      } catch (e) {
+        if ((e as Error)?.constructor !== Error) failures.add(`${name}: ${String(e)}`);
+      }
+    };
+    const plausible = (i: number): unknown => (i === 0 ? torch.randn([2, 3]) : i === 1 ? 1 : undefined);
+    const functions: [string, (...a: unknown[]) => unknown][] = [];
+    const skip = new Set(['setDefaultDtype', 'manualSeed', 'setPrintOptions', 'setBackend', 'setGradEnabled']); // global state; checked elsewhere
+    for (const [k, v] of Object.entries(torch)) if (typeof v === 'function' && !/^[A-Z]/.test(k) && !skip.has(k)) functions.push([k, v as never]);
+    for (const [k, v] of Object.entries(F)) if (typeof v === 'function') functions.push([`nn.functional.${k}`, v as never]);
+    for (const [k, v] of Object.entries(torch.nn.init)) if (typeof v === 'function') functions.push([`nn.init.${k}`, v as never]);
+    for (const [k, v] of Object.entries(torch.data)) if (typeof v === 'function' && !/^[A-Z]/.test(k)) functions.push([`data.${k}`, v as never]);
+    for (const [name, fn] of functions) {
+      for (let pos = 0; pos < 4; pos++) for (const b of bads) attempt(`${name} arg ${pos} = ${String(b)}`, () => fn(...[0, 1, 2, 3].map((i) => (i === pos ? b : plausible(i)))));
+    }
+    const privateMethods = new Set(['constructor', 'assign', 'beginInPlace', 'checkRandomFill']);
+    for (const m of Object.getOwnPropertyNames(torch.Tensor.prototype)) {
+      const method = Object.getOwnPropertyDescriptor(torch.Tensor.prototype, m)?.value as unknown;
+      if (privateMethods.has(m) || m.startsWith('_') || typeof method !== 'function') continue;
+      for (let pos = 0; pos < 3; pos++) {
+        for (const b of bads) attempt(`Tensor.${m} arg ${pos} = ${String(b)}`, () => (method as (...a: unknown[]) => unknown).apply(torch.randn([2, 3]), [0, 1, 2].map((i) => (i === pos ? b : i === 0 ? 1 : undefined))));
+      }
+    }
+    const p = (): torch.Tensor => torch.ones([1], { requiresGrad: true });
+    const ds = (): torch.data.TensorDataset<torch.Tensor[]> => new torch.data.TensorDataset(torch.zeros([4, 2]));
+    const constructors: [string, new (...a: unknown[]) => unknown, unknown[]][] = [
+      ['Linear', torch.nn.Linear as never, [2, 3]], ['CrossEntropyLoss', torch.nn.CrossEntropyLoss as never, []], ['NLLLoss', torch.nn.NLLLoss as never, []],
+      ['BCELoss', torch.nn.BCELoss as never, []], ['BCEWithLogitsLoss', torch.nn.BCEWithLogitsLoss as never, []], ['MSELoss', torch.nn.MSELoss as never, []],
+      ['LeakyReLU', torch.nn.LeakyReLU as never, []], ['Softmax', torch.nn.Softmax as never, [1]], ['Flatten', torch.nn.Flatten as never, []],
+      ['Sequential', torch.nn.Sequential as never, []], ['Parameter', torch.nn.Parameter as never, [torch.zeros([2])]], ['Generator', torch.Generator as never, []],
+      ['SGD', torch.optim.SGD as never, [[p()], { lr: 0.1 }]], ['Adam', torch.optim.Adam as never, [[p()]]],
+      ['DataLoader', torch.data.DataLoader as never, [ds()]], ['TensorDataset', torch.data.TensorDataset as never, [torch.zeros([2])]], ['Subset', torch.data.Subset as never, [ds(), [0]]],
+    ];
+    for (const [name, C, args] of constructors) {
+      for (let pos = 0; pos <= args.length; pos++) for (const b of bads) attempt(`new ${name} arg ${pos} = ${String(b)}`, () => new C(...args.map((a, i) => (i === pos ? b : a)), ...(pos === args.length ? [b] : [])));
+    }
+    const modules = [torch.nn.Linear, torch.nn.CrossEntropyLoss, torch.nn.MSELoss, torch.nn.ReLU, torch.nn.Softmax, torch.nn.Flatten, torch.nn.Sequential];
+    for (const M of modules) {
+      for (let pos = 0; pos < 2; pos++) {
+        for (const b of bads) {
+          attempt(`${M.name}.forward arg ${pos} = ${String(b)}`, () => new (M as never as new (...a: number[]) => { forward(...a: unknown[]): unknown })(3, 2).forward(...[0, 1].map((i) => (i === pos ? b : torch.randn([2, 3])))));
+        }
+      }
+    }
+    for (const m of ['loadStateDict', 'to', 'train', 'apply', 'registerBuffer', 'namedModules', 'zeroGrad']) {
+      for (const b of bads) attempt(`Module.${m}(${String(b)})`, () => (new torch.nn.Linear(3, 2) as unknown as Record<string, (a: unknown) => unknown>)[m](b));
+    }
+    for (const m of ['step', 'zeroGrad', 'loadStateDict', 'addParamGroup']) {
+      for (const b of bads) attempt(`SGD.${m}(${String(b)})`, () => (new torch.optim.SGD([p()], { lr: 0.1 }) as unknown as Record<string, (a: unknown) => unknown>)[m](b));
+    }
+    expect([...failures]).toEqual([]);
+  });
+});

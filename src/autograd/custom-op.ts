@@ -74,6 +74,7 @@ class CustomNode extends Node {
  * ```
  */
 export function defineOp<Args extends unknown[]>(definition: OpDefinition<Args>): (...args: Args) => Tensor {
+  if (definition === undefined) throw new Error('defineOp: expected a definition { name, forward, backward }, got undefined');
   checkOptions(definition, ['name', 'forward', 'backward'], 'defineOp', {
     setupContext: 'tsgrad passes ctx to forward itself; save what backward needs there',
     jvp: 'tsgrad has reverse mode only',

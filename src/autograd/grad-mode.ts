@@ -1,4 +1,5 @@
 /** The grad mode: the one piece of global state autograd has, changed only through these functions. */
+import { describe } from '../options';
 
 let enabled = true;
 
@@ -8,6 +9,9 @@ export function isGradEnabled(): boolean {
 }
 
 function withGradMode<T>(mode: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') {
+    throw new Error(`${mode ? 'enableGrad' : 'noGrad'}: expected a function to run, as in ${mode ? 'enableGrad' : 'noGrad'}(() => ...), got ${describe(fn)}`);
+  }
   const previous = enabled;
   enabled = mode;
   try {
@@ -29,5 +33,6 @@ export function enableGrad<T>(fn: () => T): T {
 
 /** Sets the grad mode for code that cannot be wrapped in a callback; prefer `noGrad`. */
 export function setGradEnabled(mode: boolean): void {
+  if (typeof mode !== 'boolean') throw new Error(`setGradEnabled: mode must be true or false, got ${describe(mode)}`);
   enabled = mode;
 }

@@ -115,6 +115,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
  * and tuples/arrays and plain objects are collated position by position or key by key.
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {
+  if (!Array.isArray(items)) throw new Error(`defaultCollate: expected an array of items, got ${describe(items)}`);
   if (items.length === 0) throw new Error('defaultCollate: cannot collate an empty list of items');
   const first: unknown = items[0];
   if (first instanceof Tensor) return stack(items as unknown as Tensor[]) as Collated<T>;

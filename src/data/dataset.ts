@@ -32,6 +32,7 @@ export abstract class Dataset<T> {
 
 /** Throws unless `index` is a whole number in [0, length). */
 function checkItemIndex(index: number, length: number, where: string): void {
+  if (!Number.isInteger(index)) throw new Error(`${where}: index must be a whole number, got ${describe(index)}`);
   if (!Number.isInteger(index) || index < 0 || index >= length) {
     throw new Error(`${where}: index ${index} is out of range for a dataset of ${length} items`);
   }
@@ -50,7 +51,7 @@ export class TensorDataset<T extends Tensor[]> extends Dataset<T> {
     super();
     if (tensors.length === 0) throw new Error('TensorDataset: needs at least one tensor');
     tensors.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw new Error(`TensorDataset: argument ${i} is not a Tensor`);
+      if (!(t instanceof Tensor)) throw new Error(`TensorDataset: argument ${i} is not a Tensor, got ${describe(t)}`);
       if (t.ndim === 0) throw new Error(`TensorDataset: tensors[${i}] is 0-d; every tensor needs a first dimension to index`);
     });
     const n = tensors[0].shape[0];
@@ -86,6 +87,10 @@ export class Subset<T> extends Dataset<T> {
 
   constructor(dataset: Dataset<T>, indices: ArrayLike<number>) {
     super();
+    if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
+      throw new Error(`Subset: expected a Dataset (an object with a whole-number length and get(index)), got ${describe(dataset)}`);
+    }
+    if (!Array.isArray(indices) && !ArrayBuffer.isView(indices)) throw new Error(`Subset: indices must be an array of whole numbers, got ${describe(indices)}`);
     this.dataset = dataset;
     this.indices = Int32Array.from(indices);
     this.length = this.indices.length;

@@ -3,6 +3,7 @@ import { logSoftmax, softmax } from '../ops/softmax';
 import type { Tensor } from '../tensor';
 import { leakyRelu } from './functional/activation';
 import { pyFloatRepr } from '../format';
+import { checkInteger, describe } from '../options';
 import { Module } from './module';
 
 /** max(x, 0) elementwise (`nn.ReLU`). */
@@ -16,6 +17,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a number, got ${describe(negativeSlope)}`);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
@@ -43,6 +45,7 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
+    checkInteger(dim, 'Softmax', 'dim');
   }
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
@@ -56,6 +59,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {
     super();
+    checkInteger(dim, 'LogSoftmax', 'dim');
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);

@@ -1,5 +1,6 @@
 import { flatten } from '../ops/layout';
 import type { Tensor } from '../tensor';
+import { checkInteger, describe } from '../options';
 import { Module } from './module';
 
 type AnyForward = { forward(x: unknown): unknown };
@@ -11,7 +12,7 @@ export class Sequential extends Module {
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => {
-      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} is not a Module`);
+      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} is not a Module, got ${describe(m)}`);
     });
     this.layers = modules;
   }
@@ -42,6 +43,8 @@ export class Sequential extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    checkInteger(startDim, 'Flatten', 'startDim');
+    checkInteger(endDim, 'Flatten', 'endDim');
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);

@@ -38,6 +38,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** fan_in and fan_out of a weight: [out, in, ...kernel] (`_calculate_fan_in_and_fan_out`). */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+  checkTensor(t, 'calculateFanInAndFanOut', 'tensor');
   if (t.ndim < 2) throw new Error(`calculateFanInAndFanOut: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
   let receptive = 1;
   for (let d = 2; d < t.ndim; d++) receptive *= t.shape[d];

@@ -55,7 +55,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new Error(`${this.describe()} expects a Tensor input`);
+    if (!(x instanceof Tensor)) throw new Error(`${this.describe()} expects a Tensor input, got ${describe(x)}`);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new Error(`${this.describe()} got input of shape ${fmt(x.shape)}: its last dimension must be ${this.inFeatures}`);
     }

@@ -143,6 +143,8 @@ export abstract class Module {
    * (a module is still never entered from inside itself, so a field pointing back up cannot loop).
    */
   namedModules(prefix = '', removeDuplicate = true): [string, Module][] {
+    if (typeof prefix !== 'string') throw new Error(`namedModules: prefix must be a string, got ${describe(prefix)}`);
+    checkBoolean(removeDuplicate, 'namedModules', 'removeDuplicate');
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
     const path = new Set<Module>();
@@ -186,6 +188,7 @@ export abstract class Module {
 
   /** Sets training mode on this module and all below it; returns this. */
   train(mode = true): this {
+    checkBoolean(mode, 'train', 'mode');
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -195,9 +198,10 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Clears every parameter's gradient (to null, as PyTorch's default `set_to_none=True`). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /** Clears every parameter's gradient: to null (PyTorch's default `set_to_none=True`), or to zeros with `setToNone` false. */
+  zeroGrad(setToNone = true): void {
+    if (typeof setToNone !== 'boolean') throw new Error(`zeroGrad: setToNone must be true or false, got ${describe(setToNone)}`);
+    for (const p of this.parameters()) p._clearGrad(setToNone, 'zeroGrad');
   }
 
   /**
@@ -229,6 +233,7 @@ export abstract class Module {
 
   /** Calls `fn` on every module below this one and on this one (children first); returns this. */
   apply(fn: (module: Module) => void): this {
+    if (typeof fn !== 'function') throw new Error(`apply: fn must be a function of a module, got ${describe(fn)}`);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;

@@ -1,3 +1,4 @@
+import { describe } from '../options';
 import { Tensor } from '../tensor';
 
 /**
@@ -7,7 +8,9 @@ import { Tensor } from '../tensor';
 export class Parameter extends Tensor {
   /** Wraps `data`'s storage (shared, not copied) as a parameter. */
   constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) throw new Error(`Parameter: data must be a Tensor, got ${describe(data)}`);
     super(data.data, data.shape, data.dtype);
+    if (typeof requiresGrad !== 'boolean') throw new Error(`Parameter: requiresGrad must be true or false, got ${describe(requiresGrad)}`);
     if (requiresGrad) this.requiresGrad = true;
   }
 

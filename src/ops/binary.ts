@@ -5,7 +5,7 @@ import { type BinaryRun, broadcastBinary } from '../kernels/broadcast';
 import * as k from '../kernels/elementwise';
 import { broadcastShapes, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import { cast, checkTensor, expandTo, type TensorOrNumber, toTensor, zerosOf } from './helpers';
+import { cast, checkOperands, checkScalar, checkTensor, expandTo, type TensorOrNumber, toTensor, zerosOf } from './helpers';
 import { sumTo } from './layout';
 import { needsGrad, record } from '../autograd/record';
 
@@ -34,6 +34,8 @@ function arithmetic(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOr
 
 /** a + b, broadcasting (`torch.add`); `alpha` scales b first. */
 export function add(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
+  checkOperands(a, b, 'add');
+  checkScalar(alpha, 'add', 'alpha');
   if (alpha !== 1) b = mul(b, alpha);
   const [out, at, bt] = arithmetic('add', k.addRun, a, b, resultType(a, b));
   return needsGrad(at, bt) ? record(out, new AddBackward(at.shape, bt.shape), at, bt) : out;
@@ -52,6 +54,8 @@ class AddBackward extends Node {
 
 /** a - b, broadcasting (`torch.sub`); `alpha` scales b first. */
 export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
+  checkOperands(a, b, 'sub');
+  checkScalar(alpha, 'sub', 'alpha');
   const isBool = (x: TensorOrNumber): boolean => typeof x === 'object' && x !== null && x.dtype === 'bool';
   if (isBool(a) && isBool(b)) throw new Error('sub: subtracting bool tensors is not supported (as in PyTorch); convert them with .int() first');
   if (isBool(a) || isBool(b)) {
@@ -76,6 +80,7 @@ class SubBackward extends Node {
 
 /** a * b, broadcasting (`torch.mul`). */
 export function mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  checkOperands(a, b, 'mul');
   const [out, at, bt] = arithmetic('mul', k.mulRun, a, b, resultType(a, b));
   return needsGrad(at, bt) ? record(out, new MulBackward(at, bt), at, bt) : out;
 }
@@ -95,6 +100,7 @@ class MulBackward extends Node {
 
 /** a / b, broadcasting, always true division (`torch.div`): integers divide to the default float. */
 export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  checkOperands(a, b, 'div');
   let dtype = resultType(a, b);
   if (!isFloatDtype(dtype)) dtype = getDefaultDtype();
   const [out, at, bt] = elementwise('div', k.divRun, a, b, dtype);
@@ -119,6 +125,7 @@ class DivBackward extends Node {
 
 /** a ** b for a tensor exponent, broadcasting (`torch.pow`); see unary `powScalar` for numbers. */
 export function powTensor(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  checkOperands(a, b, 'pow');
   const dtype = resultType(a, b);
   if (dtype === 'bool') throw new Error('pow: bool tensors are not supported (as in PyTorch); convert them with .int() first');
   const [out, at, bt] = elementwise('pow', k.powRun, a, b, dtype);
@@ -143,11 +150,13 @@ class PowBackward extends Node {
 
 /** -x (`torch.neg`). */
 export function neg(x: Tensor): Tensor {
+  checkTensor(x, 'neg');
   if (x.dtype === 'bool') throw new Error('neg: negating a bool tensor is not supported (as in PyTorch); to invert a mask use x.eq(false)');
   return mul(x, -1);
 }
 
 function compare(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  checkOperands(a, b, name);
   return elementwise(name, run, a, b, resultType(a, b), 'bool')[0];
 }
 
@@ -174,6 +183,7 @@ export const le = (a: TensorOrNumber, b: TensorOrNumber): Tensor => compare('le'
 export function where(condition: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   checkTensor(condition, 'where', 'condition');
   if (condition.dtype !== 'bool') throw new Error(`where: condition must be a bool tensor, got ${condition.dtype}`);
+  checkOperands(a, b, 'where');
   const dtype = resultType(a, b);
   const at = toTensor(a, dtype, 'where');
   const bt = toTensor(b, dtype, 'where');

@@ -26,6 +26,19 @@ export function checkTensor(x: unknown, where: string, what = 'input'): Tensor {
   return x;
 }
 
+/** Checks the operands of a binary op: each a Tensor or a number (`input` and `other`, as PyTorch names them). */
+export function checkOperands(a: unknown, b: unknown, where: string): void {
+  for (const [x, what] of [[a, 'input'], [b, 'other']] as const) {
+    if (!(x instanceof Tensor) && typeof x !== 'number') throw new Error(`${where}: ${what} must be a Tensor or a number, got ${describe(x)}`);
+  }
+}
+
+/** Checks an op's number argument (`alpha`, a bound...): a number, else an Error naming it. */
+export function checkScalar(x: unknown, where: string, what: string): number {
+  if (typeof x !== 'number') throw new Error(`${where}: ${what} must be a number, got ${describe(x)}`);
+  return x;
+}
+
 /** Checks a non-empty array of tensors, as cat and stack take. */
 export function checkTensorList(tensors: unknown, where: string): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${where}: expected a non-empty array of tensors`);

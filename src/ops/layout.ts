@@ -10,10 +10,13 @@ import { fmt, normalizeDim, numel, sameShape, type Shape, splitAt } from '../sha
 import { Tensor } from '../tensor';
 import { sumTo as sumToKernel } from '../kernels/broadcast';
 import { cast, checkTensor, checkTensorList, expandTo, zerosOf } from './helpers';
+import { describe } from '../options';
 import { needsGrad, record } from '../autograd/record';
 
 /** The shape `shape` asks for, with a single -1 inferred from x's element count. */
 function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
+  checkTensor(x, where);
+  if (!Array.isArray(shape)) throw new Error(`${where}: shape must be an array of sizes such as [2, -1], got ${describe(shape)}`);
   const wanted = [...shape];
   const inferred = wanted.indexOf(-1);
   if (wanted.some((s, i) => !Number.isInteger(s) || s < -1 || (s === -1 && i !== inferred))) {
@@ -29,7 +32,8 @@ function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
 
 /** The same elements in a new shape, sharing x's data (`torch.reshape` / `view`); one size may be -1. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
-  const y = x._view(resolveShape(x, shape, 'reshape'));
+  const resolved = resolveShape(x, shape, 'reshape');
+  const y = x._view(resolved);
   return needsGrad(x) ? record(y, new ViewBackward(x.shape), x) : y;
 }
 
@@ -70,12 +74,15 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a size-1 dim at `dim` (negative counts from the end of the result, as in PyTorch). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor(x, 'unsqueeze');
   const d = normalizeDim(dim, x.ndim + 1, 'unsqueeze');
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
 
 function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
   const where = name === 'TransposeBackward0' ? 'transpose' : 'permute';
+  checkTensor(x, where);
+  if (!Array.isArray(dims)) throw new Error(`${where}: dims must be an array such as [1, 0], got ${describe(dims)}`);
   if (dims.length !== x.ndim) {
     throw new Error(`${where}: the number of dims (${dims.length}) must match the tensor's ${x.ndim} dims (shape ${fmt(x.shape)})`);
   }
@@ -105,6 +112,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims (`torch.transpose`); the result is a contiguous copy. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  checkTensor(x, 'transpose');
   const a = normalizeDim(dim0, x.ndim, 'transpose');
   const b = normalizeDim(dim1, x.ndim, 'transpose');
   if (x.ndim < 2) return reshape(x, x.shape);
@@ -120,6 +128,8 @@ export function T(x: Tensor): Tensor {
 
 /** Repeats size-1 dims to `shape` (-1 keeps a size), as a copy (`torch.expand`). */
 export function expand(x: Tensor, shape: Shape): Tensor {
+  checkTensor(x, 'expand');
+  if (!Array.isArray(shape)) throw new Error(`expand: shape must be an array of sizes such as [2, -1], got ${describe(shape)}`);
   const offset = shape.length - x.ndim;
   if (shape.some((s, i) => !Number.isInteger(s) || s < -1 || (s === -1 && i < offset))) {
     throw new Error(`expand: invalid shape ${fmt(shape)} for a tensor of shape ${fmt(x.shape)} (sizes must be whole numbers >= 0, or -1 to keep an existing dim)`);
@@ -146,6 +156,8 @@ class ExpandBackward extends Node {
  * expand, and the one place where broadcasting ops reduce their gradients.
  */
 export function sumTo(x: Tensor, shape: Shape): Tensor {
+  checkTensor(x, 'sumTo');
+  if (!Array.isArray(shape)) throw new Error(`sumTo: shape must be an array of sizes, got ${describe(shape)}`);
   if (sameShape(x.shape, shape)) return x;
   if (shape.length > x.ndim) {
     throw new Error(`sumTo: cannot reduce a tensor of shape ${fmt(x.shape)} to the larger shape ${fmt(shape)}`);
@@ -236,6 +248,7 @@ function checkIndex(index: Tensor, size: number, where: string): Int32Array {
 
 /** out[i][j] = x[i][index[i][j]] along `dim` (`torch.gather`); index is int32 with x's rank. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(x, 'gather');
   checkTensor(index, 'gather', 'index');
   const d = normalizeDim(dim, x.ndim, 'gather');
   if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
@@ -324,6 +337,7 @@ function padTo(t: Tensor, shape: Shape): Tensor {
 
 /** The slices of x at `index` (a 1-D int32 tensor) along `dim` (`torch.index_select`). */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(x, 'indexSelect');
   checkTensor(index, 'indexSelect', 'index');
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
@@ -395,6 +409,10 @@ class IndexAddBackward extends Node {
 
 /** `length` elements of x along `dim` from `start` (`torch.narrow`); start may be negative. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor(x, 'narrow');
+  for (const [name, v] of [['start', start], ['length', length]] as const) {
+    if (!Number.isInteger(v)) throw new Error(`narrow: ${name} must be a whole number, got ${describe(v)}`);
+  }
   const d = normalizeDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
   const begin = start < 0 ? start + size : start;

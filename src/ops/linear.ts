@@ -17,6 +17,8 @@ import { needsGrad, record } from '../autograd/record';
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   checkTensor(x, 'linear');
   checkTensor(weight, 'linear', 'weight');
+  if (bias !== null && bias !== undefined) checkTensor(bias, 'linear', 'bias');
+  bias = bias ?? null;
   if (weight.dtype === 'bool') throw new Error('linear: bool tensors are not supported (as in PyTorch); convert them with .float() first');
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D (out_features, in_features), got shape ${fmt(weight.shape)}`);
   const [outFeatures, inFeatures] = weight.shape;

@@ -1,6 +1,7 @@
 /** Reductions: sum, mean, max, min, argmax, argmin. */
 import { Node } from '../autograd/node';
 import { isFloatDtype } from '../dtype';
+import { describe } from '../options';
 import * as k from '../kernels/reduce';
 import { fmt, normalizeDim, type Shape, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
@@ -15,6 +16,7 @@ export type Dims = number | readonly number[] | null | undefined;
 /** The sorted, non-negative dims that `dim` names; none (or an empty list, as in PyTorch) means all. */
 function reducedDims(x: Tensor, dim: Dims, where: string): number[] {
   if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return x.shape.map((_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new Error(`${where}: dim must be a whole number, a list of them, or null, got ${describe(dim)}`);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const dims = list.map((d) => normalizeDim(d, x.ndim, where));
   if (new Set(dims).size !== dims.length) throw new Error(`${where}: dim ${JSON.stringify(list)} names a dimension twice`);
@@ -51,8 +53,15 @@ function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
   return result;
 }
 
+/** Checks a reduction's input and keepdim. */
+function checkReduce(x: Tensor, keepdim: unknown, where: string): void {
+  checkTensor(x, where);
+  if (typeof keepdim !== 'boolean') throw new Error(`${where}: keepdim must be true or false, got ${describe(keepdim)}`);
+}
+
 function reduceSum(x: Tensor, dim: Dims, keepdim: boolean, mean: boolean): Tensor {
   const where = mean ? 'mean' : 'sum';
+  checkReduce(x, keepdim, where);
   const dims = reducedDims(x, dim, where);
   let count = 1;
   for (const d of dims) count *= x.shape[d];
@@ -92,6 +101,7 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** Mean of all elements, or over `dim`; float tensors only, as in PyTorch. */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkTensor(x, 'mean');
   if (!isFloatDtype(x.dtype)) {
     throw new Error(`mean: input dtype must be a floating point dtype, got ${x.dtype}; convert with .float() first`);
   }
@@ -106,6 +116,7 @@ function checkNonEmpty(x: Tensor, where: string, dim?: number): void {
 
 function extremeAll(x: Tensor, isMin: boolean): Tensor {
   const where = isMin ? 'min' : 'max';
+  checkTensor(x, where);
   checkNonEmpty(x, where);
   const y = zerosOf([], x.dtype);
   y.data[0] = k.maxAll(x.data, isMin);
@@ -146,6 +157,7 @@ class ExtremeAllBackward extends Node {
 
 function extremeDim(x: Tensor, dim: number, keepdim: boolean, isMin: boolean): [Tensor, Tensor] {
   const where = isMin ? 'min' : 'max';
+  checkReduce(x, keepdim, where);
   const d = normalizeDim(dim, x.ndim, where);
   checkNonEmpty(x, where, d);
   const [outer, n, inner] = splitAt(x.shape, d);

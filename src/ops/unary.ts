@@ -8,6 +8,7 @@ import { Node } from '../autograd/node';
 import { needsGrad, record } from '../autograd/record';
 import { kernels } from '../backend/registry';
 import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultType } from '../dtype';
+import { describe } from '../options';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
 import { div, ge, gt, le, logicalAnd, mul, powTensor, sub, where } from './binary';
@@ -162,7 +163,10 @@ export function powScalar(x: Tensor, p: number): Tensor {
  */
 export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor {
   checkTensor(x, 'clamp');
-  if (min === null && max === null) throw new Error("clamp: at least one of 'min' or 'max' must be given");
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (v !== null && v !== undefined && typeof v !== 'number') throw new Error(`clamp: ${name} must be a number or null, got ${describe(v)}`);
+  }
+  if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of 'min' or 'max' must be given");
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   const dtype = resultType({ dtype: resultType(x, min ?? 0), shape: x.shape }, max ?? 0);
@@ -176,6 +180,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
 
 /** A copy converted to `dtype`, or x itself when it already has it (`x.to(dtype)`). */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
+  checkTensor(x, 'to');
   if (x.dtype === checkDtype(dtype, 'to')) return x;
   const y = new Tensor(convert(x.data, dtype), x.shape, dtype);
   return needsGrad(x) && isFloatDtype(dtype) ? record(y, new ToCopyBackward(x.dtype), x) : y;
@@ -194,6 +199,7 @@ class ToCopyBackward extends Node {
 
 /** A copy with its own storage, still in the graph (`x.clone()`). */
 export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone');
   const y = new Tensor(x.data.slice(), x.shape, x.dtype);
   return needsGrad(x) ? record(y, new CloneBackward(), x) : y;
 }

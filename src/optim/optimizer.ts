@@ -105,9 +105,10 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
     this.paramGroups.push({ ...copyOptions(options), params });
   }
 
-  /** Sets every parameter's gradient to null (PyTorch's default `zero_grad(set_to_none=True)`). */
-  zeroGrad(): void {
-    for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
+  /** Clears every parameter's gradient: to null (PyTorch's default `zero_grad(set_to_none=True)`), or to zeros with `setToNone` false. */
+  zeroGrad(setToNone = true): void {
+    if (typeof setToNone !== 'boolean') throw new Error(`zeroGrad: setToNone must be true or false, got ${describeValue(setToNone)}`);
+    for (const group of this.paramGroups) for (const p of group.params) p._clearGrad(setToNone, 'zeroGrad');
   }
 
   /**
@@ -117,6 +118,9 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
   step(): void;
   step<T>(closure: () => T): T;
   step<T>(closure?: () => T): T | undefined {
+    if (closure !== undefined && typeof closure !== 'function') {
+      throw new Error(`${this.constructor.name}.step: closure must be a function that recomputes the loss, got ${describeValue(closure)}`);
+    }
     const loss = closure ? enableGrad(closure) : undefined;
     // every group is checked before any parameter changes, so a step that fails changes nothing
     this.paramGroups.forEach((group, g) => this.checkGroupTypes(group, g));
