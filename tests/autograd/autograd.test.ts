@@ -640,3 +640,40 @@ describe('defineOp checks its definition', () => {
     expect(() => torch.autograd.defineOp({ forward, backward } as never)).toThrow('defineOp: name must be a string, got undefined');
   });
 });
+
+describe('a backward that fails part-way changes no .grad', () => {
+  const boom = torch.autograd.defineOp({
+    name: 'Boom',
+    forward: (_ctx, x: Tensor) => x.mul(1),
+    backward: () => {
+      throw new Error('boom');
+    },
+  });
+  const wrongShape = torch.autograd.defineOp({ name: 'WrongShape', forward: (_ctx, x: Tensor) => x.mul(1), backward: () => [torch.ones([3])] });
+  it.each([
+    ['a backward that throws', boom, 'boom'],
+    ['a backward that returns a wrong shape', wrongShape, 'WrongShapeBackward: backward returned a gradient of shape [3] for input 0, which has shape [2]'],
+  ])('%s, after other gradients were computed, with and without createGraph', (_what, op, message) => {
+    for (const createGraph of [false, true]) {
+      const a = torch.tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+      const b = torch.tensor([3, 4], { dtype: 'float32', requiresGrad: true });
+      a.grad = torch.tensor([10, 10], { dtype: 'float32' });
+      const c = a.mul(2);
+      c.retainGrad();
+      // a and b get gradients from the first term before Boom's backward runs
+      const loss = a.mul(b).sum().add(c.sum()).add(op(b.mul(a)).sum());
+      expect(() => loss.backward(undefined, { createGraph })).toThrow(message);
+      expect(a.grad?.toArray()).toEqual([10, 10]);
+      expect(b.grad).toBeNull();
+      expect(c.grad).toBeNull();
+    }
+  });
+  it('a gradient argument of the wrong kind is found before anything runs', () => {
+    const a = torch.tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const y = a.mul(2);
+    expect(() => y.backward([1, 1] as never)).toThrow('backward: gradient must be a Tensor (or a number, for a one-element tensor), got an array of 2');
+    expect(a.grad).toBeNull();
+    y.backward(torch.ones([2])); // the graph is still there
+    expect(a.grad?.toArray()).toEqual([2, 2]);
+  });
+});

@@ -483,3 +483,23 @@ describe('Module methods check their arguments and options', () => {
     expect(() => m.to('float16' as never)).toThrow(`Module.to: expected a float dtype ('float32' or 'float64') or 'cpu', got string "float16"`);
   });
 });
+
+describe('a loadStateDict that fails loads nothing', () => {
+  const snapshot = (m: nn.Module): number[][] => m.parameters().map((p) => Array.from(p.data));
+  it.each([
+    ['a value that is not a Tensor', (sd: Record<string, unknown>) => (sd.bias = [0, 0]), 'value for bias is not a Tensor.'],
+    ['a value of another shape', (sd: Record<string, unknown>) => (sd.bias = torch.zeros([3])), 'size mismatch for bias'],
+    ['a null value', (sd: Record<string, unknown>) => (sd.bias = null), 'value for bias is not a Tensor.'],
+  ])('%s, next to a good one, with strict on or off', (_what, spoil, message) => {
+    for (const strict of [true, false]) {
+      const m = new nn.Linear(2, 2);
+      const before = snapshot(m);
+      const versions = m.parameters().map((p) => p._version.value);
+      const sd: Record<string, unknown> = { ...new nn.Linear(2, 2).stateDict() };
+      spoil(sd);
+      expect(() => m.loadStateDict(sd as Record<string, Tensor>, { strict })).toThrow(message);
+      expect(snapshot(m)).toEqual(before); // the good weight was not copied either
+      expect(m.parameters().map((p) => p._version.value)).toEqual(versions);
+    }
+  });
+});
