@@ -514,3 +514,22 @@ describe('a step that fails changes nothing', () => {
     expect(Array.from(a.data)).toEqual([Math.fround(1.05), Math.fround(1.95)]);
   });
 });
+
+describe('zeroGrad(setToNone)', () => {
+  it('false zeroes the gradients in place, as PyTorch zero_grad(set_to_none=False); true (the default) sets them to null', () => {
+    const p = new nn.Parameter(torch.ones([2]));
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    p.grad = torch.tensor([1, 2], { dtype: 'float32' });
+    const g = p.grad;
+    opt.zeroGrad(false);
+    expect(p.grad).toBe(g);
+    expect(p.grad?.toArray()).toEqual([0, 0]);
+    opt.zeroGrad();
+    expect(p.grad).toBeNull();
+    expect(() => opt.zeroGrad('no' as never)).toThrow('zeroGrad: setToNone must be true or false, got string "no"');
+    const m = new nn.Linear(2, 1);
+    m.forward(torch.ones([1, 2])).sum().backward();
+    m.zeroGrad(false);
+    expect(m.parameters().map((q) => q.grad?.toArray())).toEqual([[[0, 0]], [0]]);
+  });
+});
