@@ -95,7 +95,7 @@ export abstract class Module {
     const fields = this as unknown as Record<string, Tensor | null | undefined>;
     // a field declared without a value (`runningMean!: Tensor;`) is undefined here, and free to take
     if (name in this && fields[name] !== undefined && !names?.has(name)) throw new Error(`registerBuffer: attribute "${name}" already exists on ${this.constructor.name}`);
-    if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`registerBuffer: buffer "${name}" must be a Tensor or null`);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`registerBuffer: buffer "${name}" must be a Tensor or null, got ${describe(tensor)}`);
     if (tensor instanceof Parameter) throw new Error(`registerBuffer: "${name}" is a Parameter; assign it to a field to register it as a parameter`);
     if (!names) bufferNames.set(this, (names = new Map()));
     names.set(name, options.persistent ?? true);
