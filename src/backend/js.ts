@@ -4,7 +4,7 @@ import type { KernelBackend } from './registry';
 import * as elementwise from '../kernels/elementwise';
 import { gemm } from '../kernels/matmul';
 import { sumAxis } from '../kernels/reduce';
-import { logSumExp } from '../kernels/softmax';
+import { maxAndSumExp } from '../kernels/softmax';
 
 /** The TypeScript kernels. */
 export const jsBackend: KernelBackend = {
@@ -25,30 +25,27 @@ export const jsBackend: KernelBackend = {
     if (dw) gemm(true, false, outF, inF, rows, g, 0, x, 0, dw, 0, false);
     if (db) sumAxis(g, 1, rows, outF, db);
   },
-  crossEntropyForward(x, targets, rows, classes, ignoreIndex, lse, losses) {
+  crossEntropyForward(x, targets, rows, classes, ignoreIndex, stats, losses) {
     let counted = 0;
     for (let r = 0, base = 0; r < rows; r++, base += classes) {
-      const l = logSumExp(x, base, classes, 1);
-      lse[r] = l;
+      maxAndSumExp(x, base, classes, 1, stats, 2 * r);
+      const s = (stats[2 * r + 1] = Math.log(stats[2 * r + 1]));
       const y = targets[r];
       if (y === ignoreIndex) {
         losses[r] = 0;
       } else {
-        losses[r] = l - x[base + y];
+        losses[r] = s - (x[base + y] - stats[2 * r]);
         counted++;
       }
     }
     return counted;
   },
-  crossEntropyBackward(x, targets, lse, rows, classes, ignoreIndex, scale, dx) {
+  crossEntropyBackward(x, targets, stats, rows, classes, ignoreIndex, scale, dx) {
     for (let r = 0, base = 0; r < rows; r++, base += classes) {
       const y = targets[r];
-      if (y === ignoreIndex) {
-        dx.fill(0, base, base + classes);
-        continue;
-      }
-      const l = lse[r];
-      for (let c = 0; c < classes; c++) dx[base + c] = scale * (Math.exp(x[base + c] - l) * 1 - (c === y ? 1 : 0));
+      const m = stats[2 * r], s = stats[2 * r + 1];
+      const ts = y === ignoreIndex ? 0 : scale; // 0 on ignored rows even when scale is inf
+      for (let c = 0; c < classes; c++) dx[base + c] = Math.exp(x[base + c] - m - s) * ts - (c === y ? ts : 0);
     }
   },
   relu: (x, out) => elementwise.relu(x as TypedArray, out),

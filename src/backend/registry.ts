@@ -36,17 +36,22 @@ export interface KernelBackend {
     dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null,
   ): void;
   /**
-   * Softmax-cross-entropy of rows×classes logits against class indices (unweighted, unsmoothed):
-   * lse[r] = log-sum-exp of row r, losses[r] = lse[r] - x[r, y[r]] (0 where y[r] = ignoreIndex).
-   * Returns the number of rows not ignored.
+   * Softmax-cross-entropy of rows×classes logits against class indices (unweighted, unsmoothed).
+   * Per row r: stats[2r] = the row's max m, stats[2r + 1] = s = log sum_c exp(x[r, c] - m) (kept
+   * apart, since m + s loses s when m is huge), losses[r] = s - (x[r, y[r]] - m), or 0 where
+   * y[r] = ignoreIndex. Returns the number of rows not ignored.
    */
   crossEntropyForward(
     x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
-    lse: Float64Array, losses: FloatArray,
+    stats: Float64Array, losses: FloatArray,
   ): number;
-  /** dx[r, c] = scale * (softmax(x)[r, c] - [c = y[r]]), 0 on ignored rows. */
+  /**
+   * dx[r, c] = softmax(x)[r, c] * t - [c = y[r]] * t, t = scale, or 0 on ignored rows (so an ignored
+   * row is 0 even for an inf scale, and NaN at inf logits, as in PyTorch); softmax is
+   * exp(x - m - s) from `stats`.
+   */
   crossEntropyBackward(
-    x: FloatArray, targets: Int32Array, lse: Float64Array, rows: number, classes: number, ignoreIndex: number,
+    x: FloatArray, targets: Int32Array, stats: Float64Array, rows: number, classes: number, ignoreIndex: number,
     scale: number, dx: FloatArray,
   ): void;
   /** out = max(x, 0) (x > 0 ? x : 0). */

@@ -5,27 +5,21 @@
 import type { FloatArray } from '../dtype';
 
 /**
- * The max m of x[base + j * stride] over j < n and sum_j exp(x - m), written to `into` as [m, sum]:
+ * The max m of x[base + j * stride] over j < n and sum_j exp(x - m), written to into[at], into[at + 1]:
  * max-subtracted, so logits of +-1e4 stay finite. The one log-sum-exp loop of the TypeScript
  * kernels: softmax, logSoftmax and both cross-entropy paths go through it.
  */
-export function maxAndSumExp(x: FloatArray, base: number, n: number, stride: number, into: Float64Array): void {
+export function maxAndSumExp(x: FloatArray, base: number, n: number, stride: number, into: Float64Array, at = 0): void {
   let max = -Infinity;
   for (let j = 0, p = base; j < n; j++, p += stride) if (x[p] > max) max = x[p];
   if (max === -Infinity) max = 0; // all -inf: log(0) = -inf, instead of NaN from -inf - -inf
   let sum = 0;
   for (let j = 0, p = base; j < n; j++, p += stride) sum += Math.exp(x[p] - max);
-  into[0] = max;
-  into[1] = sum;
+  into[at] = max;
+  into[at + 1] = sum;
 }
 
 const scratch = new Float64Array(2);
-
-/** log(sum_j exp(x[base + j * stride])) over j < n, in float64 (see maxAndSumExp). */
-export function logSumExp(x: FloatArray, base: number, n: number, stride: number): number {
-  maxAndSumExp(x, base, n, stride, scratch);
-  return scratch[0] + Math.log(scratch[1]);
-}
 
 /** out = softmax(x) along the axis, or log-softmax when `log` is set. */
 export function softmaxAxis(x: FloatArray, outer: number, n: number, inner: number, log: boolean, out: FloatArray): void {
@@ -35,8 +29,9 @@ export function softmaxAxis(x: FloatArray, outer: number, n: number, inner: numb
       maxAndSumExp(x, base, n, inner, scratch);
       const max = scratch[0], sum = scratch[1];
       if (log) {
-        const lse = max + Math.log(sum);
-        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = x[p] - lse;
+        // (x - max) - log(sum), not x - (max + log(sum)): the latter loses log(sum) when max is huge
+        const logSum = Math.log(sum);
+        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = x[p] - max - logSum;
       } else {
         for (let j = 0, p = base; j < n; j++, p += inner) out[p] = Math.exp(x[p] - max) / sum;
       }

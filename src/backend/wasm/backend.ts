@@ -38,8 +38,8 @@ interface KernelExports {
 type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Ptr, b: Ptr, c: Ptr, accumulate: boolean, scratch: Ptr) => void;
 type LinearForwardFn = (x: Ptr, w: Ptr, bias: Ptr, rows: number, inF: number, outF: number, y: Ptr, scratch: Ptr) => void;
 type LinearBackwardFn = (g: Ptr, x: Ptr, w: Ptr, rows: number, inF: number, outF: number, dx: Ptr, dw: Ptr, db: Ptr, scratch: Ptr) => void;
-type CrossEntropyForwardFn = (x: Ptr, targets: Ptr, rows: number, classes: number, ignoreIndex: number, lse: Ptr, losses: Ptr) => number;
-type CrossEntropyBackwardFn = (x: Ptr, targets: Ptr, lse: Ptr, rows: number, classes: number, ignoreIndex: number, scale: number, dx: Ptr) => void;
+type CrossEntropyForwardFn = (x: Ptr, targets: Ptr, rows: number, classes: number, ignoreIndex: number, stats: Ptr, losses: Ptr) => number;
+type CrossEntropyBackwardFn = (x: Ptr, targets: Ptr, stats: Ptr, rows: number, classes: number, ignoreIndex: number, scale: number, dx: Ptr) => void;
 type MapFn = (x: Ptr, out: Ptr, n: number) => void;
 type Map2Fn = (a: Ptr, b: Ptr, out: Ptr, n: number) => void;
 
@@ -255,35 +255,35 @@ class WasmBackend implements KernelBackend {
 
   crossEntropyForward(
     x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
-    lse: Float64Array, losses: FloatArray,
+    stats: Float64Array, losses: FloatArray,
   ): number {
     const es = x.BYTES_PER_ELEMENT;
-    if (!this.begin((rows * classes + 2 * rows) * es + rows * 12, 4)) {
-      return jsBackend.crossEntropyForward(x, targets, rows, classes, ignoreIndex, lse, losses);
+    if (!this.begin((rows * classes + rows) * es + rows * 20, 4)) {
+      return jsBackend.crossEntropyForward(x, targets, rows, classes, ignoreIndex, stats, losses);
     }
     const px = this.put(x, 0, rows * classes);
     const pt = this.putInt(targets);
-    const pl = this.alloc(rows * 8);
+    const pl = this.alloc(rows * 16);
     const pr = this.alloc(rows * es);
     const counted = (es === 4 ? this.ex.crossEntropyForwardF32 : this.ex.crossEntropyForwardF64)(px, pt, rows, classes, ignoreIndex, pl, pr);
-    lse.set(this.f64.subarray(pl >> 3, (pl >> 3) + rows));
+    stats.set(this.f64.subarray(pl >> 3, (pl >> 3) + 2 * rows));
     this.get(pr, losses, 0, rows);
     return counted;
   }
 
   crossEntropyBackward(
-    x: FloatArray, targets: Int32Array, lse: Float64Array, rows: number, classes: number, ignoreIndex: number,
+    x: FloatArray, targets: Int32Array, stats: Float64Array, rows: number, classes: number, ignoreIndex: number,
     scale: number, dx: FloatArray,
   ): void {
     const es = x.BYTES_PER_ELEMENT;
-    if (!this.begin(2 * rows * classes * es + rows * 12, 4)) {
-      jsBackend.crossEntropyBackward(x, targets, lse, rows, classes, ignoreIndex, scale, dx);
+    if (!this.begin(2 * rows * classes * es + rows * 20, 4)) {
+      jsBackend.crossEntropyBackward(x, targets, stats, rows, classes, ignoreIndex, scale, dx);
       return;
     }
     const px = this.put(x, 0, rows * classes);
     const pt = this.putInt(targets);
-    const pl = this.alloc(rows * 8);
-    this.f64.set(lse, pl >> 3);
+    const pl = this.alloc(rows * 16);
+    this.f64.set(stats, pl >> 3);
     const pd = this.alloc(rows * classes * es);
     (es === 4 ? this.ex.crossEntropyBackwardF32 : this.ex.crossEntropyBackwardF64)(px, pt, pl, rows, classes, ignoreIndex, scale, pd);
     this.get(pd, dx, 0, rows * classes);

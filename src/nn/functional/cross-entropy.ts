@@ -12,10 +12,10 @@
  * (probabilities), as PyTorch does.
  */
 import { Node } from '../../autograd/node';
-import { type FloatArray, isFloatDtype } from '../../dtype';
+import { type FloatArray, type FloatDType, isFloatDtype, promoteTypes } from '../../dtype';
 import { kernels } from '../../backend/registry';
-import { logSumExp } from '../../kernels/softmax';
-import { add, mul, sub } from '../../ops/binary';
+import { maxAndSumExp } from '../../kernels/softmax';
+import { add, eq, mul, sub, where } from '../../ops/binary';
 import { cast, checkTensor, zerosOf } from '../../ops/helpers';
 import { sum } from '../../ops/reduce';
 import { logSoftmax, softmax } from '../../ops/softmax';
@@ -70,6 +70,8 @@ interface Problem {
   weight: FloatArray | null;
   smoothing: number;
   reduction: Reduction;
+  /** The dtype the loss is computed and returned in. */
+  dtype: FloatDType;
 }
 
 /** a[c] for position (o, i), written into `a` (length C). Returns sum_c a[c]. */
@@ -112,7 +114,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const smoothing = checkNumber(options.labelSmoothing ?? 0, 'crossEntropy', 'labelSmoothing');
   if (options.warnOnProbabilities !== undefined) checkBoolean(options.warnOnProbabilities, 'crossEntropy', 'warnOnProbabilities');
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
-  const { outer, classes, inner, positionShape, dtype } = classLayout(input, 'crossEntropy');
+  const { outer, classes, inner, positionShape, dtype: inputDtype } = classLayout(input, 'crossEntropy');
   const byIndex = !sameShape(target.shape, input.shape);
   if (!byIndex && !isFloatDtype(target.dtype)) {
     throw new Error(`crossEntropy: a target shaped like the input ${fmt(input.shape)} holds class probabilities and must be float, got ${target.dtype}`);
@@ -130,42 +132,48 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     );
   }
 
+  // probability targets promote, as in PyTorch: float32 logits with float64 targets give a float64 loss
+  const dtype = byIndex ? inputDtype : (promoteTypes(inputDtype, target.dtype) as FloatDType);
   const problem: Problem = {
-    outer, classes, inner, byIndex, ignoreIndex, smoothing, reduction,
+    outer, classes, inner, byIndex, ignoreIndex, smoothing, reduction, dtype,
     indices: byIndex ? classIndices(target, classes, ignoreIndex, 'crossEntropy') : null,
-    weight: weight ? (cast(weight, input.dtype).data as FloatArray) : null,
+    weight: weight ? (cast(weight, dtype).data as FloatArray) : null,
   };
-  const probs = byIndex ? null : (cast(target, input.dtype).data as FloatArray);
+  const probs = byIndex ? null : (cast(target, dtype).data as FloatArray);
 
-  // forward: per position, lse = log sum exp, loss = sum_c a[c] (lse - x[c])
+  // forward: per position, the max m and s = log sum exp(x - m) (kept apart: m + s loses s when m is
+  // huge), loss = sum_c a[c] (s - (x[c] - m))
   const positions = outer * inner;
-  const lse = new Float64Array(positions);
-  const losses = zerosOf(positionShape, input.dtype).data as FloatArray;
+  const stats = new Float64Array(2 * positions);
+  const losses = zerosOf(positionShape, dtype).data as FloatArray;
   if (isFastPath(problem)) {
     // the common case (rows of logits, plain class indices) on the kernel backend: a[c] = [c = y]
-    const counted = kernels().crossEntropyForward(x, problem.indices!, outer, classes, ignoreIndex, lse, losses);
+    const counted = kernels().crossEntropyForward(x, problem.indices!, outer, classes, ignoreIndex, stats, losses);
     const out = reduceLosses(losses, positionShape, dtype, reduction, counted);
     if (!needsGrad(input, target)) return out;
-    return record(out, new CrossEntropyBackward(problem, input, target, lse, counted), input, target);
+    return record(out, new CrossEntropyBackward(problem, input, target, stats, counted), input, target);
   }
   const a = new Float64Array(classes);
   let denominator = byIndex ? 0 : positions;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * classes * inner + i;
-      const l = logSumExp(x, base, classes, inner);
-      lse[o * inner + i] = l;
+      const position = o * inner + i;
+      maxAndSumExp(x, base, classes, inner, stats, 2 * position);
+      const m = stats[2 * position];
+      const s = (stats[2 * position + 1] = Math.log(stats[2 * position + 1]));
       targetWeights(problem, probs, o, i, a);
       let loss = 0;
-      for (let c = 0, p = base; c < classes; c++, p += inner) if (a[c] !== 0) loss += a[c] * (l - x[p]);
-      losses[o * inner + i] = loss;
-      const y = byIndex ? problem.indices![o * inner + i] : ignoreIndex;
+      // NOTE: class-index targets pick their classes (PyTorch's nll_loss), so a[c] = 0 adds nothing even at inf logits
+      for (let c = 0, p = base; c < classes; c++, p += inner) if (a[c] !== 0 || !byIndex) loss += a[c] * (s - (x[p] - m));
+      losses[position] = loss;
+      const y = byIndex ? problem.indices![position] : ignoreIndex;
       if (y !== ignoreIndex) denominator += problem.weight ? problem.weight[y] : 1;
     }
   }
   const out = reduceLosses(losses, positionShape, dtype, reduction, denominator);
   if (!needsGrad(input, target)) return out;
-  return record(out, new CrossEntropyBackward(problem, input, target, lse, denominator), input, target);
+  return record(out, new CrossEntropyBackward(problem, input, target, stats, denominator), input, target);
 }
 
 class CrossEntropyBackward extends Node {
@@ -174,7 +182,8 @@ class CrossEntropyBackward extends Node {
     private readonly problem: Problem,
     input: Tensor,
     target: Tensor,
-    private readonly lse: Float64Array,
+    /** Per position: the max m of the logits and log sum exp(x - m). */
+    private readonly stats: Float64Array,
     private readonly denominator: number,
   ) {
     super();
@@ -184,7 +193,7 @@ class CrossEntropyBackward extends Node {
   override get returnsFreshGrads(): boolean {
     return true;
   }
-  // d/dx[c] = scale * (softmax(x)[c] * sum_k a[k] - a[c]); for probability targets also
+  // d/dx[c] = softmax(x)[c] * (scale * sum_k a[k]) - scale * a[c]; for probability targets also
   // d/dt[c] = scale * w[c] (1 - e) (lse - x[c]) = -scale * w[c] (1 - e) logSoftmax(x)[c]
   backward(g: Tensor): (Tensor | null)[] {
     const [input, target] = this.saved;
@@ -193,7 +202,7 @@ class CrossEntropyBackward extends Node {
     const scale = upstreamScale(g, pr.reduction, this.denominator, classDim);
     // the class weight shaped to broadcast along the class dim, or 1
     const weightShape = input.shape.map((s, d) => (d === classDim ? s : 1));
-    const w: Tensor | number = pr.weight ? new Tensor(pr.weight, weightShape, input.dtype) : 1;
+    const w: Tensor | number = pr.weight ? new Tensor(pr.weight, weightShape, pr.dtype) : 1;
     let a: Tensor;
     if (pr.byIndex) {
       // a constant: (1 - e) w[y] at each position's target, e / C w[c] everywhere
@@ -206,9 +215,11 @@ class CrossEntropyBackward extends Node {
         }
       }
     } else {
-      a = mul(w, add(mul(target.to(input.dtype), 1 - pr.smoothing), pr.smoothing / pr.classes));
+      a = mul(w, add(mul(target.to(pr.dtype), 1 - pr.smoothing), pr.smoothing / pr.classes));
     }
-    const dx = this.needsInputGrad[0] ? mul(scale, sub(mul(softmax(input, classDim), sum(a, classDim, true)), a)) : null;
+    // a zero weight times the scale is 0 even when the scale is inf ('mean' of only ignored targets)
+    const scaled = (t: Tensor): Tensor => where(eq(t, 0), 0, mul(t, scale));
+    const dx = this.needsInputGrad[0] ? sub(mul(softmax(input, classDim), scaled(sum(a, classDim, true))), scaled(a)) : null;
     const dt = this.needsInputGrad[1] && !pr.byIndex ? mul(scale, mul(mul(w, pr.smoothing - 1), logSoftmax(input, classDim))) : null;
     return [dx, dt];
   }
@@ -217,11 +228,11 @@ class CrossEntropyBackward extends Node {
     const pr = this.problem;
     const { outer, classes, inner } = pr;
     const x = input.data as FloatArray;
-    const probs = pr.byIndex ? null : (cast(target, input.dtype).data as FloatArray);
+    const probs = pr.byIndex ? null : (cast(target, pr.dtype).data as FloatArray);
     const { each, all } = upstream(g, pr.reduction, this.denominator);
     const dx = this.needsInputGrad[0] ? zerosOf(input.shape, g.dtype) : null;
     if (dx && !each && isFastPath(pr)) {
-      kernels().crossEntropyBackward(x, pr.indices!, this.lse, outer, classes, pr.ignoreIndex, all, dx.data as FloatArray);
+      kernels().crossEntropyBackward(x, pr.indices!, this.stats, outer, classes, pr.ignoreIndex, all, dx.data as FloatArray);
       return [dx, null];
     }
     const dt = this.needsInputGrad[1] && !pr.byIndex ? zerosOf(input.shape, g.dtype) : null;
@@ -231,17 +242,19 @@ class CrossEntropyBackward extends Node {
         const position = o * inner + i;
         const scale = each ? each[position] : all;
         const base = o * classes * inner + i;
-        const l = this.lse[position];
+        const m = this.stats[2 * position];
+        const s = this.stats[2 * position + 1];
         if (dx) {
+          // an ignored position has total 0: its gradient is 0, or NaN at inf logits, as in PyTorch
           const total = targetWeights(pr, probs, o, i, a);
-          if (total !== 0) {
-            const d = dx.data;
-            for (let c = 0, p = base; c < classes; c++, p += inner) d[p] = scale * (Math.exp(x[p] - l) * total - a[c]);
-          }
+          // NOTE: a zero weight times the scale is 0 even when the scale is inf ('mean' of only ignored targets)
+          const ts = total === 0 ? 0 : total * scale;
+          const d = dx.data;
+          for (let c = 0, p = base; c < classes; c++, p += inner) d[p] = Math.exp(x[p] - m - s) * ts - (a[c] === 0 ? 0 : a[c] * scale);
         }
         if (dt) {
           for (let c = 0, p = base; c < classes; c++, p += inner) {
-            dt.data[p] = scale * (pr.weight ? pr.weight[c] : 1) * (1 - pr.smoothing) * (l - x[p]);
+            dt.data[p] = scale * (pr.weight ? pr.weight[c] : 1) * (1 - pr.smoothing) * (s - (x[p] - m));
           }
         }
       }

@@ -55,10 +55,11 @@ export function linearBackwardF64(g: usize, x: usize, w: usize, rows: i32, inF: 
 // ---- softmax-cross-entropy over rows of `classes` logits, class-index targets ----
 
 /**
- * Per row: lse = max + log(sum exp(x - max)) (float64, into `lse`) and loss = lse - x[y], or 0 where
- * y == ignoreIndex. Returns the number of rows not ignored.
+ * Per row: stats = [m, s], m the row's max and s = log(sum exp(x - m)) (float64; kept apart, as
+ * m + s loses s when m is huge), and loss = s - (x[y] - m), or 0 where y == ignoreIndex. Returns the
+ * number of rows not ignored. Mirrors crossEntropyForward in src/backend/js.ts.
  */
-function crossEntropyForward<T>(x: usize, targets: usize, rows: i32, classes: i32, ignoreIndex: i32, lse: usize, losses: usize): i32 {
+function crossEntropyForward<T>(x: usize, targets: usize, rows: i32, classes: i32, ignoreIndex: i32, stats: usize, losses: usize): i32 {
   const es = <usize>sizeof<T>();
   let counted = 0;
   for (let r = 0; r < rows; r++) {
@@ -68,15 +69,16 @@ function crossEntropyForward<T>(x: usize, targets: usize, rows: i32, classes: i3
       const v = <f64>load<T>(row + <usize>c * es);
       if (v > max) max = v;
     }
-    if (max == -Infinity) max = 0; // all -inf: log(0) = -inf, as the TypeScript logSumExp
+    if (max == -Infinity) max = 0; // all -inf: log(0) = -inf, as the TypeScript maxAndSumExp
     let sum: f64 = 0;
     for (let c = 0; c < classes; c++) sum += exp(<f64>load<T>(row + <usize>c * es) - max);
-    const l = max + log(sum);
-    store<f64>(lse + (<usize>r << 3), l);
+    const s = log(sum);
+    store<f64>(stats + (<usize>r << 4), max);
+    store<f64>(stats + (<usize>r << 4) + 8, s);
     const y = load<i32>(targets + (<usize>r << 2));
     let loss: f64 = 0;
     if (y != ignoreIndex) {
-      loss = l - <f64>load<T>(row + <usize>y * es);
+      loss = s - (<f64>load<T>(row + <usize>y * es) - max);
       counted++;
     }
     store<T>(losses + <usize>r * es, <T>loss);
@@ -84,35 +86,36 @@ function crossEntropyForward<T>(x: usize, targets: usize, rows: i32, classes: i3
   return counted;
 }
 
-/** dx[r, c] = scale * (exp(x[r, c] - lse[r]) - [c = y]); rows with y == ignoreIndex get 0. */
-function crossEntropyBackward<T>(x: usize, targets: usize, lse: usize, rows: i32, classes: i32, ignoreIndex: i32, scale: f64, dx: usize): void {
+/**
+ * dx[r, c] = exp(x[r, c] - m - s) * t - [c = y] * t, t = scale, or 0 on rows with y == ignoreIndex
+ * (so those are 0, or NaN at inf logits, as in PyTorch).
+ */
+function crossEntropyBackward<T>(x: usize, targets: usize, stats: usize, rows: i32, classes: i32, ignoreIndex: i32, scale: f64, dx: usize): void {
   const es = <usize>sizeof<T>();
   for (let r = 0; r < rows; r++) {
     const off = <usize>(r * classes) * es;
     const y = load<i32>(targets + (<usize>r << 2));
-    if (y == ignoreIndex) {
-      memory.fill(dx + off, 0, <usize>classes * es);
-      continue;
-    }
-    const l = load<f64>(lse + (<usize>r << 3));
+    const ts: f64 = y == ignoreIndex ? 0 : scale; // 0 on ignored rows even when scale is inf
+    const m = load<f64>(stats + (<usize>r << 4));
+    const s = load<f64>(stats + (<usize>r << 4) + 8);
     for (let c = 0; c < classes; c++) {
-      const a: f64 = c == y ? 1 : 0;
-      store<T>(dx + off + <usize>c * es, <T>(scale * (exp(<f64>load<T>(x + off + <usize>c * es) - l) * 1.0 - a)));
+      const a: f64 = c == y ? ts : 0;
+      store<T>(dx + off + <usize>c * es, <T>(exp(<f64>load<T>(x + off + <usize>c * es) - m - s) * ts - a));
     }
   }
 }
 
-export function crossEntropyForwardF32(x: usize, targets: usize, rows: i32, classes: i32, ignoreIndex: i32, lse: usize, losses: usize): i32 {
-  return crossEntropyForward<f32>(x, targets, rows, classes, ignoreIndex, lse, losses);
+export function crossEntropyForwardF32(x: usize, targets: usize, rows: i32, classes: i32, ignoreIndex: i32, stats: usize, losses: usize): i32 {
+  return crossEntropyForward<f32>(x, targets, rows, classes, ignoreIndex, stats, losses);
 }
-export function crossEntropyForwardF64(x: usize, targets: usize, rows: i32, classes: i32, ignoreIndex: i32, lse: usize, losses: usize): i32 {
-  return crossEntropyForward<f64>(x, targets, rows, classes, ignoreIndex, lse, losses);
+export function crossEntropyForwardF64(x: usize, targets: usize, rows: i32, classes: i32, ignoreIndex: i32, stats: usize, losses: usize): i32 {
+  return crossEntropyForward<f64>(x, targets, rows, classes, ignoreIndex, stats, losses);
 }
-export function crossEntropyBackwardF32(x: usize, targets: usize, lse: usize, rows: i32, classes: i32, ignoreIndex: i32, scale: f64, dx: usize): void {
-  crossEntropyBackward<f32>(x, targets, lse, rows, classes, ignoreIndex, scale, dx);
+export function crossEntropyBackwardF32(x: usize, targets: usize, stats: usize, rows: i32, classes: i32, ignoreIndex: i32, scale: f64, dx: usize): void {
+  crossEntropyBackward<f32>(x, targets, stats, rows, classes, ignoreIndex, scale, dx);
 }
-export function crossEntropyBackwardF64(x: usize, targets: usize, lse: usize, rows: i32, classes: i32, ignoreIndex: i32, scale: f64, dx: usize): void {
-  crossEntropyBackward<f64>(x, targets, lse, rows, classes, ignoreIndex, scale, dx);
+export function crossEntropyBackwardF64(x: usize, targets: usize, stats: usize, rows: i32, classes: i32, ignoreIndex: i32, scale: f64, dx: usize): void {
+  crossEntropyBackward<f64>(x, targets, stats, rows, classes, ignoreIndex, scale, dx);
 }
 
 // ---- relu, and sigmoid's backward, n elements (sigmoid itself is one Math.exp per element: it stays in JS) ----
