@@ -1,18 +1,21 @@
 /**
- * Runs the three examples one after another with their defaults (`npm run examples`): the softmax
- * and cross-entropy tutorial, then NeuralNet1 and NeuralNet2 trained on real MNIST digits.
+ * Runs the four examples one after another with their defaults (`npm run examples`): the softmax
+ * and cross-entropy tutorial, then NeuralNet1 and NeuralNet2 trained on real MNIST digits, then a
+ * physics-informed net that solves an ODE with second-order gradients.
  */
 import { Cli, stdout } from './lib/cli';
 import { main as binary } from './neuralnet1-binary';
 import { main as multiclass } from './neuralnet2-multiclass';
+import { main as physics } from './physics-ode';
 import { main as softmax } from './softmax-cross-entropy';
 
-const cli = new Cli('npm run examples --', 'Runs the softmax tutorial and both training examples with their default flags.', {});
+const cli = new Cli('npm run examples --', 'Runs the softmax tutorial and the three training examples with their default flags.', {});
 
 const examples: [string, (argv: string[]) => unknown][] = [
   ['example:softmax', softmax],
   ['example:binary', binary],
   ['example:multiclass', multiclass],
+  ['example:physics', physics],
 ];
 
 async function main(argv: string[]): Promise<void> {

@@ -1,16 +1,19 @@
 /**
  * The examples a new user runs first: the tutorial's printed seed numbers, short seeded training
- * runs of both nets on small splits of real MNIST digits, and the files they write.
+ * runs of both nets on small splits of real MNIST digits, the physics-informed net solving an ODE,
+ * and the files they write.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as torch from '../../src/index';
 import { load } from '../../src/node/index';
 import { HelpRequested, type Output, UsageError } from '../../examples/lib/cli';
 import { ProgressLine } from '../../examples/lib/progress';
 import { main as binary } from '../../examples/neuralnet1-binary';
 import { main as multiclass } from '../../examples/neuralnet2-multiclass';
+import { main as physics } from '../../examples/physics-ode';
 
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -167,6 +170,75 @@ describe('training on real MNIST digits (small seeded splits)', () => {
     expect(text()).toContain('MNIST, is the digit odd? 3000 images (1500 yes, 1500 no), 2400 to train on and 600 to test');
     expect(text()).toContain('(linear2): Linear(in_features=5, out_features=1, bias=True)');
     expect(text()).not.toContain('Saved');
+  });
+});
+
+describe('examples/physics-ode.ts (second-order gradients)', () => {
+  test("learns y' = -y, y(0) = 1 from the equation alone: max error against exp(-x) below 1e-2", async () => {
+    const plot = path.join(tmp, 'physics.svg');
+    const save = path.join(tmp, 'physics.safetensors');
+    const first = capture();
+    const result = await physics(['--plot', plot, '--save', save], first.out);
+    expect(result.maxError).toBeLessThan(1e-2);
+    const text = first.text();
+    expect(text).toContain(
+      'PINN(\n  (linear1): Linear(in_features=1, out_features=32, bias=True)\n  (tanh1): Tanh()\n' +
+        '  (linear2): Linear(in_features=32, out_features=32, bias=True)\n  (tanh2): Tanh()\n' +
+        '  (linear3): Linear(in_features=32, out_features=1, bias=True)\n)',
+    );
+    expect(text).toContain('3000 steps, float64, seed 0');
+    const logged = [...text.matchAll(/^step +(\d+)\/3000 {2}loss (\S+) \(equation \S+, y\(0\) \S+\) {2}max error (\S+) {2}[\d,]+ steps\/s$/gm)];
+    expect(logged.map((m) => Number(m[1]))).toEqual([300, 600, 900, 1200, 1500, 1800, 2100, 2400, 2700, 3000]);
+    // the loss falls by orders of magnitude, and the last logged error is the final one
+    expect(Number(logged[9][2])).toBeLessThan(Number(logged[0][2]) / 10);
+    expect(Number(logged[9][3])).toBeCloseTo(result.maxError, 4);
+    const reported = text.match(/^Max \|y - exp\(-x\)\| on 1001 points of \[0, 2\]: (\S+) \(at x = \d\.\d{3}\)$/m);
+    expect(Number(reported![1])).toBeLessThan(1e-2);
+    expect(text).not.toContain('\r');
+
+    // the net, checked independently of the example's own measurement: it solves the equation
+    const x = torch.linspace(0, 2, 201, { dtype: 'float64' }).reshape([201, 1]);
+    const y = torch.noGrad(() => result.model.forward(x));
+    expect(y.dtype).toBe('float64');
+    y.data.forEach((v, i) => expect(Math.abs(v - Math.exp(-x.data[i]))).toBeLessThan(1e-2));
+
+    // the weights: float64 safetensors that load back into the model
+    const loaded = load(save);
+    expect(Object.keys(loaded).sort()).toEqual(['linear1.bias', 'linear1.weight', 'linear2.bias', 'linear2.weight', 'linear3.bias', 'linear3.weight']);
+    expect(loaded['linear2.weight'].dtype).toBe('float64');
+    expect(result.model.loadStateDict(loaded)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+
+    // the chart: solution, error and loss panels; the net's curve and exp(-x) drawn on the same axes
+    const svg = fs.readFileSync(plot, 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1320" height="350"')).toBe(true);
+    expect([...svg.matchAll(/<g class="panel"/g)]).toHaveLength(3);
+    const series = [...svg.matchAll(/<polyline class="series" data-name="([^"]+)" points="([^"]+)"/g)].map(([, name, points]) => ({
+      name,
+      points: points.split(' ').map((p) => p.split(',').map(Number)),
+    }));
+    expect(series.map((s) => s.name)).toEqual(['net y(x)', 'exp(-x)', 'net - exp(-x)', 'loss']);
+    expect(series[0].points).toHaveLength(201);
+    // at most a pixel apart: 1e-2 of the y axis' 1.0 span is 2.4 pixels
+    series[0].points.forEach(([px, py], i) => {
+      expect(px).toBe(series[1].points[i][0]);
+      expect(Math.abs(py - series[1].points[i][1])).toBeLessThanOrEqual(1);
+    });
+  });
+
+  test('float32 and fewer steps converge too, with the same output every run; a bad --dtype is a usage error', async () => {
+    const args = ['--dtype', 'float32', '--steps', '1000', '--plot=', '--save='];
+    const first = capture();
+    const result = await physics(args, first.out);
+    expect(result.maxError).toBeLessThan(1e-2);
+    const text = first.text();
+    expect(text).toContain('1000 steps, float32, seed 0');
+    expect(text).not.toContain('Wrote');
+    expect(text).not.toContain('Saved');
+    const again = capture();
+    await physics(args, again.out);
+    const withoutRate = (t: string): string => t.replace(/[\d,]+ steps\/s/g, 'N steps/s');
+    expect(withoutRate(again.text())).toBe(withoutRate(text));
+    await expect(physics(['--dtype', 'int32'])).rejects.toThrow(new UsageError("--dtype must be float64 or float32, got 'int32'"));
   });
 });
 
