@@ -113,12 +113,12 @@ class DivBackward extends Node {
     super();
     this.save(a, b);
   }
-  // d(a/b)/da = g / b, d(a/b)/db = -g * a / b^2
+  // d(a/b)/da = g / b, d(a/b)/db = -g * (a / b) / b (not a / b^2, which overflows where a / b / b does not)
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b] = this.saved;
     return [
       this.needsInputGrad[0] ? sumTo(div(g, b), a.shape) : null,
-      this.needsInputGrad[1] ? sumTo(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
+      this.needsInputGrad[1] ? sumTo(neg(mul(g, div(div(a, b), b))), b.shape) : null,
     ];
   }
 }

@@ -11,7 +11,7 @@ import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultT
 import { describe } from '../options';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
-import { div, ge, gt, le, logicalAnd, mul, powTensor, sub, where } from './binary';
+import { div, ge, le, logicalAnd, mul, powTensor, sub, where } from './binary';
 import { cast, checkTensor, floatDtypeOf, isFloatArray, type TensorOrNumber, zerosOf } from './helpers';
 
 /** The input gradient g * f'(s) on storage, in one pass (s is the saved input or result). */
@@ -115,8 +115,8 @@ export const relu = unaryOp({
   name: 'relu', gradFn: 'ReluBackward0',
   kernel: (x, out) => (isFloatArray(x) ? kernels().relu(x, out) : k.relu(x, out)),
   keepsDtype: true, rejectsBool: true, saves: 'result',
-  // d/dx relu(x) = 1 where x > 0, else 0 (read from the result: y > 0 exactly where x > 0)
-  grad: (g, y) => where(gt(y, 0), g, 0), gradKernel: (g, y, out) => kernels().reluBackward(g, y, out),
+  // d/dx relu(x) = 0 where y <= 0, else 1 (read from the result; NaN passes g, as PyTorch's threshold_backward)
+  grad: (g, y) => where(le(y, 0), 0, g), gradKernel: (g, y, out) => kernels().reluBackward(g, y, out),
 });
 
 /** 1 / (1 + e^-x) (`torch.sigmoid`), a primitive so it stays exact for large |x|. */
@@ -141,7 +141,7 @@ export function pow(x: Tensor, exponent: TensorOrNumber): Tensor {
 /** x ** p for a number p (`torch.pow(x, 2)`). Integer tensors stay integer for whole p >= 0. */
 export function powScalar(x: Tensor, p: number): Tensor {
   checkTensor(x, 'pow');
-  if (typeof p !== 'number' || Number.isNaN(p)) throw new Error(`pow: the exponent must be a number, got ${String(p)}`);
+  if (typeof p !== 'number') throw new Error(`pow: the exponent must be a number or a Tensor, got ${p === null ? 'null' : typeof p}`);
   const dtype = resultType(x, p);
   if (!isFloatDtype(dtype)) {
     if (p < 0) throw new Error(`pow: integers to negative integer powers are not allowed (exponent ${p}); convert with .float() first`);

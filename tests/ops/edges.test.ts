@@ -132,6 +132,24 @@ function compare(actual: Tensor, expected: Num[], dtype: DType, what: string, in
   return bad;
 }
 
+/**
+ * Where tsgrad differs from PyTorch on purpose (README, "Differences from PyTorch"): float32 ops
+ * compute in float64 and round once at the end, so they are closer to the exact value than PyTorch's
+ * float32 arithmetic. These cases must still differ; if one starts to match, drop it from here.
+ */
+const DELIBERATE: Record<string, string> = {
+  'sigmoid float64 at the special values': 'sigmoid(-710) is 4.5e-309 (a subnormal), PyTorch 0 (its exp overflows)',
+  'sigmoid float64 at the special values, zero upstream gradient': 'as above',
+  'sigmoid float32 at the special values': 'sigmoid(-89) is 2.2e-39 (a subnormal), PyTorch 0',
+  'sum all float32 [3e38, 3e38, -3e38] (overflow on the way)': 'float32 sums accumulate in float64: 3e38, PyTorch inf',
+  'mean all float32 [3e38, 3e38, -3e38] (overflow on the way)': 'as above: 1e38, PyTorch inf',
+  'crossEntropy float32 rows [3e38, 3e38, 0] both target 2 mean': 'the mean accumulates in float64: 3e38, PyTorch inf',
+  'crossEntropy float32 logits, float64 probability targets -> float64 none': 'log-softmax in float64, not float32 widened (3e-9 relative)',
+  'crossEntropy float32 logits, float64 probability targets -> float64 mean': 'as above',
+  'crossEntropy float32 logits, float64 probability targets -> float64 sum': 'as above',
+  'crossEntropy float32 probability targets with huge logits mean': 'log-softmax of -3e38 is finite in float64 (PyTorch float32: -inf, so 0 * -inf = NaN)',
+};
+
 describe(`values and gradients at the edges, from PyTorch ${golden.torch}`, () => {
   it('covers every op the generator names', () => {
     for (const op of new Set(golden.cases.map((c) => c.op))) expect(OPS[op]).toBeDefined();
@@ -183,6 +201,10 @@ describe(`values and gradients at the edges, from PyTorch ${golden.torch}`, () =
           problems.push(...compare(grad, want.data, want.dtype, `grad of input ${i}`, inputs, cancelling));
         }
       });
+    }
+    if (c.name in DELIBERATE) {
+      expect({ case: c.name, differs: problems.length > 0 }).toEqual({ case: c.name, differs: true });
+      return;
     }
     if (problems.length > 0) {
       const shown = problems.length > 40 ? [...problems.slice(0, 40), `... and ${problems.length - 40} more`] : problems;

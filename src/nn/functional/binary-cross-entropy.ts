@@ -1,7 +1,7 @@
 /** Binary cross-entropy on probabilities and on logits (`binary_cross_entropy[_with_logits]`). */
 import { Node } from '../../autograd/node';
 import { type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
-import { add, div, mul, neg, sub } from '../../ops/binary';
+import { add, div, lt, mul, neg, sub, where } from '../../ops/binary';
 import { cast, checkTensor, expandTo, zerosOf } from '../../ops/helpers';
 import { abs, clamp, exp, log, relu, sigmoid } from '../../ops/unary';
 import { needsGrad, record } from '../../autograd/record';
@@ -97,14 +97,14 @@ class BCEBackward extends Node {
     super();
     this.save(input, target);
   }
-  // d/dp = w (p - y) / max(p (1 - p), 1e-12); d/dy = w (log(1 - p) - log p), logs clamped at -100
+  // d/dp = w (p - y) / max(p (1 - p), 1e-12); d/dy = w (log(1 - p) - log p), unclamped (+-inf at p = 0, 1, as in PyTorch)
   backward(g: Tensor): (Tensor | null)[] {
     const [p, target] = this.saved;
     const y = target.to(p.dtype);
     const scale = mul(upstreamScale(g, this.reduction, p.numel()), this.w ? new Tensor(this.w, p.shape, p.dtype) : 1);
     return [
       this.needsInputGrad[0] ? div(mul(scale, sub(p, y)), clamp(mul(p, sub(1, p)), EPSILON)) : null,
-      this.needsInputGrad[1] ? mul(scale, sub(clamp(log(sub(1, p)), LOG_FLOOR), clamp(log(p), LOG_FLOOR))) : null,
+      this.needsInputGrad[1] ? mul(scale, sub(log(sub(1, p)), log(p))) : null,
     ];
   }
   override fastBackward(g: Tensor): (Tensor | null)[] {
@@ -117,10 +117,26 @@ class BCEBackward extends Node {
     for (let i = 0; i < p.length; i++) {
       const scale = (each ? each[i] : all) * (w ? w[i] : 1);
       if (dp) dp.data[i] = (scale * (p[i] - y[i])) / Math.max(p[i] * (1 - p[i]), EPSILON);
-      if (dy) dy.data[i] = scale * (Math.max(Math.log(1 - p[i]), LOG_FLOOR) - Math.max(Math.log(p[i]), LOG_FLOOR));
+      if (dy) dy.data[i] = scale * (Math.log(1 - p[i]) - Math.log(p[i]));
     }
     return [dp, dy];
   }
+}
+
+/**
+ * -x + (pw - 1) softplus(-x), BCE-with-logits' slope in the target, written as (pw - 1) softplus(x) - pw x
+ * for x < 0, so that x = -inf gives inf (not inf - inf) for every pw.
+ */
+function targetSlopeAt(x: number, pw: number): number {
+  return x < 0 ? (pw - 1) * softplusNeg(-x) - pw * x : -x + (pw - 1) * softplusNeg(x);
+}
+
+/** targetSlopeAt with ops, for the differentiable backward. */
+function targetSlope(x: Tensor, pw: Tensor): Tensor {
+  const softplus = (t: Tensor): Tensor => add(log(add(exp(neg(abs(t))), 1)), relu(neg(t))); // softplus(-t)
+  const negative = sub(mul(sub(pw, 1), softplus(neg(x))), mul(pw, x));
+  const positive = add(neg(x), mul(sub(pw, 1), softplus(x)));
+  return where(lt(x, 0), negative, positive);
 }
 
 /** log(1 + e^-|x|) + max(-x, 0) = -log sigmoid(x), without overflow for large |x|. */
@@ -171,11 +187,9 @@ class BCEWithLogitsBackward extends Node {
     const scale = mul(upstreamScale(g, this.reduction, x.numel()), this.w ? new Tensor(this.w, x.shape, x.dtype) : 1);
     const pw = this.pw ? new Tensor(this.pw, x.shape, x.dtype) : null;
     const lw = pw ? add(mul(sub(pw, 1), y), 1) : 1;
-    // softplus(-x) = log(1 + e^-|x|) + max(-x, 0), without overflow
-    const softplusNeg = (): Tensor => add(log(add(exp(neg(abs(x))), 1)), relu(neg(x)));
     return [
       this.needsInputGrad[0] ? mul(scale, sub(sub(1, y), mul(lw, sigmoid(neg(x))))) : null,
-      this.needsInputGrad[1] ? mul(scale, pw ? add(neg(x), mul(sub(pw, 1), softplusNeg())) : neg(x)) : null,
+      this.needsInputGrad[1] ? mul(scale, pw ? targetSlope(x, pw) : neg(x)) : null,
     ];
   }
   override fastBackward(g: Tensor): (Tensor | null)[] {
@@ -190,7 +204,7 @@ class BCEWithLogitsBackward extends Node {
       const lw = pw ? 1 + (pw[i] - 1) * y[i] : 1;
       const sigNeg = x[i] >= 0 ? Math.exp(-x[i]) / (1 + Math.exp(-x[i])) : 1 / (1 + Math.exp(x[i]));
       if (dx) dx.data[i] = scale * (1 - y[i] - lw * sigNeg);
-      if (dy) dy.data[i] = scale * (-x[i] + (pw ? pw[i] - 1 : 0) * softplusNeg(x[i]));
+      if (dy) dy.data[i] = scale * (pw ? targetSlopeAt(x[i], pw[i]) : -x[i]);
     }
     return [dx, dy];
   }

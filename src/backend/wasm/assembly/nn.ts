@@ -120,18 +120,18 @@ export function crossEntropyBackwardF64(x: usize, targets: usize, stats: usize, 
 
 // ---- relu, and sigmoid's backward, n elements (sigmoid itself is one Math.exp per element: it stays in JS) ----
 
-/** y = x > 0 ? x : 0 (NaN and -0 give +0, as the TS kernel does). */
+/** y = x > 0 || x is NaN ? x : 0 (NaN propagates and -0 gives +0, as in PyTorch and the TS kernel). */
 export function reluF32(x: usize, y: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
     const v = v128.load(x + at);
-    v128.store(y + at, v128.and(v, f32x4.gt(v, zero)));
+    v128.store(y + at, v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v))));
   }
   for (; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
-    store<f32>(y + (<usize>i << 2), v > 0 ? v : 0);
+    store<f32>(y + (<usize>i << 2), v > 0 || v != v ? v : 0);
   }
 }
 export function reluF64(x: usize, y: usize, n: i32): void {
@@ -140,25 +140,25 @@ export function reluF64(x: usize, y: usize, n: i32): void {
   for (; i + 2 <= n; i += 2) {
     const at = <usize>i << 3;
     const v = v128.load(x + at);
-    v128.store(y + at, v128.and(v, f64x2.gt(v, zero)));
+    v128.store(y + at, v128.and(v, v128.or(f64x2.gt(v, zero), f64x2.ne(v, v))));
   }
   if (i < n) {
     const v = load<f64>(x + (<usize>i << 3));
-    store<f64>(y + (<usize>i << 3), v > 0 ? v : 0);
+    store<f64>(y + (<usize>i << 3), v > 0 || v != v ? v : 0);
   }
 }
 
-/** out = saved > 0 ? g : 0 (relu's backward, reading its output). */
+/** out = saved <= 0 ? 0 : g (relu's backward, reading its output; a NaN output passes g, as PyTorch's threshold_backward). */
 export function reluBackwardF32(g: usize, saved: usize, out: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    v128.store(out + at, v128.and(v128.load(g + at), f32x4.gt(v128.load(saved + at), zero)));
+    v128.store(out + at, v128.andnot(v128.load(g + at), f32x4.le(v128.load(saved + at), zero)));
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
-    store<f32>(out + at, load<f32>(saved + at) > 0 ? load<f32>(g + at) : 0);
+    store<f32>(out + at, load<f32>(saved + at) <= 0 ? 0 : load<f32>(g + at));
   }
 }
 export function reluBackwardF64(g: usize, saved: usize, out: usize, n: i32): void {
@@ -166,11 +166,11 @@ export function reluBackwardF64(g: usize, saved: usize, out: usize, n: i32): voi
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const at = <usize>i << 3;
-    v128.store(out + at, v128.and(v128.load(g + at), f64x2.gt(v128.load(saved + at), zero)));
+    v128.store(out + at, v128.andnot(v128.load(g + at), f64x2.le(v128.load(saved + at), zero)));
   }
   if (i < n) {
     const at = <usize>i << 3;
-    store<f64>(out + at, load<f64>(saved + at) > 0 ? load<f64>(g + at) : 0);
+    store<f64>(out + at, load<f64>(saved + at) <= 0 ? 0 : load<f64>(g + at));
   }
 }
 
