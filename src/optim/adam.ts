@@ -1,10 +1,10 @@
 import type { FloatArray } from '../dtype';
 import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
+import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
   checkBooleanOption,
   checkNumberOption,
-  floatData,
   loadBuffer,
   loadNumber,
   Optimizer,

@@ -1,5 +1,5 @@
 import { enableGrad } from '../autograd/grad-mode';
-import { allocateFloat, convert, type FloatArray, type FloatDType, isFloatDtype } from '../dtype';
+import { allocateFloat, convert, type FloatDType, isFloatDtype } from '../dtype';
 import { checkOptions as checkOptionKeys, describe as describeValue, type Unsupported } from '../options';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
@@ -245,10 +245,6 @@ export function zeroBuffer(param: Tensor): Tensor {
   return new Tensor(allocateFloat(param.dtype as FloatDType, param.numel()), param.shape, param.dtype);
 }
 
-/** @internal The storage of a float tensor, for the update loops. */
-export function floatData(t: Tensor): FloatArray {
-  return t.data as FloatArray;
-}
 
 /** @internal Throws unless option `name` is a number. */
 export function checkNumberOption(where: string, name: string, value: unknown): void {
