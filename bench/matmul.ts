@@ -25,7 +25,12 @@ export interface MatmulBenchRow extends MatmulShape {
   bestGflops: number;
 }
 
-const COMBOS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+const COMBOS: Array<[boolean, boolean]> = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 
 const comboName = (transA: boolean, transB: boolean): string => (transA ? 'T' : 'N') + (transB ? 'T' : 'N');
 
@@ -53,7 +58,9 @@ export function matmulShapes(sizes: number[] = [128, 256, 512, 1024]): MatmulSha
 /** Times one shape: warm-up, then `reps` samples, each batching enough calls to last ≥ 20 ms. */
 export function benchShape(shape: MatmulShape, reps = 7): MatmulBenchRow {
   const { transA, transB, m, n, k } = shape;
-  const a = filled(Float32Array, m * k, 1), b = filled(Float32Array, k * n, 2), c = new Float32Array(m * n);
+  const a = filled(Float32Array, m * k, 1),
+    b = filled(Float32Array, k * n, 2),
+    c = new Float32Array(m * n);
   const { seconds, best } = time(() => gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false), reps);
   const flop = 2 * m * n * k;
   return { ...shape, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / best / 1e9 };
@@ -62,9 +69,14 @@ export function benchShape(shape: MatmulShape, reps = 7): MatmulBenchRow {
 /** Exercises the kernels with float64 too, as a real training process does, before timing float32. */
 function warmUpBothTypes(): void {
   for (const [transA, transB] of COMBOS) {
-    for (const [m, n, k] of [[5, 40, 30], [70, 70, 70]]) {
+    for (const [m, n, k] of [
+      [5, 40, 30],
+      [70, 70, 70],
+    ]) {
       for (const ctor of [Float32Array, Float64Array]) {
-        const a = new ctor(m * k).fill(0.5), b = new ctor(k * n).fill(0.5), c = new ctor(m * n);
+        const a = new ctor(m * k).fill(0.5),
+          b = new ctor(k * n).fill(0.5),
+          c = new ctor(m * n);
         for (let r = 0; r < 20; r++) gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, r % 2 === 0);
       }
     }
@@ -80,9 +92,9 @@ export async function benchMatmul(shapes: MatmulShape[] = matmulShapes()): Promi
 
 export function formatMatmulRows(rows: MatmulBenchRow[]): string {
   const head = 'float32 gemm'.padEnd(26) + 'ms/call'.padStart(10) + 'GFLOPS'.padStart(9) + 'best'.padStart(7);
-  const lines = rows.map((r) =>
-    r.name.padEnd(26) + (r.seconds * 1e3).toFixed(3).padStart(10) + r.gflops.toFixed(2).padStart(9) +
-    r.bestGflops.toFixed(2).padStart(7));
+  const lines = rows.map(
+    (r) => r.name.padEnd(26) + (r.seconds * 1e3).toFixed(3).padStart(10) + r.gflops.toFixed(2).padStart(9) + r.bestGflops.toFixed(2).padStart(7),
+  );
   return [head, ...lines].join('\n');
 }
 

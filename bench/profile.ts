@@ -103,7 +103,7 @@ async function profile(spec: ModelSpec, steps: number): Promise<void> {
   console.log(`GC: ${gcCount} pauses, ${perStep(gcMs).toFixed(1)} us/step`);
   const order = [...timers.keys()];
   const sortKey = (k: string) => (k.startsWith('  backward:') ? order.indexOf('backward (total)') + 0.5 : order.indexOf(k));
-  const keys = order.sort((p, q) => sortKey(p) - sortKey(q) || (timers.get(q)! - timers.get(p)!));
+  const keys = order.sort((p, q) => sortKey(p) - sortKey(q) || timers.get(q)! - timers.get(p)!);
   for (const k of keys) {
     const us = perStep(timers.get(k)!);
     console.log(`${k.padEnd(72)} ${us.toFixed(1).padStart(9)} us ${((100 * us) / (instrumentedMs * 1000)).toFixed(1).padStart(5)}%`);

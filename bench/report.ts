@@ -150,8 +150,19 @@ function modelTable(m: ModelResult, markdown: boolean): string {
     ts ? fmtRatio(ts.cpuMedian / f.cpuMedian) : '-',
     ...(wasm ? [fmtRatio(wasm.median / f.median), fmtRatio(wasm.cpuMedian / f.cpuMedian)] : []),
   ]);
-  const head = ['framework', 'median ms/step', 'min-max ms', 'steps x reps', 'warm-up s', 'cpu/wall', 'CPU ms/step', 'loss rel. err', 'tsgrad / this', 'tsgrad / this (CPU)',
-    ...(wasm ? ['tsgrad-wasm / this', 'tsgrad-wasm / this (CPU)'] : [])];
+  const head = [
+    'framework',
+    'median ms/step',
+    'min-max ms',
+    'steps x reps',
+    'warm-up s',
+    'cpu/wall',
+    'CPU ms/step',
+    'loss rel. err',
+    'tsgrad / this',
+    'tsgrad / this (CPU)',
+    ...(wasm ? ['tsgrad-wasm / this', 'tsgrad-wasm / this (CPU)'] : []),
+  ];
   return table(head, rows, markdown);
 }
 
@@ -163,15 +174,22 @@ function matmulTable(r: BenchResults, markdown: boolean): string {
   const peerHead = wasmHead.length && names.includes('tfjs-wasm') ? ['tsgrad-wasm / tfjs-wasm'] : [];
   const rows = first.rows.map((row) => {
     const cells = r.matmul.map((x) => x.rows.find((y) => y.name === row.name)?.gflops.toFixed(2) ?? '-');
-    const best = r.matmul.find((x) => x.framework === 'tsgrad')?.rows.find((y) => y.name === row.name)?.bestGflops.toFixed(2);
+    const best = r.matmul
+      .find((x) => x.framework === 'tsgrad')
+      ?.rows.find((y) => y.name === row.name)
+      ?.bestGflops.toFixed(2);
     const ts = r.matmul.find((x) => x.framework === 'tsgrad')?.rows.find((y) => y.name === row.name);
-    const ratios = r.matmul.filter((x) => x.framework !== 'tsgrad').map((x) => {
-      const y = x.rows.find((z) => z.name === row.name);
-      return ts && y ? fmtRatio(ts.gflops / y.gflops) : '-';
-    });
+    const ratios = r.matmul
+      .filter((x) => x.framework !== 'tsgrad')
+      .map((x) => {
+        const y = x.rows.find((z) => z.name === row.name);
+        return ts && y ? fmtRatio(ts.gflops / y.gflops) : '-';
+      });
     const wasm = r.matmul.find((x) => x.framework === 'tsgrad-wasm')?.rows.find((y) => y.name === row.name);
     const peer = r.matmul.find((x) => x.framework === 'tfjs-wasm')?.rows.find((y) => y.name === row.name);
-    const wasmCells = wasmHead.length ? [wasm?.bestGflops.toFixed(2) ?? '-', ...(peerHead.length ? [wasm && peer ? fmtRatio(wasm.gflops / peer.gflops) : '-'] : [])] : [];
+    const wasmCells = wasmHead.length
+      ? [wasm?.bestGflops.toFixed(2) ?? '-', ...(peerHead.length ? [wasm && peer ? fmtRatio(wasm.gflops / peer.gflops) : '-'] : [])]
+      : [];
     return [row.name, ...cells, ...(ts ? [best ?? '-', ...ratios] : []), ...wasmCells];
   });
   const tsHead = names.includes('tsgrad') ? ['tsgrad best sample', ...names.filter((n) => n !== 'tsgrad').map((n) => `tsgrad / ${n}`)] : [];
@@ -179,10 +197,7 @@ function matmulTable(r: BenchResults, markdown: boolean): string {
 }
 
 function wasmHeapLines(h: WasmHeapReply): string[] {
-  return [
-    ...heapLines(h),
-    `WebAssembly memory (after the first 10 steps sized the arena) ${h.wasmMemory.map(mb).join(' MB -> ')} MB`,
-  ];
+  return [...heapLines(h), `WebAssembly memory (after the first 10 steps sized the arena) ${h.wasmMemory.map(mb).join(' MB -> ')} MB`];
 }
 
 function heapLines(h: HeapReply): string[] {
@@ -238,14 +253,28 @@ export function markdownReport(r: BenchResults): string {
     'Every framework trains the same model on the same seeded data from the same initial weights, and its first',
     `two losses were checked against tsgrad's on the js backend (relative error <= ${r.options.lossTolerance}) before timing.`,
     '',
-    table(['', ''], [
-      ['CPU', m.cpu], ['cores', String(m.cores)], ['Node', m.node], ['platform', m.platform], ['date', m.date], ['tsgrad', m.tsgrad],
-      ['load average 1/5/15 min, start', load(m.loadStart)], ['load average 1/5/15 min, end', load(m.loadEnd)],
-      ['busiest processes at the start', m.busiest.map((l) => `\`${l.replace(/\|/g, '/')}\``).join('<br>') || '-'],
-      ['method', `median of ${r.options.reps} repetitions, each >= ${r.options.repMs} ms, after ${warmupText(r)}; each framework in its own process; repetitions interleaved across frameworks`],
-    ], true, 99),
+    table(
+      ['', ''],
+      [
+        ['CPU', m.cpu],
+        ['cores', String(m.cores)],
+        ['Node', m.node],
+        ['platform', m.platform],
+        ['date', m.date],
+        ['tsgrad', m.tsgrad],
+        ['load average 1/5/15 min, start', load(m.loadStart)],
+        ['load average 1/5/15 min, end', load(m.loadEnd)],
+        ['busiest processes at the start', m.busiest.map((l) => `\`${l.replace(/\|/g, '/')}\``).join('<br>') || '-'],
+        [
+          'method',
+          `median of ${r.options.reps} repetitions, each >= ${r.options.repMs} ms, after ${warmupText(r)}; each framework in its own process; repetitions interleaved across frameworks`,
+        ],
+      ],
+      true,
+      99,
+    ),
     '',
-    'cpu/wall is the process\'s CPU time over wall time during the repetitions: well below 1 means it was',
+    "cpu/wall is the process's CPU time over wall time during the repetitions: well below 1 means it was",
     'waiting for a core (a loaded machine), and its wall times are inflated. "CPU ms/step" (user + system time',
     'of the process, GC threads included) is less sensitive to other load, though not immune (on a shared VM a',
     'busy neighbour slows the core too); the targets are judged on wall time. Ratios are steadier than absolute',
@@ -254,7 +283,17 @@ export function markdownReport(r: BenchResults): string {
   ];
   const t = targets(r);
   if (t.length) {
-    out.push('## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend)', '', table(['target', 'measured', 'met'], t.map((x) => [x.what, x.value, x.met ? 'yes' : '**no**']), true, 99), '');
+    out.push(
+      '## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend)',
+      '',
+      table(
+        ['target', 'measured', 'met'],
+        t.map((x) => [x.what, x.value, x.met ? 'yes' : '**no**']),
+        true,
+        99,
+      ),
+      '',
+    );
   }
   for (const model of r.models) {
     out.push(`## ${model.name}`, '', `batch ${model.batch}, ${model.loss}, plain SGD lr 0.1; step-1 loss ${model.referenceLosses[0].toFixed(6)}.`, '');
@@ -263,10 +302,21 @@ export function markdownReport(r: BenchResults): string {
     out.push('');
   }
   if (r.matmul.length) {
-    out.push('## float32 matmul (GFLOPS = 2 m n k / median time)', '', 'tsgrad: the TS `gemm` via bench/matmul.ts; tsgrad-wasm: `kernels().gemm` on the wasm backend via bench/wasm-kernels.ts, copying the operands into WebAssembly memory and the result out on every call, as the ops do; tfjs: `tf.matMul(a, b, transposeA, transposeB)`, including its output allocation.', '');
+    out.push(
+      '## float32 matmul (GFLOPS = 2 m n k / median time)',
+      '',
+      'tsgrad: the TS `gemm` via bench/matmul.ts; tsgrad-wasm: `kernels().gemm` on the wasm backend via bench/wasm-kernels.ts, copying the operands into WebAssembly memory and the result out on every call, as the ops do; tfjs: `tf.matMul(a, b, transposeA, transposeB)`, including its output allocation.',
+      '',
+    );
     out.push(matmulTable(r, true), '');
   }
   if (r.heap) out.push(`## tsgrad heap over ${r.heap.steps} NeuralNet2 training steps`, '', ...heapLines(r.heap).map((l) => `- ${l}`), '');
-  if (r.wasmHeap) out.push(`## tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`, '', ...wasmHeapLines(r.wasmHeap).map((l) => `- ${l}`), '');
+  if (r.wasmHeap)
+    out.push(
+      `## tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`,
+      '',
+      ...wasmHeapLines(r.wasmHeap).map((l) => `- ${l}`),
+      '',
+    );
   return `${out.join('\n')}\n`;
 }

@@ -50,14 +50,26 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    sections: [...SECTIONS], frameworks: [...ENTRIES], reps: 9, repMs: 150, warmupMs: 3000, warmupMaxMs: 8000,
-    matmulSizes: [128, 256, 512, 1024], heapSteps: 2000, write: true, waitQuiet: 0, peerMatmul1024: false,
+    sections: [...SECTIONS],
+    frameworks: [...ENTRIES],
+    reps: 9,
+    repMs: 150,
+    warmupMs: 3000,
+    warmupMaxMs: 8000,
+    matmulSizes: [128, 256, 512, 1024],
+    heapSteps: 2000,
+    write: true,
+    waitQuiet: 0,
+    peerMatmul1024: false,
   };
   let subset = false;
   let write: boolean | null = null;
   const list = (v: string | undefined, flag: string): string[] => {
     if (!v) throw new Error(`${flag} needs a value`);
-    return v.split(',').map((s) => s.trim()).filter(Boolean);
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   };
   const pick = <T extends string>(values: string[], allowed: readonly T[], flag: string): T[] => {
     for (const v of values) if (!allowed.includes(v as T)) throw new Error(`${flag}: unknown '${v}'; expected ${allowed.join(', ')}`);
@@ -73,21 +85,57 @@ function parseArgs(argv: string[]): Options {
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--only': o.sections = pick(list(value(), flag), SECTIONS, flag); subset = true; break;
-      case '--frameworks': o.frameworks = pick(list(value(), flag), ENTRIES, flag); subset = true; break;
-      case '--reps': o.reps = Math.max(5, Math.round(num(value(), flag))); break;
-      case '--rep-ms': o.repMs = num(value(), flag); break;
-      case '--matmul-sizes': o.matmulSizes = list(value(), flag).map((s) => num(s, flag)); subset = true; break;
-      case '--quick': o.reps = 5; o.repMs = 40; o.warmupMs = 300; o.warmupMaxMs = 1000; o.matmulSizes = [128, 256]; o.heapSteps = 2000; subset = true; break;
-      case '--wait-quiet': o.waitQuiet = num(value(), flag); break;
-      case '--peer-matmul-1024': o.peerMatmul1024 = true; break;
-      case '--write': write = true; break;
-      case '--no-write': write = false; break;
-      case '--help': case '-h':
-        console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*|^ \* ?/gm, ''));
+      case '--only':
+        o.sections = pick(list(value(), flag), SECTIONS, flag);
+        subset = true;
+        break;
+      case '--frameworks':
+        o.frameworks = pick(list(value(), flag), ENTRIES, flag);
+        subset = true;
+        break;
+      case '--reps':
+        o.reps = Math.max(5, Math.round(num(value(), flag)));
+        break;
+      case '--rep-ms':
+        o.repMs = num(value(), flag);
+        break;
+      case '--matmul-sizes':
+        o.matmulSizes = list(value(), flag).map((s) => num(s, flag));
+        subset = true;
+        break;
+      case '--quick':
+        o.reps = 5;
+        o.repMs = 40;
+        o.warmupMs = 300;
+        o.warmupMaxMs = 1000;
+        o.matmulSizes = [128, 256];
+        o.heapSteps = 2000;
+        subset = true;
+        break;
+      case '--wait-quiet':
+        o.waitQuiet = num(value(), flag);
+        break;
+      case '--peer-matmul-1024':
+        o.peerMatmul1024 = true;
+        break;
+      case '--write':
+        write = true;
+        break;
+      case '--no-write':
+        write = false;
+        break;
+      case '--help':
+      case '-h':
+        console.log(
+          fs
+            .readFileSync(__filename, 'utf8')
+            .split('*/')[0]
+            .replace(/^\/\*\*|^ \* ?/gm, ''),
+        );
         process.exit(0);
         break;
-      default: throw new Error(`unknown argument '${a}' (try --help)`);
+      default:
+        throw new Error(`unknown argument '${a}' (try --help)`);
     }
   }
   // a partial run must not overwrite the full results unless asked to
@@ -103,7 +151,11 @@ class Worker {
   private readonly child: ChildProcess;
   private pending: { resolve: (v: unknown) => void; reject: (e: Error) => void } | null = null;
 
-  constructor(readonly label: string, backend: 'js' | 'wasm' = 'js', script = 'worker.ts') {
+  constructor(
+    readonly label: string,
+    backend: 'js' | 'wasm' = 'js',
+    script = 'worker.ts',
+  ) {
     this.child = fork(path.join(__dirname, script), [], {
       execArgv: [...process.execArgv, '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -143,8 +195,11 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
 
   const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${spec.id}`, f === 'tsgrad-wasm' ? 'wasm' : 'js') }));
   try {
-    const inits = await Promise.all(workers.map(({ framework, worker }) =>
-      worker.request<InitReply>({ type: 'init', framework: framework === 'tsgrad-wasm' ? 'tsgrad' : framework, model: spec.id })));
+    const inits = await Promise.all(
+      workers.map(({ framework, worker }) =>
+        worker.request<InitReply>({ type: 'init', framework: framework === 'tsgrad-wasm' ? 'tsgrad' : framework, model: spec.id }),
+      ),
+    );
     inits.forEach((init, i) => {
       if (workers[i].framework === 'tsgrad') init.info += '; kernel backend js (the TS kernels)';
       if (workers[i].framework === 'tsgrad-wasm') init.info += '; kernel backend wasm (WebAssembly SIMD)';
@@ -156,7 +211,9 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
       const errs = init.losses.map((l, s) => relativeError(l, refLosses[s]));
       errs.forEach((e, s) => {
         if (!(e <= LOSS_TOLERANCE)) {
-          problems.push(`${f}: loss of step ${s + 1} is ${init.losses[s]}, tsgrad's is ${refLosses[s]} (relative error ${e.toExponential(2)} > ${LOSS_TOLERANCE})`);
+          problems.push(
+            `${f}: loss of step ${s + 1} is ${init.losses[s]}, tsgrad's is ${refLosses[s]} (relative error ${e.toExponential(2)} > ${LOSS_TOLERANCE})`,
+          );
         }
       });
       return Math.max(...errs);
@@ -184,8 +241,17 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
       const cpuMsPerStep = reps[i].map((r) => r.cpuMs / steps[i]);
       const cpuShare = reps[i].reduce((s, r) => s + r.cpuMs, 0) / reps[i].reduce((s, r) => s + r.ms, 0);
       return {
-        framework, info: inits[i].info, losses: inits[i].losses, lossError: lossErrors[i],
-        warmupSeconds: warmups[i].seconds, stepsPerRep: steps[i], msPerStep, ...summarize(msPerStep), cpuMsPerStep, cpuMedian: median(cpuMsPerStep), cpuShare,
+        framework,
+        info: inits[i].info,
+        losses: inits[i].losses,
+        lossError: lossErrors[i],
+        warmupSeconds: warmups[i].seconds,
+        stepsPerRep: steps[i],
+        msPerStep,
+        ...summarize(msPerStep),
+        cpuMsPerStep,
+        cpuMedian: median(cpuMsPerStep),
+        cpuShare,
       };
     });
     return { id: spec.id, name: spec.name, batch: spec.batch, loss: spec.loss, referenceLosses: refLosses, frameworks };
@@ -210,15 +276,22 @@ function machineInfo(): MachineInfo {
   const simd = (/^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '').split(' ').filter((f) => /^(avx2|avx512f|fma)$/.test(f));
   return {
     cpu: `${model.trim()}${mhz ? ` @ ${Math.round(Number(mhz))} MHz` : ''}${simd.length ? ` (${simd.join(', ')})` : ''}`,
-    cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`,
-    date: new Date().toISOString(), loadStart: os.loadavg(), loadEnd: [], busiest: busiestProcesses(), tsgrad: treeState(),
+    cores: os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString(),
+    loadStart: os.loadavg(),
+    loadEnd: [],
+    busiest: busiestProcesses(),
+    tsgrad: treeState(),
   };
 }
 
 /** The commit the tsgrad numbers come from, and whether src/ had uncommitted changes. */
 function treeState(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
     return `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + uncommitted changes to ${changed} file(s) under src/` : ''}`;
   } catch {
@@ -231,7 +304,11 @@ function busiestProcesses(): string[] {
   try {
     const out = execFileSync('ps', ['-eo', 'pid,pcpu,etime,args', '--sort=-pcpu'], { encoding: 'utf8' });
     const own = new Set([process.pid, process.ppid]); // this runner and the npm that started it
-    const rows = out.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length > 3);
+    const rows = out
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length > 3);
     const others = rows.filter((f) => !own.has(Number(f[0])) && Number(f[1]) >= 5);
     return others.slice(0, 6).map((f) => f.slice(1).join(' ').slice(0, 110));
   } catch {
@@ -268,7 +345,13 @@ async function waitQuiet(seconds: number): Promise<void> {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.waitQuiet > 0) await waitQuiet(o.waitQuiet);
-  const results: BenchResults = { machine: machineInfo(), options: { reps: o.reps, repMs: o.repMs, warmupMs: o.warmupMs, warmupMaxMs: o.warmupMaxMs, lossTolerance: LOSS_TOLERANCE }, models: [], matmul: [], heap: null };
+  const results: BenchResults = {
+    machine: machineInfo(),
+    options: { reps: o.reps, repMs: o.repMs, warmupMs: o.warmupMs, warmupMaxMs: o.warmupMaxMs, lossTolerance: LOSS_TOLERANCE },
+    models: [],
+    matmul: [],
+    heap: null,
+  };
   const t0 = performance.now();
   for (const spec of MODELS) {
     if (!o.sections.includes(spec.id)) continue;
@@ -281,9 +364,10 @@ async function main(): Promise<void> {
       console.error(`bench: float32 GEMM, ${framework} ...`);
       // the peers' products at n = 1024 take seconds a call (minutes in all): unless asked, they stop at 512
       const sizes = framework.startsWith('tsgrad') || o.peerMatmul1024 ? o.matmulSizes : o.matmulSizes.filter((n) => n <= 512);
-      const rows = framework === 'tsgrad-wasm'
-        ? await oneShot<MatmulRow[]>('tsgrad-wasm matmul', { type: 'matmul', sizes, skinny: true }, 'wasm-kernels.ts')
-        : await oneShot<MatmulRow[]>(`${framework} matmul`, { type: 'matmul', framework, sizes, skinny: true });
+      const rows =
+        framework === 'tsgrad-wasm'
+          ? await oneShot<MatmulRow[]>('tsgrad-wasm matmul', { type: 'matmul', sizes, skinny: true }, 'wasm-kernels.ts')
+          : await oneShot<MatmulRow[]>(`${framework} matmul`, { type: 'matmul', framework, sizes, skinny: true });
       results.matmul.push({ framework, rows });
     }
   }

@@ -8,7 +8,12 @@ class Net extends nn.Module {
   relu = new nn.ReLU();
   linear2: nn.Linear;
 
-  constructor(inputs: number, hidden: number, outputs: number, private readonly withSigmoid: boolean) {
+  constructor(
+    inputs: number,
+    hidden: number,
+    outputs: number,
+    private readonly withSigmoid: boolean,
+  ) {
     super();
     this.linear1 = new nn.Linear(inputs, hidden);
     this.linear2 = new nn.Linear(hidden, outputs);
@@ -48,7 +53,9 @@ export function tsgradParts(problem: Problem, backend: 'js' | 'wasm' = benchBack
     'linear2.bias': f32(weights.b2, [spec.outputs]),
   });
   const xs = batches.map((b) => f32(b.x, [spec.batch, spec.inputs]));
-  const ys = batches.map((b) => (bce ? new Tensor(Float32Array.from(b.labels), [spec.batch, 1], 'float32') : new Tensor(b.labels.slice(), [spec.batch], 'int32')));
+  const ys = batches.map((b) =>
+    bce ? new Tensor(Float32Array.from(b.labels), [spec.batch, 1], 'float32') : new Tensor(b.labels.slice(), [spec.batch], 'int32'),
+  );
   const criterion = bce ? new nn.BCELoss() : new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: spec.lr });
   return { model, criterion, optimizer, xs, ys };

@@ -29,8 +29,15 @@ function warmUp(ms = 1500): void {
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
     for (const ctor of [Float32Array, Float64Array]) {
-      for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]]) {
-        const a = filled(ctor, 96 * 96, 1), b = filled(ctor, 96 * 96, 2), c = new ctor(96 * 96);
+      for (const [tA, tB] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ]) {
+        const a = filled(ctor, 96 * 96, 1),
+          b = filled(ctor, 96 * 96, 2),
+          c = new ctor(96 * 96);
         k.gemm(tA, tB, 96, 96, 96, a, 0, b, 0, c, 0, false);
         k.gemm(tA, tB, 5, 40, 33, a, 0, b, 0, c, 0, true);
       }
@@ -43,7 +50,9 @@ export function benchWasmMatmul(shapes: MatmulShape[], ctor: Ctor = Float32Array
   warmUp();
   const k = kernels();
   return shapes.map((s) => {
-    const a = filled(ctor, s.m * s.k, 1), b = filled(ctor, s.k * s.n, 2), c = new ctor(s.m * s.n);
+    const a = filled(ctor, s.m * s.k, 1),
+      b = filled(ctor, s.k * s.n, 2),
+      c = new ctor(s.m * s.n);
     const { seconds, best } = time(() => k.gemm(s.transA, s.transB, s.m, s.n, s.k, a, 0, b, 0, c, 0, false));
     const flop = 2 * s.m * s.n * s.k;
     return { ...s, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / best / 1e9 };
@@ -64,7 +73,10 @@ export function benchWasmKernelOnly(shapes: MatmulShape[], ctor: Ctor = Float32A
   const fn = es === 4 ? ex.gemmF32 : ex.gemmF64;
   const align = (p: number) => (p + 127) & ~63;
   const place = (s: MatmulShape) => {
-    const pa = align(ex.heapBase()), pb = align(pa + s.m * s.k * es), pc = align(pb + s.k * s.n * es), ps = align(pc + s.m * s.n * es);
+    const pa = align(ex.heapBase()),
+      pb = align(pa + s.m * s.k * es),
+      pc = align(pb + s.k * s.n * es),
+      ps = align(pc + s.m * s.n * es);
     const need = ps + ex.gemmScratchBytes(s.n, s.k, es) + 128;
     if (need > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
     new ctor(ex.memory.buffer, pa, s.m * s.k).set(filled(ctor, s.m * s.k, 1));
@@ -90,14 +102,17 @@ export function benchElementwise(sizes = [64, 256, 1024, 4096, 16384, 65536]): s
   const wasm = kernels();
   const lines = [`${'float32 kernel'.padEnd(18)}${'n'.padStart(7)}${'js us'.padStart(9)}${'wasm us'.padStart(9)}`];
   for (const n of sizes) {
-    const x = filled(Float32Array, n, 3), g = filled(Float32Array, n, 4), out = new Float32Array(n);
+    const x = filled(Float32Array, n, 3),
+      g = filled(Float32Array, n, 4),
+      out = new Float32Array(n);
     const cases: [string, () => void, () => void][] = [
       ['relu', () => elementwise.relu(x, out), () => wasm.relu(x, out)],
       ['reluBackward', () => elementwise.reluBackward(g, x, out), () => wasm.reluBackward(g, x, out)],
       ['sigmoidBackward', () => elementwise.sigmoidBackward(g, x, out), () => wasm.sigmoidBackward(g, x, out)],
     ];
     for (const [name, js, wa] of cases) {
-      const tj = time(js, 5).seconds * 1e6, tw = time(wa, 5).seconds * 1e6;
+      const tj = time(js, 5).seconds * 1e6,
+        tw = time(wa, 5).seconds * 1e6;
       lines.push(`${name.padEnd(18)}${String(n).padStart(7)}${tj.toFixed(2).padStart(9)}${tw.toFixed(2).padStart(9)}`);
     }
   }
@@ -122,7 +137,10 @@ export function wasmHeap(steps: number): WasmHeapReply {
 
 function table(title: string, rows: MatmulRow[]): string {
   const head = `${title.padEnd(28)}${'ms/call'.padStart(10)}${'GFLOPS'.padStart(9)}${'best'.padStart(8)}`;
-  return [head, ...rows.map((r) => r.name.padEnd(28) + (r.seconds * 1e3).toFixed(4).padStart(10) + r.gflops.toFixed(2).padStart(9) + r.bestGflops.toFixed(2).padStart(8))].join('\n');
+  return [
+    head,
+    ...rows.map((r) => r.name.padEnd(28) + (r.seconds * 1e3).toFixed(4).padStart(10) + r.gflops.toFixed(2).padStart(9) + r.bestGflops.toFixed(2).padStart(8)),
+  ].join('\n');
 }
 
 if (require.main === module) {
@@ -130,9 +148,8 @@ if (require.main === module) {
     // a worker of bench/run.ts
     process.on('message', (req: WasmRequest) => {
       try {
-        const value = req.type === 'matmul'
-          ? benchWasmMatmul(matmulShapes(req.sizes).filter((s) => req.skinny || (s.m === s.n && s.n === s.k)))
-          : wasmHeap(req.steps);
+        const value =
+          req.type === 'matmul' ? benchWasmMatmul(matmulShapes(req.sizes).filter((s) => req.skinny || (s.m === s.n && s.n === s.k))) : wasmHeap(req.steps);
         process.send!({ ok: true, value });
       } catch (e) {
         process.send!({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
@@ -153,7 +170,9 @@ if (require.main === module) {
     if ((globalThis as { gc?: () => void }).gc) {
       const h = wasmHeap(2000);
       const mb = (b: number) => (b / 2 ** 20).toFixed(2);
-      console.log(`\nNeuralNet2 on wasm, 2000 steps: WebAssembly memory ${h.wasmMemory.map(mb).join(' -> ')} MB; heapUsed ${h.samples.map((s) => mb(s.heapUsed)).join(' -> ')} MB`);
+      console.log(
+        `\nNeuralNet2 on wasm, 2000 steps: WebAssembly memory ${h.wasmMemory.map(mb).join(' -> ')} MB; heapUsed ${h.samples.map((s) => mb(s.heapUsed)).join(' -> ')} MB`,
+      );
     } else {
       console.log('\n(run with node --expose-gc --import tsx for the memory check)');
     }

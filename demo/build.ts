@@ -56,7 +56,10 @@ if (require.main === module) {
   const i = process.argv.indexOf('--outdir');
   const started = performance.now();
   buildDemo(i >= 0 ? path.resolve(process.argv[i + 1]) : DEFAULT_OUTDIR).then(
-    (b) => console.log(`Built the demo into ${path.relative(process.cwd(), b.outdir)}/ in ${Math.round(performance.now() - started)} ms: ${b.files.join(', ')} (${b.digits} digits)`),
+    (b) =>
+      console.log(
+        `Built the demo into ${path.relative(process.cwd(), b.outdir)}/ in ${Math.round(performance.now() - started)} ms: ${b.files.join(', ')} (${b.digits} digits)`,
+      ),
     (e: unknown) => {
       console.error(e instanceof Error ? e.message : e);
       process.exit(1);

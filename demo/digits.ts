@@ -17,7 +17,10 @@ export function encodeDigits(labels: Uint8Array, pixels: Uint8Array): Uint8Array
   const count = labels.length;
   if (pixels.length !== count * PIXELS) throw new Error(`encodeDigits: ${count} labels need ${count * PIXELS} pixels, got ${pixels.length}`);
   const out = new Uint8Array(8 + count + count * PIXELS);
-  out.set(Array.from(MAGIC, (c) => c.charCodeAt(0)), 0);
+  out.set(
+    Array.from(MAGIC, (c) => c.charCodeAt(0)),
+    0,
+  );
   new DataView(out.buffer).setUint32(4, count, true);
   out.set(labels, 8);
   out.set(pixels, 8 + count);
@@ -28,6 +31,7 @@ export function decodeDigits(bytes: Uint8Array): Digits {
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic !== MAGIC) throw new Error(`decodeDigits: not a digits file (starts with ${JSON.stringify(magic)})`);
   const count = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
-  if (bytes.length !== 8 + count + count * PIXELS) throw new Error(`decodeDigits: ${count} digits need ${8 + count + count * PIXELS} bytes, got ${bytes.length}`);
+  if (bytes.length !== 8 + count + count * PIXELS)
+    throw new Error(`decodeDigits: ${count} digits need ${8 + count + count * PIXELS} bytes, got ${bytes.length}`);
   return { count, labels: bytes.subarray(8, 8 + count), pixels: bytes.subarray(8 + count) };
 }

@@ -70,7 +70,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       trainCurve = [];
       testCurve = [];
       ui.model.textContent = m.model;
-      ui.setup.textContent = `${m.optimizer}, batch size ${m.batchSize}, ${m.epochs} epochs of ${m.stepsPerEpoch} steps. ` +
+      ui.setup.textContent =
+        `${m.optimizer}, batch size ${m.batchSize}, ${m.epochs} epochs of ${m.stepsPerEpoch} steps. ` +
         `${m.trainSize.toLocaleString('en-US')} MNIST digits (all ten) to train on, ${m.testSize.toLocaleString('en-US')} held out to test.`;
       ui.epoch.textContent = `0 / ${m.epochs}`;
       ui.step.textContent = '0';

@@ -38,7 +38,11 @@ const cli = new Cli(
   'npm run example:binary --',
   'Trains NeuralNet1 (Linear -> ReLU -> Linear -> sigmoid, BCELoss, SGD) on a yes/no question about real MNIST digits.',
   {
-    task: flag.string('odd', "the question: 'odd' (is the digit odd?), a digit such as '7' (is it a 7?), or 'AvB' such as '3v8' (only 3s and 8s: is it the 8?)", 'TASK'),
+    task: flag.string(
+      'odd',
+      "the question: 'odd' (is the digit odd?), a digit such as '7' (is it a 7?), or 'AvB' such as '3v8' (only 3s and 8s: is it the 8?)",
+      'TASK',
+    ),
     ...trainingFlags('neuralnet1-binary'),
   },
 );
@@ -98,7 +102,9 @@ export async function main(argv: string[], out: Output = stdout) {
   const trainEvalLoader = new data.DataLoader(trainSet, { batchSize: 1000 });
   const testLoader = new data.DataLoader(testSet, { batchSize: 1000 });
   const yesCount = yes.reduce((a, b) => a + b, 0);
-  print(`MNIST, ${task.question} ${dataset.length} images (${yesCount} yes, ${dataset.length - yesCount} no), ${trainSet.length} to train on and ${testSet.length} to test`);
+  print(
+    `MNIST, ${task.question} ${dataset.length} images (${yesCount} yes, ${dataset.length - yesCount} no), ${trainSet.length} to train on and ${testSet.length} to test`,
+  );
 
   const model = new NeuralNet1(28 * 28, flags.hidden);
   const criterion = new nn.BCELoss();

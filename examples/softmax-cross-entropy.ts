@@ -76,8 +76,16 @@ export function main(argv: string[], out: Output = stdout): void {
 
   print('\n== A batch of 3 samples (seed 002) ==');
   const Y3 = torch.tensor([2, 0, 1]);
-  YPredGood = torch.tensor([[0.1, 1.0, 2.1], [2.0, 1.0, 0.1], [2.0, 3.0, 0.1]]); // no softmax
-  YPredBad = torch.tensor([[2.1, 1.0, 0.1], [0.1, 1.0, 2.1], [0.1, 3.0, 0.1]]);
+  YPredGood = torch.tensor([
+    [0.1, 1.0, 2.1],
+    [2.0, 1.0, 0.1],
+    [2.0, 3.0, 0.1],
+  ]); // no softmax
+  YPredBad = torch.tensor([
+    [2.1, 1.0, 0.1],
+    [0.1, 1.0, 2.1],
+    [0.1, 3.0, 0.1],
+  ]);
   l1 = loss.forward(YPredGood, Y3);
   l2 = loss.forward(YPredBad, Y3);
   print(`Batch Loss1: ${l1.item().toFixed(4)}`);
@@ -98,11 +106,18 @@ export function main(argv: string[], out: Output = stdout): void {
   // Probabilities lie in [0, 1], so a second softmax can never get far from uniform: even a perfect
   // one-hot row [1, 0, 0, 0, 0] scores log(1 + 4/e), and the gradient that reaches the logits shrinks.
   const perfect = torch.tensor([[1, 0, 0, 0, 0]], { dtype: 'float32' }); // JavaScript writes 1.0 as 1: say float
-  print(`best possible loss on probabilities: loss([[1, 0, 0, 0, 0]], [0]) = ${loss.forward(perfect, torch.tensor([0])).item().toFixed(4)} = log(1 + 4/e), never 0`);
+  print(
+    `best possible loss on probabilities: loss([[1, 0, 0, 0, 0]], [0]) = ${loss
+      .forward(perfect, torch.tensor([0]))
+      .item()
+      .toFixed(4)} = log(1 + 4/e), never 0`,
+  );
   const logits = torch.tensor(YPredBad, { requiresGrad: true });
   const [gradDirect] = autograd.grad(loss.forward(logits, Y3), logits);
   const [gradTwice] = autograd.grad(loss.forward(torch.softmax(logits, 1), Y3), logits);
-  print(`gradient reaching the logits (seed 002's bad batch): |g| = ${norm(gradDirect!).toFixed(4)} on logits, ${norm(gradTwice!).toFixed(4)} through an extra softmax`);
+  print(
+    `gradient reaching the logits (seed 002's bad batch): |g| = ${norm(gradDirect!).toFixed(4)} on logits, ${norm(gradTwice!).toFixed(4)} through an extra softmax`,
+  );
   print('So the last layer returns raw scores, and CrossEntropyLoss does the softmax: NeuralNet2 has no softmax at the end.');
 
   print('\n== The autograd graph of one loss: Linear -> CrossEntropy ==');

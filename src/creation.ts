@@ -90,7 +90,9 @@ function flattenInto(data: NestedArray, shape: readonly number[], dim: number, o
   }
   if (isTypedArray(data) && data.length === shape[dim] && dim === shape.length - 1) {
     if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-      throw new Error(`tensor: element ${fmt(path)} is a ${data.constructor.name}; BigInt elements are not supported, convert it to an Int32Array or Float64Array`);
+      throw new Error(
+        `tensor: element ${fmt(path)} is a ${data.constructor.name}; BigInt elements are not supported, convert it to an Int32Array or Float64Array`,
+      );
     }
     for (let i = 0; i < data.length; i++) out.push(data[i]);
     return;
@@ -120,7 +122,13 @@ function nestedTypedArrayDtype(data: unknown): DType | null {
 export function tensor(data: NestedArray | Tensor | TypedArray, options: TensorOptions = {}): Tensor {
   checkTensorOptions(options, 'tensor');
   if (data instanceof Tensor) {
-    return finish(data.detach().to(dtypeOption(options, data.dtype, 'tensor')).clone(), options);
+    return finish(
+      data
+        .detach()
+        .to(dtypeOption(options, data.dtype, 'tensor'))
+        .clone(),
+      options,
+    );
   }
   const shape = inferShape(data as NestedArray);
   const flat: (number | boolean)[] = [];
@@ -232,7 +240,10 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 /** The identity matrix, n x m (m defaults to n) (`torch.eye`). */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
   checkTensorOptions(options, 'eye');
-  for (const [name, v] of [['n', n], ['m', m]] as const) {
+  for (const [name, v] of [
+    ['n', n],
+    ['m', m],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`eye: ${name} must be a whole number >= 0, got ${describe(v)}`);
   }
   const s = checkShape([n, m], 'eye');
@@ -279,6 +290,10 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 /** A random permutation of 0..n-1 as int32 (`torch.randperm`). */
 export function randperm(n: number, options: { generator?: Generator } = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a whole number >= 0, got ${describe(n)}`);
-  checkOptions(options, ['generator'], 'randperm', { ...UNSUPPORTED, dtype: 'randperm gives int32 indices; convert them with .to(dtype)', requiresGrad: 'randperm gives int32 indices, which cannot require grad' });
+  checkOptions(options, ['generator'], 'randperm', {
+    ...UNSUPPORTED,
+    dtype: 'randperm gives int32 indices; convert them with .to(dtype)',
+    requiresGrad: 'randperm gives int32 indices, which cannot require grad',
+  });
   return new Tensor(checkGenerator(options.generator, 'randperm').permutation(n), [n], 'int32');
 }

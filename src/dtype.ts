@@ -72,7 +72,9 @@ export function allocateFloat(dtype: FloatDType, n: number): FloatArray {
 export function elementOf(value: number | boolean, dtype: DType, where: string): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value !== 'number') {
-    throw new Error(`${where}: the value must be a number or a boolean, got ${value === null ? 'null' : typeof value === 'string' ? `string ${JSON.stringify(value)}` : typeof value}`);
+    throw new Error(
+      `${where}: the value must be a number or a boolean, got ${value === null ? 'null' : typeof value === 'string' ? `string ${JSON.stringify(value)}` : typeof value}`,
+    );
   }
   if (dtype === 'int32' && !(Math.trunc(value) >= -2147483648 && Math.trunc(value) <= 2147483647)) {
     throw new Error(`${where}: value ${value} cannot be converted to int32 without overflow (int32 is tsgrad's integer dtype; use a float dtype)`);

@@ -13,7 +13,6 @@ import type { DType } from './dtype';
 import { checkOptions } from './options';
 import { stridesOf } from './shape';
 
-
 /** What the printer needs to know about a tensor. */
 export interface PrintableTensor {
   /** Contiguous row-major elements; bool is a Uint8Array of 0/1. */
@@ -285,8 +284,7 @@ class Formatter {
       if (a > max) max = a;
       if (this.intMode && v !== Math.ceil(v)) this.intMode = false;
     }
-    this.sciMode =
-      PRINT_OPTS.sciMode ?? (max / min > 1000.0 || max > 1.0e8 || (!this.intMode && min < 1.0e-4));
+    this.sciMode = PRINT_OPTS.sciMode ?? (max / min > 1000.0 || max > 1.0e8 || (!this.intMode && min < 1.0e-4));
     for (const v of vals) {
       let len: number;
       if (this.sciMode) len = formatExp(v, precision).length;

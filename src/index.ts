@@ -15,8 +15,22 @@ export { type DType, type FloatDType, getDefaultDtype, setDefaultDtype, promoteT
 export { type Shape } from './shape';
 export { Generator, manualSeed, initialSeed, defaultGenerator } from './random';
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
-  rand, randn, randint, randperm, type TensorOptions, type RandomOptions,
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  fullLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+  randperm,
+  type TensorOptions,
+  type RandomOptions,
 } from './creation';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { setBackend, getBackend, type BackendName } from './backend/registry';
@@ -28,10 +42,23 @@ export { matmul } from './ops/matmul';
 export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce';
 export { softmax, logSoftmax } from './ops/softmax';
 export {
-  reshape, flatten, squeeze, unsqueeze, transpose, permute, expand, sumTo, cat, stack, gather, scatterAdd, indexSelect, indexAdd, narrow,
+  reshape,
+  flatten,
+  squeeze,
+  unsqueeze,
+  transpose,
+  permute,
+  expand,
+  sumTo,
+  cat,
+  stack,
+  gather,
+  scatterAdd,
+  indexSelect,
+  indexAdd,
+  narrow,
 } from './ops/layout';
 export * as autograd from './autograd/index';
-
 
 /** Same as reshape (`torch.Tensor.view`); a number is a 1-D shape, as `x.view(16)`. */
 export function view(x: Tensor, shape: readonly number[] | number): Tensor {

@@ -51,10 +51,7 @@ export function broadcastShapes(a: Shape, b: Shape, where: string): number[] {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(
-        `${where}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together ` +
-          `(size ${da} vs ${db} at dimension ${i} of the result)`,
-      );
+      throw new Error(`${where}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together ` + `(size ${da} vs ${db} at dimension ${i} of the result)`);
     }
     out[i] = da === 1 ? db : da;
   }
@@ -81,9 +78,7 @@ export function normalizeDim(dim: number, ndim: number, where: string): number {
     throw new Error(`${where}: dim must be a whole number, got ${got}`);
   }
   if (dim < -rank || dim >= rank) {
-    throw new Error(
-      `${where}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`,
-    );
+    throw new Error(`${where}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`);
   }
   return dim < 0 ? dim + rank : dim;
 }

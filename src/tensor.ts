@@ -79,7 +79,9 @@ export class Tensor {
   /** The value of a one-element tensor as a number. */
   item(): number {
     if (this.data.length !== 1) {
-      throw new Error(`item: a tensor with ${this.data.length} elements (shape ${fmt(this.shape)}) cannot be converted to a number; only one-element tensors can`);
+      throw new Error(
+        `item: a tensor with ${this.data.length} elements (shape ${fmt(this.shape)}) cannot be converted to a number; only one-element tensors can`,
+      );
     }
     return this.data[0];
   }
@@ -188,7 +190,9 @@ export class Tensor {
     let g: Tensor;
     if (gradient === undefined || gradient === null) {
       if (this.numel() !== 1) {
-        throw new Error(`backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${fmt(this.shape)}, so pass a gradient of that shape`);
+        throw new Error(
+          `backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${fmt(this.shape)}, so pass a gradient of that shape`,
+        );
       }
       g = new Tensor(scalarData(1, this.dtype), this.shape, this.dtype);
     } else if (!(gradient instanceof Tensor) && typeof gradient !== 'number') {
@@ -309,7 +313,9 @@ export class Tensor {
     }
     const kind = (d: DType): number => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
     if (!anyCast && kind(result.dtype) > kind(this.dtype)) {
-      throw new Error(`${where}: result type ${result.dtype} can't be cast to the desired output type ${this.dtype} (as in PyTorch); use the out-of-place op, or convert this tensor first`);
+      throw new Error(
+        `${where}: result type ${result.dtype} can't be cast to the desired output type ${this.dtype} (as in PyTorch); use the out-of-place op, or convert this tensor first`,
+      );
     }
     this.beginInPlace(where);
     this.data.set(result.dtype === this.dtype ? result.data : convert(result.data, this.dtype));
@@ -350,7 +356,10 @@ export class Tensor {
   /** Fills with U(low, high) from the seeded generator (`uniform_`). */
   uniform_(low = 0, high = 1, generator: Generator = defaultGenerator): this {
     this.checkRandomFill('uniform_', generator);
-    for (const [name, v] of [['low', low], ['high', high]] as const) {
+    for (const [name, v] of [
+      ['low', low],
+      ['high', high],
+    ] as const) {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`uniform_: ${name} must be a finite number, got ${describe(v)}`);
     }
     if (low > high) throw new Error(`uniform_: expects to return a [low, high) range, but found low=${low} > high=${high}`);

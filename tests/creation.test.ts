@@ -4,11 +4,17 @@ afterEach(() => torch.setDefaultDtype('float32'));
 
 describe('tensor()', () => {
   it('infers shape and dtype from nested arrays', () => {
-    const f = torch.tensor([[1.5, 2], [3, 4]]);
+    const f = torch.tensor([
+      [1.5, 2],
+      [3, 4],
+    ]);
     expect(f.shape).toEqual([2, 2]);
     expect(f.dtype).toBe('float32');
     expect(f.numel()).toBe(4);
-    expect(f.toArray()).toEqual([[1.5, 2], [3, 4]]);
+    expect(f.toArray()).toEqual([
+      [1.5, 2],
+      [3, 4],
+    ]);
 
     const i = torch.tensor([1, 2, 3]);
     expect(i.dtype).toBe('int32'); // whole numbers are PyTorch's int64, played by int32
@@ -63,7 +69,12 @@ describe('tensor()', () => {
     expect(() => torch.tensor([[1, 2], [3]])).toThrow(/ragged.*length 2.*dim 1.*\[1\].*length 1/);
     expect(() => torch.tensor([[1, 2], 3] as never)).toThrow(/ragged.*got a number/);
     expect(() => torch.tensor([1, [2]] as never)).toThrow(/ragged.*element \[1\] is an array/);
-    expect(() => torch.tensor([[[1], [2]], [[3], [4, 5]]])).toThrow(/ragged.*\[1, 1\]/);
+    expect(() =>
+      torch.tensor([
+        [[1], [2]],
+        [[3], [4, 5]],
+      ]),
+    ).toThrow(/ragged.*\[1, 1\]/);
     expect(() => torch.tensor([1, 'a'] as never)).toThrow(/element \[1\] is string/);
     expect(() => torch.tensor([true, 1] as never)).toThrow(/mixes booleans and numbers/);
   });
@@ -111,8 +122,15 @@ describe('filled tensors and ranges', () => {
 
   it('linspace and eye', () => {
     expect(torch.linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    expect(torch.eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
-    expect(torch.eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(torch.eye(3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    expect(torch.eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(torch.eye(2, 2, { dtype: 'int32' }).dtype).toBe('int32');
   });
 
@@ -224,7 +242,13 @@ describe('dtypes', () => {
 
 describe('readout', () => {
   it('shape, dtype, numel, item, toArray, data, size, dim', () => {
-    const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' });
+    const x = torch.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float64' },
+    );
     expect(x.shape).toEqual([2, 3]);
     expect(x.size()).toEqual([2, 3]);
     expect(x.size(-1)).toBe(3);
@@ -232,7 +256,10 @@ describe('readout', () => {
     expect(x.numel()).toBe(6);
     expect(x.data).toBeInstanceOf(Float64Array);
     expect(Array.from(x.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(x.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(torch.tensor([[7]]).item()).toBe(7);
     expect(() => x.item()).toThrow(/6 elements.*\[2, 3\].*only one-element tensors/);
   });
@@ -240,7 +267,11 @@ describe('readout', () => {
 
 describe('creation options are checked', () => {
   it.each([
-    ['zeros', () => torch.zeros([2], { requires_grad: true } as never), "unknown option 'requires_grad'; did you mean 'requiresGrad'? (allowed: dtype, requiresGrad)"],
+    [
+      'zeros',
+      () => torch.zeros([2], { requires_grad: true } as never),
+      "unknown option 'requires_grad'; did you mean 'requiresGrad'? (allowed: dtype, requiresGrad)",
+    ],
     ['ones', () => torch.ones([2], { dtpye: 'float64' } as never), "unknown option 'dtpye'; did you mean 'dtype'?"],
     ['tensor', () => torch.tensor([1], { dtpye: 'float64' } as never), "unknown option 'dtpye'; did you mean 'dtype'?"],
     ['full', () => torch.full([2], 1, { generator: new torch.Generator() } as never), "unknown option 'generator' (allowed: dtype, requiresGrad)"],
@@ -255,7 +286,11 @@ describe('creation options are checked', () => {
     ['randint', () => torch.randint(0, 5, [2], { generator: {} } as never), 'generator must be a Generator (new Generator(seed)), got an object'],
     ['randperm', () => torch.randperm(3, { dtype: 'float32' } as never), 'dtype is not supported: randperm gives int32 indices'],
     ['zeros', () => torch.zeros([2], { requiresGrad: 'yes' } as never), 'requiresGrad must be true or false, got string "yes"'],
-    ['randn', () => (torch.randn as (...a: unknown[]) => unknown)(2, 3), 'the shape goes in one array, as in randn([2, 3]); the argument after it is the options object, got 3'],
+    [
+      'randn',
+      () => (torch.randn as (...a: unknown[]) => unknown)(2, 3),
+      'the shape goes in one array, as in randn([2, 3]); the argument after it is the options object, got 3',
+    ],
   ])('%s', (where, fn, message) => {
     expect(fn).toThrow(`${where}: ${message}`);
   });
@@ -304,7 +339,14 @@ describe('creation arguments PyTorch rejects, and the ones it accepts', () => {
     expect(torch.tensor(Float32Array.of(1, 2), { dtype: 'float64' }).dtype).toBe('float64');
     expect(torch.tensor(new Float32Array(0)).shape).toEqual([0]);
     const rows = torch.tensor([Float32Array.of(1, 2), Float32Array.of(3, 4)] as never);
-    expect([rows.dtype, rows.shape, rows.toArray()]).toEqual(['float32', [2, 2], [[1, 2], [3, 4]]]);
+    expect([rows.dtype, rows.shape, rows.toArray()]).toEqual([
+      'float32',
+      [2, 2],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
     expect(() => torch.tensor([Float32Array.of(1, 2), Float32Array.of(3)] as never)).toThrow(/ragged.*length 2.*but got length 1/);
     expect(() => torch.tensor(Int32Array.of(1), { requiresGrad: true })).toThrow(/only floating point tensors can require gradients/);
     expect(() => torch.tensor(BigInt64Array.of(1n) as never)).toThrow(/BigInt64Array; BigInt elements are not supported/);

@@ -51,8 +51,7 @@ describe('reshape', () => {
 
 describe('dim out of range', () => {
   const x = torch.zeros([2, 3]);
-  const message = (op: string, dim: number): string =>
-    `${op}: dimension out of range (expected to be in range of [-2, 1], but got ${dim})`;
+  const message = (op: string, dim: number): string => `${op}: dimension out of range (expected to be in range of [-2, 1], but got ${dim})`;
   it.each([
     ['sum', 2, () => x.sum(2)],
     ['sum', -3, () => x.sum([0, -3])],
@@ -85,9 +84,12 @@ describe('dim out of range', () => {
 
 describe('ragged nested arrays', () => {
   it('name the expected length, the depth and where', () => {
-    expect(() => torch.tensor([[1, 2, 3], [4, 5]])).toThrow(
-      'tensor: ragged nested array: expected a sequence of length 3 at dim 1 (index [1]), but got length 2',
-    );
+    expect(() =>
+      torch.tensor([
+        [1, 2, 3],
+        [4, 5],
+      ]),
+    ).toThrow('tensor: ragged nested array: expected a sequence of length 3 at dim 1 (index [1]), but got length 2');
     expect(() => torch.tensor([[[1, 2]], [[3, 4]], [[5]]])).toThrow(/length 2 at dim 2 \(index \[2, 0\]\), but got length 1/);
   });
 });
@@ -145,20 +147,50 @@ describe('PyTorch accepts or rejects, and tsgrad decides the same', () => {
   const F = torch.nn.functional;
   type T = torch.Tensor;
   const unary: Record<string, (x: T) => unknown> = {
-    exp: (x) => torch.exp(x), log: (x) => torch.log(x), sqrt: (x) => torch.sqrt(x), abs: (x) => torch.abs(x),
-    sign: (x) => torch.sign(x), relu: (x) => torch.relu(x), sigmoid: (x) => torch.sigmoid(x), tanh: (x) => torch.tanh(x),
-    'clamp(x, 0)': (x) => torch.clamp(x, 0), 'clamp(x, 0.5)': (x) => torch.clamp(x, 0.5),
-    'pow(x, 2)': (x) => torch.pow(x, 2), 'pow(x, 0.5)': (x) => torch.pow(x, 0.5), 'pow(x, x)': (x) => torch.pow(x, x),
-    neg: (x) => torch.neg(x), softmax: (x) => torch.softmax(x, 0), logSoftmax: (x) => torch.logSoftmax(x, 0),
-    sum: (x) => torch.sum(x), mean: (x) => torch.mean(x), max: (x) => torch.max(x), 'max(x, 0)': (x) => torch.max(x, 0)[0],
-    min: (x) => torch.min(x), argmax: (x) => torch.argmax(x), argmin: (x) => torch.argmin(x), 'argmax(x, 0)': (x) => torch.argmax(x, 0),
-    'add(x, x)': (x) => torch.add(x, x), 'sub(x, x)': (x) => torch.sub(x, x), 'mul(x, x)': (x) => torch.mul(x, x), 'div(x, x)': (x) => torch.div(x, x),
-    'add(x, 1)': (x) => torch.add(x, 1), 'sub(x, 1)': (x) => torch.sub(x, 1), 'sub(1, x)': (x) => torch.sub(1, x),
-    'matmul(x, x)': (x) => torch.matmul(x, x), linear: (x) => F.linear(x.reshape([1, 2]), x.reshape([1, 2])),
-    leakyRelu: (x) => F.leakyRelu(x), 'mseLoss(x, x)': (x) => F.mseLoss(x, x), clone: (x) => torch.clone(x),
-    uniform_: (x) => x.clone().uniform_(0, 1), normal_: (x) => x.clone().normal_(0, 1), 'fill_(1.5)': (x) => x.clone().fill_(1.5),
-    'add_(0.5)': (x) => x.clone().add_(0.5), 'add_(1)': (x) => x.clone().add_(1), 'mul_(2)': (x) => x.clone().mul_(2),
-    'div_(2)': (x) => x.clone().div_(2), 'copy_(float)': (x) => x.clone().copy_(torch.tensor([0.5, 1.5])),
+    exp: (x) => torch.exp(x),
+    log: (x) => torch.log(x),
+    sqrt: (x) => torch.sqrt(x),
+    abs: (x) => torch.abs(x),
+    sign: (x) => torch.sign(x),
+    relu: (x) => torch.relu(x),
+    sigmoid: (x) => torch.sigmoid(x),
+    tanh: (x) => torch.tanh(x),
+    'clamp(x, 0)': (x) => torch.clamp(x, 0),
+    'clamp(x, 0.5)': (x) => torch.clamp(x, 0.5),
+    'pow(x, 2)': (x) => torch.pow(x, 2),
+    'pow(x, 0.5)': (x) => torch.pow(x, 0.5),
+    'pow(x, x)': (x) => torch.pow(x, x),
+    neg: (x) => torch.neg(x),
+    softmax: (x) => torch.softmax(x, 0),
+    logSoftmax: (x) => torch.logSoftmax(x, 0),
+    sum: (x) => torch.sum(x),
+    mean: (x) => torch.mean(x),
+    max: (x) => torch.max(x),
+    'max(x, 0)': (x) => torch.max(x, 0)[0],
+    min: (x) => torch.min(x),
+    argmax: (x) => torch.argmax(x),
+    argmin: (x) => torch.argmin(x),
+    'argmax(x, 0)': (x) => torch.argmax(x, 0),
+    'add(x, x)': (x) => torch.add(x, x),
+    'sub(x, x)': (x) => torch.sub(x, x),
+    'mul(x, x)': (x) => torch.mul(x, x),
+    'div(x, x)': (x) => torch.div(x, x),
+    'add(x, 1)': (x) => torch.add(x, 1),
+    'sub(x, 1)': (x) => torch.sub(x, 1),
+    'sub(1, x)': (x) => torch.sub(1, x),
+    'matmul(x, x)': (x) => torch.matmul(x, x),
+    linear: (x) => F.linear(x.reshape([1, 2]), x.reshape([1, 2])),
+    leakyRelu: (x) => F.leakyRelu(x),
+    'mseLoss(x, x)': (x) => F.mseLoss(x, x),
+    clone: (x) => torch.clone(x),
+    uniform_: (x) => x.clone().uniform_(0, 1),
+    normal_: (x) => x.clone().normal_(0, 1),
+    'fill_(1.5)': (x) => x.clone().fill_(1.5),
+    'add_(0.5)': (x) => x.clone().add_(0.5),
+    'add_(1)': (x) => x.clone().add_(1),
+    'mul_(2)': (x) => x.clone().mul_(2),
+    'div_(2)': (x) => x.clone().div_(2),
+    'copy_(float)': (x) => x.clone().copy_(torch.tensor([0.5, 1.5])),
   };
   const f32 = (...v: number[]): T => torch.tensor(v, { dtype: 'float32' });
   const f64 = { dtype: 'float64' } as const;
@@ -213,7 +245,11 @@ describe('PyTorch accepts or rejects, and tsgrad decides the same', () => {
     'binaryCrossEntropyWithLogits target 2': () => F.binaryCrossEntropyWithLogits(f32(0.5), f32(2)),
     'crossEntropy int logits': () => F.crossEntropy(torch.tensor([[1, 2]]), torch.tensor([0])),
     'mseLoss float32 input, bool target': () => F.mseLoss(f32(0.5, 1), torch.tensor([true, false])),
-    'pow(float requiring grad, bool tensor) backward': () => torch.pow(f32(1, 2).requiresGrad_(), torch.tensor([true, false])).sum().backward(),
+    'pow(float requiring grad, bool tensor) backward': () =>
+      torch
+        .pow(f32(1, 2).requiresGrad_(), torch.tensor([true, false]))
+        .sum()
+        .backward(),
   };
   const call = (name: string): (() => unknown) => {
     if (name in single) return single[name];
@@ -242,11 +278,17 @@ describe('PyTorch accepts or rejects, and tsgrad decides the same', () => {
   });
 });
 
-describe("what PyTorch rejects, tsgrad rejects with a message that names the op, what it got and what it expects", () => {
+describe('what PyTorch rejects, tsgrad rejects with a message that names the op, what it got and what it expects', () => {
   const F = torch.nn.functional;
   it.each([
-    [() => torch.zeros([2, 3]).matmul(torch.zeros([3, 2], { dtype: 'float64' })), "matmul: expected both operands to have the same dtype, but got float32 and float64 (as PyTorch, which does not promote here); convert one with .to('float64')"],
-    [() => torch.tensor([[true]]).matmul(torch.tensor([[true]])), 'matmul: bool tensors are not supported (as in PyTorch); convert them with .int() or .float() first'],
+    [
+      () => torch.zeros([2, 3]).matmul(torch.zeros([3, 2], { dtype: 'float64' })),
+      "matmul: expected both operands to have the same dtype, but got float32 and float64 (as PyTorch, which does not promote here); convert one with .to('float64')",
+    ],
+    [
+      () => torch.tensor([[true]]).matmul(torch.tensor([[true]])),
+      'matmul: bool tensors are not supported (as in PyTorch); convert them with .int() or .float() first',
+    ],
     [() => torch.softmax(torch.tensor([1, 2]), 0), 'softmax: input must be a floating point tensor, got int32 (as in PyTorch); convert it with .float() first'],
     [() => torch.logSoftmax(torch.tensor([true]), 0), 'logSoftmax: input must be a floating point tensor, got bool'],
     [() => torch.relu(torch.tensor([true])), 'relu: bool tensors are not supported (as in PyTorch); convert with .int() or .float() first'],
@@ -254,7 +296,10 @@ describe("what PyTorch rejects, tsgrad rejects with a message that names the op,
     [() => torch.argmax(torch.tensor([true, false])), 'argmax: does not support bool input (as in PyTorch); convert it with .int() first'],
     [() => torch.tensor([true]).argmin(0), 'argmin: does not support bool input'],
     [() => F.leakyRelu(torch.tensor([1, -1])), 'leakyRelu: input must be a floating point tensor, got int32 (as in PyTorch)'],
-    [() => torch.sub(torch.tensor([true]), 1), 'sub: subtracting with a bool tensor is not supported (as in PyTorch); to invert a mask use mask.eq(false), or convert it with .int() first'],
+    [
+      () => torch.sub(torch.tensor([true]), 1),
+      'sub: subtracting with a bool tensor is not supported (as in PyTorch); to invert a mask use mask.eq(false), or convert it with .int() first',
+    ],
     [() => torch.tensor([true]).pow(torch.tensor([true])), 'pow: bool tensors are not supported (as in PyTorch)'],
     [() => torch.flatten(torch.tensor(1.5), 2, 2), 'flatten: dimension out of range (expected to be in range of [-1, 0], but got 2)'],
     [() => torch.zeros([2, 1, 3]).squeeze([1, 1]), 'squeeze: dim 1 appears multiple times in the list of dims'],
@@ -309,13 +354,30 @@ describe('arguments of the wrong type are Errors that name the argument, what it
     [() => any.permute(1, 0), 'permute: dims must be an array such as [1, 0], got 1'],
     [() => any.expand(null), 'expand: shape must be an array of sizes such as [2, -1], got null'],
     [() => any.narrow(0, 'a', 1), 'narrow: start must be a whole number, got string "a"'],
-    [() => torch.ones([2], { requiresGrad: true }).mul(2).backward([1, 1] as never), 'backward: gradient must be a Tensor (or a number, for a one-element tensor), got an array of 2'],
-    [() => torch.ones([1], { requiresGrad: true }).mul(2).backward('a' as never), 'backward: gradient must be a Tensor (or a number, for a one-element tensor), got string "a"'],
+    [
+      () =>
+        torch
+          .ones([2], { requiresGrad: true })
+          .mul(2)
+          .backward([1, 1] as never),
+      'backward: gradient must be a Tensor (or a number, for a one-element tensor), got an array of 2',
+    ],
+    [
+      () =>
+        torch
+          .ones([1], { requiresGrad: true })
+          .mul(2)
+          .backward('a' as never),
+      'backward: gradient must be a Tensor (or a number, for a one-element tensor), got string "a"',
+    ],
     [() => torch.ones([1]).requiresGrad_('yes' as never), 'requiresGrad: must be true or false, got string "yes"'],
     [() => torch.rand([2], { generator: 5 as never }), 'rand: generator must be a Generator (new Generator(seed)), got 5'],
     [() => F.crossEntropy(x, torch.tensor([0, 1, 2, 3]), null as never), 'crossEntropy: options must be an object like { weight: ... }, got null'],
     [() => F.linear(x, torch.ones([2, 4]), 5 as never), 'linear: bias must be a Tensor, got 5'],
-    [() => new torch.nn.Linear(2, 2).loadStateDict(null as never), 'loadStateDict: expected a state dict (an object of Tensors by name, as stateDict() returns), got null'],
+    [
+      () => new torch.nn.Linear(2, 2).loadStateDict(null as never),
+      'loadStateDict: expected a state dict (an object of Tensors by name, as stateDict() returns), got null',
+    ],
     [() => new torch.nn.Parameter(null as never), 'Parameter: data must be a Tensor, got null'],
     [() => new torch.nn.Linear(4, 2).forward([1, 2, 3, 4] as never), 'Linear(in_features=4, out_features=2) expects a Tensor input, got an array of 4'],
     [() => new torch.nn.Softmax('1' as never), 'Softmax: dim must be a whole number, got string "1"'],
@@ -361,34 +423,58 @@ describe('arguments of the wrong type are Errors that name the argument, what it
     for (const [k, v] of Object.entries(torch.nn.init)) if (typeof v === 'function') functions.push([`nn.init.${k}`, v as never]);
     for (const [k, v] of Object.entries(torch.data)) if (typeof v === 'function' && !/^[A-Z]/.test(k)) functions.push([`data.${k}`, v as never]);
     for (const [name, fn] of functions) {
-      for (let pos = 0; pos < 4; pos++) for (const b of bads) attempt(`${name} arg ${pos} = ${String(b)}`, () => fn(...[0, 1, 2, 3].map((i) => (i === pos ? b : plausible(i)))));
+      for (let pos = 0; pos < 4; pos++)
+        for (const b of bads) attempt(`${name} arg ${pos} = ${String(b)}`, () => fn(...[0, 1, 2, 3].map((i) => (i === pos ? b : plausible(i)))));
     }
     const privateMethods = new Set(['constructor', 'assign', 'beginInPlace', 'checkRandomFill']);
     for (const m of Object.getOwnPropertyNames(torch.Tensor.prototype)) {
       const method = Object.getOwnPropertyDescriptor(torch.Tensor.prototype, m)?.value as unknown;
       if (privateMethods.has(m) || m.startsWith('_') || typeof method !== 'function') continue;
       for (let pos = 0; pos < 3; pos++) {
-        for (const b of bads) attempt(`Tensor.${m} arg ${pos} = ${String(b)}`, () => (method as (...a: unknown[]) => unknown).apply(torch.randn([2, 3]), [0, 1, 2].map((i) => (i === pos ? b : i === 0 ? 1 : undefined))));
+        for (const b of bads)
+          attempt(`Tensor.${m} arg ${pos} = ${String(b)}`, () =>
+            (method as (...a: unknown[]) => unknown).apply(
+              torch.randn([2, 3]),
+              [0, 1, 2].map((i) => (i === pos ? b : i === 0 ? 1 : undefined)),
+            ),
+          );
       }
     }
     const p = (): torch.Tensor => torch.ones([1], { requiresGrad: true });
     const ds = (): torch.data.TensorDataset<torch.Tensor[]> => new torch.data.TensorDataset(torch.zeros([4, 2]));
     const constructors: [string, new (...a: unknown[]) => unknown, unknown[]][] = [
-      ['Linear', torch.nn.Linear as never, [2, 3]], ['CrossEntropyLoss', torch.nn.CrossEntropyLoss as never, []], ['NLLLoss', torch.nn.NLLLoss as never, []],
-      ['BCELoss', torch.nn.BCELoss as never, []], ['BCEWithLogitsLoss', torch.nn.BCEWithLogitsLoss as never, []], ['MSELoss', torch.nn.MSELoss as never, []],
-      ['LeakyReLU', torch.nn.LeakyReLU as never, []], ['Softmax', torch.nn.Softmax as never, [1]], ['Flatten', torch.nn.Flatten as never, []],
-      ['Sequential', torch.nn.Sequential as never, []], ['Parameter', torch.nn.Parameter as never, [torch.zeros([2])]], ['Generator', torch.Generator as never, []],
-      ['SGD', torch.optim.SGD as never, [[p()], { lr: 0.1 }]], ['Adam', torch.optim.Adam as never, [[p()]]],
-      ['DataLoader', torch.data.DataLoader as never, [ds()]], ['TensorDataset', torch.data.TensorDataset as never, [torch.zeros([2])]], ['Subset', torch.data.Subset as never, [ds(), [0]]],
+      ['Linear', torch.nn.Linear as never, [2, 3]],
+      ['CrossEntropyLoss', torch.nn.CrossEntropyLoss as never, []],
+      ['NLLLoss', torch.nn.NLLLoss as never, []],
+      ['BCELoss', torch.nn.BCELoss as never, []],
+      ['BCEWithLogitsLoss', torch.nn.BCEWithLogitsLoss as never, []],
+      ['MSELoss', torch.nn.MSELoss as never, []],
+      ['LeakyReLU', torch.nn.LeakyReLU as never, []],
+      ['Softmax', torch.nn.Softmax as never, [1]],
+      ['Flatten', torch.nn.Flatten as never, []],
+      ['Sequential', torch.nn.Sequential as never, []],
+      ['Parameter', torch.nn.Parameter as never, [torch.zeros([2])]],
+      ['Generator', torch.Generator as never, []],
+      ['SGD', torch.optim.SGD as never, [[p()], { lr: 0.1 }]],
+      ['Adam', torch.optim.Adam as never, [[p()]]],
+      ['DataLoader', torch.data.DataLoader as never, [ds()]],
+      ['TensorDataset', torch.data.TensorDataset as never, [torch.zeros([2])]],
+      ['Subset', torch.data.Subset as never, [ds(), [0]]],
     ];
     for (const [name, C, args] of constructors) {
-      for (let pos = 0; pos <= args.length; pos++) for (const b of bads) attempt(`new ${name} arg ${pos} = ${String(b)}`, () => new C(...args.map((a, i) => (i === pos ? b : a)), ...(pos === args.length ? [b] : [])));
+      for (let pos = 0; pos <= args.length; pos++)
+        for (const b of bads)
+          attempt(`new ${name} arg ${pos} = ${String(b)}`, () => new C(...args.map((a, i) => (i === pos ? b : a)), ...(pos === args.length ? [b] : [])));
     }
     const modules = [torch.nn.Linear, torch.nn.CrossEntropyLoss, torch.nn.MSELoss, torch.nn.ReLU, torch.nn.Softmax, torch.nn.Flatten, torch.nn.Sequential];
     for (const M of modules) {
       for (let pos = 0; pos < 2; pos++) {
         for (const b of bads) {
-          attempt(`${M.name}.forward arg ${pos} = ${String(b)}`, () => new (M as never as new (...a: number[]) => { forward(...a: unknown[]): unknown })(3, 2).forward(...[0, 1].map((i) => (i === pos ? b : torch.randn([2, 3])))));
+          attempt(`${M.name}.forward arg ${pos} = ${String(b)}`, () =>
+            new (M as never as new (...a: number[]) => { forward(...a: unknown[]): unknown })(3, 2).forward(
+              ...[0, 1].map((i) => (i === pos ? b : torch.randn([2, 3]))),
+            ),
+          );
         }
       }
     }
@@ -396,7 +482,8 @@ describe('arguments of the wrong type are Errors that name the argument, what it
       for (const b of bads) attempt(`Module.${m}(${String(b)})`, () => (new torch.nn.Linear(3, 2) as unknown as Record<string, (a: unknown) => unknown>)[m](b));
     }
     for (const m of ['step', 'zeroGrad', 'loadStateDict', 'addParamGroup']) {
-      for (const b of bads) attempt(`SGD.${m}(${String(b)})`, () => (new torch.optim.SGD([p()], { lr: 0.1 }) as unknown as Record<string, (a: unknown) => unknown>)[m](b));
+      for (const b of bads)
+        attempt(`SGD.${m}(${String(b)})`, () => (new torch.optim.SGD([p()], { lr: 0.1 }) as unknown as Record<string, (a: unknown) => unknown>)[m](b));
     }
     expect([...failures]).toEqual([]);
   });

@@ -1,14 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  formatExp,
-  formatFixed,
-  formatTensor,
-  getPrintOptions,
-  setPrintOptions,
-  type PrintableTensor,
-  type SetPrintOptions,
-} from '../src/format';
+import { formatExp, formatFixed, formatTensor, getPrintOptions, setPrintOptions, type PrintableTensor, type SetPrintOptions } from '../src/format';
 import type { DType } from '../src/dtype';
 import { pyValue, typedArray } from './helpers';
 
@@ -29,16 +21,9 @@ interface GoldenNumber {
   f: Record<string, string>;
   e: Record<string, string>;
 }
-const golden = JSON.parse(
-  fs.readFileSync(path.join(__dirname, 'golden', 'format-cases.json'), 'utf8'),
-) as { cases: GoldenCase[]; numbers: GoldenNumber[] };
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'format-cases.json'), 'utf8')) as { cases: GoldenCase[]; numbers: GoldenNumber[] };
 
-function tensor(
-  values: number[],
-  shape: number[],
-  dtype: DType = 'float32',
-  extra: { requiresGrad?: boolean; gradFn?: string } = {},
-): PrintableTensor {
+function tensor(values: number[], shape: number[], dtype: DType = 'float32', extra: { requiresGrad?: boolean; gradFn?: string } = {}): PrintableTensor {
   return {
     data: typedArray(dtype, values),
     shape,
@@ -126,12 +111,8 @@ describe('formatTensor', () => {
   test('tutorial examples', () => {
     expect(formatTensor(tensor([0.659, 0.2424, 0.0986], [3]), 'float32')).toBe('tensor([0.6590, 0.2424, 0.0986])');
     expect(formatTensor(tensor([2, 0, 1], [3], 'int32'), 'float32')).toBe('tensor([2, 0, 1])');
-    expect(formatTensor(tensor([0.3846], [], 'float32', { gradFn: 'NllLossBackward0' }), 'float32')).toBe(
-      'tensor(0.3846, grad_fn=<NllLossBackward0>)',
-    );
-    expect(formatTensor(tensor([1, 2], [2], 'float32', { requiresGrad: true }), 'float32')).toBe(
-      'tensor([1., 2.], requires_grad=True)',
-    );
+    expect(formatTensor(tensor([0.3846], [], 'float32', { gradFn: 'NllLossBackward0' }), 'float32')).toBe('tensor(0.3846, grad_fn=<NllLossBackward0>)');
+    expect(formatTensor(tensor([1, 2], [2], 'float32', { requiresGrad: true }), 'float32')).toBe('tensor([1., 2.], requires_grad=True)');
     expect(formatTensor(tensor([0.1, 0.2, 3.9, 1.2, -0.1, 0.3], [2, 3]), 'float32')).toBe(
       'tensor([[ 0.1000,  0.2000,  3.9000],\n        [ 1.2000, -0.1000,  0.3000]])',
     );

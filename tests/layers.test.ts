@@ -9,14 +9,21 @@ const SRC = path.join(__dirname, '..', 'src');
 
 /** Lower numbers sit lower; a unit may import units of a strictly lower layer. */
 const LAYER: Record<string, number> = {
-  dtype: 0, shape: 0, options: 0,
-  format: 1, random: 1,
+  dtype: 0,
+  shape: 0,
+  options: 0,
+  format: 1,
+  random: 1,
   kernels: 2,
   backend: 3,
   autograd: 4,
-  ops: 5, tensor: 5,
+  ops: 5,
+  tensor: 5,
   creation: 6,
-  nn: 7, optim: 7, data: 7, serialization: 7,
+  nn: 7,
+  optim: 7,
+  data: 7,
+  serialization: 7,
   index: 8,
   node: 9,
 };

@@ -13,7 +13,9 @@ describe('checkOptions', () => {
   it('says why an option PyTorch has is not supported, in either spelling, and accepts the values that change nothing', () => {
     const unsupported = { numWorkers: { why: 'one thread', accepts: [0] }, sampler: 'no samplers' };
     expect(() => checkOptions({ numWorkers: 2 }, ['batchSize'], 'L', unsupported)).toThrow('L: numWorkers is not supported: one thread');
-    expect(() => checkOptions({ num_workers: 2 }, ['batchSize'], 'L', unsupported)).toThrow("L: numWorkers (PyTorch's num_workers) is not supported: one thread");
+    expect(() => checkOptions({ num_workers: 2 }, ['batchSize'], 'L', unsupported)).toThrow(
+      "L: numWorkers (PyTorch's num_workers) is not supported: one thread",
+    );
     expect(() => checkOptions({ sampler: null }, ['batchSize'], 'L', unsupported)).toThrow('L: sampler is not supported: no samplers');
     expect(() => checkOptions({ numWorkers: 0, batchSize: 2 }, ['batchSize'], 'L', unsupported)).not.toThrow();
   });
@@ -28,8 +30,17 @@ describe('checkOptions', () => {
 
 describe('describe', () => {
   it.each([
-    [null, 'null'], [undefined, 'undefined'], [5, '5'], [NaN, 'NaN'], [true, 'true'], ['a', 'string "a"'],
-    [[1, 2], 'an array of 2'], [new Int32Array(3), 'an Int32Array'], [{}, 'an object'], [new Map(), 'a Map'], [() => 1, 'a function'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [5, '5'],
+    [NaN, 'NaN'],
+    [true, 'true'],
+    ['a', 'string "a"'],
+    [[1, 2], 'an array of 2'],
+    [new Int32Array(3), 'an Int32Array'],
+    [{}, 'an object'],
+    [new Map(), 'a Map'],
+    [() => 1, 'a function'],
   ])('%p is %p', (value, text) => {
     expect(describeValue(value)).toBe(text);
   });

@@ -27,8 +27,25 @@ describe('arithmetic with broadcasting and plain numbers', () => {
     const b = f64([[10, 20, 30, 40]]);
     const c = a.add(b);
     expect(c.shape).toEqual([3, 4]);
-    expect(c.toArray()).toEqual([[11, 21, 31, 41], [12, 22, 32, 42], [13, 23, 33, 43]]);
-    expect(torch.add(f64([[1, 2, 3], [4, 5, 6]]), f64([10, 20, 30])).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
+    expect(c.toArray()).toEqual([
+      [11, 21, 31, 41],
+      [12, 22, 32, 42],
+      [13, 23, 33, 43],
+    ]);
+    expect(
+      torch
+        .add(
+          f64([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+          f64([10, 20, 30]),
+        )
+        .toArray(),
+    ).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
   });
 
   it('numbers on either side, and alpha', () => {
@@ -49,8 +66,19 @@ describe('arithmetic with broadcasting and plain numbers', () => {
     expect(x.pow(2).toArray()).toEqual([0, 4, 9]);
     expect(x.pow(0).toArray()).toEqual([1, 1, 1]); // 0^0 = 1, as in PyTorch
     expect(torch.pow(f64([4, 9]), 0.5).toArray()).toEqual([2, 3]);
-    expect(f64([2, 3]).pow(f64([3, 2])).toArray()).toEqual([8, 9]);
-    expect(f64([[2], [3]]).pow(f64([1, 2])).toArray()).toEqual([[2, 4], [3, 9]]);
+    expect(
+      f64([2, 3])
+        .pow(f64([3, 2]))
+        .toArray(),
+    ).toEqual([8, 9]);
+    expect(
+      f64([[2], [3]])
+        .pow(f64([1, 2]))
+        .toArray(),
+    ).toEqual([
+      [2, 4],
+      [3, 9],
+    ]);
     expect(torch.tensor([2, 3]).pow(2).dtype).toBe('int32');
   });
 
@@ -136,16 +164,33 @@ describe('comparisons', () => {
       expect(r.gradFn).toBeNull();
       expect(r.toArray()).toEqual(want);
     }
-    expect(torch.tensor([[1], [2]]).lt(torch.tensor([2, 3])).toArray()).toEqual([[true, true], [false, true]]);
+    expect(
+      torch
+        .tensor([[1], [2]])
+        .lt(torch.tensor([2, 3]))
+        .toArray(),
+    ).toEqual([
+      [true, true],
+      [false, true],
+    ]);
   });
 });
 
 describe('matmul', () => {
-  const a = f64([[1, 2], [3, 4]]);
-  const b = f64([[5, 6], [7, 8]]);
+  const a = f64([
+    [1, 2],
+    [3, 4],
+  ]);
+  const b = f64([
+    [5, 6],
+    [7, 8],
+  ]);
   it('1-D, 2-D and batched operands', () => {
     expect(torch.matmul(f64([1, 2, 3]), f64([4, 5, 6])).toArray()).toBe(32); // dot: 4 + 10 + 18
-    expect(a.matmul(b).toArray()).toEqual([[19, 22], [43, 50]]);
+    expect(a.matmul(b).toArray()).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
     expect(a.matmul(f64([1, 1])).toArray()).toEqual([3, 7]);
     expect(f64([1, 1]).matmul(a).toArray()).toEqual([4, 6]);
     const batch = torch.stack([a, b]);
@@ -153,7 +198,10 @@ describe('matmul', () => {
     expect(batch.matmul(a).toArray()).toEqual([a.matmul(a).toArray(), b.matmul(a).toArray()]);
     expect(batch.matmul(batch).toArray()).toEqual([a.matmul(a).toArray(), b.matmul(b).toArray()]);
     expect(f64([1, 0]).matmul(batch).shape).toEqual([2, 2]);
-    expect(batch.matmul(f64([0, 1])).toArray()).toEqual([[2, 4], [6, 8]]);
+    expect(batch.matmul(f64([0, 1])).toArray()).toEqual([
+      [2, 4],
+      [6, 8],
+    ]);
     expect(torch.zeros([2, 1, 3, 4]).matmul(torch.zeros([5, 4, 2])).shape).toEqual([2, 5, 3, 2]);
   });
   it('int matmul stays int; mixed dtypes are an Error, as in PyTorch (no promotion)', () => {
@@ -167,7 +215,10 @@ describe('matmul', () => {
 });
 
 describe('reductions', () => {
-  const x = f64([[1, 2, 3], [4, 5, 6]]);
+  const x = f64([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   it('sum and mean over all, a dim, negative dims, lists, keepdim', () => {
     expect(x.sum().toArray()).toBe(21);
     expect(x.sum().shape).toEqual([]);
@@ -183,7 +234,10 @@ describe('reductions', () => {
     expect(torch.tensor(3.5).sum(0).shape).toEqual([]);
   });
   it('max and min: all, or over a dim returning [values, indices]', () => {
-    const y = f64([[1, 9, 3], [7, 5, 7]]);
+    const y = f64([
+      [1, 9, 3],
+      [7, 5, 7],
+    ]);
     expect(y.max().toArray()).toBe(9);
     expect(torch.min(y).toArray()).toBe(1);
     const [values, indices] = torch.max(y, 1);
@@ -196,7 +250,10 @@ describe('reductions', () => {
     expect(y.max(-2)[1].toArray()).toEqual([1, 0, 1]);
   });
   it('argmax and argmin', () => {
-    const y = f64([[1, 9, 3], [7, 5, 9]]);
+    const y = f64([
+      [1, 9, 3],
+      [7, 5, 9],
+    ]);
     expect(y.argmax().toArray()).toBe(1); // first of the flattened maxima
     expect(y.argmax(1).toArray()).toEqual([1, 2]);
     expect(torch.argmax(y, 0, true).toArray()).toEqual([[1, 0, 1]]);
@@ -223,7 +280,10 @@ describe('softmax and logSoftmax', () => {
   });
   it('logits of +-1e4 stay finite (max-subtracted)', () => {
     for (const make of [f32, f64]) {
-      const x = make([[1e4, -1e4, 0], [-1e4, -1e4, -1e4]]);
+      const x = make([
+        [1e4, -1e4, 0],
+        [-1e4, -1e4, -1e4],
+      ]);
       const s = x.softmax(1);
       expect(s.toArray()).toEqual([[1, 0, 0], [1 / 3, 1 / 3, 1 / 3].map((v) => (make === f32 ? Math.fround(v) : v))]);
       const ls = x.logSoftmax(1);
@@ -234,7 +294,10 @@ describe('softmax and logSoftmax', () => {
 });
 
 describe('layout', () => {
-  const x = f64([[1, 2, 3], [4, 5, 6]]);
+  const x = f64([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   it('reshape / view share data; -1 is inferred', () => {
     const r = x.reshape([3, -1]);
     expect(r.shape).toEqual([3, 2]);
@@ -259,8 +322,16 @@ describe('layout', () => {
     expect(torch.unsqueeze(x, 1).shape).toEqual([2, 1, 3]);
   });
   it('transpose, permute, T', () => {
-    expect(x.transpose(0, 1).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
-    expect(x.T.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(x.transpose(0, 1).toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(x.T.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     const y = torch.arange(24).reshape([2, 3, 4]);
     const p = y.permute([2, 0, 1]);
     expect(p.shape).toEqual([4, 2, 3]);
@@ -271,20 +342,55 @@ describe('layout', () => {
     expect(f64([1, 2]).T.toArray()).toEqual([1, 2]);
   });
   it('expand, cat, stack', () => {
-    expect(f64([[1], [2]]).expand([2, 3]).toArray()).toEqual([[1, 1, 1], [2, 2, 2]]);
-    expect(f64([1, 2]).expand([2, -1]).toArray()).toEqual([[1, 2], [1, 2]]);
-    expect(torch.cat([x, f64([[7, 8, 9]])]).toArray()).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
-    expect(torch.cat([x, f64([[0], [0]])], -1).toArray()).toEqual([[1, 2, 3, 0], [4, 5, 6, 0]]);
+    expect(
+      f64([[1], [2]])
+        .expand([2, 3])
+        .toArray(),
+    ).toEqual([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    expect(f64([1, 2]).expand([2, -1]).toArray()).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(torch.cat([x, f64([[7, 8, 9]])]).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(torch.cat([x, f64([[0], [0]])], -1).toArray()).toEqual([
+      [1, 2, 3, 0],
+      [4, 5, 6, 0],
+    ]);
     expect(torch.cat([f32([1]), f64([2])]).dtype).toBe('float64');
-    expect(torch.stack([f64([1, 2]), f64([3, 4])]).toArray()).toEqual([[1, 2], [3, 4]]);
-    expect(torch.stack([f64([1, 2]), f64([3, 4])], -1).toArray()).toEqual([[1, 3], [2, 4]]);
+    expect(torch.stack([f64([1, 2]), f64([3, 4])]).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(torch.stack([f64([1, 2]), f64([3, 4])], -1).toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
   it('gather, indexSelect, narrow, clone', () => {
-    const idx = torch.tensor([[2, 0], [1, 1]]);
-    expect(x.gather(1, idx).toArray()).toEqual([[3, 1], [5, 5]]);
+    const idx = torch.tensor([
+      [2, 0],
+      [1, 1],
+    ]);
+    expect(x.gather(1, idx).toArray()).toEqual([
+      [3, 1],
+      [5, 5],
+    ]);
     expect(torch.gather(x, 0, torch.tensor([[1, 0, 1]])).toArray()).toEqual([[4, 2, 6]]);
-    expect(x.indexSelect(1, torch.tensor([2, 0, 2])).toArray()).toEqual([[3, 1, 3], [6, 4, 6]]);
-    expect(x.narrow(1, 1, 2).toArray()).toEqual([[2, 3], [5, 6]]);
+    expect(x.indexSelect(1, torch.tensor([2, 0, 2])).toArray()).toEqual([
+      [3, 1, 3],
+      [6, 4, 6],
+    ]);
+    expect(x.narrow(1, 1, 2).toArray()).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
     expect(x.narrow(0, -1, 1).toArray()).toEqual([[4, 5, 6]]);
     const c = x.clone();
     expect(c.data).not.toBe(x.data);
@@ -295,7 +401,10 @@ describe('layout', () => {
 describe('in-place updates (outside the graph)', () => {
   it('add_, sub_, mul_, div_, fill_, zero_, copy_ write into the tensor', () => {
     const x = f64([1, 2, 3]);
-    x.add_(1).mul_(2).sub_(f64([1, 1, 1]), 2).div_(2);
+    x.add_(1)
+      .mul_(2)
+      .sub_(f64([1, 1, 1]), 2)
+      .div_(2);
     expect(x.toArray()).toEqual([1, 2, 3]);
     x.copy_(f64([7]));
     expect(x.toArray()).toEqual([7, 7, 7]);

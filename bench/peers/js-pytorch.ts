@@ -62,7 +62,10 @@ export function jsPytorchTrainer(problem: Problem): Trainer {
     const out = linear2.forward(relu(linear1.forward(xs[b])));
     if (!bce) return crossEntropy.forward(out, labels[b]);
     const p = ones.div(out.neg().exp().add(1));
-    const perRow = torch.log(p).mul(ys[b]).add(torch.log(p.neg().add(1)).mul(oneMinusYs[b]));
+    const perRow = torch
+      .log(p)
+      .mul(ys[b])
+      .add(torch.log(p.neg().add(1)).mul(oneMinusYs[b]));
     return perRow.sum(-1).sum(-1).div(spec.batch).neg();
   };
   const step = (b: number): JsTensor => {

@@ -80,7 +80,13 @@ export function warmUpMatmul(ms: number): void {
   const b = tf.randomUniform([96, 96]);
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
-    for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) tf.matMul(a, b, ta, tb).dispose();
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ])
+      tf.matMul(a, b, ta, tb).dispose();
   }
   a.dispose();
   b.dispose();

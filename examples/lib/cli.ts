@@ -44,7 +44,11 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowe
 
 /** A program's flags, its usage text, and a runner that turns errors into exit codes. */
 export class Cli<S extends Record<string, Flag<unknown>>> {
-  constructor(readonly command: string, readonly description: string, readonly flags: S) {}
+  constructor(
+    readonly command: string,
+    readonly description: string,
+    readonly flags: S,
+  ) {}
 
   usage(): string {
     const rows = Object.entries(this.flags).map(([key, f]) => {

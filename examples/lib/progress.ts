@@ -14,7 +14,10 @@ export function bar(fraction: number, width = 24): string {
 /** One live status line (see the top of this file). */
 export class ProgressLine {
   private lastDraw = 0;
-  constructor(private readonly out: Output, private readonly minIntervalMs = 80) {}
+  constructor(
+    private readonly out: Output,
+    private readonly minIntervalMs = 80,
+  ) {}
 
   /** Shows `text` as the live line (terminal only, at most every minIntervalMs). */
   update(text: string): void {

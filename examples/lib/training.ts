@@ -58,7 +58,11 @@ export class TrainingMeter {
   private curveSteps = 0;
   private started = 0;
 
-  constructor(out: Output, private readonly totalEpochs: number, private readonly stepsPerEpoch: number) {
+  constructor(
+    out: Output,
+    private readonly totalEpochs: number,
+    private readonly stepsPerEpoch: number,
+  ) {
     this.progress = new ProgressLine(out);
   }
 

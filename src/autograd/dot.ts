@@ -70,8 +70,7 @@ export function toDot(t: Tensor, options: ToDotOptions = {}): string {
       const node = stack.pop()!;
       if (node.isFreed) {
         throw new Error(
-          `toDot: ${node.name} was freed by an earlier backward(); call toDot before backward(), ` +
-            'or pass { retainGraph: true } to backward()',
+          `toDot: ${node.name} was freed by an earlier backward(); call toDot before backward(), ` + 'or pass { retainGraph: true } to backward()',
         );
       }
       const nodeId = ids.get(node)!;
@@ -90,12 +89,5 @@ export function toDot(t: Tensor, options: ToDotOptions = {}): string {
       });
     }
   }
-  return [
-    'digraph {',
-    '  node [shape=box, style=filled, fontname=monospace, fontsize=10, height=0.2];',
-    ...lines,
-    ...edges,
-    '}',
-    '',
-  ].join('\n');
+  return ['digraph {', '  node [shape=box, style=filled, fontname=monospace, fontsize=10, height=0.2];', ...lines, ...edges, '}', ''].join('\n');
 }

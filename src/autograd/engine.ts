@@ -40,7 +40,8 @@ function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
     sums.owned[p] = false;
     return;
   }
-  let out = current, add = g;
+  let out = current,
+    add = g;
   if (!sums.owned[p]) {
     if (gOwned) {
       // sum into the new buffer instead of copying the old one (a + b = b + a exactly)
@@ -52,7 +53,8 @@ function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
     sums.grads[p] = out;
     sums.owned[p] = true;
   }
-  const o = out.data, a = add.data;
+  const o = out.data,
+    a = add.data;
   for (let i = 0; i < o.length; i++) o[i] += a[i];
 }
 

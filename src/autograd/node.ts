@@ -20,9 +20,9 @@ export abstract class Node {
   declare needsInputGrad: boolean[];
   /** A non-leaf output whose `.grad` should be kept (`retainGrad()`). */
   declare retainGradOf: Tensor | null;
-  private declare savedValues: Tensor[];
-  private declare savedVersions: number[];
-  private declare freed: boolean;
+  declare private savedValues: Tensor[];
+  declare private savedVersions: number[];
+  declare private freed: boolean;
 
   constructor() {
     // NOTE: assigned here rather than as class fields: a base class's field initializers define
@@ -88,7 +88,8 @@ export abstract class Node {
 
   /** @internal The engine calls this before backward: a saved tensor changed in place gives wrong gradients. */
   checkSaved(): void {
-    const values = this.savedValues, versions = this.savedVersions;
+    const values = this.savedValues,
+      versions = this.savedVersions;
     for (let i = 0; i < values.length; i++) {
       const t = values[i];
       if (t._version.value !== versions[i]) {

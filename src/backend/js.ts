@@ -43,7 +43,8 @@ export const jsBackend: KernelBackend = {
   crossEntropyBackward(x, targets, stats, rows, classes, ignoreIndex, scale, dx) {
     for (let r = 0, base = 0; r < rows; r++, base += classes) {
       const y = targets[r];
-      const m = stats[2 * r], s = stats[2 * r + 1];
+      const m = stats[2 * r],
+        s = stats[2 * r + 1];
       const ts = y === ignoreIndex ? 0 : scale; // 0 on ignored rows even when scale is inf
       for (let c = 0; c < classes; c++) dx[base + c] = Math.exp(x[base + c] - m - s) * ts - (c === y ? ts : 0);
     }

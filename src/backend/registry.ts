@@ -24,16 +24,32 @@ export interface KernelBackend {
   readonly name: BackendName;
   /** C (+)= op(A) · op(B): the contract of `gemm` in src/kernels/matmul.ts. */
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number,
-    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, c: FloatArray, cOffset: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: FloatArray,
+    aOffset: number,
+    b: FloatArray,
+    bOffset: number,
+    c: FloatArray,
+    cOffset: number,
     accumulate: boolean,
   ): void;
   /** y = x W^T (+ bias per row): x is rows×inF, w outF×inF, y rows×outF. */
   linearForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, rows: number, inF: number, outF: number, y: FloatArray): void;
   /** dx = g W, dw = g^T x, db = column sums of g (each only when given); g is rows×outF. */
   linearBackward(
-    g: FloatArray, x: FloatArray, w: FloatArray, rows: number, inF: number, outF: number,
-    dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null,
+    g: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    rows: number,
+    inF: number,
+    outF: number,
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    db: FloatArray | null,
   ): void;
   /**
    * Softmax-cross-entropy of rows×classes logits against class indices (unweighted, unsmoothed).
@@ -41,18 +57,21 @@ export interface KernelBackend {
    * apart, since m + s loses s when m is huge), losses[r] = s - (x[r, y[r]] - m), or 0 where
    * y[r] = ignoreIndex. Returns the number of rows not ignored.
    */
-  crossEntropyForward(
-    x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
-    stats: Float64Array, losses: FloatArray,
-  ): number;
+  crossEntropyForward(x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number, stats: Float64Array, losses: FloatArray): number;
   /**
    * dx[r, c] = softmax(x)[r, c] * t - [c = y[r]] * t, t = scale, or 0 on ignored rows (so an ignored
    * row is 0 even for an inf scale, and NaN at inf logits, as in PyTorch); softmax is
    * exp(x - m - s) from `stats`.
    */
   crossEntropyBackward(
-    x: FloatArray, targets: Int32Array, stats: Float64Array, rows: number, classes: number, ignoreIndex: number,
-    scale: number, dx: FloatArray,
+    x: FloatArray,
+    targets: Int32Array,
+    stats: Float64Array,
+    rows: number,
+    classes: number,
+    ignoreIndex: number,
+    scale: number,
+    dx: FloatArray,
   ): void;
   /** out = max(x, 0) (x > 0 ? x : 0). */
   relu(x: FloatArray, out: FloatArray): void;

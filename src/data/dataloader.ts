@@ -64,7 +64,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
       throw new Error(`DataLoader: expected a Dataset (an object with a whole-number length and get(index)), got ${describe(dataset)}`);
     }
     checkOptions(options, OPTIONS, 'DataLoader', UNSUPPORTED);
-    if (options.batchSize === null) throw new Error('DataLoader: batchSize null (items one by one, unbatched) is not supported: tsgrad always batches; use batchSize: 1');
+    if (options.batchSize === null)
+      throw new Error('DataLoader: batchSize null (items one by one, unbatched) is not supported: tsgrad always batches; use batchSize: 1');
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize should be a positive integer value, but got batchSize=${describe(batchSize)}`);
@@ -72,7 +73,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     if (options.generator && options.seed !== undefined) {
       throw new Error('DataLoader: give either a generator or a seed, not both');
     }
-    if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${describe(options.seed)}`);
+    if (options.seed !== undefined && !Number.isFinite(options.seed))
+      throw new Error(`DataLoader: seed must be a finite number, got ${describe(options.seed)}`);
     if (options.shuffle !== undefined) checkBoolean(options.shuffle, 'DataLoader', 'shuffle');
     if (options.dropLast !== undefined) checkBoolean(options.dropLast, 'DataLoader', 'dropLast');
     if (options.collateFn !== undefined && typeof options.collateFn !== 'function') {

@@ -138,7 +138,9 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   }
   const total = counts.reduce((a, b) => a + b, 0);
   if (counts.some((l) => !Number.isInteger(l)) || total !== n) {
-    throw new Error(`randomSplit: sum of input lengths ${fmt(lengths)} does not equal the length of the input dataset (${n}); give counts that add up to ${n} or fractions that add up to 1`);
+    throw new Error(
+      `randomSplit: sum of input lengths ${fmt(lengths)} does not equal the length of the input dataset (${n}); give counts that add up to ${n} or fractions that add up to 1`,
+    );
   }
   const order = generator.permutation(n);
   let start = 0;

@@ -61,22 +61,11 @@ export function forEachRun(shape: Shape, stridesA: readonly number[], stridesB: 
 }
 
 /** A binary elementwise loop over one run: out[o + i] = f(a[ai + i*sa], b[bi + i*sb]). */
-export type BinaryRun = (
-  a: TypedArray, ai: number, sa: number,
-  b: TypedArray, bi: number, sb: number,
-  out: TypedArray, o: number, n: number,
-) => void;
+export type BinaryRun = (a: TypedArray, ai: number, sa: number, b: TypedArray, bi: number, sb: number, out: TypedArray, o: number, n: number) => void;
 
 /** out = f(a, b) with NumPy broadcasting; `out` is contiguous with shape `outShape`. */
-export function broadcastBinary(
-  run: BinaryRun,
-  a: TypedArray, aShape: Shape,
-  b: TypedArray, bShape: Shape,
-  out: TypedArray, outShape: Shape,
-): void {
-  forEachRun(outShape, broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape), (ai, sa, bi, sb, o, n) =>
-    run(a, ai, sa, b, bi, sb, out, o, n),
-  );
+export function broadcastBinary(run: BinaryRun, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  forEachRun(outShape, broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape), (ai, sa, bi, sb, o, n) => run(a, ai, sa, b, bi, sb, out, o, n));
 }
 
 /**

@@ -48,10 +48,17 @@ let packB = new Float64Array(4 * KC);
  * ≤ 256 when the call takes the packed path.
  */
 export function gemm(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: FloatArray, aOffset: number,
-  b: FloatArray, bOffset: number,
-  c: FloatArray, cOffset: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  c: FloatArray,
+  cOffset: number,
   accumulate: boolean,
 ): void {
   if (m <= 0 || n <= 0) return;
@@ -76,7 +83,8 @@ function usePacking(transA: boolean, transB: boolean, m: number, n: number, k: n
   if (minMN >= 64) return true;
   if (minMN < 8) return false;
   // The direct kernels walk A and B along k with these strides: page-sized jumps thrash the TLB.
-  const aStep = transA ? m : 1, bStep = transB ? 1 : n;
+  const aStep = transA ? m : 1,
+    bStep = transB ? 1 : n;
   const kStride = aStep > bStep ? aStep : bStep;
   if (k >= 128 && kStride >= 512) return true;
   // Direct re-reads A n/4 times and B m/4 times, which is fine while they stay in L2.
@@ -85,21 +93,28 @@ function usePacking(transA: boolean, transB: boolean, m: number, n: number, k: n
 
 /** Runs the tile kernels over A and B in place. */
 function gemmDirect(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: FloatArray, aOffset: number,
-  b: FloatArray, bOffset: number,
-  c: FloatArray, cOffset: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  c: FloatArray,
+  cOffset: number,
   accumulate: boolean,
 ): void {
   // op(A)[i, p] = a[aOffset + i*aRow + p*aStep], op(B)[p, j] = b[bOffset + j*bCol + p*bStep]
-  const aRow = transA ? 1 : k, aStep = transA ? m : 1;
-  const bCol = transB ? k : 1, bStep = transB ? 1 : n;
+  const aRow = transA ? 1 : k,
+    aStep = transA ? m : 1;
+  const bCol = transB ? k : 1,
+    bStep = transB ? 1 : n;
   if (a.BYTES_PER_ELEMENT === 4) {
-    tiles(F32, m, n, k, a as Float32Array, aOffset, aRow, aStep, b as Float32Array, bOffset, bCol, bStep,
-      c, cOffset, !accumulate);
+    tiles(F32, m, n, k, a as Float32Array, aOffset, aRow, aStep, b as Float32Array, bOffset, bCol, bStep, c, cOffset, !accumulate);
   } else {
-    tiles(F64, m, n, k, a as Float64Array, aOffset, aRow, aStep, b as Float64Array, bOffset, bCol, bStep,
-      c, cOffset, !accumulate);
+    tiles(F64, m, n, k, a as Float64Array, aOffset, aRow, aStep, b as Float64Array, bOffset, bCol, bStep, c, cOffset, !accumulate);
   }
 }
 
@@ -110,10 +125,21 @@ function gemmDirect(
  * swapped, and C's strides swapped, writes the transposed tile.
  */
 function tiles<T extends FloatArray>(
-  ks: TileKernels<T>, m: number, n: number, k: number,
-  a: T, ia: number, aRow: number, aStep: number,
-  b: T, ib: number, bCol: number, bStep: number,
-  c: FloatArray, ci: number, overwrite: boolean,
+  ks: TileKernels<T>,
+  m: number,
+  n: number,
+  k: number,
+  a: T,
+  ia: number,
+  aRow: number,
+  aStep: number,
+  b: T,
+  ib: number,
+  bCol: number,
+  bStep: number,
+  c: FloatArray,
+  ci: number,
+  overwrite: boolean,
 ): void {
   if (m < n && (m & 3) !== 0) cover(ks, n, m, k, b, ib, bCol, bStep, a, ia, aRow, aStep, c, ci, 1, n, overwrite);
   else cover(ks, m, n, k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, n, 1, overwrite);
@@ -126,10 +152,23 @@ function tiles<T extends FloatArray>(
  * tiles, and a single column with 8×1 matrix-vector tiles.
  */
 function cover<T extends FloatArray>(
-  ks: TileKernels<T>, m: number, n: number, k: number,
-  a: T, ia: number, aRow: number, aStep: number,
-  b: T, ib: number, bCol: number, bStep: number,
-  c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean,
+  ks: TileKernels<T>,
+  m: number,
+  n: number,
+  k: number,
+  a: T,
+  ia: number,
+  aRow: number,
+  aStep: number,
+  b: T,
+  ib: number,
+  bCol: number,
+  bStep: number,
+  c: FloatArray,
+  ci: number,
+  cRow: number,
+  cCol: number,
+  overwrite: boolean,
 ): void {
   if (n === 1) {
     let i = 0;
@@ -141,17 +180,20 @@ function cover<T extends FloatArray>(
     for (; i < m; i++) ks.t1x1(k, a, ia + i * aRow, aStep, b, ib, bStep, c, ci + i * cRow, overwrite);
     return;
   }
-  const m4 = m & ~3, rows = m - m4;
+  const m4 = m & ~3,
+    rows = m - m4;
   const rest = n & 3;
   const n4 = rest === 1 ? n - 5 : n - rest; // a single leftover column joins the last 4 (n >= 5 here)
   for (let j = 0; j < n4; j += 4) {
-    const ibj = ib + j * bCol, cj = ci + j * cCol;
+    const ibj = ib + j * bCol,
+      cj = ci + j * cCol;
     for (let i = 0; i < m4; i += 4) {
       ks.t4x4(k, a, ia + i * aRow, aRow, aStep, b, ibj, bCol, bStep, c, cj + i * cRow, cRow, cCol, overwrite);
     }
     if (rows !== 0) {
       // rows × 4 as the transposed 4 × rows tile
-      const iam = ia + m4 * aRow, cm = cj + m4 * cRow;
+      const iam = ia + m4 * aRow,
+        cm = cj + m4 * cRow;
       if (rows === 1) ks.t4x1(k, b, ibj, bCol, bStep, a, iam, aStep, c, cm, cCol, overwrite);
       else if (rows === 2) ks.t4x2(k, b, ibj, bCol, bStep, a, iam, aRow, aStep, c, cm, cCol, cRow, overwrite);
       else ks.t4x3(k, b, ibj, bCol, bStep, a, iam, aRow, aStep, c, cm, cCol, cRow, overwrite);
@@ -159,9 +201,11 @@ function cover<T extends FloatArray>(
   }
   const w = n - n4;
   if (w === 0) return;
-  const ibj = ib + n4 * bCol, cj = ci + n4 * cCol;
+  const ibj = ib + n4 * bCol,
+    cj = ci + n4 * cCol;
   for (let i = 0; i < m4; i += 4) {
-    const iai = ia + i * aRow, cij = cj + i * cRow;
+    const iai = ia + i * aRow,
+      cij = cj + i * cRow;
     if (w === 5) ks.t4x5(k, a, iai, aRow, aStep, b, ibj, bCol, bStep, c, cij, cRow, cCol, overwrite);
     else if (w === 3) ks.t4x3(k, a, iai, aRow, aStep, b, ibj, bCol, bStep, c, cij, cRow, cCol, overwrite);
     else ks.t4x2(k, a, iai, aRow, aStep, b, ibj, bCol, bStep, c, cij, cRow, cCol, overwrite);
@@ -178,10 +222,17 @@ function cover<T extends FloatArray>(
  * float64 micro-panels and runs the packed kernel over them.
  */
 function gemmPacked(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: FloatArray, aOffset: number,
-  b: FloatArray, bOffset: number,
-  c: FloatArray, cOffset: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  c: FloatArray,
+  cOffset: number,
   accumulate: boolean,
 ): void {
   // equal k-blocks: a thin remainder block would be dominated by per-tile overhead
@@ -189,7 +240,8 @@ function gemmPacked(
   const kBlock = ((k + kBlocks - 1) / kBlocks) | 0;
   const bSize = kBlock * (n < NC ? (n + 3) & ~3 : NC);
   if (packB.length < bSize) packB = new Float64Array(bSize);
-  const pa = packA, pb = packB;
+  const pa = packA,
+    pb = packB;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = n - jc < NC ? n - jc : NC;
     for (let pc = 0; pc < k; pc += kBlock) {
@@ -210,15 +262,24 @@ function gemmPacked(
  * values op(A)[ic+4r .. ic+4r+3, pc+p] contiguously. Rows past mc are zeroed (the edge kernels never read them).
  */
 function packPanelsA(
-  transA: boolean, a: FloatArray, aOffset: number, m: number, k: number,
-  ic: number, pc: number, mc: number, kc: number, dst: Float64Array,
+  transA: boolean,
+  a: FloatArray,
+  aOffset: number,
+  m: number,
+  k: number,
+  ic: number,
+  pc: number,
+  mc: number,
+  kc: number,
+  dst: Float64Array,
 ): void {
   let d = 0;
   for (let i = 0; i < mc; i += 4) {
     const rows = mc - i < 4 ? mc - i : 4;
     // op(A)[ic+i+r, pc+p] = a[s + r*rowStride + p*step]
     const s = transA ? aOffset + pc * m + ic + i : aOffset + (ic + i) * k + pc;
-    const rowStride = transA ? 1 : k, step = transA ? m : 1;
+    const rowStride = transA ? 1 : k,
+      step = transA ? m : 1;
     d = packPanel(a, s, rowStride, step, rows, kc, dst, d);
   }
 }
@@ -228,15 +289,24 @@ function packPanelsA(
  * values op(B)[pc+p, jc+4q .. jc+4q+3] contiguously. Columns past nc are zeroed (never read).
  */
 function packPanelsB(
-  transB: boolean, b: FloatArray, bOffset: number, n: number, k: number,
-  pc: number, jc: number, kc: number, nc: number, dst: Float64Array,
+  transB: boolean,
+  b: FloatArray,
+  bOffset: number,
+  n: number,
+  k: number,
+  pc: number,
+  jc: number,
+  kc: number,
+  nc: number,
+  dst: Float64Array,
 ): void {
   let d = 0;
   for (let j = 0; j < nc; j += 4) {
     const cols = nc - j < 4 ? nc - j : 4;
     // op(B)[pc+p, jc+j+q] = b[s + q*colStride + p*step]
     const s = transB ? bOffset + (jc + j) * k + pc : bOffset + pc * n + jc + j;
-    const colStride = transB ? k : 1, step = transB ? 1 : n;
+    const colStride = transB ? k : 1,
+      step = transB ? 1 : n;
     d = packPanel(b, s, colStride, step, cols, kc, dst, d);
   }
 }
@@ -245,12 +315,10 @@ function packPanelsB(
  * Writes kc groups of 4 values to dst[d..]: group p is src[s + r*stride + p*step] for r < width,
  * then zeros. Returns the new d.
  */
-function packPanel(
-  src: FloatArray, s: number, stride: number, step: number, width: number, kc: number,
-  dst: Float64Array, d: number,
-): number {
+function packPanel(src: FloatArray, s: number, stride: number, step: number, width: number, kc: number, dst: Float64Array, d: number): number {
   if (width === 4) {
-    const s2 = 2 * stride, s3 = 3 * stride;
+    const s2 = 2 * stride,
+      s3 = 3 * stride;
     for (let p = 0; p < kc; p++) {
       dst[d] = src[s];
       dst[d + 1] = src[s + stride];
@@ -273,11 +341,9 @@ function packPanel(
  * C[0:mc, 0:nc] (+)= packed A block · packed B block (c0 = offset of C[0, 0]). Full tiles use the
  * constant-offset kernel; the ragged edges use the strided F64 kernels, which skip the zero padding.
  */
-function packedBlock(
-  mc: number, nc: number, kc: number, pa: Float64Array, pb: Float64Array,
-  c: FloatArray, c0: number, ldc: number, overwrite: boolean,
-): void {
-  const m4 = mc & ~3, n4 = nc & ~3;
+function packedBlock(mc: number, nc: number, kc: number, pa: Float64Array, pb: Float64Array, c: FloatArray, c0: number, ldc: number, overwrite: boolean): void {
+  const m4 = mc & ~3,
+    n4 = nc & ~3;
   for (let j = 0; j < n4; j += 4) {
     const ib = j * kc;
     for (let i = 0; i < m4; i += 4) packedTile(kc, pa, i * kc, pb, ib, c, c0 + i * ldc + j, ldc, overwrite);
@@ -296,33 +362,93 @@ function packedBlock(
 }
 
 /** The hot kernel: a 4×4 tile over packed micro-panels. */
-function packedTile(
-  kc: number, pa: Float64Array, ia: number, pb: Float64Array, ib: number,
-  c: FloatArray, ci: number, ldc: number, overwrite: boolean,
-): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function packedTile(kc: number, pa: Float64Array, ia: number, pb: Float64Array, ib: number, c: FloatArray, ci: number, ldc: number, overwrite: boolean): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   // Both panels advance by 4 per step, so one induction variable indexes both.
-  const end = ia + 4 * kc, toB = ib - ia;
+  const end = ia + 4 * kc,
+    toB = ib - ia;
   for (let q = ia; q < end; q += 4) {
-    const a0 = pa[q], a1 = pa[q + 1], a2 = pa[q + 2], a3 = pa[q + 3];
+    const a0 = pa[q],
+      a1 = pa[q + 1],
+      a2 = pa[q + 2],
+      a3 = pa[q + 3];
     const r = q + toB;
-    const b0 = pb[r], b1 = pb[r + 1], b2 = pb[r + 2], b3 = pb[r + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const b0 = pb[r],
+      b1 = pb[r + 1],
+      b2 = pb[r + 2],
+      b3 = pb[r + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
   }
   if (overwrite) {
-    c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02; c[ci + 3] = c03; ci += ldc;
-    c[ci] = c10; c[ci + 1] = c11; c[ci + 2] = c12; c[ci + 3] = c13; ci += ldc;
-    c[ci] = c20; c[ci + 1] = c21; c[ci + 2] = c22; c[ci + 3] = c23; ci += ldc;
-    c[ci] = c30; c[ci + 1] = c31; c[ci + 2] = c32; c[ci + 3] = c33;
+    c[ci] = c00;
+    c[ci + 1] = c01;
+    c[ci + 2] = c02;
+    c[ci + 3] = c03;
+    ci += ldc;
+    c[ci] = c10;
+    c[ci + 1] = c11;
+    c[ci + 2] = c12;
+    c[ci + 3] = c13;
+    ci += ldc;
+    c[ci] = c20;
+    c[ci + 1] = c21;
+    c[ci + 2] = c22;
+    c[ci + 3] = c23;
+    ci += ldc;
+    c[ci] = c30;
+    c[ci + 1] = c31;
+    c[ci + 2] = c32;
+    c[ci + 3] = c33;
   } else {
-    c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03; ci += ldc;
-    c[ci] += c10; c[ci + 1] += c11; c[ci + 2] += c12; c[ci + 3] += c13; ci += ldc;
-    c[ci] += c20; c[ci + 1] += c21; c[ci + 2] += c22; c[ci + 3] += c23; ci += ldc;
-    c[ci] += c30; c[ci + 1] += c31; c[ci + 2] += c32; c[ci + 3] += c33;
+    c[ci] += c00;
+    c[ci + 1] += c01;
+    c[ci + 2] += c02;
+    c[ci + 3] += c03;
+    ci += ldc;
+    c[ci] += c10;
+    c[ci + 1] += c11;
+    c[ci + 2] += c12;
+    c[ci + 3] += c13;
+    ci += ldc;
+    c[ci] += c20;
+    c[ci + 1] += c21;
+    c[ci + 2] += c22;
+    c[ci + 3] += c23;
+    ci += ldc;
+    c[ci] += c30;
+    c[ci + 1] += c31;
+    c[ci + 2] += c32;
+    c[ci + 3] += c33;
   }
 }
 
@@ -332,164 +458,525 @@ function packedTile(
  * C[i+r, j+q] = c[ci + r*cRow + q*cCol].
  */
 interface TileKernels<T extends FloatArray> {
-  t4x4(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
-    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
-  t4x5(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
-    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
-  t4x3(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
-    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
-  t4x2(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bCol: number, bStep: number,
-    c: FloatArray, ci: number, cRow: number, cCol: number, overwrite: boolean): void;
-  t8x1(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bStep: number,
-    c: FloatArray, ci: number, cRow: number, overwrite: boolean): void;
-  t4x1(k: number, a: T, ia: number, aRow: number, aStep: number, b: T, ib: number, bStep: number,
-    c: FloatArray, ci: number, cRow: number, overwrite: boolean): void;
-  t1x1(k: number, a: T, ia: number, aStep: number, b: T, ib: number, bStep: number,
-    c: FloatArray, ci: number, overwrite: boolean): void;
+  t4x4(
+    k: number,
+    a: T,
+    ia: number,
+    aRow: number,
+    aStep: number,
+    b: T,
+    ib: number,
+    bCol: number,
+    bStep: number,
+    c: FloatArray,
+    ci: number,
+    cRow: number,
+    cCol: number,
+    overwrite: boolean,
+  ): void;
+  t4x5(
+    k: number,
+    a: T,
+    ia: number,
+    aRow: number,
+    aStep: number,
+    b: T,
+    ib: number,
+    bCol: number,
+    bStep: number,
+    c: FloatArray,
+    ci: number,
+    cRow: number,
+    cCol: number,
+    overwrite: boolean,
+  ): void;
+  t4x3(
+    k: number,
+    a: T,
+    ia: number,
+    aRow: number,
+    aStep: number,
+    b: T,
+    ib: number,
+    bCol: number,
+    bStep: number,
+    c: FloatArray,
+    ci: number,
+    cRow: number,
+    cCol: number,
+    overwrite: boolean,
+  ): void;
+  t4x2(
+    k: number,
+    a: T,
+    ia: number,
+    aRow: number,
+    aStep: number,
+    b: T,
+    ib: number,
+    bCol: number,
+    bStep: number,
+    c: FloatArray,
+    ci: number,
+    cRow: number,
+    cCol: number,
+    overwrite: boolean,
+  ): void;
+  t8x1(
+    k: number,
+    a: T,
+    ia: number,
+    aRow: number,
+    aStep: number,
+    b: T,
+    ib: number,
+    bStep: number,
+    c: FloatArray,
+    ci: number,
+    cRow: number,
+    overwrite: boolean,
+  ): void;
+  t4x1(
+    k: number,
+    a: T,
+    ia: number,
+    aRow: number,
+    aStep: number,
+    b: T,
+    ib: number,
+    bStep: number,
+    c: FloatArray,
+    ci: number,
+    cRow: number,
+    overwrite: boolean,
+  ): void;
+  t1x1(k: number, a: T, ia: number, aStep: number, b: T, ib: number, bStep: number, c: FloatArray, ci: number, overwrite: boolean): void;
 }
 
 // F64 and F32 must stay identical apart from their type parameter (see the design note at the top).
 
 const F64: TileKernels<Float64Array> = {
   t4x4(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol;
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      bc2 = 2 * bCol,
+      bc3 = 3 * bCol;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0;
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0;
     for (let p = 0; p < k; p++) {
-      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
-      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2], b3 = b[ib + bc3];
-      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      const a0 = a[ia],
+        a1 = a[ia + aRow],
+        a2 = a[ia + ar2],
+        a3 = a[ia + ar3];
+      const b0 = b[ib],
+        b1 = b[ib + bCol],
+        b2 = b[ib + bc2],
+        b3 = b[ib + bc3];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c02 += a0 * b2;
+      c03 += a0 * b3;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c12 += a1 * b2;
+      c13 += a1 * b3;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c22 += a2 * b2;
+      c23 += a2 * b3;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
+      c32 += a3 * b2;
+      c33 += a3 * b3;
       ia += aStep;
       ib += bStep;
     }
-    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol;
+    const q1 = cCol,
+      q2 = 2 * cCol,
+      q3 = 3 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; ci += cRow;
-      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; ci += cRow;
-      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; ci += cRow;
-      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33;
+      c[ci] = c00;
+      c[ci + q1] = c01;
+      c[ci + q2] = c02;
+      c[ci + q3] = c03;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + q1] = c11;
+      c[ci + q2] = c12;
+      c[ci + q3] = c13;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + q1] = c21;
+      c[ci + q2] = c22;
+      c[ci + q3] = c23;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + q1] = c31;
+      c[ci + q2] = c32;
+      c[ci + q3] = c33;
     } else {
-      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; ci += cRow;
-      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; ci += cRow;
-      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; ci += cRow;
-      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33;
+      c[ci] += c00;
+      c[ci + q1] += c01;
+      c[ci + q2] += c02;
+      c[ci + q3] += c03;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + q1] += c11;
+      c[ci + q2] += c12;
+      c[ci + q3] += c13;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + q1] += c21;
+      c[ci + q2] += c22;
+      c[ci + q3] += c23;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + q1] += c31;
+      c[ci + q2] += c32;
+      c[ci + q3] += c33;
     }
   },
   t4x5(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol, bc4 = 4 * bCol;
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c24 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0, c34 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      bc2 = 2 * bCol,
+      bc3 = 3 * bCol,
+      bc4 = 4 * bCol;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0,
+      c04 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0,
+      c14 = 0;
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0,
+      c24 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0,
+      c34 = 0;
     for (let p = 0; p < k; p++) {
-      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2], b3 = b[ib + bc3], b4 = b[ib + bc4];
+      const b0 = b[ib],
+        b1 = b[ib + bCol],
+        b2 = b[ib + bc2],
+        b3 = b[ib + bc3],
+        b4 = b[ib + bc4];
       let av = a[ia];
-      c00 += av * b0; c01 += av * b1; c02 += av * b2; c03 += av * b3; c04 += av * b4;
+      c00 += av * b0;
+      c01 += av * b1;
+      c02 += av * b2;
+      c03 += av * b3;
+      c04 += av * b4;
       av = a[ia + aRow];
-      c10 += av * b0; c11 += av * b1; c12 += av * b2; c13 += av * b3; c14 += av * b4;
+      c10 += av * b0;
+      c11 += av * b1;
+      c12 += av * b2;
+      c13 += av * b3;
+      c14 += av * b4;
       av = a[ia + ar2];
-      c20 += av * b0; c21 += av * b1; c22 += av * b2; c23 += av * b3; c24 += av * b4;
+      c20 += av * b0;
+      c21 += av * b1;
+      c22 += av * b2;
+      c23 += av * b3;
+      c24 += av * b4;
       av = a[ia + ar3];
-      c30 += av * b0; c31 += av * b1; c32 += av * b2; c33 += av * b3; c34 += av * b4;
+      c30 += av * b0;
+      c31 += av * b1;
+      c32 += av * b2;
+      c33 += av * b3;
+      c34 += av * b4;
       ia += aStep;
       ib += bStep;
     }
-    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol, q4 = 4 * cCol;
+    const q1 = cCol,
+      q2 = 2 * cCol,
+      q3 = 3 * cCol,
+      q4 = 4 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; c[ci + q4] = c04; ci += cRow;
-      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; c[ci + q4] = c14; ci += cRow;
-      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; c[ci + q4] = c24; ci += cRow;
-      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33; c[ci + q4] = c34;
+      c[ci] = c00;
+      c[ci + q1] = c01;
+      c[ci + q2] = c02;
+      c[ci + q3] = c03;
+      c[ci + q4] = c04;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + q1] = c11;
+      c[ci + q2] = c12;
+      c[ci + q3] = c13;
+      c[ci + q4] = c14;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + q1] = c21;
+      c[ci + q2] = c22;
+      c[ci + q3] = c23;
+      c[ci + q4] = c24;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + q1] = c31;
+      c[ci + q2] = c32;
+      c[ci + q3] = c33;
+      c[ci + q4] = c34;
     } else {
-      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; c[ci + q4] += c04; ci += cRow;
-      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; c[ci + q4] += c14; ci += cRow;
-      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; c[ci + q4] += c24; ci += cRow;
-      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33; c[ci + q4] += c34;
+      c[ci] += c00;
+      c[ci + q1] += c01;
+      c[ci + q2] += c02;
+      c[ci + q3] += c03;
+      c[ci + q4] += c04;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + q1] += c11;
+      c[ci + q2] += c12;
+      c[ci + q3] += c13;
+      c[ci + q4] += c14;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + q1] += c21;
+      c[ci + q2] += c22;
+      c[ci + q3] += c23;
+      c[ci + q4] += c24;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + q1] += c31;
+      c[ci + q2] += c32;
+      c[ci + q3] += c33;
+      c[ci + q4] += c34;
     }
   },
   t4x3(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol;
-    let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      bc2 = 2 * bCol;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0;
     for (let p = 0; p < k; p++) {
-      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
-      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2];
-      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
-      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
-      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
-      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+      const a0 = a[ia],
+        a1 = a[ia + aRow],
+        a2 = a[ia + ar2],
+        a3 = a[ia + ar3];
+      const b0 = b[ib],
+        b1 = b[ib + bCol],
+        b2 = b[ib + bc2];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c02 += a0 * b2;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c12 += a1 * b2;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c22 += a2 * b2;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
+      c32 += a3 * b2;
       ia += aStep;
       ib += bStep;
     }
-    const q1 = cCol, q2 = 2 * cCol;
+    const q1 = cCol,
+      q2 = 2 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; ci += cRow;
-      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; ci += cRow;
-      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; ci += cRow;
-      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32;
+      c[ci] = c00;
+      c[ci + q1] = c01;
+      c[ci + q2] = c02;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + q1] = c11;
+      c[ci + q2] = c12;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + q1] = c21;
+      c[ci + q2] = c22;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + q1] = c31;
+      c[ci + q2] = c32;
     } else {
-      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; ci += cRow;
-      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; ci += cRow;
-      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; ci += cRow;
-      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32;
+      c[ci] += c00;
+      c[ci + q1] += c01;
+      c[ci + q2] += c02;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + q1] += c11;
+      c[ci + q2] += c12;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + q1] += c21;
+      c[ci + q2] += c22;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + q1] += c31;
+      c[ci + q2] += c32;
     }
   },
   t4x2(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow;
-    let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow;
+    let c00 = 0,
+      c01 = 0,
+      c10 = 0,
+      c11 = 0,
+      c20 = 0,
+      c21 = 0,
+      c30 = 0,
+      c31 = 0;
     for (let p = 0; p < k; p++) {
-      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
-      const b0 = b[ib], b1 = b[ib + bCol];
-      c00 += a0 * b0; c01 += a0 * b1;
-      c10 += a1 * b0; c11 += a1 * b1;
-      c20 += a2 * b0; c21 += a2 * b1;
-      c30 += a3 * b0; c31 += a3 * b1;
+      const a0 = a[ia],
+        a1 = a[ia + aRow],
+        a2 = a[ia + ar2],
+        a3 = a[ia + ar3];
+      const b0 = b[ib],
+        b1 = b[ib + bCol];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
       ia += aStep;
       ib += bStep;
     }
     if (overwrite) {
-      c[ci] = c00; c[ci + cCol] = c01; ci += cRow;
-      c[ci] = c10; c[ci + cCol] = c11; ci += cRow;
-      c[ci] = c20; c[ci + cCol] = c21; ci += cRow;
-      c[ci] = c30; c[ci + cCol] = c31;
+      c[ci] = c00;
+      c[ci + cCol] = c01;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + cCol] = c11;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + cCol] = c21;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + cCol] = c31;
     } else {
-      c[ci] += c00; c[ci + cCol] += c01; ci += cRow;
-      c[ci] += c10; c[ci + cCol] += c11; ci += cRow;
-      c[ci] += c20; c[ci + cCol] += c21; ci += cRow;
-      c[ci] += c30; c[ci + cCol] += c31;
+      c[ci] += c00;
+      c[ci + cCol] += c01;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + cCol] += c11;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + cCol] += c21;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + cCol] += c31;
     }
   },
   t8x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, ar4 = 4 * aRow, ar5 = 5 * aRow, ar6 = 6 * aRow, ar7 = 7 * aRow;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      ar4 = 4 * aRow,
+      ar5 = 5 * aRow,
+      ar6 = 6 * aRow,
+      ar7 = 7 * aRow;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0,
+      c4 = 0,
+      c5 = 0,
+      c6 = 0,
+      c7 = 0;
     for (let p = 0; p < k; p++) {
       const bv = b[ib];
-      c0 += a[ia] * bv; c1 += a[ia + aRow] * bv; c2 += a[ia + ar2] * bv; c3 += a[ia + ar3] * bv;
-      c4 += a[ia + ar4] * bv; c5 += a[ia + ar5] * bv; c6 += a[ia + ar6] * bv; c7 += a[ia + ar7] * bv;
+      c0 += a[ia] * bv;
+      c1 += a[ia + aRow] * bv;
+      c2 += a[ia + ar2] * bv;
+      c3 += a[ia + ar3] * bv;
+      c4 += a[ia + ar4] * bv;
+      c5 += a[ia + ar5] * bv;
+      c6 += a[ia + ar6] * bv;
+      c7 += a[ia + ar7] * bv;
       ia += aStep;
       ib += bStep;
     }
-    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow, r4 = r3 + cRow, r5 = r4 + cRow, r6 = r5 + cRow, r7 = r6 + cRow;
+    const r1 = ci + cRow,
+      r2 = r1 + cRow,
+      r3 = r2 + cRow,
+      r4 = r3 + cRow,
+      r5 = r4 + cRow,
+      r6 = r5 + cRow,
+      r7 = r6 + cRow;
     if (overwrite) {
-      c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3; c[r4] = c4; c[r5] = c5; c[r6] = c6; c[r7] = c7;
+      c[ci] = c0;
+      c[r1] = c1;
+      c[r2] = c2;
+      c[r3] = c3;
+      c[r4] = c4;
+      c[r5] = c5;
+      c[r6] = c6;
+      c[r7] = c7;
     } else {
-      c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3; c[r4] += c4; c[r5] += c5; c[r6] += c6; c[r7] += c7;
+      c[ci] += c0;
+      c[r1] += c1;
+      c[r2] += c2;
+      c[r3] += c3;
+      c[r4] += c4;
+      c[r5] += c5;
+      c[r6] += c6;
+      c[r7] += c7;
     }
   },
   t4x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0;
     for (let p = 0; p < k; p++) {
       const bv = b[ib];
-      c0 += a[ia] * bv; c1 += a[ia + aRow] * bv; c2 += a[ia + ar2] * bv; c3 += a[ia + ar3] * bv;
+      c0 += a[ia] * bv;
+      c1 += a[ia + aRow] * bv;
+      c2 += a[ia + ar2] * bv;
+      c3 += a[ia + ar3] * bv;
       ia += aStep;
       ib += bStep;
     }
-    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow;
+    const r1 = ci + cRow,
+      r2 = r1 + cRow,
+      r3 = r2 + cRow;
     if (overwrite) {
-      c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3;
+      c[ci] = c0;
+      c[r1] = c1;
+      c[r2] = c2;
+      c[r3] = c3;
     } else {
-      c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3;
+      c[ci] += c0;
+      c[r1] += c1;
+      c[r2] += c2;
+      c[r3] += c3;
     }
   },
   t1x1(k, a, ia, aStep, b, ib, bStep, c, ci, overwrite) {
@@ -505,144 +992,426 @@ const F64: TileKernels<Float64Array> = {
 
 const F32: TileKernels<Float32Array> = {
   t4x4(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol;
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      bc2 = 2 * bCol,
+      bc3 = 3 * bCol;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0;
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0;
     for (let p = 0; p < k; p++) {
-      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
-      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2], b3 = b[ib + bc3];
-      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      const a0 = a[ia],
+        a1 = a[ia + aRow],
+        a2 = a[ia + ar2],
+        a3 = a[ia + ar3];
+      const b0 = b[ib],
+        b1 = b[ib + bCol],
+        b2 = b[ib + bc2],
+        b3 = b[ib + bc3];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c02 += a0 * b2;
+      c03 += a0 * b3;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c12 += a1 * b2;
+      c13 += a1 * b3;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c22 += a2 * b2;
+      c23 += a2 * b3;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
+      c32 += a3 * b2;
+      c33 += a3 * b3;
       ia += aStep;
       ib += bStep;
     }
-    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol;
+    const q1 = cCol,
+      q2 = 2 * cCol,
+      q3 = 3 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; ci += cRow;
-      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; ci += cRow;
-      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; ci += cRow;
-      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33;
+      c[ci] = c00;
+      c[ci + q1] = c01;
+      c[ci + q2] = c02;
+      c[ci + q3] = c03;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + q1] = c11;
+      c[ci + q2] = c12;
+      c[ci + q3] = c13;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + q1] = c21;
+      c[ci + q2] = c22;
+      c[ci + q3] = c23;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + q1] = c31;
+      c[ci + q2] = c32;
+      c[ci + q3] = c33;
     } else {
-      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; ci += cRow;
-      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; ci += cRow;
-      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; ci += cRow;
-      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33;
+      c[ci] += c00;
+      c[ci + q1] += c01;
+      c[ci + q2] += c02;
+      c[ci + q3] += c03;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + q1] += c11;
+      c[ci + q2] += c12;
+      c[ci + q3] += c13;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + q1] += c21;
+      c[ci + q2] += c22;
+      c[ci + q3] += c23;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + q1] += c31;
+      c[ci + q2] += c32;
+      c[ci + q3] += c33;
     }
   },
   t4x5(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol, bc3 = 3 * bCol, bc4 = 4 * bCol;
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c24 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0, c34 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      bc2 = 2 * bCol,
+      bc3 = 3 * bCol,
+      bc4 = 4 * bCol;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0,
+      c04 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0,
+      c14 = 0;
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0,
+      c24 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0,
+      c34 = 0;
     for (let p = 0; p < k; p++) {
-      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2], b3 = b[ib + bc3], b4 = b[ib + bc4];
+      const b0 = b[ib],
+        b1 = b[ib + bCol],
+        b2 = b[ib + bc2],
+        b3 = b[ib + bc3],
+        b4 = b[ib + bc4];
       let av = a[ia];
-      c00 += av * b0; c01 += av * b1; c02 += av * b2; c03 += av * b3; c04 += av * b4;
+      c00 += av * b0;
+      c01 += av * b1;
+      c02 += av * b2;
+      c03 += av * b3;
+      c04 += av * b4;
       av = a[ia + aRow];
-      c10 += av * b0; c11 += av * b1; c12 += av * b2; c13 += av * b3; c14 += av * b4;
+      c10 += av * b0;
+      c11 += av * b1;
+      c12 += av * b2;
+      c13 += av * b3;
+      c14 += av * b4;
       av = a[ia + ar2];
-      c20 += av * b0; c21 += av * b1; c22 += av * b2; c23 += av * b3; c24 += av * b4;
+      c20 += av * b0;
+      c21 += av * b1;
+      c22 += av * b2;
+      c23 += av * b3;
+      c24 += av * b4;
       av = a[ia + ar3];
-      c30 += av * b0; c31 += av * b1; c32 += av * b2; c33 += av * b3; c34 += av * b4;
+      c30 += av * b0;
+      c31 += av * b1;
+      c32 += av * b2;
+      c33 += av * b3;
+      c34 += av * b4;
       ia += aStep;
       ib += bStep;
     }
-    const q1 = cCol, q2 = 2 * cCol, q3 = 3 * cCol, q4 = 4 * cCol;
+    const q1 = cCol,
+      q2 = 2 * cCol,
+      q3 = 3 * cCol,
+      q4 = 4 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; c[ci + q3] = c03; c[ci + q4] = c04; ci += cRow;
-      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; c[ci + q3] = c13; c[ci + q4] = c14; ci += cRow;
-      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; c[ci + q3] = c23; c[ci + q4] = c24; ci += cRow;
-      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32; c[ci + q3] = c33; c[ci + q4] = c34;
+      c[ci] = c00;
+      c[ci + q1] = c01;
+      c[ci + q2] = c02;
+      c[ci + q3] = c03;
+      c[ci + q4] = c04;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + q1] = c11;
+      c[ci + q2] = c12;
+      c[ci + q3] = c13;
+      c[ci + q4] = c14;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + q1] = c21;
+      c[ci + q2] = c22;
+      c[ci + q3] = c23;
+      c[ci + q4] = c24;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + q1] = c31;
+      c[ci + q2] = c32;
+      c[ci + q3] = c33;
+      c[ci + q4] = c34;
     } else {
-      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; c[ci + q3] += c03; c[ci + q4] += c04; ci += cRow;
-      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; c[ci + q3] += c13; c[ci + q4] += c14; ci += cRow;
-      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; c[ci + q3] += c23; c[ci + q4] += c24; ci += cRow;
-      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32; c[ci + q3] += c33; c[ci + q4] += c34;
+      c[ci] += c00;
+      c[ci + q1] += c01;
+      c[ci + q2] += c02;
+      c[ci + q3] += c03;
+      c[ci + q4] += c04;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + q1] += c11;
+      c[ci + q2] += c12;
+      c[ci + q3] += c13;
+      c[ci + q4] += c14;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + q1] += c21;
+      c[ci + q2] += c22;
+      c[ci + q3] += c23;
+      c[ci + q4] += c24;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + q1] += c31;
+      c[ci + q2] += c32;
+      c[ci + q3] += c33;
+      c[ci + q4] += c34;
     }
   },
   t4x3(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, bc2 = 2 * bCol;
-    let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      bc2 = 2 * bCol;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0;
     for (let p = 0; p < k; p++) {
-      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
-      const b0 = b[ib], b1 = b[ib + bCol], b2 = b[ib + bc2];
-      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
-      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
-      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
-      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+      const a0 = a[ia],
+        a1 = a[ia + aRow],
+        a2 = a[ia + ar2],
+        a3 = a[ia + ar3];
+      const b0 = b[ib],
+        b1 = b[ib + bCol],
+        b2 = b[ib + bc2];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c02 += a0 * b2;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c12 += a1 * b2;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c22 += a2 * b2;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
+      c32 += a3 * b2;
       ia += aStep;
       ib += bStep;
     }
-    const q1 = cCol, q2 = 2 * cCol;
+    const q1 = cCol,
+      q2 = 2 * cCol;
     if (overwrite) {
-      c[ci] = c00; c[ci + q1] = c01; c[ci + q2] = c02; ci += cRow;
-      c[ci] = c10; c[ci + q1] = c11; c[ci + q2] = c12; ci += cRow;
-      c[ci] = c20; c[ci + q1] = c21; c[ci + q2] = c22; ci += cRow;
-      c[ci] = c30; c[ci + q1] = c31; c[ci + q2] = c32;
+      c[ci] = c00;
+      c[ci + q1] = c01;
+      c[ci + q2] = c02;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + q1] = c11;
+      c[ci + q2] = c12;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + q1] = c21;
+      c[ci + q2] = c22;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + q1] = c31;
+      c[ci + q2] = c32;
     } else {
-      c[ci] += c00; c[ci + q1] += c01; c[ci + q2] += c02; ci += cRow;
-      c[ci] += c10; c[ci + q1] += c11; c[ci + q2] += c12; ci += cRow;
-      c[ci] += c20; c[ci + q1] += c21; c[ci + q2] += c22; ci += cRow;
-      c[ci] += c30; c[ci + q1] += c31; c[ci + q2] += c32;
+      c[ci] += c00;
+      c[ci + q1] += c01;
+      c[ci + q2] += c02;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + q1] += c11;
+      c[ci + q2] += c12;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + q1] += c21;
+      c[ci + q2] += c22;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + q1] += c31;
+      c[ci + q2] += c32;
     }
   },
   t4x2(k, a, ia, aRow, aStep, b, ib, bCol, bStep, c, ci, cRow, cCol, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow;
-    let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow;
+    let c00 = 0,
+      c01 = 0,
+      c10 = 0,
+      c11 = 0,
+      c20 = 0,
+      c21 = 0,
+      c30 = 0,
+      c31 = 0;
     for (let p = 0; p < k; p++) {
-      const a0 = a[ia], a1 = a[ia + aRow], a2 = a[ia + ar2], a3 = a[ia + ar3];
-      const b0 = b[ib], b1 = b[ib + bCol];
-      c00 += a0 * b0; c01 += a0 * b1;
-      c10 += a1 * b0; c11 += a1 * b1;
-      c20 += a2 * b0; c21 += a2 * b1;
-      c30 += a3 * b0; c31 += a3 * b1;
+      const a0 = a[ia],
+        a1 = a[ia + aRow],
+        a2 = a[ia + ar2],
+        a3 = a[ia + ar3];
+      const b0 = b[ib],
+        b1 = b[ib + bCol];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
       ia += aStep;
       ib += bStep;
     }
     if (overwrite) {
-      c[ci] = c00; c[ci + cCol] = c01; ci += cRow;
-      c[ci] = c10; c[ci + cCol] = c11; ci += cRow;
-      c[ci] = c20; c[ci + cCol] = c21; ci += cRow;
-      c[ci] = c30; c[ci + cCol] = c31;
+      c[ci] = c00;
+      c[ci + cCol] = c01;
+      ci += cRow;
+      c[ci] = c10;
+      c[ci + cCol] = c11;
+      ci += cRow;
+      c[ci] = c20;
+      c[ci + cCol] = c21;
+      ci += cRow;
+      c[ci] = c30;
+      c[ci + cCol] = c31;
     } else {
-      c[ci] += c00; c[ci + cCol] += c01; ci += cRow;
-      c[ci] += c10; c[ci + cCol] += c11; ci += cRow;
-      c[ci] += c20; c[ci + cCol] += c21; ci += cRow;
-      c[ci] += c30; c[ci + cCol] += c31;
+      c[ci] += c00;
+      c[ci + cCol] += c01;
+      ci += cRow;
+      c[ci] += c10;
+      c[ci + cCol] += c11;
+      ci += cRow;
+      c[ci] += c20;
+      c[ci + cCol] += c21;
+      ci += cRow;
+      c[ci] += c30;
+      c[ci + cCol] += c31;
     }
   },
   t8x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow, ar4 = 4 * aRow, ar5 = 5 * aRow, ar6 = 6 * aRow, ar7 = 7 * aRow;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow,
+      ar4 = 4 * aRow,
+      ar5 = 5 * aRow,
+      ar6 = 6 * aRow,
+      ar7 = 7 * aRow;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0,
+      c4 = 0,
+      c5 = 0,
+      c6 = 0,
+      c7 = 0;
     for (let p = 0; p < k; p++) {
       const bv = b[ib];
-      c0 += a[ia] * bv; c1 += a[ia + aRow] * bv; c2 += a[ia + ar2] * bv; c3 += a[ia + ar3] * bv;
-      c4 += a[ia + ar4] * bv; c5 += a[ia + ar5] * bv; c6 += a[ia + ar6] * bv; c7 += a[ia + ar7] * bv;
+      c0 += a[ia] * bv;
+      c1 += a[ia + aRow] * bv;
+      c2 += a[ia + ar2] * bv;
+      c3 += a[ia + ar3] * bv;
+      c4 += a[ia + ar4] * bv;
+      c5 += a[ia + ar5] * bv;
+      c6 += a[ia + ar6] * bv;
+      c7 += a[ia + ar7] * bv;
       ia += aStep;
       ib += bStep;
     }
-    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow, r4 = r3 + cRow, r5 = r4 + cRow, r6 = r5 + cRow, r7 = r6 + cRow;
+    const r1 = ci + cRow,
+      r2 = r1 + cRow,
+      r3 = r2 + cRow,
+      r4 = r3 + cRow,
+      r5 = r4 + cRow,
+      r6 = r5 + cRow,
+      r7 = r6 + cRow;
     if (overwrite) {
-      c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3; c[r4] = c4; c[r5] = c5; c[r6] = c6; c[r7] = c7;
+      c[ci] = c0;
+      c[r1] = c1;
+      c[r2] = c2;
+      c[r3] = c3;
+      c[r4] = c4;
+      c[r5] = c5;
+      c[r6] = c6;
+      c[r7] = c7;
     } else {
-      c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3; c[r4] += c4; c[r5] += c5; c[r6] += c6; c[r7] += c7;
+      c[ci] += c0;
+      c[r1] += c1;
+      c[r2] += c2;
+      c[r3] += c3;
+      c[r4] += c4;
+      c[r5] += c5;
+      c[r6] += c6;
+      c[r7] += c7;
     }
   },
   t4x1(k, a, ia, aRow, aStep, b, ib, bStep, c, ci, cRow, overwrite) {
-    const ar2 = 2 * aRow, ar3 = 3 * aRow;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    const ar2 = 2 * aRow,
+      ar3 = 3 * aRow;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0;
     for (let p = 0; p < k; p++) {
       const bv = b[ib];
-      c0 += a[ia] * bv; c1 += a[ia + aRow] * bv; c2 += a[ia + ar2] * bv; c3 += a[ia + ar3] * bv;
+      c0 += a[ia] * bv;
+      c1 += a[ia + aRow] * bv;
+      c2 += a[ia + ar2] * bv;
+      c3 += a[ia + ar3] * bv;
       ia += aStep;
       ib += bStep;
     }
-    const r1 = ci + cRow, r2 = r1 + cRow, r3 = r2 + cRow;
+    const r1 = ci + cRow,
+      r2 = r1 + cRow,
+      r3 = r2 + cRow;
     if (overwrite) {
-      c[ci] = c0; c[r1] = c1; c[r2] = c2; c[r3] = c3;
+      c[ci] = c0;
+      c[r1] = c1;
+      c[r2] = c2;
+      c[r3] = c3;
     } else {
-      c[ci] += c0; c[r1] += c1; c[r2] += c2; c[r3] += c3;
+      c[ci] += c0;
+      c[r1] += c1;
+      c[r2] += c2;
+      c[r3] += c3;
     }
   },
   t1x1(k, a, ia, aStep, b, ib, bStep, c, ci, overwrite) {
@@ -667,9 +1436,17 @@ const F32: TileKernels<Float32Array> = {
 function primeFeedback(): void {
   // (m, n): a matrix-vector product; 4×4 + transposed 4×3 + 4×3 + corner; the same with 2s;
   // 4×4, 4×5 and the single-row edges; a narrow op(A) (transposed 4×5)
-  const shapes = [[13, 1], [7, 7], [6, 6], [9, 9], [5, 9]];
+  const shapes = [
+    [13, 1],
+    [7, 7],
+    [6, 6],
+    [9, 9],
+    [5, 9],
+  ];
   for (const ctor of [Float32Array, Float64Array]) {
-    const a = new ctor(13 * 2), b = new ctor(2 * 13), c = new ctor(13 * 13);
+    const a = new ctor(13 * 2),
+      b = new ctor(2 * 13),
+      c = new ctor(13 * 13);
     // repeated: V8 allocates a function's feedback vector only after its first few calls
     for (let r = 0; r < 12; r++) {
       for (const [m, n] of shapes) gemm(false, false, m, n, 2, a, 0, b, 0, c, 0, r % 2 === 1);

@@ -30,10 +30,7 @@ export function sumAxis(x: TypedArray, outer: number, n: number, inner: number, 
  * values[o, i] = max_j x[o, j, i] (or min), indices[o, i] = the first j that attains it. NaN counts
  * as the extreme, as in PyTorch.
  */
-export function maxAxis(
-  x: TypedArray, outer: number, n: number, inner: number, isMin: boolean,
-  values: TypedArray, indices: Int32Array,
-): void {
+export function maxAxis(x: TypedArray, outer: number, n: number, inner: number, isMin: boolean, values: TypedArray, indices: Int32Array): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = x[o * n * inner + i];

@@ -27,7 +27,8 @@ export function softmaxAxis(x: FloatArray, outer: number, n: number, inner: numb
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       maxAndSumExp(x, base, n, inner, scratch);
-      const max = scratch[0], sum = scratch[1];
+      const max = scratch[0],
+        sum = scratch[1];
       if (log) {
         // (x - max) - log(sum), not x - (max + log(sum)): the latter loses log(sum) when max is huge
         const logSum = Math.log(sum);
@@ -43,9 +44,7 @@ export function softmaxAxis(x: FloatArray, outer: number, n: number, inner: numb
  * Backward of softmax (y = softmax(x)): dx = y * (g - sum_j g*y);
  * of log-softmax (y = log_softmax(x)): dx = g - exp(y) * sum_j g.
  */
-export function softmaxAxisBackward(
-  g: FloatArray, y: FloatArray, outer: number, n: number, inner: number, log: boolean, out: FloatArray,
-): void {
+export function softmaxAxisBackward(g: FloatArray, y: FloatArray, outer: number, n: number, inner: number, log: boolean, out: FloatArray): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;

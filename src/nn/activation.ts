@@ -17,7 +17,8 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
-    if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a number, got ${describe(negativeSlope)}`);
+    if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope))
+      throw new Error(`LeakyReLU: negativeSlope must be a number, got ${describe(negativeSlope)}`);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);

@@ -41,7 +41,10 @@ export class Sequential extends Module {
 
 /** Flattens dims startDim..endDim (`nn.Flatten`; by default all but the batch dim). */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
     checkInteger(startDim, 'Flatten', 'startDim');
     checkInteger(endDim, 'Flatten', 'endDim');

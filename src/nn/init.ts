@@ -11,14 +11,30 @@ import type { Tensor } from '../tensor';
 
 /** The nonlinearities `calculateGain` knows, with PyTorch's spellings. */
 export type Nonlinearity =
-  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
-  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'selu';
 
 /** The recommended gain for a nonlinearity (`nn.init.calculate_gain`); `param` is leaky_relu's slope (default 0.01). */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case 'linear': case 'conv1d': case 'conv2d': case 'conv3d':
-    case 'conv_transpose1d': case 'conv_transpose2d': case 'conv_transpose3d': case 'sigmoid':
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
+    case 'sigmoid':
       return 1;
     case 'tanh':
       return 5 / 3;
@@ -39,7 +55,8 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /** fan_in and fan_out of a weight: [out, in, ...kernel] (`_calculate_fan_in_and_fan_out`). */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   checkTensor(t, 'calculateFanInAndFanOut', 'tensor');
-  if (t.ndim < 2) throw new Error(`calculateFanInAndFanOut: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
+  if (t.ndim < 2)
+    throw new Error(`calculateFanInAndFanOut: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
   let receptive = 1;
   for (let d = 2; d < t.ndim; d++) receptive *= t.shape[d];
   return [t.shape[1] * receptive, t.shape[0] * receptive];

@@ -28,7 +28,10 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+    for (const [name, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a whole number >= 0, got ${describe(v)}`);
     }
     checkOptions(options, ['bias', 'dtype', 'generator'], 'Linear', { device: { why: 'tsgrad runs on the CPU', accepts: ['cpu'] } });

@@ -4,7 +4,12 @@
  */
 import type { Tensor } from '../tensor';
 import {
-  BCE_LOSS_OPTIONS, BCE_WITH_LOGITS_LOSS_OPTIONS, type BCELossOptions, type BCEWithLogitsLossOptions, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  BCE_LOSS_OPTIONS,
+  BCE_WITH_LOGITS_LOSS_OPTIONS,
+  type BCELossOptions,
+  type BCEWithLogitsLossOptions,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
 } from './functional/binary-cross-entropy';
 import { CROSS_ENTROPY_OPTIONS, type CrossEntropyOptions, crossEntropy } from './functional/cross-entropy';
 import { MSE_LOSS_OPTIONS, MSE_LOSS_UNSUPPORTED, type MSELossOptions, mseLoss } from './functional/mse-loss';

@@ -94,7 +94,8 @@ export abstract class Module {
     let names = bufferNames.get(this);
     const fields = this as unknown as Record<string, Tensor | null | undefined>;
     // a field declared without a value (`runningMean!: Tensor;`) is undefined here, and free to take
-    if (name in this && fields[name] !== undefined && !names?.has(name)) throw new Error(`registerBuffer: attribute "${name}" already exists on ${this.constructor.name}`);
+    if (name in this && fields[name] !== undefined && !names?.has(name))
+      throw new Error(`registerBuffer: attribute "${name}" already exists on ${this.constructor.name}`);
     if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`registerBuffer: buffer "${name}" must be a Tensor or null, got ${describe(tensor)}`);
     if (tensor instanceof Parameter) throw new Error(`registerBuffer: "${name}" is a Parameter; assign it to a field to register it as a parameter`);
     if (!names) bufferNames.set(this, (names = new Map()));
@@ -283,7 +284,9 @@ export abstract class Module {
       if (value === undefined) continue;
       if (!(value instanceof Tensor)) problems.push(`value for ${name} is not a Tensor.`);
       else if (!sameShape(value.shape, p.shape)) {
-        problems.push(`size mismatch for ${name}: copying a param with shape ${fmt(value.shape)} from checkpoint, the shape in current model is ${fmt(p.shape)}.`);
+        problems.push(
+          `size mismatch for ${name}: copying a param with shape ${fmt(value.shape)} from checkpoint, the shape in current model is ${fmt(p.shape)}.`,
+        );
       }
     }
     if (problems.length) {

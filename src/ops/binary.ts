@@ -15,9 +15,7 @@ import { needsGrad, record } from '../autograd/record';
  * NOTE: the operands come back uncast: they are the graph's inputs, and a cast copy would carry
  * no grad (a float32 tensor times a float64 one must still reach the float32 one).
  */
-function elementwise(
-  name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType, outDtype: DType = dtype,
-): [Tensor, Tensor, Tensor] {
+function elementwise(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType, outDtype: DType = dtype): [Tensor, Tensor, Tensor] {
   const at = toTensor(a, dtype, name);
   const bt = toTensor(b, dtype, name);
   const out = zerosOf(broadcastShapes(at.shape, bt.shape, name), outDtype);
@@ -43,7 +41,10 @@ export function add(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
 
 class AddBackward extends Node {
   readonly name = 'AddBackward0';
-  constructor(private readonly aShape: Shape, private readonly bShape: Shape) {
+  constructor(
+    private readonly aShape: Shape,
+    private readonly bShape: Shape,
+  ) {
     super();
   }
   // d(a+b)/da = g, d(a+b)/db = g (each summed back to its input's shape)
@@ -59,7 +60,9 @@ export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
   const isBool = (x: TensorOrNumber): boolean => typeof x === 'object' && x !== null && x.dtype === 'bool';
   if (isBool(a) && isBool(b)) throw new Error('sub: subtracting bool tensors is not supported (as in PyTorch); convert them with .int() first');
   if (isBool(a) || isBool(b)) {
-    throw new Error('sub: subtracting with a bool tensor is not supported (as in PyTorch); to invert a mask use mask.eq(false), or convert it with .int() first');
+    throw new Error(
+      'sub: subtracting with a bool tensor is not supported (as in PyTorch); to invert a mask use mask.eq(false), or convert it with .int() first',
+    );
   }
   if (alpha !== 1) b = mul(b, alpha);
   const dtype = resultType(a, b);
@@ -69,7 +72,10 @@ export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
 
 class SubBackward extends Node {
   readonly name = 'SubBackward0';
-  constructor(private readonly aShape: Shape, private readonly bShape: Shape) {
+  constructor(
+    private readonly aShape: Shape,
+    private readonly bShape: Shape,
+  ) {
     super();
   }
   // d(a-b)/da = g, d(a-b)/db = -g
@@ -116,10 +122,7 @@ class DivBackward extends Node {
   // d(a/b)/da = g / b, d(a/b)/db = -g * (a / b) / b (not a / b^2, which overflows where a / b / b does not)
   backward(g: Tensor): (Tensor | null)[] {
     const [a, b] = this.saved;
-    return [
-      this.needsInputGrad[0] ? sumTo(div(g, b), a.shape) : null,
-      this.needsInputGrad[1] ? sumTo(neg(mul(g, div(div(a, b), b))), b.shape) : null,
-    ];
+    return [this.needsInputGrad[0] ? sumTo(div(g, b), a.shape) : null, this.needsInputGrad[1] ? sumTo(neg(mul(g, div(div(a, b), b))), b.shape) : null];
   }
 }
 
@@ -199,7 +202,11 @@ export function where(condition: Tensor, a: TensorOrNumber, b: TensorOrNumber): 
 
 class WhereBackward extends Node {
   readonly name = 'WhereBackward0';
-  constructor(condition: Tensor, private readonly aShape: Shape, private readonly bShape: Shape) {
+  constructor(
+    condition: Tensor,
+    private readonly aShape: Shape,
+    private readonly bShape: Shape,
+  ) {
     super();
     this.save(condition);
   }

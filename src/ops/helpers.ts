@@ -28,7 +28,10 @@ export function checkTensor(x: unknown, where: string, what = 'input'): Tensor {
 
 /** Checks the operands of a binary op: each a Tensor or a number (`input` and `other`, as PyTorch names them). */
 export function checkOperands(a: unknown, b: unknown, where: string): void {
-  for (const [x, what] of [[a, 'input'], [b, 'other']] as const) {
+  for (const [x, what] of [
+    [a, 'input'],
+    [b, 'other'],
+  ] as const) {
     if (!(x instanceof Tensor) && typeof x !== 'number') throw new Error(`${where}: ${what} must be a Tensor or a number, got ${describe(x)}`);
   }
 }

@@ -65,11 +65,18 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 /** Removes size-1 dims: all of them, or only `dim` (a no-op when that size is not 1), as in PyTorch. */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   checkTensor(x, 'squeeze');
-  if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((s) => s !== 1),
+    );
   const dims = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
   const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
   if (repeated !== undefined) throw new Error(`squeeze: dim ${repeated} appears multiple times in the list of dims`);
-  return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
+  return reshape(
+    x,
+    x.shape.filter((s, i) => !(s === 1 && dims.includes(i))),
+  );
 }
 
 /** Inserts a size-1 dim at `dim` (negative counts from the end of the result, as in PyTorch). */
@@ -88,13 +95,19 @@ function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
   }
   const perm = dims.map((d) => normalizeDim(d, x.ndim, where));
   if (new Set(perm).size !== perm.length) throw new Error(`${where}: dims ${fmt(dims)} repeat a dimension`);
-  const y = zerosOf(perm.map((p) => x.shape[p]), x.dtype);
+  const y = zerosOf(
+    perm.map((p) => x.shape[p]),
+    x.dtype,
+  );
   k.permute(x.data, x.shape, perm, y.data);
   return needsGrad(x) ? record(y, new PermuteBackward(name, perm), x) : y;
 }
 
 class PermuteBackward extends Node {
-  constructor(readonly name: string, private readonly perm: readonly number[]) {
+  constructor(
+    readonly name: string,
+    private readonly perm: readonly number[],
+  ) {
     super();
   }
   // d/dx permute(x, p) = g permuted by the inverse of p
@@ -123,7 +136,11 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 /** `x.T`: the dims reversed (a plain transpose for 2-D). */
 export function T(x: Tensor): Tensor {
   if (x.ndim < 2) return reshape(x, x.shape);
-  return permuteAs(x, x.shape.map((_, i) => x.ndim - 1 - i), x.ndim === 2 ? 'TransposeBackward0' : 'PermuteBackward0');
+  return permuteAs(
+    x,
+    x.shape.map((_, i) => x.ndim - 1 - i),
+    x.ndim === 2 ? 'TransposeBackward0' : 'PermuteBackward0',
+  );
 }
 
 /** Repeats size-1 dims to `shape` (-1 keeps a size), as a copy (`torch.expand`). */
@@ -132,7 +149,9 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   if (!Array.isArray(shape)) throw new Error(`expand: shape must be an array of sizes such as [2, -1], got ${describe(shape)}`);
   const offset = shape.length - x.ndim;
   if (shape.some((s, i) => !Number.isInteger(s) || s < -1 || (s === -1 && i < offset))) {
-    throw new Error(`expand: invalid shape ${fmt(shape)} for a tensor of shape ${fmt(x.shape)} (sizes must be whole numbers >= 0, or -1 to keep an existing dim)`);
+    throw new Error(
+      `expand: invalid shape ${fmt(shape)} for a tensor of shape ${fmt(x.shape)} (sizes must be whole numbers >= 0, or -1 to keep an existing dim)`,
+    );
   }
   const target = shape.map((s, i) => (s === -1 && i >= offset ? x.shape[i - offset] : s));
   const y = expandTo(x, target);
@@ -195,13 +214,22 @@ export function cat(list: readonly Tensor[], dim = 0): Tensor {
   const shape = [...first.shape];
   shape[d] = sizes.reduce((a, b) => a + b, 0);
   const y = zerosOf(shape, dtype);
-  k.concat(tensors.map((t) => cast(t, dtype).data), sizes, outer, inner, y.data);
+  k.concat(
+    tensors.map((t) => cast(t, dtype).data),
+    sizes,
+    outer,
+    inner,
+    y.data,
+  );
   return needsGrad(...tensors) ? record(y, new CatBackward(sizes, d), ...tensors) : y;
 }
 
 class CatBackward extends Node {
   readonly name = 'CatBackward0';
-  constructor(private readonly sizes: readonly number[], private readonly dim: number) {
+  constructor(
+    private readonly sizes: readonly number[],
+    private readonly dim: number,
+  ) {
     super();
   }
   // d/dx_i cat(x) = the slab of g that x_i filled
@@ -220,7 +248,13 @@ class CatBackward extends Node {
       shape[this.dim] = s;
       return zerosOf(shape, g.dtype);
     });
-    k.split(g.data, this.sizes, outer, inner, parts.map((p) => (p ? p.data : null)));
+    k.split(
+      g.data,
+      this.sizes,
+      outer,
+      inner,
+      parts.map((p) => (p ? p.data : null)),
+    );
     return parts;
   }
 }
@@ -234,7 +268,10 @@ export function stack(list: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim(dim, tensors[0].ndim + 1, 'stack');
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  return cat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
 }
 
 function checkIndex(index: Tensor, size: number, where: string): Int32Array {
@@ -262,7 +299,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 class GatherBackward extends Node {
   readonly name = 'GatherBackward0';
-  constructor(private readonly inputShape: Shape, private readonly dim: number, index: Tensor) {
+  constructor(
+    private readonly inputShape: Shape,
+    private readonly dim: number,
+    index: Tensor,
+  ) {
     super();
     this.save(index);
   }
@@ -307,7 +348,11 @@ function slab(t: Tensor, shape: Shape): Tensor['data'] {
 
 class ScatterAddBackward extends Node {
   readonly name = 'ScatterAddBackward0';
-  constructor(private readonly dim: number, index: Tensor, private readonly srcShape: Shape) {
+  constructor(
+    private readonly dim: number,
+    index: Tensor,
+    private readonly srcShape: Shape,
+  ) {
     super();
     this.save(index);
   }
@@ -357,7 +402,11 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 class IndexSelectBackward extends Node {
   readonly name = 'IndexSelectBackward0';
-  constructor(private readonly inputShape: Shape, private readonly dim: number, private readonly index: Tensor) {
+  constructor(
+    private readonly inputShape: Shape,
+    private readonly dim: number,
+    private readonly index: Tensor,
+  ) {
     super();
   }
   // d/dx indexSelect(x, dim, index) = g added back into the selected slices (repeats accumulate)
@@ -385,7 +434,9 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
   if (source.dtype !== x.dtype) throw new Error(`indexAdd: source has dtype ${source.dtype} but the input is ${x.dtype}; they must match`);
   const [outer, n, inner] = splitAt(x.shape, d);
   const y = new Tensor(x.data.slice(), x.shape, x.dtype);
-  const out = y.data, src = source.data, m = idx.length;
+  const out = y.data,
+    src = source.data,
+    m = idx.length;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const to = (o * n + idx[j]) * inner;
@@ -398,7 +449,10 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
 
 class IndexAddBackward extends Node {
   readonly name = 'IndexAddBackward0';
-  constructor(private readonly dim: number, private readonly index: Tensor) {
+  constructor(
+    private readonly dim: number,
+    private readonly index: Tensor,
+  ) {
     super();
   }
   // d/dx indexAdd(x, dim, index, s) = g; d/ds = the slices of g at index
@@ -410,7 +464,10 @@ class IndexAddBackward extends Node {
 /** `length` elements of x along `dim` from `start` (`torch.narrow`); start may be negative. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor(x, 'narrow');
-  for (const [name, v] of [['start', start], ['length', length]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['length', length],
+  ] as const) {
     if (!Number.isInteger(v)) throw new Error(`narrow: ${name} must be a whole number, got ${describe(v)}`);
   }
   const d = normalizeDim(dim, x.ndim, 'narrow');

@@ -23,12 +23,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D (out_features, in_features), got shape ${fmt(weight.shape)}`);
   const [outFeatures, inFeatures] = weight.shape;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
-    throw new Error(`linear: input of shape ${fmt(x.shape)} cannot be multiplied by a weight of shape ${fmt(weight.shape)}: its last dimension must be ${inFeatures}`);
+    throw new Error(
+      `linear: input of shape ${fmt(x.shape)} cannot be multiplied by a weight of shape ${fmt(weight.shape)}: its last dimension must be ${inFeatures}`,
+    );
   }
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
     throw new Error(`linear: bias of shape ${fmt(bias.shape)} does not match out_features ${outFeatures}; it must have shape [${outFeatures}]`);
   }
-  for (const [what, t] of [['input', x], ['bias', bias]] as const) {
+  for (const [what, t] of [
+    ['input', x],
+    ['bias', bias],
+  ] as const) {
     if (t && t.dtype !== weight.dtype) {
       const hint = isFloatDtype(t.dtype) ? '' : ' (convert it with .float())';
       throw new Error(`linear: ${what} has dtype ${t.dtype} but the weight is ${weight.dtype}${hint}`);
@@ -37,7 +42,13 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const rows = x.numel() / inFeatures;
   const y = zerosOf([...x.shape.slice(0, -1), outFeatures], weight.dtype);
   kernels().linearForward(
-    x.data as FloatArray, weight.data as FloatArray, bias ? (bias.data as FloatArray) : null, rows, inFeatures, outFeatures, y.data as FloatArray,
+    x.data as FloatArray,
+    weight.data as FloatArray,
+    bias ? (bias.data as FloatArray) : null,
+    rows,
+    inFeatures,
+    outFeatures,
+    y.data as FloatArray,
   );
   if (!needsGrad(x, weight, bias)) return y;
   const node = new LinearBackward(x, weight, rows, bias !== null);
@@ -46,7 +57,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
 class LinearBackward extends Node {
   readonly name: string;
-  constructor(x: Tensor, weight: Tensor, private readonly rows: number, hasBias: boolean) {
+  constructor(
+    x: Tensor,
+    weight: Tensor,
+    private readonly rows: number,
+    hasBias: boolean,
+  ) {
     super();
     this.name = hasBias ? 'AddmmBackward0' : 'MmBackward0';
     this.save(x, weight);
@@ -76,8 +92,15 @@ class LinearBackward extends Node {
     const db = this.needsInputGrad[2] ? zerosOf([outFeatures], g.dtype) : null;
     // one call: g crosses into the kernels once for all three
     kernels().linearBackward(
-      g.data as FloatArray, x.data as FloatArray, weight.data as FloatArray, rows, inFeatures, outFeatures,
-      dx ? (dx.data as FloatArray) : null, dw ? (dw.data as FloatArray) : null, db ? (db.data as FloatArray) : null,
+      g.data as FloatArray,
+      x.data as FloatArray,
+      weight.data as FloatArray,
+      rows,
+      inFeatures,
+      outFeatures,
+      dx ? (dx.data as FloatArray) : null,
+      dw ? (dw.data as FloatArray) : null,
+      db ? (db.data as FloatArray) : null,
     );
     return this.needsInputGrad.length === 3 ? [dx, dw, db] : [dx, dw];
   }

@@ -74,9 +74,12 @@ function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape): Tens
 
 class MatmulBackward extends Node {
   constructor(
-    a: Tensor, b: Tensor,
+    a: Tensor,
+    b: Tensor,
     private readonly offsets: [number, number][],
-    private readonly m: number, private readonly n: number, private readonly k: number,
+    private readonly m: number,
+    private readonly n: number,
+    private readonly k: number,
     readonly name: string,
   ) {
     super();

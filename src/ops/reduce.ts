@@ -124,7 +124,11 @@ function extremeAll(x: Tensor, isMin: boolean): Tensor {
 }
 
 class ExtremeAllBackward extends Node {
-  constructor(readonly name: string, x: Tensor, y: Tensor) {
+  constructor(
+    readonly name: string,
+    x: Tensor,
+    y: Tensor,
+  ) {
     super();
     this.save(x, y);
   }
@@ -171,7 +175,12 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, isMin: boolean): [
 }
 
 class ExtremeDimBackward extends Node {
-  constructor(readonly name: string, private readonly inputShape: Shape, private readonly dim: number, indices: Tensor) {
+  constructor(
+    readonly name: string,
+    private readonly inputShape: Shape,
+    private readonly dim: number,
+    indices: Tensor,
+  ) {
     super();
     this.save(indices);
   }

@@ -16,7 +16,9 @@ function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
   if (dim === undefined || dim === null) throw new Error(`${where}: dim is required, e.g. ${where}(x, 1) for the classes of an (N, C) batch`);
   const d = normalizeDim(dim, x.ndim, where);
   if (!isFloatDtype(x.dtype)) {
-    throw new Error(`${where}: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first, or pass { dtype } where it was made`);
+    throw new Error(
+      `${where}: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first, or pass { dtype } where it was made`,
+    );
   }
   const [outer, n, inner] = splitAt(x.shape, d);
   const y = zerosOf(x.shape, floatDtypeOf(x));
@@ -26,7 +28,11 @@ function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
 
 class SoftmaxBackward extends Node {
   readonly name: string;
-  constructor(y: Tensor, private readonly dim: number, private readonly log: boolean) {
+  constructor(
+    y: Tensor,
+    private readonly dim: number,
+    private readonly log: boolean,
+  ) {
     super();
     this.name = log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0';
     this.save(y);

@@ -41,7 +41,10 @@ interface UnaryOp {
 
 class UnaryBackward extends Node {
   readonly name: string;
-  constructor(private readonly op: UnaryOp, saved: Tensor) {
+  constructor(
+    private readonly op: UnaryOp,
+    saved: Tensor,
+  ) {
     super();
     this.name = op.gradFn;
     this.save(saved);
@@ -77,60 +80,94 @@ function unaryOp(op: UnaryOp): (x: Tensor) => Tensor {
 
 /** e^x (`torch.exp`). */
 export const exp = unaryOp({
-  name: 'exp', gradFn: 'ExpBackward0', kernel: k.exp, saves: 'result',
+  name: 'exp',
+  gradFn: 'ExpBackward0',
+  kernel: k.exp,
+  saves: 'result',
   // d/dx e^x = e^x (reuses the result)
-  grad: (g, y) => mul(g, y), gradKernel: k.mulInto,
+  grad: (g, y) => mul(g, y),
+  gradKernel: k.mulInto,
 });
 
 /** Natural logarithm (`torch.log`); log(0) = -inf and log(-1) = NaN, as in PyTorch. */
 export const log = unaryOp({
-  name: 'log', gradFn: 'LogBackward0', kernel: k.log, saves: 'input',
+  name: 'log',
+  gradFn: 'LogBackward0',
+  kernel: k.log,
+  saves: 'input',
   // d/dx ln x = 1 / x
-  grad: (g, x) => div(g, x), gradKernel: k.divInto,
+  grad: (g, x) => div(g, x),
+  gradKernel: k.divInto,
 });
 
 /** Square root (`torch.sqrt`). */
 export const sqrt = unaryOp({
-  name: 'sqrt', gradFn: 'SqrtBackward0', kernel: k.sqrt, saves: 'result',
+  name: 'sqrt',
+  gradFn: 'SqrtBackward0',
+  kernel: k.sqrt,
+  saves: 'result',
   // d/dx sqrt(x) = 1 / (2 sqrt(x)) (reuses the result)
-  grad: (g, y) => div(g, mul(y, 2)), gradKernel: k.sqrtBackward,
+  grad: (g, y) => div(g, mul(y, 2)),
+  gradKernel: k.sqrtBackward,
 });
 
 /** -1, 0 or 1 by the sign of x (`torch.sign`); keeps x's dtype. */
 export const sign = unaryOp({
-  name: 'sign', gradFn: 'SignBackward0', kernel: k.sign, keepsDtype: true, saves: 'input',
+  name: 'sign',
+  gradFn: 'SignBackward0',
+  kernel: k.sign,
+  keepsDtype: true,
+  saves: 'input',
   // d/dx sign(x) = 0
   grad: (g) => mul(g, 0),
 });
 
 /** |x| (`torch.abs`); keeps x's dtype. */
 export const abs = unaryOp({
-  name: 'abs', gradFn: 'AbsBackward0', kernel: k.abs, keepsDtype: true, rejectsBool: true, saves: 'input',
+  name: 'abs',
+  gradFn: 'AbsBackward0',
+  kernel: k.abs,
+  keepsDtype: true,
+  rejectsBool: true,
+  saves: 'input',
   // d/dx |x| = sign(x), 0 at x = 0
-  grad: (g, x) => mul(g, sign(x)), gradKernel: k.absBackward,
+  grad: (g, x) => mul(g, sign(x)),
+  gradKernel: k.absBackward,
 });
 
 /** max(x, 0) (`torch.relu`); keeps x's dtype. */
 export const relu = unaryOp({
-  name: 'relu', gradFn: 'ReluBackward0',
+  name: 'relu',
+  gradFn: 'ReluBackward0',
   kernel: (x, out) => (isFloatArray(x) ? kernels().relu(x, out) : k.relu(x, out)),
-  keepsDtype: true, rejectsBool: true, saves: 'result',
+  keepsDtype: true,
+  rejectsBool: true,
+  saves: 'result',
   // d/dx relu(x) = 0 where y <= 0, else 1 (read from the result; NaN passes g, as PyTorch's threshold_backward)
-  grad: (g, y) => where(le(y, 0), 0, g), gradKernel: (g, y, out) => kernels().reluBackward(g, y, out),
+  grad: (g, y) => where(le(y, 0), 0, g),
+  gradKernel: (g, y, out) => kernels().reluBackward(g, y, out),
 });
 
 /** 1 / (1 + e^-x) (`torch.sigmoid`), a primitive so it stays exact for large |x|. */
 export const sigmoid = unaryOp({
-  name: 'sigmoid', gradFn: 'SigmoidBackward0', kernel: (x, out) => kernels().sigmoid(x, out), saves: 'result',
+  name: 'sigmoid',
+  gradFn: 'SigmoidBackward0',
+  kernel: (x, out) => kernels().sigmoid(x, out),
+  saves: 'result',
   // d/dx sigmoid(x) = y (1 - y) (reuses the result)
-  grad: (g, y) => mul(g, mul(y, sub(1, y))), gradKernel: (g, y, out) => kernels().sigmoidBackward(g, y, out),
+  grad: (g, y) => mul(g, mul(y, sub(1, y))),
+  gradKernel: (g, y, out) => kernels().sigmoidBackward(g, y, out),
 });
 
 /** Hyperbolic tangent (`torch.tanh`). */
 export const tanh = unaryOp({
-  name: 'tanh', gradFn: 'TanhBackward0', kernel: k.tanh, saves: 'result',
+  name: 'tanh',
+  gradFn: 'TanhBackward0',
+  kernel: k.tanh,
+  saves: 'result',
   // d/dx tanh(x) = 1 - y^2 (reuses the result)
-  grad: (g, y) => mul(g, sub(1, mul(y, y))), gradKernel: k.tanhBackward,
+  grad: (g, y) => mul(g, sub(1, mul(y, y))),
+  gradKernel: k.tanhBackward,
 });
 
 /** x ** exponent for a number or a tensor exponent (`torch.pow`): the one place that chooses between the two. */
@@ -150,7 +187,10 @@ export function powScalar(x: Tensor, p: number): Tensor {
     return y;
   }
   return unaryOp({
-    name: 'pow', gradFn: 'PowBackward0', kernel: (xs, out) => k.powScalar(xs, p, out), saves: 'input',
+    name: 'pow',
+    gradFn: 'PowBackward0',
+    kernel: (xs, out) => k.powScalar(xs, p, out),
+    saves: 'input',
     // d/dx x^p = p x^(p-1), 0 for p = 0
     grad: (g, xs) => (p === 0 ? mul(g, 0) : mul(g, mul(powScalar(xs, p - 1), p))),
     gradKernel: (g, xs, out) => k.powScalarBackward(g, xs, p, out),
@@ -163,7 +203,10 @@ export function powScalar(x: Tensor, p: number): Tensor {
  */
 export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor {
   checkTensor(x, 'clamp');
-  for (const [name, v] of [['min', min], ['max', max]] as const) {
+  for (const [name, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
     if (v !== null && v !== undefined && typeof v !== 'number') throw new Error(`clamp: ${name} must be a number or null, got ${describe(v)}`);
   }
   if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of 'min' or 'max' must be given");
@@ -171,7 +214,11 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
   const hi = max ?? Infinity;
   const dtype = resultType({ dtype: resultType(x, min ?? 0), shape: x.shape }, max ?? 0);
   return unaryOp({
-    name: 'clamp', gradFn: 'ClampBackward1', kernel: (xs, out) => k.clamp(xs, lo, hi, out), keepsDtype: true, saves: 'input',
+    name: 'clamp',
+    gradFn: 'ClampBackward1',
+    kernel: (xs, out) => k.clamp(xs, lo, hi, out),
+    keepsDtype: true,
+    saves: 'input',
     // d/dx clamp(x) = 1 where lo <= x <= hi, else 0
     grad: (g, xs) => where(logicalAnd(ge(xs, lo), le(xs, hi)), g, 0),
     gradKernel: (g, xs, out) => k.clampBackward(g, xs, lo, hi, out),

@@ -110,9 +110,18 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
       const bias1 = 1 - beta1 ** s.step;
       const bias2 = 1 - beta2 ** s.step;
       adamUpdate(
-        floatData(param), floatData(grad), floatData(s.expAvg), floatData(s.expAvgSq),
+        floatData(param),
+        floatData(grad),
+        floatData(s.expAvg),
+        floatData(s.expAvgSq),
         amsgrad && s.maxExpAvgSq ? floatData(s.maxExpAvgSq) : null,
-        lr / bias1, Math.sqrt(bias2), beta1, beta2, eps, weightDecay, maximize,
+        lr / bias1,
+        Math.sqrt(bias2),
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        maximize,
       );
       param._version.value++;
     }
@@ -132,8 +141,18 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
 // m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  vmax = max(vmax, v) with amsgrad
 // p = p - (lr / (1 - beta1^t)) * m / (sqrt(amsgrad ? vmax : v) / sqrt(1 - beta2^t) + eps)
 function adamUpdate(
-  p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null,
-  stepSize: number, bias2Sqrt: number, beta1: number, beta2: number, eps: number, weightDecay: number, maximize: boolean,
+  p: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: FloatArray | null,
+  stepSize: number,
+  bias2Sqrt: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  maximize: boolean,
 ): void {
   const sign = maximize ? -1 : 1;
   const negStepSize = -stepSize;

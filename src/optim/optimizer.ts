@@ -50,9 +50,7 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
     this.checkOptions(defaults);
     this.defaults = copyOptions(defaults);
     if (params instanceof Tensor || params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new Error(
-        `params argument given to the optimizer should be an iterable of Tensors or parameter groups, but got ${describe(params)}`,
-      );
+      throw new Error(`params argument given to the optimizer should be an iterable of Tensors or parameter groups, but got ${describe(params)}`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
@@ -179,9 +177,7 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
     }
     const saved = stateDict.paramGroups as unknown[];
     if (saved.length !== this.paramGroups.length) {
-      throw new Error(
-        `loaded state dict has a different number of parameter groups (${saved.length}) than the optimizer (${this.paramGroups.length})`,
-      );
+      throw new Error(`loaded state dict has a different number of parameter groups (${saved.length}) than the optimizer (${this.paramGroups.length})`);
     }
     const problems: string[] = [];
     const newOptions: O[] = [];
@@ -244,7 +240,6 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
 export function zeroBuffer(param: Tensor): Tensor {
   return new Tensor(allocateFloat(param.dtype as FloatDType, param.numel()), param.shape, param.dtype);
 }
-
 
 /** @internal Throws unless option `name` is a number. */
 export function checkNumberOption(where: string, name: string, value: unknown): void {

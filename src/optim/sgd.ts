@@ -2,16 +2,7 @@ import type { FloatArray } from '../dtype';
 import { checkOptions as checkOptionKeys } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
-import {
-  checkBooleanOption,
-  checkNumberOption,
-  loadBuffer,
-  Optimizer,
-  OPTIMIZER_UNSUPPORTED,
-  type ParamGroup,
-  type Params,
-  zeroBuffer,
-} from './optimizer';
+import { checkBooleanOption, checkNumberOption, loadBuffer, Optimizer, OPTIMIZER_UNSUPPORTED, type ParamGroup, type Params, zeroBuffer } from './optimizer';
 
 /** Options of `SGD`; `lr` is required. */
 export interface SGDOptions {
@@ -99,8 +90,16 @@ export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
 // g = nesterov ? g + momentum * b : b                                  (only with momentum)
 // p = p - lr * g
 function sgdUpdate(
-  p: FloatArray, grad: FloatArray, buf: FloatArray | null, first: boolean,
-  lr: number, momentum: number, dampening: number, nesterov: boolean, weightDecay: number, maximize: boolean,
+  p: FloatArray,
+  grad: FloatArray,
+  buf: FloatArray | null,
+  first: boolean,
+  lr: number,
+  momentum: number,
+  dampening: number,
+  nesterov: boolean,
+  weightDecay: number,
+  maximize: boolean,
 ): void {
   const sign = maximize ? -1 : 1;
   const negLr = -lr;

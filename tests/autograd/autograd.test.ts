@@ -2,8 +2,7 @@ import * as torch from '../../src/index';
 import type { Tensor } from '../../src/index';
 
 const { gradcheck, defineOp } = torch.autograd;
-const f64 = (data: torch.NestedArray, requiresGrad = true): Tensor =>
-  torch.tensor(data, { dtype: 'float64', requiresGrad });
+const f64 = (data: torch.NestedArray, requiresGrad = true): Tensor => torch.tensor(data, { dtype: 'float64', requiresGrad });
 const arr = (t: Tensor | null): unknown => (t === null ? null : t.toArray());
 
 describe('gradient accumulation', () => {
@@ -249,15 +248,24 @@ describe('gradient storage is never shared (the engine adopts only gradients it 
   });
 
   it('a leaf reached through reshape does not share the upstream gradient', () => {
-    const w = f64([[1, 2], [3, 4]]);
+    const w = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     const g = f64([5, 6, 7, 8], false);
     const y = w.reshape([4]);
     y.retainGrad();
     y.backward(g);
-    expect(arr(w.grad)).toEqual([[5, 6], [7, 8]]);
+    expect(arr(w.grad)).toEqual([
+      [5, 6],
+      [7, 8],
+    ]);
     g.data[0] = 100;
     y.grad!.data[1] = 100;
-    expect(arr(w.grad)).toEqual([[5, 6], [7, 8]]);
+    expect(arr(w.grad)).toEqual([
+      [5, 6],
+      [7, 8],
+    ]);
     expect(arr(y.grad)).toEqual([5, 100, 7, 8]);
   });
 
@@ -277,34 +285,83 @@ describe('gradient storage is never shared (the engine adopts only gradients it 
   });
 
   it('linear: adopted weight and bias gradients accumulate correctly over two backwards', () => {
-    const x = f64([[1, 2], [3, 4], [5, 6]], false);
-    const w = f64([[0.5, -1], [2, 1]]);
+    const x = f64(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      false,
+    );
+    const w = f64([
+      [0.5, -1],
+      [2, 1],
+    ]);
     const b = f64([0.1, 0.2]);
-    const g = f64([[1, 0], [0, 1], [1, 1]], false);
+    const g = f64(
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+      false,
+    );
     const h = linear(x, w, b);
     h.retainGrad();
     h.backward(g, { retainGraph: true });
     // dW = g^T x, db = column sums of g
-    expect(arr(w.grad)).toEqual([[6, 8], [8, 10]]);
+    expect(arr(w.grad)).toEqual([
+      [6, 8],
+      [8, 10],
+    ]);
     expect(arr(b.grad)).toEqual([2, 2]);
     const wGrad = w.grad!;
     h.backward(g);
     expect(w.grad).toBe(wGrad); // added in place
-    expect(arr(w.grad)).toEqual([[12, 16], [16, 20]]);
+    expect(arr(w.grad)).toEqual([
+      [12, 16],
+      [16, 20],
+    ]);
     expect(arr(b.grad)).toEqual([4, 4]);
-    expect(arr(h.grad)).toEqual([[2, 0], [0, 2], [2, 2]]);
-    expect(arr(g)).toEqual([[1, 0], [0, 1], [1, 1]]);
+    expect(arr(h.grad)).toEqual([
+      [2, 0],
+      [0, 2],
+      [2, 2],
+    ]);
+    expect(arr(g)).toEqual([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
   });
 
   it('linear(w, w) and a weight used twice: two fresh gradients summed into one', () => {
     // y = w w^T summed: dx = 1 w and dW = 1^T x, with x = w: 2 * (column sums of w) in every row
-    const w = f64([[1, 2], [3, 4]]);
+    const w = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     linear(w, w).sum().backward();
-    expect(arr(w.grad)).toEqual([[8, 12], [8, 12]]);
+    expect(arr(w.grad)).toEqual([
+      [8, 12],
+      [8, 12],
+    ]);
     // tied weights: the same as composing the product from matmul and transpose
-    const x = f64([[1, -1], [0.5, 2]], false);
-    const a = f64([[0.5, 1], [-2, 3]]);
-    const ref = f64([[0.5, 1], [-2, 3]]);
+    const x = f64(
+      [
+        [1, -1],
+        [0.5, 2],
+      ],
+      false,
+    );
+    const a = f64([
+      [0.5, 1],
+      [-2, 3],
+    ]);
+    const ref = f64([
+      [0.5, 1],
+      [-2, 3],
+    ]);
     linear(linear(x, a), a).sum().backward();
     x.matmul(ref.T).matmul(ref.T).sum().backward();
     expect(arr(a.grad)).toEqual(arr(ref.grad));
@@ -396,14 +453,26 @@ describe('edge-case gradients (PyTorch conventions)', () => {
   it('max of all elements shares the gradient evenly among ties; max over a dim picks the first', () => {
     expect(grad1((t) => t.max(), [1, 3, 3, -2])).toEqual([0, 0.5, 0.5, 0]);
     expect(grad1((t) => t.min(), [1, 1, 1, 5])).toEqual([1 / 3, 1 / 3, 1 / 3, 0]);
-    const x = f64([[2, 5, 5], [7, 7, 0]]);
+    const x = f64([
+      [2, 5, 5],
+      [7, 7, 0],
+    ]);
     const [values, indices] = x.max(1);
     expect(indices.toArray()).toEqual([1, 0]);
     values.sum().backward();
-    expect(arr(x.grad)).toEqual([[0, 1, 0], [1, 0, 0]]);
-    const y = f64([[2, 2], [1, 1]]);
+    expect(arr(x.grad)).toEqual([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    const y = f64([
+      [2, 2],
+      [1, 1],
+    ]);
     torch.min(y, 0)[0].sum().backward();
-    expect(arr(y.grad)).toEqual([[0, 0], [1, 1]]);
+    expect(arr(y.grad)).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
   });
 
   it('pow with exponent 0 has gradient 0, even at x = 0; 0 ** b by a tensor too', () => {
@@ -424,10 +493,16 @@ describe('edge-case gradients (PyTorch conventions)', () => {
 
   it('softmax and logSoftmax at logits +-1e4 have finite gradients', () => {
     const x = f64([[1e4, -1e4, 0]]);
-    x.softmax(1).mul(f64([[1, 2, 3]], false)).sum().backward();
+    x.softmax(1)
+      .mul(f64([[1, 2, 3]], false))
+      .sum()
+      .backward();
     expect(Array.from(x.grad!.data).every(Number.isFinite)).toBe(true);
     const y = f64([[1e4, -1e4, 0]]);
-    y.logSoftmax(1).gather(1, torch.tensor([[1]])).sum().backward();
+    y.logSoftmax(1)
+      .gather(1, torch.tensor([[1]]))
+      .sum()
+      .backward();
     expect(arr(y.grad)).toEqual([[-1, 1, 0]]); // d log p_1 = onehot - softmax
   });
 
@@ -458,7 +533,14 @@ describe('custom ops (autograd.defineOp)', () => {
     const y = cube(x);
     expect(y.toArray()).toEqual([1, -8, 0.125]);
     expect(y.gradFn!.name).toBe('CubeBackward');
-    expect(gradcheck(cube, [f64([[0.3, -1.2], [2, 0.7]])])).toBe(true);
+    expect(
+      gradcheck(cube, [
+        f64([
+          [0.3, -1.2],
+          [2, 0.7],
+        ]),
+      ]),
+    ).toBe(true);
   });
 
   it('takes non-tensor arguments, keeps state, and reports needsInputGrad per argument', () => {
@@ -475,13 +557,30 @@ describe('custom ops (autograd.defineOp)', () => {
         return [null, g.mul(ctx.state.a as number), g.sum(0)];
       },
     });
-    const x = f64([[1, 2], [3, 4]]);
+    const x = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = f64([0.5, 0.5], false);
     affine(2, x, b).sum().backward();
-    expect(arr(x.grad)).toEqual([[2, 2], [2, 2]]);
+    expect(arr(x.grad)).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
     expect(b.grad).toBeNull();
     expect(seen[0]).toEqual([false, true, false]);
-    expect(gradcheck((xx, bb) => affine(-1.5, xx, bb), [f64([[1, 2], [3, 4]]), f64([0.5, 1])])).toBe(true);
+    expect(
+      gradcheck(
+        (xx, bb) => affine(-1.5, xx, bb),
+        [
+          f64([
+            [1, 2],
+            [3, 4],
+          ]),
+          f64([0.5, 1]),
+        ],
+      ),
+    ).toBe(true);
   });
 
   it('may return one of its inputs unchanged', () => {
@@ -571,7 +670,11 @@ describe('a failing backward', () => {
         return [g];
       },
     });
-    expect(() => two(f64([1]), f64([2])).sum().backward()).toThrow(/TwoBackward: backward returned 1 gradient\(s\)/);
+    expect(() =>
+      two(f64([1]), f64([2]))
+        .sum()
+        .backward(),
+    ).toThrow(/TwoBackward: backward returned 1 gradient\(s\)/);
   });
 });
 
@@ -592,7 +695,10 @@ describe('autograd.gradcheck', () => {
   });
 
   it('throws naming the input, the index and both values', () => {
-    const x = f64([[1, 2], [3, 4]]);
+    const x = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => gradcheck((a, b) => a.add(wrong(b)), [f64([0, 0], false), x])).toThrow(
       /Jacobian mismatch for output 0 with respect to input 1: d output\[0, 0\] \/ d input\[0, 0\] is 1 \(analytic\) but 2\.0+\d* \(numerical\)/,
     );
@@ -635,7 +741,9 @@ describe('defineOp checks its definition', () => {
     expect(() => torch.autograd.defineOp({ name: 'Twice', forward, backward, setup_context: () => {} } as never)).toThrow(
       "defineOp: setupContext (PyTorch's setup_context) is not supported: tsgrad passes ctx to forward itself",
     );
-    expect(() => torch.autograd.defineOp({ name: 'Twice', forward, backwards: backward } as never)).toThrow("defineOp: unknown option 'backwards'; did you mean 'backward'?");
+    expect(() => torch.autograd.defineOp({ name: 'Twice', forward, backwards: backward } as never)).toThrow(
+      "defineOp: unknown option 'backwards'; did you mean 'backward'?",
+    );
     expect(() => torch.autograd.defineOp({ name: 'Twice', forward } as never)).toThrow('defineOp: backward must be a function, got undefined');
     expect(() => torch.autograd.defineOp({ forward, backward } as never)).toThrow('defineOp: name must be a string, got undefined');
   });
@@ -661,7 +769,11 @@ describe('a backward that fails part-way changes no .grad', () => {
       const c = a.mul(2);
       c.retainGrad();
       // a and b get gradients from the first term before Boom's backward runs
-      const loss = a.mul(b).sum().add(c.sum()).add(op(b.mul(a)).sum());
+      const loss = a
+        .mul(b)
+        .sum()
+        .add(c.sum())
+        .add(op(b.mul(a)).sum());
       expect(() => loss.backward(undefined, { createGraph })).toThrow(message);
       expect(a.grad?.toArray()).toEqual([10, 10]);
       expect(b.grad).toBeNull();

@@ -51,7 +51,10 @@ describe('autograd.toDot', () => {
     const y = x.mul(x).sum();
     const { labels, edges } = parseDot(autograd.toDot(y, { params: [['x', x]] }));
     expect(labels.size).toBe(4);
-    expect(edges.filter(([from]) => from === 'x [2, 4]')).toEqual([['x [2, 4]', 'MulBackward0'], ['x [2, 4]', 'MulBackward0']]);
+    expect(edges.filter(([from]) => from === 'x [2, 4]')).toEqual([
+      ['x [2, 4]', 'MulBackward0'],
+      ['x [2, 4]', 'MulBackward0'],
+    ]);
   });
 
   test('a deep chain does not overflow the stack', () => {
@@ -85,7 +88,9 @@ describe('autograd.toDot', () => {
 
 describe('toDot checks its arguments', () => {
   it('names the option, the tensor and the values it got', () => {
-    expect(() => autograd.toDot(torch.zeros([1]), { nam: 'loss' } as never)).toThrow("toDot: unknown option 'nam'; did you mean 'name'? (allowed: params, name)");
+    expect(() => autograd.toDot(torch.zeros([1]), { nam: 'loss' } as never)).toThrow(
+      "toDot: unknown option 'nam'; did you mean 'name'? (allowed: params, name)",
+    );
     expect(() => autograd.toDot(null as never)).toThrow('toDot: expected a Tensor, got null');
     expect(() => autograd.toDot(torch.zeros([1]), { name: 5 } as never)).toThrow('toDot: name must be a string, got 5');
     expect(() => autograd.toDot(torch.zeros([1]), { params: 5 } as never)).toThrow('toDot: params must be an object of Tensors by name');

@@ -25,7 +25,7 @@ const withWasm = HAVE_WASM ? test : test.skip;
 if (!HAVE_WASM) console.warn('SKIPPING the tests that need the wasm backend: this runtime has no WebAssembly SIMD.');
 
 describe('setBackend and getBackend', () => {
-  withWasm("the automatic choice is wasm where WebAssembly SIMD works (Node 20), and setBackend switches", () => {
+  withWasm('the automatic choice is wasm where WebAssembly SIMD works (Node 20), and setBackend switches', () => {
     expect(torch.getBackend()).toBe('wasm');
     torch.setBackend('js');
     expect(torch.getBackend()).toBe('js');
@@ -79,7 +79,9 @@ describe('setBackend and getBackend', () => {
       };
     });
     expect(lib.getBackend()).toBe('js');
-    expect(() => lib.setBackend('wasm')).toThrow("setBackend('wasm'): WebAssembly SIMD is not available here (this runtime has no WebAssembly); use setBackend('js')");
+    expect(() => lib.setBackend('wasm')).toThrow(
+      "setBackend('wasm'): WebAssembly SIMD is not available here (this runtime has no WebAssembly); use setBackend('js')",
+    );
   });
 
   withWasm('a module that fails to compile falls back to js and the error names the failure', () => {
@@ -103,7 +105,8 @@ describe('setBackend and getBackend', () => {
         lib = require('../../src/index') as typeof torch;
       });
       expect(lib!.getBackend()).toBe('wasm');
-      const a = lib!.randn([300, 400], { dtype: 'float64' }), b = lib!.randn([400, 300], { dtype: 'float64' });
+      const a = lib!.randn([300, 400], { dtype: 'float64' }),
+        b = lib!.randn([400, 300], { dtype: 'float64' });
       const got = a.matmul(b);
       lib!.setBackend('js');
       expect(got.toArray()).toEqual(a.matmul(b).toArray());
@@ -151,7 +154,10 @@ function train(backend: 'js' | 'wasm', dtype: 'float32' | 'float64', steps = 60)
 describe('training NeuralNet2 on both backends', () => {
   // float32: the products sum in float32 lanes on wasm and in float64 on js; 60 steps of momentum
   // SGD amplify the difference a little. float64: the same arithmetic up to the order of k-blocks.
-  for (const [dtype, tol] of [['float32', 1e-4], ['float64', 1e-11]] as const) {
+  for (const [dtype, tol] of [
+    ['float32', 1e-4],
+    ['float64', 1e-11],
+  ] as const) {
     withWasm(`${dtype}: the same loss curve to relative ${tol}, and it goes down`, () => {
       const js = train('js', dtype);
       const wasm = train('wasm', dtype);
@@ -173,8 +179,14 @@ describe('gradchecks of the routed ops on each backend (float64)', () => {
     ['matmul batched with broadcast', () => gradcheck((a, b) => a.matmul(b), [rnd([2, 3, 4, 5]), rnd([3, 5, 2])])],
     ['matmul vector', () => gradcheck((a, b) => a.matmul(b), [rnd([7]), rnd([7, 3])])],
     ['cross-entropy, class indices (the fast path)', () => gradcheck((x) => torch.nn.functional.crossEntropy(x, torch.tensor([2, 0, 1, 2])), [rnd([4, 3])])],
-    ['cross-entropy, ignoreIndex and sum', () => gradcheck((x) => torch.nn.functional.crossEntropy(x, torch.tensor([2, -100, 1]), { reduction: 'sum' }), [rnd([3, 4])])],
-    ['cross-entropy, label smoothing (the general path)', () => gradcheck((x) => torch.nn.functional.crossEntropy(x, torch.tensor([2, 0, 1]), { labelSmoothing: 0.1 }), [rnd([3, 4])])],
+    [
+      'cross-entropy, ignoreIndex and sum',
+      () => gradcheck((x) => torch.nn.functional.crossEntropy(x, torch.tensor([2, -100, 1]), { reduction: 'sum' }), [rnd([3, 4])]),
+    ],
+    [
+      'cross-entropy, label smoothing (the general path)',
+      () => gradcheck((x) => torch.nn.functional.crossEntropy(x, torch.tensor([2, 0, 1]), { labelSmoothing: 0.1 }), [rnd([3, 4])]),
+    ],
     ['relu, small and above the size threshold', () => gradcheck((x) => x.relu(), [rnd([5, 3])]) && gradcheck((x) => x.relu().sum(), [rnd([130])])],
     ['sigmoid, small and above the size threshold', () => gradcheck((x) => x.sigmoid(), [rnd([4])]) && gradcheck((x) => x.sigmoid().sum(), [rnd([2, 70])])],
   ];
@@ -210,8 +222,14 @@ withWasm('the WebAssembly memory stays flat over 2,000 NeuralNet2 steps (the are
 
 test('the core bundle loads and trains in a browser-like context without WebAssembly', async () => {
   const bundle = await esbuild.build({
-    entryPoints: [path.join(root, 'src', 'index.ts')], bundle: true, platform: 'browser', format: 'iife',
-    globalName: 'tsgrad', target: 'es2022', write: false, logLevel: 'silent',
+    entryPoints: [path.join(root, 'src', 'index.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'tsgrad',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
   });
   const context = vm.createContext({ console });
   vm.runInContext('delete globalThis.WebAssembly;', context);
@@ -244,11 +262,17 @@ test('the core bundle loads and trains in a browser-like context without WebAsse
 
 const ascInstalled = fs.existsSync(path.join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'));
 if (!ascInstalled) {
-  console.warn('SKIPPING the up-to-date check of src/backend/wasm/kernels.wasm.ts: the AssemblyScript compiler (devDependency assemblyscript) is not installed; run `npm ci`.');
+  console.warn(
+    'SKIPPING the up-to-date check of src/backend/wasm/kernels.wasm.ts: the AssemblyScript compiler (devDependency assemblyscript) is not installed; run `npm ci`.',
+  );
 }
-(ascInstalled ? test : test.skip)('src/backend/wasm/kernels.wasm.ts is what the AssemblyScript sources compile to (else: npm run build:wasm)', () => {
-  const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const r = spawnSync(process.execPath, [tsx, path.join(root, 'scripts', 'build-wasm.ts'), '--check'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  expect(`${r.stdout}${r.stderr}`.trim()).toMatch(/is up to date/);
-  expect(r.status).toBe(0);
-}, 120_000);
+(ascInstalled ? test : test.skip)(
+  'src/backend/wasm/kernels.wasm.ts is what the AssemblyScript sources compile to (else: npm run build:wasm)',
+  () => {
+    const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const r = spawnSync(process.execPath, [tsx, path.join(root, 'scripts', 'build-wasm.ts'), '--check'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(`${r.stdout}${r.stderr}`.trim()).toMatch(/is up to date/);
+    expect(r.status).toBe(0);
+  },
+  120_000,
+);

@@ -25,8 +25,16 @@ const test = wasm ? global.test : global.test.skip;
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 type FloatArray = Float32Array | Float64Array;
-const DTYPES: [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
-const COMBOS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+const DTYPES: [string, Ctor][] = [
+  ['float32', Float32Array],
+  ['float64', Float64Array],
+];
+const COMBOS: [boolean, boolean][] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 const SIZES = [1, 7, 33, 257];
 const U32 = 2 ** -24;
 
@@ -44,14 +52,20 @@ test('the wasm backend is named so', () => {
 /** Checks wasm's C against the TS kernels' for one gemm call, with A, B, C inside larger arrays. */
 function checkGemm(ctor: Ctor, transA: boolean, transB: boolean, m: number, n: number, k: number, accumulate: boolean): void {
   const [ao, bo, co] = [3, 5, 2];
-  const a = random(ctor, ao + m * k + 4), b = random(ctor, bo + k * n + 6), c0 = random(ctor, co + m * n + 3);
-  const cJs = c0.slice(), cWasm = c0.slice();
+  const a = random(ctor, ao + m * k + 4),
+    b = random(ctor, bo + k * n + 6),
+    c0 = random(ctor, co + m * n + 3);
+  const cJs = c0.slice(),
+    cWasm = c0.slice();
   js.gemm(transA, transB, m, n, k, a, ao, b, bo, cJs, co, accumulate);
   wasm.gemm(transA, transB, m, n, k, a, ao, b, bo, cWasm, co, accumulate);
   const where = `${ctor.name} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} m=${m} n=${n} k=${k} accumulate=${accumulate}`;
   // what lies outside C must be untouched
-  expect({ where, head: Array.from(cWasm.subarray(0, co)), tail: Array.from(cWasm.subarray(co + m * n)) })
-    .toEqual({ where, head: Array.from(c0.subarray(0, co)), tail: Array.from(c0.subarray(co + m * n)) });
+  expect({ where, head: Array.from(cWasm.subarray(0, co)), tail: Array.from(cWasm.subarray(co + m * n)) }).toEqual({
+    where,
+    head: Array.from(c0.subarray(0, co)),
+    tail: Array.from(c0.subarray(co + m * n)),
+  });
   if (ctor === Float64Array && k <= 256) {
     expect({ where, c: cWasm }).toEqual({ where, c: cJs });
     return;
@@ -78,12 +92,25 @@ describe('gemm: every transpose combination, edge sizes, float32 and float64, ac
       });
     }
     test(`${name}: random shapes up to 300, and the seed nets' shapes`, () => {
-      const shapes: [number, number, number][] = [[32, 5, 784], [32, 784, 5], [5, 784, 32], [64, 128, 784], [128, 784, 64], [64, 10, 128], [300, 2, 513]];
+      const shapes: [number, number, number][] = [
+        [32, 5, 784],
+        [32, 784, 5],
+        [5, 784, 32],
+        [64, 128, 784],
+        [128, 784, 64],
+        [64, 10, 128],
+        [300, 2, 513],
+      ];
       for (let r = 0; r < 12; r++) shapes.push([1 + Math.floor(gen.uniform() * 300), 1 + Math.floor(gen.uniform() * 300), 1 + Math.floor(gen.uniform() * 300)]);
       for (const [m, n, k] of shapes) for (const [transA, transB] of COMBOS) checkGemm(ctor, transA, transB, m, n, k, r2(m + n + k));
     });
     test(`${name}: empty shapes (m, n or k = 0) follow the contract`, () => {
-      for (const [m, n, k] of [[0, 3, 4], [3, 0, 4], [3, 4, 0]]) for (const acc of [false, true]) checkGemm(ctor, false, false, m, n, k, acc);
+      for (const [m, n, k] of [
+        [0, 3, 4],
+        [3, 0, 4],
+        [3, 4, 0],
+      ])
+        for (const acc of [false, true]) checkGemm(ctor, false, false, m, n, k, acc);
     });
   }
 });
@@ -93,20 +120,39 @@ function r2(x: number): boolean {
 }
 
 describe('fused linear forward and backward', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 33, 1], [33, 7, 5], [32, 784, 5], [64, 784, 128], [3, 257, 10], [257, 3, 33]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [7, 33, 1],
+    [33, 7, 5],
+    [32, 784, 5],
+    [64, 784, 128],
+    [3, 257, 10],
+    [257, 3, 33],
+  ];
   for (const [name, ctor] of DTYPES) {
     test(`${name}: y = x W^T + b, and dx, dW, db in every combination`, () => {
       for (const [rows, inF, outF] of shapes) {
-        const x = random(ctor, rows * inF), w = random(ctor, outF * inF), bias = random(ctor, outF), g = random(ctor, rows * outF);
+        const x = random(ctor, rows * inF),
+          w = random(ctor, outF * inF),
+          bias = random(ctor, outF),
+          g = random(ctor, rows * outF);
         for (const b of [bias, null]) {
-          const yJs = new ctor(rows * outF), yWasm = new ctor(rows * outF);
+          const yJs = new ctor(rows * outF),
+            yWasm = new ctor(rows * outF);
           js.linearForward(x, w, b, rows, inF, outF, yJs);
           wasm.linearForward(x, w, b, rows, inF, outF, yWasm);
           expectClose(yWasm, yJs, ctor, inF, `${name} linear forward ${rows}x${inF}->${outF} bias=${b !== null}`);
         }
-        for (const want of [[1, 1, 1], [0, 1, 1], [1, 0, 0], [0, 0, 1]]) {
+        for (const want of [
+          [1, 1, 1],
+          [0, 1, 1],
+          [1, 0, 0],
+          [0, 0, 1],
+        ]) {
           const out = (on: number, n: number) => (on ? [new ctor(n), new ctor(n)] : [null, null]);
-          const [dxJ, dxW] = out(want[0], rows * inF), [dwJ, dwW] = out(want[1], outF * inF), [dbJ, dbW] = out(want[2], outF);
+          const [dxJ, dxW] = out(want[0], rows * inF),
+            [dwJ, dwW] = out(want[1], outF * inF),
+            [dbJ, dbW] = out(want[2], outF);
           js.linearBackward(g, x, w, rows, inF, outF, dxJ, dwJ, dbJ);
           wasm.linearBackward(g, x, w, rows, inF, outF, dxW, dwW, dbW);
           const where = `${name} linear backward ${rows}x${inF}->${outF}`;
@@ -135,7 +181,14 @@ function expectClose(got: FloatArray, want: FloatArray, ctor: Ctor, k: number, w
 describe('softmax-cross-entropy with class-index targets', () => {
   for (const [name, ctor] of DTYPES) {
     test(`${name}: the row stats (max, log-sum), losses, the count and dx are bit-identical (ignored rows, logits of +-1000)`, () => {
-      for (const [rows, classes] of [[1, 1], [1, 7], [32, 3], [64, 10], [33, 257], [7, 2]]) {
+      for (const [rows, classes] of [
+        [1, 1],
+        [1, 7],
+        [32, 3],
+        [64, 10],
+        [33, 257],
+        [7, 2],
+      ]) {
         const x = random(ctor, rows * classes, -5, 5);
         if (rows > 2) {
           x[0] = 1000;
@@ -144,7 +197,9 @@ describe('softmax-cross-entropy with class-index targets', () => {
         const targets = new Int32Array(rows).map(() => Math.floor(gen.uniform() * classes));
         if (rows > 3) targets[3] = -100;
         const run = (k: KernelBackend) => {
-          const stats = new Float64Array(2 * rows), losses = new ctor(rows), dx = new ctor(rows * classes).fill(7);
+          const stats = new Float64Array(2 * rows),
+            losses = new ctor(rows),
+            dx = new ctor(rows * classes).fill(7);
           const counted = k.crossEntropyForward(x, targets, rows, classes, -100, stats, losses);
           k.crossEntropyBackward(x, targets, stats, rows, classes, -100, 1 / counted, dx);
           return { counted, stats, losses, dx };
@@ -160,10 +215,18 @@ describe('element-wise kernels', () => {
   for (const [name, ctor] of DTYPES) {
     test(`${name}: relu, relu's and sigmoid's backward are bit-identical at every size around the vector widths and the size threshold`, () => {
       for (const n of [1, 2, 3, 4, 5, 7, 33, 63, 64, 65, 257, 4099]) {
-        const x = random(ctor, n, -3, 3), g = random(ctor, n, -2, 2), y = random(ctor, n, 0, 1);
+        const x = random(ctor, n, -3, 3),
+          g = random(ctor, n, -2, 2),
+          y = random(ctor, n, 0, 1);
         x.set(special.slice(0, Math.min(n, special.length)));
-        for (const [op, args] of [['relu', [x]], ['reluBackward', [g, x]], ['sigmoidBackward', [g, y]], ['sigmoid', [x]]] as const) {
-          const outJ = new ctor(n), outW = new ctor(n);
+        for (const [op, args] of [
+          ['relu', [x]],
+          ['reluBackward', [g, x]],
+          ['sigmoidBackward', [g, y]],
+          ['sigmoid', [x]],
+        ] as const) {
+          const outJ = new ctor(n),
+            outW = new ctor(n);
           (js[op] as (...a: FloatArray[]) => void)(...args, outJ);
           (wasm[op] as (...a: FloatArray[]) => void)(...args, outW);
           expect({ op, n, out: Array.from(outW).map(String) }).toEqual({ op, n, out: Array.from(outJ).map(String) });

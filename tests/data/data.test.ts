@@ -3,8 +3,14 @@ import { data, Tensor } from '../../src/index';
 
 /** x[i] = [i, 10 i, 100 i] and y[i] = i, so every row says which sample it is. */
 function rows(n: number): { x: Tensor; y: Tensor } {
-  const x = torch.tensor(Array.from({ length: n }, (_, i) => [i, 10 * i, 100 * i]), { dtype: 'float32' });
-  const y = torch.tensor(Array.from({ length: n }, (_, i) => i), { dtype: 'int32' });
+  const x = torch.tensor(
+    Array.from({ length: n }, (_, i) => [i, 10 * i, 100 * i]),
+    { dtype: 'float32' },
+  );
+  const y = torch.tensor(
+    Array.from({ length: n }, (_, i) => i),
+    { dtype: 'int32' },
+  );
   return { x, y };
 }
 
@@ -40,7 +46,11 @@ describe('TensorDataset', () => {
   test('getBatch gathers the requested rows in order', () => {
     const { x, y } = rows(6);
     const [bx, by] = new data.TensorDataset(x, y).getBatch(Int32Array.of(4, 1, 4));
-    expect(bx.toArray()).toEqual([[4, 40, 400], [1, 10, 100], [4, 40, 400]]);
+    expect(bx.toArray()).toEqual([
+      [4, 40, 400],
+      [1, 10, 100],
+      [4, 40, 400],
+    ]);
     expect(Array.from(by.data)).toEqual([4, 1, 4]);
     expect(by.dtype).toBe('int32');
   });
@@ -52,16 +62,30 @@ describe('DataLoader', () => {
     const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 4 });
     expect(loader.length).toBe(3);
     const batches = Array.from(loader);
-    expect(batches.map(([bx]) => bx.shape)).toEqual([[4, 3], [4, 3], [2, 3]]);
-    expect(passIds(loader)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
-    expect(batches[2][0].toArray()).toEqual([[8, 80, 800], [9, 90, 900]]);
+    expect(batches.map(([bx]) => bx.shape)).toEqual([
+      [4, 3],
+      [4, 3],
+      [2, 3],
+    ]);
+    expect(passIds(loader)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    expect(batches[2][0].toArray()).toEqual([
+      [8, 80, 800],
+      [9, 90, 900],
+    ]);
   });
 
   test('dropLast leaves out the short batch', () => {
     const { x, y } = rows(10);
     const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 4, dropLast: true });
     expect(loader.length).toBe(2);
-    expect(passIds(loader)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(passIds(loader)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     const exact = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 5, dropLast: true });
     expect(exact.length).toBe(2);
   });
@@ -131,14 +155,20 @@ describe('DataLoader', () => {
     const batches = Array.from(loader);
     expect(batches.length).toBe(3);
     const [bx, by] = batches[1];
-    expect(bx.toArray()).toEqual([[2, 4], [3, 9]]);
+    expect(bx.toArray()).toEqual([
+      [2, 4],
+      [3, 9],
+    ]);
     expect(by.dtype).toBe('int32');
     expect(Array.from(by.data)).toEqual([2, 3]);
     expect(batches[2][0].shape).toEqual([1, 2]);
   });
 
   test('defaultCollate handles records and rejects what it cannot batch', () => {
-    const batch = data.defaultCollate([{ a: 1.5, b: torch.tensor([1]) }, { a: 2.5, b: torch.tensor([2]) }]);
+    const batch = data.defaultCollate([
+      { a: 1.5, b: torch.tensor([1]) },
+      { a: 2.5, b: torch.tensor([2]) },
+    ]);
     expect(batch.a.toArray()).toEqual([1.5, 2.5]);
     expect(batch.b.toArray()).toEqual([[1], [2]]);
     expect(() => data.defaultCollate(['a', 'b'])).toThrow(/collateFn/);
@@ -212,7 +242,10 @@ describe('DataLoader and randomSplit options are checked', () => {
   type Any = never;
   it.each([
     [() => new data.DataLoader(ds, { numWorkers: 2 } as Any), 'DataLoader: numWorkers is not supported: tsgrad loads batches on the calling thread'],
-    [() => new data.DataLoader(ds, { num_workers: 4 } as Any), "DataLoader: numWorkers (PyTorch's num_workers) is not supported: tsgrad loads batches on the calling thread"],
+    [
+      () => new data.DataLoader(ds, { num_workers: 4 } as Any),
+      "DataLoader: numWorkers (PyTorch's num_workers) is not supported: tsgrad loads batches on the calling thread",
+    ],
     [() => new data.DataLoader(ds, { pinMemory: true } as Any), 'DataLoader: pinMemory is not supported: tsgrad runs on the CPU'],
     [() => new data.DataLoader(ds, { persistentWorkers: true } as Any), 'DataLoader: persistentWorkers is not supported'],
     [() => new data.DataLoader(ds, { prefetchFactor: 2 } as Any), 'DataLoader: prefetchFactor is not supported'],

@@ -24,7 +24,15 @@ const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 /** The accuracy on the 2,000 held-out digits that training must pass. */
 const ACCURACY = 0.9;
 /** The chromium flags this machine needs: no sandbox as root, and no calls to Google's services. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 test('the demo and the build scripts type-check', () => {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -102,16 +110,23 @@ if (!HAVE_CHROMIUM && !REQUIRED) {
     let accuracy = 0;
     while (accuracy < ACCURACY) {
       if (Date.now() - started > 90_000) throw new Error(`test accuracy still ${accuracy} after 90 s`);
-      frameGaps.push(await page.evaluate(() => new Promise<number>((resolve) => {
-        const t0 = performance.now();
-        requestAnimationFrame(() => resolve(performance.now() - t0));
-      })));
+      frameGaps.push(
+        await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const t0 = performance.now();
+              requestAnimationFrame(() => resolve(performance.now() - t0));
+            }),
+        ),
+      );
       accuracy = Number(await page.getAttribute('#test-accuracy', 'data-value'));
       await page.waitForTimeout(100);
     }
     const seconds = (Date.now() - started) / 1000;
     const samplesPerSec = Number((await text('#samples-per-sec')).replace(/,/g, ''));
-    console.log(`demo: ${(100 * accuracy).toFixed(1)}% test accuracy after ${seconds.toFixed(1)} s (${await text('#epoch')} epochs, ${Math.round(samplesPerSec)} samples/s); slowest frame ${Math.round(Math.max(...frameGaps))} ms`);
+    console.log(
+      `demo: ${(100 * accuracy).toFixed(1)}% test accuracy after ${seconds.toFixed(1)} s (${await text('#epoch')} epochs, ${Math.round(samplesPerSec)} samples/s); slowest frame ${Math.round(Math.max(...frameGaps))} ms`,
+    );
     expect(Math.max(...frameGaps)).toBeLessThan(1000);
     expect(samplesPerSec).toBeGreaterThan(0);
     expect(Number((await text('#step')).replace(/,/g, ''))).toBeGreaterThan(0);
@@ -129,7 +144,11 @@ if (!HAVE_CHROMIUM && !REQUIRED) {
   /** Draws a 7 with the mouse: a bar across the top, then a stroke down to the lower left. */
   async function drawSeven(): Promise<void> {
     const box = (await page.locator('#draw').boundingBox())!;
-    const points: [number, number][] = [[80, 70], [200, 70], [125, 225]];
+    const points: [number, number][] = [
+      [80, 70],
+      [200, 70],
+      [125, 225],
+    ];
     await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
     await page.mouse.down();
     for (let i = 1; i < points.length; i++) {
@@ -139,8 +158,7 @@ if (!HAVE_CHROMIUM && !REQUIRED) {
     await page.mouse.up();
   }
 
-  const probabilities = (): Promise<number[]> =>
-    page.$$eval('#probs .pct', (cells) => cells.map((c) => Number.parseFloat(c.textContent ?? '') / 100));
+  const probabilities = (): Promise<number[]> => page.$$eval('#probs .pct', (cells) => cells.map((c) => Number.parseFloat(c.textContent ?? '') / 100));
 
   test('a digit drawn on the canvas gets softmax probabilities for the ten classes', async () => {
     expect(await page.getAttribute('#prediction', 'data-digit')).toBe('');
@@ -155,7 +173,10 @@ if (!HAVE_CHROMIUM && !REQUIRED) {
     // What the model sees is drawn too: the 28x28 preview has ink.
     const previewInk = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('#preview')!;
-      return c.getContext('2d')!.getImageData(0, 0, 28, 28).data.filter((v, i) => i % 4 === 0 && v > 0).length;
+      return c
+        .getContext('2d')!
+        .getImageData(0, 0, 28, 28)
+        .data.filter((v, i) => i % 4 === 0 && v > 0).length;
     });
     expect(previewInk).toBeGreaterThan(20);
   }, 60_000);

@@ -66,7 +66,14 @@ describe('toMnist', () => {
 
   test('the centre of mass, not the box, is centred: an L shape sits off the box centre', () => {
     // a heavy vertical bar and a lighter foot: the centre of mass is at (6.67, 11.33) of the 20x20 box
-    const image = toMnist(canvasWith(200, 200, [[0, 0, 100, 200], [100, 160, 200, 200]]), 200, 200)!;
+    const image = toMnist(
+      canvasWith(200, 200, [
+        [0, 0, 100, 200],
+        [100, 160, 200, 200],
+      ]),
+      200,
+      200,
+    )!;
     const m = measure(image);
     expect(Math.abs(m.cx - 14)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(m.cy - 14)).toBeLessThanOrEqual(0.5);
@@ -84,7 +91,14 @@ describe('toMnist', () => {
   });
 
   test('a shape whose centre of mass is far off keeps its whole box inside the 28x28 image', () => {
-    const image = toMnist(canvasWith(200, 200, [[0, 0, 60, 200], [60, 180, 200, 200]]), 200, 200)!;
+    const image = toMnist(
+      canvasWith(200, 200, [
+        [0, 0, 60, 200],
+        [60, 180, 200, 200],
+      ]),
+      200,
+      200,
+    )!;
     const m = measure(image);
     expect([m.width, m.height]).toEqual([BOX, BOX]);
     expect(image[4 * SIZE + 27]).toBe(0);
@@ -93,7 +107,11 @@ describe('toMnist', () => {
 
   test('partial pixels are averaged: a half-covered output pixel gets half the ink', () => {
     // 30 px wide (scaled by 20/30): output column 1 covers input [1.5, 3), of which [2, 3) is ink
-    const ink = canvasWith(30, 30, [[2, 0, 3, 30], [0, 0, 1, 1], [29, 29, 30, 30]]);
+    const ink = canvasWith(30, 30, [
+      [2, 0, 3, 30],
+      [0, 0, 1, 1],
+      [29, 29, 30, 30],
+    ]);
     const image = toMnist(ink, 30, 30)!;
     const column = Array.from({ length: SIZE }, (_, x) => image[10 * SIZE + x]);
     const nonzero = column.filter((v) => v > 0);

@@ -99,7 +99,9 @@ describe('training on real MNIST digits (small seeded splits)', () => {
     const result = await multiclass(args, first.out);
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0.93);
     const text = first.text();
-    expect(text).toContain('NeuralNet2(\n  (linear1): Linear(in_features=784, out_features=5, bias=True)\n  (relu): ReLU()\n  (linear2): Linear(in_features=5, out_features=3, bias=True)\n)');
+    expect(text).toContain(
+      'NeuralNet2(\n  (linear1): Linear(in_features=784, out_features=5, bias=True)\n  (relu): ReLU()\n  (linear2): Linear(in_features=5, out_features=3, bias=True)\n)',
+    );
     expect(text).toContain('MNIST digits 0, 1, 2: 600 images of 28x28 = 784 pixels, 480 to train on and 120 to test');
     expect(text.match(/^epoch \d\/5 {2}loss \d\.\d{4} {2}train acc \d+\.\d\d% {2}test acc \d+\.\d\d% {2}[\d,]+ samples\/s$/gm)).toHaveLength(5);
     expect(text).toMatch(/^Test accuracy: \d+\.\d\d% \(\d+\/120 test images\)$/m);
@@ -114,7 +116,11 @@ describe('training on real MNIST digits (small seeded splits)', () => {
     const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
     expect(header.__metadata__).toEqual({ model: 'NeuralNet2', input_size: '784', hidden_size: '5', num_classes: '3' });
     const shapes: Record<string, number[]> = { 'linear1.weight': [5, 784], 'linear1.bias': [5], 'linear2.weight': [3, 5], 'linear2.bias': [3] };
-    expect(Object.keys(header).filter((k) => k !== '__metadata__').sort()).toEqual(Object.keys(shapes).sort());
+    expect(
+      Object.keys(header)
+        .filter((k) => k !== '__metadata__')
+        .sort(),
+    ).toEqual(Object.keys(shapes).sort());
     const state = result.model.stateDict();
     const spans: [number, number][] = [];
     for (const [name, shape] of Object.entries(shapes)) {

@@ -1,7 +1,8 @@
 import { gemm, FloatArray } from '../../src/kernels/matmul';
 
 // Global lookups are slow inside jest's sandbox; keep them out of hot loops.
-const abs = Math.abs, imul = Math.imul;
+const abs = Math.abs,
+  imul = Math.imul;
 
 /** Tiny deterministic PRNG (mulberry32) giving values in [-1, 1). */
 function prng(seed: number): () => number {
@@ -42,10 +43,21 @@ function expectUnchanged(x: FloatArray, before: FloatArray, name: string): void 
  * magnitudes of everything added up, which bounds the rounding error of any summation order.
  */
 function reference(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: FloatArray, ao: number, b: FloatArray, bo: number, c0: FloatArray, co: number, accumulate: boolean,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  ao: number,
+  b: FloatArray,
+  bo: number,
+  c0: FloatArray,
+  co: number,
+  accumulate: boolean,
 ): { out: Float64Array; mag: Float64Array } {
-  const out = new Float64Array(m * n), mag = new Float64Array(m * n);
+  const out = new Float64Array(m * n),
+    mag = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = accumulate ? c0[co + i * n + j] : 0;
@@ -64,17 +76,28 @@ function reference(
 }
 
 interface Case {
-  ctor: Ctor; transA: boolean; transB: boolean; m: number; n: number; k: number; accumulate: boolean; seed: number;
+  ctor: Ctor;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  accumulate: boolean;
+  seed: number;
 }
 
 function check({ ctor, transA, transB, m, n, k, accumulate, seed }: Case): void {
   const rnd = prng(seed);
   // odd, distinct paddings so the offsets are never aligned to anything in particular
-  const pa = 3 + (seed % 5), pb = 1 + (seed % 7), pc = 5 + (seed % 3);
+  const pa = 3 + (seed % 5),
+    pb = 1 + (seed % 7),
+    pc = 5 + (seed % 3);
   const a = padded(ctor, m * k, pa, rnd);
   const b = padded(ctor, k * n, pb, rnd);
   const c = padded(ctor, m * n, pc, rnd);
-  const a0 = a.slice(), b0 = b.slice(), c0 = c.slice();
+  const a0 = a.slice(),
+    b0 = b.slice(),
+    c0 = c.slice();
   const { out: want, mag } = reference(transA, transB, m, n, k, a, pa, b, pb, c0, pc, accumulate);
 
   gemm(transA, transB, m, n, k, a, pa, b, pb, c, pc, accumulate);
@@ -87,7 +110,8 @@ function check({ ctor, transA, transB, m, n, k, accumulate, seed }: Case): void 
   // a rounding of C per k-block; float64 ones by summation order.
   const tol = ctor === Float32Array ? 1.2e-7 * (2 + Math.ceil(k / 256)) : 1.2e-16 * (k + 2);
   for (let i = 0; i < m * n; i++) {
-    const got = c[pc + i], exp = want[i];
+    const got = c[pc + i],
+      exp = want[i];
     if (!(abs(got - exp) <= tol * mag[i] + 1e-300)) {
       const desc = `${ctor.name} transA=${transA} transB=${transB} m=${m} n=${n} k=${k} acc=${accumulate}`;
       throw new Error(`${desc}: C[${Math.floor(i / n)},${i % n}] = ${got}, expected ${exp}`);
@@ -95,7 +119,12 @@ function check({ ctor, transA, transB, m, n, k, accumulate, seed }: Case): void 
   }
 }
 
-const COMBOS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+const COMBOS: Array<[boolean, boolean]> = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 const SIZES = [0, 1, 2, 3, 7, 8, 16, 33, 64, 257];
 
 describe('gemm', () => {
@@ -106,11 +135,13 @@ describe('gemm', () => {
       test(`${name}: all small size combinations, overwrite and accumulate`, () => {
         let seed = 1;
         const small = SIZES.filter((s) => s <= 16);
-        for (const m of small) for (const n of small) for (const k of small) {
-          for (const accumulate of [false, true]) {
-            check({ ctor, transA, transB, m, n, k, accumulate, seed: seed++ });
-          }
-        }
+        for (const m of small)
+          for (const n of small)
+            for (const k of small) {
+              for (const accumulate of [false, true]) {
+                check({ ctor, transA, transB, m, n, k, accumulate, seed: seed++ });
+              }
+            }
       });
 
       test(`${name}: narrow shapes, m or n from 1 to 8 against a wider side`, () => {
@@ -132,11 +163,25 @@ describe('gemm', () => {
       test(`${name}: mixed larger sizes`, () => {
         // every size in each position at least once, with the other two dims all different
         const shapes: Array<[number, number, number]> = [
-          [33, 7, 64], [7, 33, 257], [257, 3, 8], [1, 257, 33], [64, 257, 1], [33, 64, 7],
-          [257, 16, 2], [2, 1, 257], [16, 33, 0], [64, 8, 33], [8, 64, 16], [3, 2, 300],
+          [33, 7, 64],
+          [7, 33, 257],
+          [257, 3, 8],
+          [1, 257, 33],
+          [64, 257, 1],
+          [33, 64, 7],
+          [257, 16, 2],
+          [2, 1, 257],
+          [16, 33, 0],
+          [64, 8, 33],
+          [8, 64, 16],
+          [3, 2, 300],
           // shapes that take the packed path: ragged tiles and partial blocks in m and n, two
           // k-blocks, n beyond one 1024-column block, large strides along k
-          [257, 65, 33], [65, 70, 450], [97, 1030, 3], [9, 600, 130], [600, 9, 130],
+          [257, 65, 33],
+          [65, 70, 450],
+          [97, 1030, 3],
+          [9, 600, 130],
+          [600, 9, 130],
         ];
         let seed = 1000;
         for (const [m, n, k] of shapes) {
@@ -149,7 +194,8 @@ describe('gemm', () => {
   }
 
   test('k = 0 zeroes C, or leaves it unchanged when accumulating', () => {
-    const a = new Float32Array(4), b = new Float32Array(4);
+    const a = new Float32Array(4),
+      b = new Float32Array(4);
     const c = new Float32Array([9, 1, 2, 3, 4, 5, 6, 9]);
     gemm(false, false, 2, 3, 0, a, 0, b, 0, c, 1, true);
     expect(Array.from(c)).toEqual([9, 1, 2, 3, 4, 5, 6, 9]);
@@ -160,9 +206,13 @@ describe('gemm', () => {
   test('overwriting ignores the previous contents of C, even NaN', () => {
     const rnd = prng(3);
     // small shapes run the kernels on A and B in place, large ones pack them
-    for (const [m, n, k] of [[5, 6, 7], [70, 66, 300]] as Array<[number, number, number]>) {
+    for (const [m, n, k] of [
+      [5, 6, 7],
+      [70, 66, 300],
+    ] as Array<[number, number, number]>) {
       for (const ctor of [Float32Array, Float64Array] as Ctor[]) {
-        const a = new ctor(m * k).map(() => rnd()), b = new ctor(k * n).map(() => rnd());
+        const a = new ctor(m * k).map(() => rnd()),
+          b = new ctor(k * n).map(() => rnd());
         const c = new ctor(m * n).fill(NaN);
         gemm(true, false, m, n, k, a, 0, b, 0, c, 0, false);
         const { out: want } = reference(true, false, m, n, k, a, 0, b, 0, c, 0, false);
@@ -180,7 +230,10 @@ describe('gemm', () => {
 
   test('batched use: per-batch offsets into one array', () => {
     const rnd = prng(7);
-    const batch = 3, m = 5, n = 6, k = 7;
+    const batch = 3,
+      m = 5,
+      n = 6,
+      k = 7;
     for (const ctor of [Float32Array, Float64Array] as Ctor[]) {
       const a = new ctor(batch * m * k).map(() => rnd());
       const b = new ctor(batch * k * n).map(() => rnd());
@@ -197,7 +250,11 @@ describe('gemm', () => {
     const rnd = prng(11);
     for (let r = 0; r < 4; r++) {
       for (const ctor of [Float32Array, Float64Array] as Ctor[]) {
-        for (const [m, n, k] of [[70, 90, 300], [5, 784, 32], [32, 5, 784]] as Array<[number, number, number]>) {
+        for (const [m, n, k] of [
+          [70, 90, 300],
+          [5, 784, 32],
+          [32, 5, 784],
+        ] as Array<[number, number, number]>) {
           check({ ctor, transA: r % 2 === 1, transB: r >= 2, m, n, k, accumulate: r === 1, seed: Math.floor(rnd() * 1e6) + 1e6 });
         }
       }

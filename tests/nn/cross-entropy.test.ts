@@ -27,7 +27,6 @@ const { log } = Math;
 /** One row of logits ln[1, 2, 3]: softmax is exactly [1/6, 1/3, 1/2], so -log p = [ln 6, ln 3, ln 2]. */
 const ROW = [log(1), log(2), log(3)];
 
-
 describe('cross_entropy worked values (formulas from the CrossEntropyLoss docs above)', () => {
   test('class index: l = -log softmax(x)[y]', () => {
     // p = [1/6, 1/3, 1/2]: target 2 gives ln 2, target 0 gives ln 6
@@ -98,7 +97,13 @@ describe('cross_entropy worked values (formulas from the CrossEntropyLoss docs a
 
   test('(N, C, d1) input: classes along dim 1, one loss per (n, d1) position', () => {
     // x[n, :, j] = ROW for every position; targets (N, d1)
-    const x = f64([[[log(1), log(1)], [log(2), log(2)], [log(3), log(3)]]]);
+    const x = f64([
+      [
+        [log(1), log(1)],
+        [log(2), log(2)],
+        [log(3), log(3)],
+      ],
+    ]);
     const none = F.crossEntropy(x, idx([[2, 0]]), { reduction: 'none' });
     expect(none.shape).toEqual([1, 2]);
     expectValues(none, [log(2), log(6)], 14);
@@ -129,8 +134,16 @@ describe('the seed tutorial, in float32 as it runs there', () => {
 
   test('targets [2, 0, 1]: good and bad logits, and the predictions max(x, 1) prints', () => {
     const Y = torch.tensor([2, 0, 1]);
-    const good = torch.tensor([[0.1, 1.0, 2.1], [2.0, 1.0, 0.1], [2.0, 3.0, 0.1]]);
-    const bad = torch.tensor([[2.1, 1.0, 0.1], [0.1, 1.0, 2.1], [0.1, 3.0, 0.1]]);
+    const good = torch.tensor([
+      [0.1, 1.0, 2.1],
+      [2.0, 1.0, 0.1],
+      [2.0, 3.0, 0.1],
+    ]);
+    const bad = torch.tensor([
+      [2.1, 1.0, 0.1],
+      [0.1, 1.0, 2.1],
+      [0.1, 3.0, 0.1],
+    ]);
     expect(golden.seed.batch).toMatchObject({ good: 0.38459011912345886, bad: 1.6241613626480103 });
     const l1 = loss.forward(good, Y);
     const l2 = loss.forward(bad, Y);
@@ -165,8 +178,28 @@ interface Layout {
 const LAYOUTS: Layout[] = [
   { name: '(C) input, 0-d target', shape: [4], target: 2 },
   { name: '(N, C)', shape: [3, 4], target: [1, -100, 3] },
-  { name: '(N, C, d1)', shape: [2, 4, 3], target: [[0, 3, -100], [2, 2, 1]] },
-  { name: '(N, C, d1, d2)', shape: [2, 3, 2, 2], target: [[[0, 2], [-100, 1]], [[2, 2], [1, -100]]] },
+  {
+    name: '(N, C, d1)',
+    shape: [2, 4, 3],
+    target: [
+      [0, 3, -100],
+      [2, 2, 1],
+    ],
+  },
+  {
+    name: '(N, C, d1, d2)',
+    shape: [2, 3, 2, 2],
+    target: [
+      [
+        [0, 2],
+        [-100, 1],
+      ],
+      [
+        [2, 2],
+        [1, -100],
+      ],
+    ],
+  },
 ];
 
 function logits(shape: number[], seed: number): Tensor {
@@ -176,7 +209,10 @@ function logits(shape: number[], seed: number): Tensor {
 /** Class probabilities shaped like the input (softmax over the class dim). */
 function probabilities(shape: number[], seed: number): Tensor {
   torch.manualSeed(seed);
-  return torch.softmax(torch.randn(shape, { dtype: 'float64' }), shape.length === 1 ? 0 : 1).detach().requiresGrad_();
+  return torch
+    .softmax(torch.randn(shape, { dtype: 'float64' }), shape.length === 1 ? 0 : 1)
+    .detach()
+    .requiresGrad_();
 }
 function classWeight(classes: number): Tensor {
   return f64([0.5, 2, 1.5, 0.75].slice(0, classes));
@@ -184,9 +220,7 @@ function classWeight(classes: number): Tensor {
 const classesOf = (shape: number[]): number => (shape.length === 1 ? shape[0] : shape[1]);
 
 describe('cross_entropy gradcheck with respect to the input (float64)', () => {
-  const cases = LAYOUTS.flatMap((layout) =>
-    REDUCTIONS.map((reduction) => [layout.name, reduction, layout] as const),
-  );
+  const cases = LAYOUTS.flatMap((layout) => REDUCTIONS.map((reduction) => [layout.name, reduction, layout] as const));
 
   test.each(cases)('%s, class indices, %s, no options', (_n, reduction, layout) => {
     const target = idx(layout.target);
@@ -234,7 +268,11 @@ describe('cross_entropy gradcheck with respect to the input (float64)', () => {
 
   test('a gradcheck catches a wrong gradient (the check can fail)', () => {
     // cross-entropy's forward with a backward that forgets the 1/N of the mean: softmax - onehot
-    const onehot = f64([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1]]);
+    const onehot = f64([
+      [0, 1, 0, 0],
+      [1, 0, 0, 0],
+      [0, 0, 0, 1],
+    ]);
     const target = idx([1, 0, 3]);
     const wrong = torch.autograd.defineOp({
       name: 'WrongCrossEntropy',
@@ -268,7 +306,14 @@ describe('cross_entropy is one fused node', () => {
 
 describe('cross_entropy edge cases', () => {
   test('logits of +-1000 give finite losses and gradients (log-sum-exp subtracts the max)', () => {
-    const x = torch.tensor([[1000, -1000, 0], [-1000, 1000, 0], [1000, 1000, -1000]], { dtype: 'float32', requiresGrad: true });
+    const x = torch.tensor(
+      [
+        [1000, -1000, 0],
+        [-1000, 1000, 0],
+        [1000, 1000, -1000],
+      ],
+      { dtype: 'float32', requiresGrad: true },
+    );
     const none = F.crossEntropy(x, idx([1, 1, 0]), { reduction: 'none' });
     // PyTorch: [2000, 0, ln 2]
     expectValues(none, [2000, 0, log(2)], 4);
@@ -301,18 +346,46 @@ describe('cross_entropy edge cases', () => {
   });
 });
 
-describe('cross_entropy errors, in a learner\'s words', () => {
+describe("cross_entropy errors, in a learner's words", () => {
   const x = f64([ROW, ROW, ROW]);
   test.each([
     ['a target out of range', () => F.crossEntropy(x, idx([0, 5, 1])), /target 5 is out of bounds for 3 classes/],
     ['target == C', () => F.crossEntropy(x, idx([0, 3, 1])), /target 3 is out of bounds for 3 classes/],
-    ['a negative target that is not ignoreIndex', () => F.crossEntropy(x, idx([0, -1, 1])), /target -1 is out of bounds.*negative targets are only allowed when equal to ignoreIndex=-100/],
+    [
+      'a negative target that is not ignoreIndex',
+      () => F.crossEntropy(x, idx([0, -1, 1])),
+      /target -1 is out of bounds.*negative targets are only allowed when equal to ignoreIndex=-100/,
+    ],
     ['a fractional class index', () => F.crossEntropy(x, f64([0, 1.5, 1])), /target 1\.5 .*not a whole number/],
     ['batch sizes that differ', () => F.crossEntropy(x, idx([0, 1])), /input batch_size \(3\) to match target batch_size \(2\)/],
-    ['(N, 1) targets', () => F.crossEntropy(x, idx([[0], [1], [2]])), /target of shape \[3, 1\] does not fit input of shape \[3, 3\]: class indices need shape \[3\]/],
-    ['int probabilities', () => F.crossEntropy(x, idx([[0, 1, 0], [1, 0, 0], [0, 0, 1]])), /holds class probabilities and must be float/],
-    ['ignoreIndex with probability targets', () => F.crossEntropy(x, f64([ROW, ROW, ROW]), { ignoreIndex: 0 }), /ignoreIndex is not supported for class-probability targets/],
-    ['a weight of the wrong size', () => F.crossEntropy(x, idx([0, 1, 2]), { weight: f64([1, 2]) }), /weight must have one entry per class \(shape \[3\]\), got shape \[2\]/],
+    [
+      '(N, 1) targets',
+      () => F.crossEntropy(x, idx([[0], [1], [2]])),
+      /target of shape \[3, 1\] does not fit input of shape \[3, 3\]: class indices need shape \[3\]/,
+    ],
+    [
+      'int probabilities',
+      () =>
+        F.crossEntropy(
+          x,
+          idx([
+            [0, 1, 0],
+            [1, 0, 0],
+            [0, 0, 1],
+          ]),
+        ),
+      /holds class probabilities and must be float/,
+    ],
+    [
+      'ignoreIndex with probability targets',
+      () => F.crossEntropy(x, f64([ROW, ROW, ROW]), { ignoreIndex: 0 }),
+      /ignoreIndex is not supported for class-probability targets/,
+    ],
+    [
+      'a weight of the wrong size',
+      () => F.crossEntropy(x, idx([0, 1, 2]), { weight: f64([1, 2]) }),
+      /weight must have one entry per class \(shape \[3\]\), got shape \[2\]/,
+    ],
     ['labelSmoothing above 1', () => F.crossEntropy(x, idx([0, 1, 2]), { labelSmoothing: 1.5 }), /labelSmoothing must be between 0\.0 and 1\.0/],
     ['an unknown reduction', () => F.crossEntropy(x, idx([0, 1, 2]), { reduction: 'avg' as Reduction }), /reduction must be 'mean', 'sum' or 'none'/],
     ['int logits', () => F.crossEntropy(idx([[1, 2, 3]]), idx([0])), /input must be float/],
@@ -332,9 +405,21 @@ describe('the warning when the input looks like softmax output', () => {
 
   test('fires once, can be silenced, and stays quiet for ordinary logits', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const probs = fresh.softmax(fresh.tensor([[2.0, 1.0, 0.1], [0.5, 2.0, 0.3]]), 1);
+    const probs = fresh.softmax(
+      fresh.tensor([
+        [2.0, 1.0, 0.1],
+        [0.5, 2.0, 0.3],
+      ]),
+      1,
+    );
     const y = fresh.tensor([0, 1]);
-    fresh.nn.functional.crossEntropy(fresh.tensor([[2.0, 1.0, 0.1], [0.5, 2.0, 0.3]]), y);
+    fresh.nn.functional.crossEntropy(
+      fresh.tensor([
+        [2.0, 1.0, 0.1],
+        [0.5, 2.0, 0.3],
+      ]),
+      y,
+    );
     expect(warn).not.toHaveBeenCalled();
     new fresh.nn.CrossEntropyLoss({ warnOnProbabilities: false }).forward(probs, y);
     expect(warn).not.toHaveBeenCalled();

@@ -111,7 +111,11 @@ describe(`nn functional golden cases (PyTorch ${golden.torch})`, () => {
     expectClose(out.data, c.output.data, 'output');
     if (!c.grads || !c.gradOutput) return;
     const g = new Tensor(Float64Array.from(c.gradOutput, value), out.shape, 'float64');
-    const grads = torch.autograd.grad(out, gradArgs.map((i) => inputs[i]), { gradOutputs: [g] });
+    const grads = torch.autograd.grad(
+      out,
+      gradArgs.map((i) => inputs[i]),
+      { gradOutputs: [g] },
+    );
     gradArgs.forEach((i, k) => {
       expect(grads[k]!.shape).toEqual(inputs[i].shape);
       // BCE's gradient at p = 0 or 1 is ~1e11: relative tolerance only
@@ -124,8 +128,16 @@ describe('the seed tutorial numbers, computed by PyTorch in float32', () => {
   // https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html
   const loss = new nn.CrossEntropyLoss();
   const Y = torch.tensor([2, 0, 1]);
-  const good = torch.tensor([[0.1, 1.0, 2.1], [2.0, 1.0, 0.1], [2.0, 3.0, 0.1]]);
-  const bad = torch.tensor([[2.1, 1.0, 0.1], [0.1, 1.0, 2.1], [0.1, 3.0, 0.1]]);
+  const good = torch.tensor([
+    [0.1, 1.0, 2.1],
+    [2.0, 1.0, 0.1],
+    [2.0, 3.0, 0.1],
+  ]);
+  const bad = torch.tensor([
+    [2.1, 1.0, 0.1],
+    [0.1, 1.0, 2.1],
+    [0.1, 3.0, 0.1],
+  ]);
 
   test('the stored values are the ones the tutorial prints', () => {
     expect(golden.seed.batch.good).toBe(0.38459011912345886);

@@ -16,11 +16,17 @@ function seeded(shape: number[], seed: number): Tensor {
 }
 
 describe('activation modules', () => {
-  const x = f64([[-2, 0, 3], [1, -0.5, 0.25]]);
+  const x = f64([
+    [-2, 0, 3],
+    [1, -0.5, 0.25],
+  ]);
 
   test('ReLU, Sigmoid, Tanh: elementwise, values from their definitions', () => {
     // https://pytorch.org/docs/stable/generated/torch.nn.ReLU.html: max(0, x)
-    expect(new nn.ReLU().forward(x).toArray()).toEqual([[0, 0, 3], [1, 0, 0.25]]);
+    expect(new nn.ReLU().forward(x).toArray()).toEqual([
+      [0, 0, 3],
+      [1, 0, 0.25],
+    ]);
     // https://pytorch.org/docs/stable/generated/torch.nn.Sigmoid.html: 1 / (1 + exp(-x))
     Array.from(new nn.Sigmoid().forward(x).data).forEach((v, i) => expect(v).toBeCloseTo(1 / (1 + Math.exp(-x.data[i])), 15));
     // https://pytorch.org/docs/stable/generated/torch.nn.Tanh.html
@@ -46,7 +52,11 @@ describe('activation modules', () => {
 
   test('print as PyTorch prints them', () => {
     expect([new nn.ReLU(), new nn.Sigmoid(), new nn.Tanh(), new nn.Softmax(1), new nn.LogSoftmax(-1)].map(String)).toEqual([
-      'ReLU()', 'Sigmoid()', 'Tanh()', 'Softmax(dim=1)', 'LogSoftmax(dim=-1)',
+      'ReLU()',
+      'Sigmoid()',
+      'Tanh()',
+      'Softmax(dim=1)',
+      'LogSoftmax(dim=-1)',
     ]);
     expect(new nn.ReLU().parameters()).toEqual([]);
   });
@@ -114,8 +124,17 @@ describe('Flatten and Identity', () => {
 describe('nn.functional', () => {
   test('holds every stateless form', () => {
     for (const name of [
-      'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'linear', 'crossEntropy', 'nllLoss',
-      'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'mseLoss',
+      'relu',
+      'sigmoid',
+      'tanh',
+      'softmax',
+      'logSoftmax',
+      'linear',
+      'crossEntropy',
+      'nllLoss',
+      'binaryCrossEntropy',
+      'binaryCrossEntropyWithLogits',
+      'mseLoss',
     ]) {
       expect(typeof (F as Record<string, unknown>)[name]).toBe('function');
     }

@@ -37,7 +37,7 @@ describe('nn.Linear initialisation', () => {
     const mean = w.reduce((a, b) => a + b) / w.length;
     const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length;
     expect(Math.abs(mean)).toBeLessThan(0.05 * bound);
-    expect(variance / (bound * bound / 3)).toBeCloseTo(1, 1);
+    expect(variance / ((bound * bound) / 3)).toBeCloseTo(1, 1);
   });
 
   test('float32 weights stay within the float32 bound', () => {
@@ -87,14 +87,31 @@ describe('nn.Linear forward', () => {
   // y = x W^T + b
   const layer = new nn.Linear(3, 2, { dtype: 'float64' });
   torch.noGrad(() => {
-    layer.weight.copy_(f64([[1, 2, 3], [-1, 0, 0.5]]));
+    layer.weight.copy_(
+      f64([
+        [1, 2, 3],
+        [-1, 0, 0.5],
+      ]),
+    );
     layer.bias!.copy_(f64([0.5, -1]));
   });
 
   test('worked values for 1-D, 2-D and 3-D input', () => {
     // [1, 1, 1] -> [1 + 2 + 3 + 0.5, -1 + 0.5 - 1]; [2, 0, -2] -> [2 - 6 + 0.5, -2 - 1 - 1]
     expect(layer.forward(f64([1, 1, 1])).toArray()).toEqual([6.5, -1.5]);
-    expect(layer.forward(f64([[1, 1, 1], [2, 0, -2]])).toArray()).toEqual([[6.5, -1.5], [-3.5, -4]]);
+    expect(
+      layer
+        .forward(
+          f64([
+            [1, 1, 1],
+            [2, 0, -2],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([
+      [6.5, -1.5],
+      [-3.5, -4],
+    ]);
     const y3 = layer.forward(f64([[[1, 1, 1]], [[2, 0, -2]]]));
     expect(y3.shape).toEqual([2, 1, 2]);
     expect(y3.toArray()).toEqual([[[6.5, -1.5]], [[-3.5, -4]]]);
@@ -116,7 +133,9 @@ describe('nn.Linear forward', () => {
   });
 
   test('an input of another dtype is an Error with a hint', () => {
-    expect(() => new nn.Linear(2, 2).forward(torch.tensor([[1, 2]]))).toThrow(/input has dtype int32 but the weight is float32 \(convert it with \.float\(\)\)/);
+    expect(() => new nn.Linear(2, 2).forward(torch.tensor([[1, 2]]))).toThrow(
+      /input has dtype int32 but the weight is float32 \(convert it with \.float\(\)\)/,
+    );
     expect(() => new nn.Linear(2, 2).forward(f64([[1, 2]]))).toThrow(/input has dtype float64 but the weight is float32/);
   });
 
@@ -184,7 +203,9 @@ describe('the fused linear op: one node, gradcheck in float64', () => {
 
 describe('nn.Linear options are checked', () => {
   it('unknown keys, PyTorch keys tsgrad leaves out, and wrong types', () => {
-    expect(() => new nn.Linear(2, 2, { Bias: false } as never)).toThrow("Linear: unknown option 'Bias'; did you mean 'bias'? (allowed: bias, dtype, generator)");
+    expect(() => new nn.Linear(2, 2, { Bias: false } as never)).toThrow(
+      "Linear: unknown option 'Bias'; did you mean 'bias'? (allowed: bias, dtype, generator)",
+    );
     expect(() => new nn.Linear(2, 2, { in_features: 2 } as never)).toThrow("Linear: unknown option 'in_features' (allowed: bias, dtype, generator)");
     expect(() => new nn.Linear(2, 2, { device: 'cuda' } as never)).toThrow('Linear: device is not supported: tsgrad runs on the CPU');
     expect(() => new nn.Linear(2, 2, { bias: 'no' } as never)).toThrow('Linear: bias must be true or false, got string "no"');

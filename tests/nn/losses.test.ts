@@ -22,14 +22,23 @@ function seeded(shape: number[], seed: number, scale = 1, shift = 0): Tensor {
 /** A float64 leaf of `shape` uniform in [low, high), seeded. */
 function uniform(shape: number[], seed: number, low: number, high: number): Tensor {
   torch.manualSeed(seed);
-  return torch.rand(shape, { dtype: 'float64' }).mul(high - low).add(low).detach().requiresGrad_();
+  return torch
+    .rand(shape, { dtype: 'float64' })
+    .mul(high - low)
+    .add(low)
+    .detach()
+    .requiresGrad_();
 }
 const sigmoid = (x: number): number => 1 / (1 + exp(-x));
 
 describe('NLLLoss', () => {
   // https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html
   //   l_n = -w_{y_n} x_{n, y_n} (0 where y_n = ignore_index); 'mean' = sum_n l_n / sum_n w_{y_n} (kept n)
-  const x = f64([[-1, -2, -3], [-0.5, -1.5, -2.5], [-4, -5, -6]]);
+  const x = f64([
+    [-1, -2, -3],
+    [-0.5, -1.5, -2.5],
+    [-4, -5, -6],
+  ]);
 
   test('worked values for every reduction, weight and ignoreIndex', () => {
     const y = idx([0, 2, 1]);
@@ -48,7 +57,13 @@ describe('NLLLoss', () => {
 
   test('(C) input with a 0-d target, and (N, C, d1)', () => {
     expect(F.nllLoss(f64([-1, -2, -3]), idx(1)).item()).toBe(2);
-    const x3 = f64([[[-1, -10], [-2, -20], [-3, -30]]]); // (1, 3, 2)
+    const x3 = f64([
+      [
+        [-1, -10],
+        [-2, -20],
+        [-3, -30],
+      ],
+    ]); // (1, 3, 2)
     expectValues(F.nllLoss(x3, idx([[2, 1]]), { reduction: 'none' }), [3, 20]);
   });
 
@@ -74,8 +89,28 @@ describe('NLLLoss', () => {
   const layouts: [string, number[], NestedArray][] = [
     ['(C)', [4], 3],
     ['(N, C)', [3, 4], [1, -100, 3]],
-    ['(N, C, d1)', [2, 4, 3], [[0, 3, -100], [2, 2, 1]]],
-    ['(N, C, d1, d2)', [2, 3, 2, 2], [[[0, 2], [-100, 1]], [[2, 2], [1, -100]]]],
+    [
+      '(N, C, d1)',
+      [2, 4, 3],
+      [
+        [0, 3, -100],
+        [2, 2, 1],
+      ],
+    ],
+    [
+      '(N, C, d1, d2)',
+      [2, 3, 2, 2],
+      [
+        [
+          [0, 2],
+          [-100, 1],
+        ],
+        [
+          [2, 2],
+          [1, -100],
+        ],
+      ],
+    ],
   ];
   test.each(layouts.flatMap(([n, s, t]) => REDUCTIONS.map((r) => [n, r, s, t] as const)))(
     'gradcheck %s, %s, with weight and ignoreIndex',
@@ -109,11 +144,19 @@ describe('BCELoss', () => {
     const weight = f64([2, 1, 3]);
     expect(F.binaryCrossEntropy(p, y, { weight }).item()).toBeCloseTo((2 * l[0] + l[1] + 3 * l[2]) / 3, 14);
     // a weight broadcast along the last dim of an (N, C) input
-    const p2 = f64([[0.9, 0.2], [0.6, 0.5]]);
-    const y2 = f64([[1, 0], [1, 1]]);
+    const p2 = f64([
+      [0.9, 0.2],
+      [0.6, 0.5],
+    ]);
+    const y2 = f64([
+      [1, 0],
+      [1, 1],
+    ]);
     const wLast = f64([2, 0.5]);
     expectValues(F.binaryCrossEntropy(p2, y2, { weight: wLast, reduction: 'none' }), [-2 * log(0.9), -0.5 * log(0.8), -2 * log(0.6), -0.5 * log(0.5)]);
-    expect(new nn.BCELoss({ weight: wLast, reduction: 'sum' }).forward(p2, y2).item()).toBe(F.binaryCrossEntropy(p2, y2, { weight: wLast, reduction: 'sum' }).item());
+    expect(new nn.BCELoss({ weight: wLast, reduction: 'sum' }).forward(p2, y2).item()).toBe(
+      F.binaryCrossEntropy(p2, y2, { weight: wLast, reduction: 'sum' }).item(),
+    );
   });
 
   test('p = 0 and p = 1: the clamped log gives loss 100 and a finite gradient', () => {
@@ -147,9 +190,13 @@ describe('BCELoss', () => {
     expect(() => F.binaryCrossEntropy(f64([0.5, 1.5]), f64([0, 1]))).toThrow(/probabilities in \[0, 1\], got 1\.5 at flat index 1.*apply sigmoid first/);
     expect(() => F.binaryCrossEntropy(f64([-0.1]), f64([0]))).toThrow(/probabilities in \[0, 1\]/);
     expect(() => F.binaryCrossEntropy(f64([NaN]), f64([0]))).toThrow(/probabilities in \[0, 1\]/);
-    expect(() => F.binaryCrossEntropy(f64([0.5, 0.5, 0.5]), f64([[0], [1], [1]]))).toThrow(/target of shape \[3, 1\] must have the same shape as the input \[3\]/);
+    expect(() => F.binaryCrossEntropy(f64([0.5, 0.5, 0.5]), f64([[0], [1], [1]]))).toThrow(
+      /target of shape \[3, 1\] must have the same shape as the input \[3\]/,
+    );
     expect(() => F.binaryCrossEntropy(f64([[0.5], [0.5]]), f64([0, 1]))).toThrow(/target of shape \[2\] must have the same shape as the input \[2, 1\]/);
-    expect(() => F.binaryCrossEntropy(f64([0.5, 0.5]), f64([0, 1]), { weight: f64([1, 2, 3]) })).toThrow(/weight of shape \[3\] cannot be broadcast to the input's shape \[2\]/);
+    expect(() => F.binaryCrossEntropy(f64([0.5, 0.5]), f64([0, 1]), { weight: f64([1, 2, 3]) })).toThrow(
+      /weight of shape \[3\] cannot be broadcast to the input's shape \[2\]/,
+    );
   });
 });
 
@@ -158,17 +205,29 @@ describe('BCEWithLogitsLoss', () => {
   //   l_n = -w_n [p y_n log sigmoid(x_n) + (1 - y_n) log(1 - sigmoid(x_n))], p = pos_weight (per class,
   //   broadcast along the last dim); computed stably as (1 - y) x + (1 + (p - 1) y) softplus(-x)
   test('worked values for every reduction, weight and posWeight', () => {
-    const x = f64([[1.5, -0.5], [0.0, 2.0]]);
-    const y = f64([[1, 0], [0.5, 0]]);
+    const x = f64([
+      [1.5, -0.5],
+      [0.0, 2.0],
+    ]);
+    const y = f64([
+      [1, 0],
+      [0.5, 0],
+    ]);
     const plain = (xi: number, yi: number, pw = 1, w = 1): number => -w * (pw * yi * log(sigmoid(xi)) + (1 - yi) * log(1 - sigmoid(xi)));
     const expected = [plain(1.5, 1), plain(-0.5, 0), plain(0, 0.5), plain(2, 0)];
     expectValues(F.binaryCrossEntropyWithLogits(x, y, { reduction: 'none' }), expected);
-    expect(F.binaryCrossEntropyWithLogits(x, y, { reduction: 'sum' }).item()).toBeCloseTo(expected.reduce((a, b) => a + b), 13);
+    expect(F.binaryCrossEntropyWithLogits(x, y, { reduction: 'sum' }).item()).toBeCloseTo(
+      expected.reduce((a, b) => a + b),
+      13,
+    );
     expect(F.binaryCrossEntropyWithLogits(x, y).item()).toBeCloseTo(expected.reduce((a, b) => a + b) / 4, 13);
     const posWeight = f64([3, 0.5]);
     const weight = f64([2, 1]);
     expectValues(F.binaryCrossEntropyWithLogits(x, y, { posWeight, weight, reduction: 'none' }), [
-      plain(1.5, 1, 3, 2), plain(-0.5, 0, 0.5, 1), plain(0, 0.5, 3, 2), plain(2, 0, 0.5, 1),
+      plain(1.5, 1, 3, 2),
+      plain(-0.5, 0, 0.5, 1),
+      plain(0, 0.5, 3, 2),
+      plain(2, 0, 0.5, 1),
     ]);
     const viaModule = new nn.BCEWithLogitsLoss({ posWeight, weight }).forward(x, y).item();
     expect(viaModule).toBe(F.binaryCrossEntropyWithLogits(x, y, { posWeight, weight }).item());
@@ -206,8 +265,12 @@ describe('BCEWithLogitsLoss', () => {
   });
 
   test('errors: shapes that differ', () => {
-    expect(() => F.binaryCrossEntropyWithLogits(f64([1, 2, 3]), f64([[0], [1], [1]]))).toThrow(/target of shape \[3, 1\] must have the same shape as the input \[3\]/);
-    expect(() => F.binaryCrossEntropyWithLogits(f64([[1, 2]]), f64([[0, 1]]), { posWeight: f64([1, 2, 3]) })).toThrow(/posWeight of shape \[3\] cannot be broadcast/);
+    expect(() => F.binaryCrossEntropyWithLogits(f64([1, 2, 3]), f64([[0], [1], [1]]))).toThrow(
+      /target of shape \[3, 1\] must have the same shape as the input \[3\]/,
+    );
+    expect(() => F.binaryCrossEntropyWithLogits(f64([[1, 2]]), f64([[0, 1]]), { posWeight: f64([1, 2, 3]) })).toThrow(
+      /posWeight of shape \[3\] cannot be broadcast/,
+    );
   });
 });
 
@@ -215,8 +278,14 @@ describe('MSELoss', () => {
   // https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html
   //   l_n = (x_n - y_n)^2; 'mean' over all elements
   test('worked values for every reduction', () => {
-    const x = f64([[1, 2], [3, 4]]);
-    const y = f64([[0, 4], [3, 1.5]]);
+    const x = f64([
+      [1, 2],
+      [3, 4],
+    ]);
+    const y = f64([
+      [0, 4],
+      [3, 1.5],
+    ]);
     expectValues(F.mseLoss(x, y, { reduction: 'none' }), [1, 4, 0, 6.25]);
     expect(F.mseLoss(x, y, { reduction: 'sum' }).item()).toBe(11.25);
     expect(F.mseLoss(x, y).item()).toBe(11.25 / 4);
@@ -242,15 +311,31 @@ describe('loss options are checked, as PyTorch checks its keyword arguments', ()
   it.each([
     ['CrossEntropyLoss', () => new nn.CrossEntropyLoss({ label_smoothing: 0.1 } as never), "unknown option 'label_smoothing'; did you mean 'labelSmoothing'?"],
     ['CrossEntropyLoss', () => new nn.CrossEntropyLoss({ ignore_index: 0 } as never), "unknown option 'ignore_index'; did you mean 'ignoreIndex'?"],
-    ['crossEntropy', () => nn.functional.crossEntropy(x, y, { lable_smoothing: 0.1 } as never), "unknown option 'lable_smoothing'; did you mean 'labelSmoothing'?"],
+    [
+      'crossEntropy',
+      () => nn.functional.crossEntropy(x, y, { lable_smoothing: 0.1 } as never),
+      "unknown option 'lable_smoothing'; did you mean 'labelSmoothing'?",
+    ],
     ['NLLLoss', () => new nn.NLLLoss({ ignoreIndx: 0 } as never), "unknown option 'ignoreIndx'; did you mean 'ignoreIndex'?"],
     ['nllLoss', () => nn.functional.nllLoss(x, y, { label_smoothing: 0.1 } as never), "unknown option 'label_smoothing'"],
     ['BCELoss', () => new nn.BCELoss({ pos_weight: p } as never), "unknown option 'pos_weight'"],
     ['binaryCrossEntropy', () => nn.functional.binaryCrossEntropy(p, t, { weights: p } as never), "unknown option 'weights'; did you mean 'weight'?"],
     ['BCEWithLogitsLoss', () => new nn.BCEWithLogitsLoss({ pos_weight: p } as never), "unknown option 'pos_weight'; did you mean 'posWeight'?"],
-    ['binaryCrossEntropyWithLogits', () => nn.functional.binaryCrossEntropyWithLogits(p, t, { reductio: 'sum' } as never), "unknown option 'reductio'; did you mean 'reduction'?"],
-    ['MSELoss', () => new nn.MSELoss({ reduce: false } as never), "reduce is not supported: PyTorch deprecated it in favour of reduction; use reduction: 'none'"],
-    ['mseLoss', () => nn.functional.mseLoss(p, t, { size_average: false } as never), "sizeAverage (PyTorch's size_average) is not supported: PyTorch deprecated it"],
+    [
+      'binaryCrossEntropyWithLogits',
+      () => nn.functional.binaryCrossEntropyWithLogits(p, t, { reductio: 'sum' } as never),
+      "unknown option 'reductio'; did you mean 'reduction'?",
+    ],
+    [
+      'MSELoss',
+      () => new nn.MSELoss({ reduce: false } as never),
+      "reduce is not supported: PyTorch deprecated it in favour of reduction; use reduction: 'none'",
+    ],
+    [
+      'mseLoss',
+      () => nn.functional.mseLoss(p, t, { size_average: false } as never),
+      "sizeAverage (PyTorch's size_average) is not supported: PyTorch deprecated it",
+    ],
     ['mseLoss', () => nn.functional.mseLoss(p, t, { weight: p } as never), "weight is not supported: tsgrad's mseLoss takes no weight"],
   ])('%s', (where, fn, message) => {
     expect(fn).toThrow(`${where}: ${message}`);
@@ -258,10 +343,14 @@ describe('loss options are checked, as PyTorch checks its keyword arguments', ()
   it('options that are not an object, and option values of the wrong type', () => {
     expect(() => nn.functional.crossEntropy(x, y, null as never)).toThrow('crossEntropy: options must be an object like { weight: ... }, got null');
     expect(() => new nn.CrossEntropyLoss(0.1 as never)).toThrow('CrossEntropyLoss: options must be an object like { weight: ... }, got 0.1');
-    expect(() => nn.functional.crossEntropy(x, y, { labelSmoothing: '0.1' } as never)).toThrow('crossEntropy: labelSmoothing must be a number, got string "0.1"');
+    expect(() => nn.functional.crossEntropy(x, y, { labelSmoothing: '0.1' } as never)).toThrow(
+      'crossEntropy: labelSmoothing must be a number, got string "0.1"',
+    );
     expect(() => nn.functional.crossEntropy(x, y, { ignoreIndex: 0.5 })).toThrow('crossEntropy: ignoreIndex must be a whole number, got 0.5');
     expect(() => nn.functional.nllLoss(x, y, { ignoreIndex: '1' } as never)).toThrow('nllLoss: ignoreIndex must be a whole number, got string "1"');
-    expect(() => nn.functional.crossEntropy(x, y, { warnOnProbabilities: 0 } as never)).toThrow('crossEntropy: warnOnProbabilities must be true or false, got 0');
+    expect(() => nn.functional.crossEntropy(x, y, { warnOnProbabilities: 0 } as never)).toThrow(
+      'crossEntropy: warnOnProbabilities must be true or false, got 0',
+    );
     expect(() => nn.functional.crossEntropy(x, y, { weight: [1, 2, 3] } as never)).toThrow('crossEntropy: weight must be a Tensor, got an array of 3');
   });
   it('the options tsgrad has still work', () => {

@@ -50,12 +50,30 @@ describe('parameters and names', () => {
   test('arrays of modules and nested modules (PyTorch: blocks.0.fc.weight, head.0.weight)', () => {
     const net = new Net();
     expect(names(net.namedParameters())).toEqual([
-      'blocks.0.fc.weight', 'blocks.0.fc.bias', 'blocks.1.fc.weight', 'blocks.1.fc.bias',
-      'blocks.2.weight', 'blocks.2.bias', 'head.0.weight', 'head.0.bias',
+      'blocks.0.fc.weight',
+      'blocks.0.fc.bias',
+      'blocks.1.fc.weight',
+      'blocks.1.fc.bias',
+      'blocks.2.weight',
+      'blocks.2.bias',
+      'head.0.weight',
+      'head.0.bias',
     ]);
     expect(names(net.namedModules())).toEqual([
-      '', 'flatten', 'blocks', 'blocks.0', 'blocks.0.fc', 'blocks.0.act', 'blocks.1', 'blocks.1.fc', 'blocks.1.act',
-      'blocks.2', 'blocks.3', 'head', 'head.0', 'head.1',
+      '',
+      'flatten',
+      'blocks',
+      'blocks.0',
+      'blocks.0.fc',
+      'blocks.0.act',
+      'blocks.1',
+      'blocks.1.fc',
+      'blocks.1.act',
+      'blocks.2',
+      'blocks.3',
+      'head',
+      'head.0',
+      'head.1',
     ]);
     expect(net.namedParameters()[0][1]).toBe((net.blocks[0] as Block).fc.weight);
   });
@@ -105,9 +123,7 @@ describe('parameters and names', () => {
     expect(m.children()).toEqual([m.a]);
     expect(names(m.namedChildren())).toEqual(['a', 'b']);
     expect(Object.keys(m.stateDict())).toEqual(['a.weight', 'a.bias', 'b.weight', 'b.bias']);
-    expect(String(m)).toBe(
-      'Shared(\n  (a): Linear(in_features=2, out_features=2, bias=True)\n  (b): Linear(in_features=2, out_features=2, bias=True)\n)',
-    );
+    expect(String(m)).toBe('Shared(\n  (a): Linear(in_features=2, out_features=2, bias=True)\n  (b): Linear(in_features=2, out_features=2, bias=True)\n)');
     // PyTorch: a state dict without b.weight is missing a key
     const sd = m.stateDict();
     delete sd['b.weight'];
@@ -180,7 +196,10 @@ describe('module tree, modes and gradients', () => {
   test('zeroGrad clears every gradient to null', () => {
     const model = new NeuralNet2();
     torch.manualSeed(0);
-    model.forward(torch.randn([2, 784])).sum().backward();
+    model
+      .forward(torch.randn([2, 784]))
+      .sum()
+      .backward();
     expect(model.parameters().every((p) => p.grad !== null)).toBe(true);
     model.zeroGrad();
     expect(model.parameters().every((p) => p.grad === null)).toBe(true);
@@ -336,16 +355,14 @@ describe('buffers (registerBuffer)', () => {
     sd.stats = torch.ones([5]);
     sd['fc.bias'] = torch.full([2], 9);
     const before = Array.from(m.fc.bias!.data);
-    expect(() => m.loadStateDict(sd)).toThrow(
-      'size mismatch for stats: copying a param with shape [5] from checkpoint, the shape in current model is [2].',
-    );
+    expect(() => m.loadStateDict(sd)).toThrow('size mismatch for stats: copying a param with shape [5] from checkpoint, the shape in current model is [2].');
     expect(Array.from(m.fc.bias!.data)).toEqual(before);
     const missing = new Stats().stateDict();
     delete missing.stats;
     expect(() => m.loadStateDict(missing)).toThrow('Missing key(s) in state_dict: "stats".');
   });
 
-  test('to(dtype) converts float buffers into new tensors, leaving the caller\'s tensor and int buffers alone', () => {
+  test("to(dtype) converts float buffers into new tensors, leaving the caller's tensor and int buffers alone", () => {
     const weight = torch.tensor([1, 2, 3], { dtype: 'float32' });
     const loss = new nn.CrossEntropyLoss({ weight });
     loss.to('float64');
@@ -456,10 +473,14 @@ describe('printing the module tree', () => {
 describe('Module methods check their arguments and options', () => {
   it('registerBuffer and loadStateDict options', () => {
     const m = new nn.Linear(2, 2);
-    expect(() => m.registerBuffer('b', null, { persistant: false } as never)).toThrow("registerBuffer: unknown option 'persistant'; did you mean 'persistent'?");
+    expect(() => m.registerBuffer('b', null, { persistant: false } as never)).toThrow(
+      "registerBuffer: unknown option 'persistant'; did you mean 'persistent'?",
+    );
     expect(() => m.registerBuffer('b', null, { persistent: 'no' } as never)).toThrow('registerBuffer: persistent must be true or false, got string "no"');
     const sd = new nn.Linear(2, 2).stateDict();
-    expect(() => m.loadStateDict(sd, { assign: true } as never)).toThrow('loadStateDict: assign is not supported: tsgrad copies the values into the existing parameters');
+    expect(() => m.loadStateDict(sd, { assign: true } as never)).toThrow(
+      'loadStateDict: assign is not supported: tsgrad copies the values into the existing parameters',
+    );
     expect(() => m.loadStateDict(sd, { strict: 'no' } as never)).toThrow('loadStateDict: strict must be true or false, got string "no"');
     expect(() => m.loadStateDict(sd, { Strict: false } as never)).toThrow("loadStateDict: unknown option 'Strict'; did you mean 'strict'?");
   });

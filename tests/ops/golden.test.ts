@@ -81,7 +81,13 @@ const OPS: Record<string, (inputs: Arg[], a: Args) => Tensor | Tensor[]> = {
   mlp: ([x, w, b]) => t(x).matmul(t(w).T).add(b).tanh().logSoftmax(1),
   attention: ([q, k, v]) => t(q).matmul(t(k).transpose(-2, -1)).div(2).softmax(-1).matmul(t(v)),
   chain: ([x, y]) =>
-    t(x).mul(y).sigmoid().sub(t(x).exp().div(t(y).abs().add(1))).pow(2).mean(0).sqrt(),
+    t(x)
+      .mul(y)
+      .sigmoid()
+      .sub(t(x).exp().div(t(y).abs().add(1)))
+      .pow(2)
+      .mean(0)
+      .sqrt(),
 };
 
 function build(spec: InputSpec): Arg {

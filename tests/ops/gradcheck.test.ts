@@ -11,10 +11,7 @@ let seed = 1;
 /** A float64 leaf of `shape` that requires grad, standard normal (or in [0.5, 2.5) when positive). */
 function rnd(shape: number[], kind: 'normal' | 'positive' = 'normal'): Tensor {
   const generator = new torch.Generator(seed++);
-  const x =
-    kind === 'positive'
-      ? torch.rand(shape, { dtype: 'float64', generator }).mul(2).add(0.5)
-      : torch.randn(shape, { dtype: 'float64', generator });
+  const x = kind === 'positive' ? torch.rand(shape, { dtype: 'float64', generator }).mul(2).add(0.5) : torch.randn(shape, { dtype: 'float64', generator });
   return x.requiresGrad_();
 }
 
@@ -25,13 +22,19 @@ function check(fn: Fn, inputs: Tensor[]): void {
 
 describe('broadcasting binary ops', () => {
   const shapePairs: [number[], number[]][] = [
-    [[3, 1], [1, 4]],
+    [
+      [3, 1],
+      [1, 4],
+    ],
     [[2, 3], [3]],
     [[3], [2, 3]],
     [[2, 3], []],
     [[], [2, 3]],
     [[4], [4]],
-    [[2, 1, 3], [4, 1]],
+    [
+      [2, 1, 3],
+      [4, 1],
+    ],
   ];
   const ops: [string, Fn, boolean][] = [
     ['add', (a, b) => a.add(b), false],
@@ -90,10 +93,16 @@ describe('pow', () => {
   });
   it.each([
     [[2, 3], [3]],
-    [[2, 3], [2, 3]],
+    [
+      [2, 3],
+      [2, 3],
+    ],
     [[3], [2, 3]],
     [[4], []],
-    [[3, 1], [1, 2]],
+    [
+      [3, 1],
+      [1, 2],
+    ],
   ])('pow by a tensor %j ** %j (both inputs)', (sa, sb) => {
     check((a, b) => a.pow(b), [rnd(sa, 'positive'), rnd(sb)]);
     check((a, b) => torch.pow(a, b), [rnd(sa, 'positive'), rnd(sb)]);
@@ -141,15 +150,36 @@ describe('matmul', () => {
     [[4], [4]],
     [[3, 4], [4]],
     [[4], [4, 5]],
-    [[3, 4], [4, 5]],
-    [[1, 1], [1, 1]],
-    [[2, 3, 4], [2, 4, 5]],
-    [[2, 3, 4], [4, 5]],
-    [[3, 4], [2, 4, 5]],
+    [
+      [3, 4],
+      [4, 5],
+    ],
+    [
+      [1, 1],
+      [1, 1],
+    ],
+    [
+      [2, 3, 4],
+      [2, 4, 5],
+    ],
+    [
+      [2, 3, 4],
+      [4, 5],
+    ],
+    [
+      [3, 4],
+      [2, 4, 5],
+    ],
     [[4], [2, 4, 5]],
     [[2, 3, 4], [4]],
-    [[1, 3, 4], [2, 4, 5]],
-    [[2, 1, 3, 4], [3, 4, 2]],
+    [
+      [1, 3, 4],
+      [2, 4, 5],
+    ],
+    [
+      [2, 1, 3, 4],
+      [3, 4, 2],
+    ],
   ];
   it.each(cases)('%j @ %j', (sa, sb) => {
     check((a, b) => a.matmul(b), [rnd(sa), rnd(sb)]);
@@ -223,7 +253,13 @@ describe('softmax and logSoftmax', () => {
     check((x) => x.logSoftmax(0).add(x), [rnd([])]);
   });
   it('softmax of logits near +-1e4 (finite, correct gradient)', () => {
-    const x = torch.tensor([[1e4, 1e4 - 1, -1e4], [-1e4, -1e4 + 0.5, 0]], { dtype: 'float64', requiresGrad: true });
+    const x = torch.tensor(
+      [
+        [1e4, 1e4 - 1, -1e4],
+        [-1e4, -1e4 + 0.5, 0],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     check((t) => t.softmax(1), [x]);
     check((t) => t.logSoftmax(1), [x]);
   });
@@ -269,11 +305,21 @@ describe('layout ops', () => {
   });
 
   it('gather, with repeated indices and a smaller index', () => {
-    const idx1 = torch.tensor([[0, 3], [3, 1], [2, 0]]);
+    const idx1 = torch.tensor([
+      [0, 3],
+      [3, 1],
+      [2, 0],
+    ]);
     check((x) => x.gather(1, idx1), [rnd([3, 4])]);
-    const idx0 = torch.tensor([[2, 2, 0, 1], [2, 2, 2, 2]]);
+    const idx0 = torch.tensor([
+      [2, 2, 0, 1],
+      [2, 2, 2, 2],
+    ]);
     check((x) => torch.gather(x, 0, idx0), [rnd([3, 4])]);
-    const idx3 = torch.tensor([[[1], [0]], [[3], [3]]]);
+    const idx3 = torch.tensor([
+      [[1], [0]],
+      [[3], [3]],
+    ]);
     check((x) => x.gather(1, idx3), [rnd([3, 4, 2])]);
     check((x) => x.gather(-1, torch.tensor([[1, 1, 1]])), [rnd([2, 3])]);
   });
@@ -289,14 +335,18 @@ describe('composites', () => {
     check((x, w, b) => x.matmul(w.T).add(b).tanh().logSoftmax(1), [rnd([4, 3]), rnd([5, 3]), rnd([5])]);
   });
   it('one attention step: softmax(q k^T / 2) v', () => {
-    check(
-      (q, k, v) => q.matmul(k.transpose(-2, -1)).div(2).softmax(-1).matmul(v),
-      [rnd([2, 3, 4]), rnd([2, 5, 4]), rnd([2, 5, 2])],
-    );
+    check((q, k, v) => q.matmul(k.transpose(-2, -1)).div(2).softmax(-1).matmul(v), [rnd([2, 3, 4]), rnd([2, 5, 4]), rnd([2, 5, 2])]);
   });
   it('a chain mixing broadcasting, unary ops and reductions', () => {
     check(
-      (x, y) => x.mul(y).sigmoid().sub(x.exp().div(y.abs().add(1))).pow(2).mean(0).sqrt(),
+      (x, y) =>
+        x
+          .mul(y)
+          .sigmoid()
+          .sub(x.exp().div(y.abs().add(1)))
+          .pow(2)
+          .mean(0)
+          .sqrt(),
       [rnd([3, 4]), rnd([4])],
     );
   });

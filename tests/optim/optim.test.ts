@@ -45,12 +45,8 @@ type AnyOptimizer = optim.Optimizer<object, optim.StateEntry>;
 
 function makeOptimizer(c: GoldenCase, params: Tensor[]): AnyOptimizer {
   const defaults = c.options as Record<string, never>;
-  const input = c.groups
-    ? c.groups.map(({ params: ids, ...rest }) => ({ params: ids.map((i) => params[i]), ...(rest as Record<string, never>) }))
-    : params;
-  return c.optimizer === 'SGD'
-    ? new optim.SGD(input, defaults as unknown as optim.SGDOptions)
-    : new optim.Adam(input, defaults as optim.AdamOptions);
+  const input = c.groups ? c.groups.map(({ params: ids, ...rest }) => ({ params: ids.map((i) => params[i]), ...(rest as Record<string, never>) })) : params;
+  return c.optimizer === 'SGD' ? new optim.SGD(input, defaults as unknown as optim.SGDOptions) : new optim.Adam(input, defaults as optim.AdamOptions);
 }
 
 /** Gives each parameter the gradient PyTorch saw at `step` (null where it had none), then steps. */
@@ -164,9 +160,7 @@ describe('constructor errors, as PyTorch', () => {
     const a = p();
     expect(() => new optim.SGD(a as unknown as Tensor[], { lr: 0.1 })).toThrow(/iterable of Tensors or parameter groups, but got a Tensor/);
     expect(() => new optim.SGD([a, a], { lr: 0.1 })).toThrow('duplicate parameters');
-    expect(() => new optim.SGD([{ params: [a] }, { params: [a] }], { lr: 0.1 })).toThrow(
-      'some parameters appear in more than one parameter group',
-    );
+    expect(() => new optim.SGD([{ params: [a] }, { params: [a] }], { lr: 0.1 })).toThrow('some parameters appear in more than one parameter group');
     const nonLeaf = a.mul(2);
     expect(() => new optim.SGD([nonLeaf], { lr: 0.1 })).toThrow("can't optimize a non-leaf Tensor");
     expect(() => new optim.SGD([a, 3] as unknown as Tensor[], { lr: 0.1 })).toThrow(/can only optimize Tensors, but one of the params is number 3/);
@@ -184,7 +178,10 @@ describe('parameter groups', () => {
     const a = p2();
     const b = p2();
     const opt = new optim.SGD([{ params: [a] }, { params: [b], lr: 0.01, momentum: undefined }], { lr: 0.1, momentum: 0.9 });
-    expect(opt.paramGroups.map((g) => [g.lr, g.momentum])).toEqual([[0.1, 0.9], [0.01, 0.9]]);
+    expect(opt.paramGroups.map((g) => [g.lr, g.momentum])).toEqual([
+      [0.1, 0.9],
+      [0.01, 0.9],
+    ]);
     expect(opt.paramGroups[1].params).toEqual([b]);
     expect(opt.defaults.lr).toBe(0.1);
   });
@@ -206,7 +203,10 @@ describe('parameter groups', () => {
     }
     expect(new optim.SGD(params(), { lr: 0.1 }).paramGroups[0].params).toEqual(model.parameters());
     const opt = new optim.SGD([{ params: model.weight, lr: 0.5 }, { params: new Set([model.bias as nn.Parameter]) }], { lr: 0.1 });
-    expect(opt.paramGroups.map((g) => [g.params.length, g.lr])).toEqual([[1, 0.5], [1, 0.1]]);
+    expect(opt.paramGroups.map((g) => [g.params.length, g.lr])).toEqual([
+      [1, 0.5],
+      [1, 0.1],
+    ]);
   });
 
   test('addParamGroup adds parameters later', () => {
@@ -229,7 +229,10 @@ describe('zeroGrad', () => {
   test('sets every gradient to null (set_to_none)', () => {
     const model = new nn.Linear(3, 2);
     const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
-    model.forward(torch.ones([4, 3])).sum().backward();
+    model
+      .forward(torch.ones([4, 3]))
+      .sum()
+      .backward();
     expect(model.weight.grad).not.toBeNull();
     expect(model.bias?.grad).not.toBeNull();
     opt.zeroGrad();
@@ -245,7 +248,10 @@ describe('step', () => {
     const weightData = model.weight.data;
     const version = model.weight._version.value;
     for (const opt of [new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), new optim.Adam(model.parameters())]) {
-      model.forward(torch.ones([4, 3])).sum().backward();
+      model
+        .forward(torch.ones([4, 3]))
+        .sum()
+        .backward();
       opt.step();
       opt.zeroGrad();
     }
@@ -288,10 +294,7 @@ describe('step', () => {
     const gen = new torch.Generator(0);
     const x = torch.randn([32, 3], { generator: gen });
     const y = x.matmul(torch.tensor([[1], [-2], [0.5]])).add(0.3);
-    for (const make of [
-      (ps: nn.Parameter[]) => new optim.SGD(ps, { lr: 0.05, momentum: 0.9 }),
-      (ps: nn.Parameter[]) => new optim.Adam(ps, { lr: 0.05 }),
-    ]) {
+    for (const make of [(ps: nn.Parameter[]) => new optim.SGD(ps, { lr: 0.05, momentum: 0.9 }), (ps: nn.Parameter[]) => new optim.Adam(ps, { lr: 0.05 })]) {
       const model = new nn.Linear(3, 1, { generator: new torch.Generator(1) });
       const opt = make(model.parameters());
       const lossAt = (): number => nn.functional.mseLoss(model.forward(x), y).item();
@@ -432,17 +435,33 @@ describe('options are checked: unknown keys, and PyTorch options tsgrad leaves o
   type Any = never;
   it.each([
     ['SGD', () => new optim.SGD([p()], { lr: 0.1, weight_decay: 1 } as Any), "SGD: unknown option 'weight_decay'; did you mean 'weightDecay'?"],
-    ['SGD', () => new optim.SGD([p()], { lr: 0.1, betas: [0.9, 0.99] } as Any), "SGD: unknown option 'betas' (allowed: lr, momentum, dampening, nesterov, weightDecay, maximize)"],
+    [
+      'SGD',
+      () => new optim.SGD([p()], { lr: 0.1, betas: [0.9, 0.99] } as Any),
+      "SGD: unknown option 'betas' (allowed: lr, momentum, dampening, nesterov, weightDecay, maximize)",
+    ],
     ['SGD', () => new optim.SGD([p()], { lr: 0.1, foreach: true } as Any), 'SGD: foreach is not supported: tsgrad updates each parameter in a loop of its own'],
     ['SGD', () => new optim.SGD([p()], { lr: 0.1, fused: true } as Any), 'SGD: fused is not supported: tsgrad has no fused optimizer kernels'],
     ['SGD', () => new optim.SGD([p()], { lr: 0.1, differentiable: true } as Any), 'SGD: differentiable is not supported'],
     ['SGD', () => new optim.SGD([p()], null as Any), 'SGD: options must be an object like { lr: ... }, got null'],
     ['Adam', () => new optim.Adam([p()], { amsGrad: true } as Any), "Adam: unknown option 'amsGrad'; did you mean 'amsgrad'?"],
     ['Adam', () => new optim.Adam([p()], { capturable: true } as Any), 'Adam: capturable is not supported: tsgrad runs on the CPU'],
-    ['Adam', () => new optim.Adam([p()], { decoupled_weight_decay: true } as Any), "Adam: decoupledWeightDecay (PyTorch's decoupled_weight_decay) is not supported"],
-    ['a parameter group', () => new optim.SGD([{ params: [p()], weight_decay: 1 }] as Any, { lr: 0.1 }), "SGD: parameter group: unknown option 'weight_decay'; did you mean 'weightDecay'?"],
+    [
+      'Adam',
+      () => new optim.Adam([p()], { decoupled_weight_decay: true } as Any),
+      "Adam: decoupledWeightDecay (PyTorch's decoupled_weight_decay) is not supported",
+    ],
+    [
+      'a parameter group',
+      () => new optim.SGD([{ params: [p()], weight_decay: 1 }] as Any, { lr: 0.1 }),
+      "SGD: parameter group: unknown option 'weight_decay'; did you mean 'weightDecay'?",
+    ],
     ['a parameter group', () => new optim.Adam([{ params: [p()], momentum: 0.9 }] as Any), "Adam: parameter group: unknown option 'momentum'"],
-    ['addParamGroup', () => new optim.Adam([p()]).addParamGroup({ params: [p()], lR: 0.1 } as Any), "Adam: parameter group: unknown option 'lR'; did you mean 'lr'?"],
+    [
+      'addParamGroup',
+      () => new optim.Adam([p()]).addParamGroup({ params: [p()], lR: 0.1 } as Any),
+      "Adam: parameter group: unknown option 'lR'; did you mean 'lr'?",
+    ],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });
@@ -476,7 +495,10 @@ describe('a step that fails changes nothing', () => {
     };
     return { a, b, opt, step };
   }
-  const snapshot = (opt: optim.SGD | optim.Adam, ...ps: Tensor[]) => ({ params: ps.map((p) => Array.from(p.data)), state: JSON.stringify(opt.stateDict().state, (_k, v) => (v instanceof Tensor ? Array.from(v.data) : v)) });
+  const snapshot = (opt: optim.SGD | optim.Adam, ...ps: Tensor[]) => ({
+    params: ps.map((p) => Array.from(p.data)),
+    state: JSON.stringify(opt.stateDict().state, (_k, v) => (v instanceof Tensor ? Array.from(v.data) : v)),
+  });
 
   it.each([
     ['SGD with momentum', (g: { params: Tensor[] }[]) => new optim.SGD(g, { lr: 0.1, momentum: 0.9 })],
@@ -504,7 +526,11 @@ describe('a step that fails changes nothing', () => {
     const { a, b, opt, step } = setup((g) => new optim.SGD(g, { lr: 0.1, momentum: 0.9 }));
     step();
     const before = snapshot(opt, a, b);
-    expect(() => opt.step(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      opt.step(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(snapshot(opt, a, b)).toEqual(before);
   });
   it('as in PyTorch, a negative lr set after construction is not an error at step', () => {
@@ -528,7 +554,9 @@ describe('zeroGrad(setToNone)', () => {
     expect(p.grad).toBeNull();
     expect(() => opt.zeroGrad('no' as never)).toThrow('zeroGrad: setToNone must be true or false, got string "no"');
     const m = new nn.Linear(2, 1);
-    m.forward(torch.ones([1, 2])).sum().backward();
+    m.forward(torch.ones([1, 2]))
+      .sum()
+      .backward();
     m.zeroGrad(false);
     expect(m.parameters().map((q) => q.grad?.toArray())).toEqual([[[0, 0]], [0]]);
   });

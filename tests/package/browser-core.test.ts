@@ -89,5 +89,9 @@ test('the core has no Node-only globals: process, Buffer, require, __dirname', (
   // The bundle's sections start with a `// path` comment; seedrandom's (a guarded UMD wrapper) are not ours to check.
   const ours = text.split(/\n\s*\/\/ (?=\S+\.\w+\n)/).filter((section) => section.startsWith('src/'));
   expect(ours.length).toBeGreaterThan(20);
-  for (const section of ours) expect({ section: section.split('\n')[0], match: /\b(process\.|Buffer\b|__dirname|__filename|require\()/.exec(section)?.[0] }).toEqual({ section: section.split('\n')[0], match: undefined });
+  for (const section of ours)
+    expect({ section: section.split('\n')[0], match: /\b(process\.|Buffer\b|__dirname|__filename|require\()/.exec(section)?.[0] }).toEqual({
+      section: section.split('\n')[0],
+      match: undefined,
+    });
 });

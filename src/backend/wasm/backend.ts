@@ -54,10 +54,35 @@ const PAD = 64;
 
 /** A module with one function returning an i32x4.splat: it validates only where SIMD is supported. */
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b, // code: i32.const 0, i32x4.splat, end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version 1
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type section: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x08,
+  0x01,
+  0x06,
+  0x00,
+  0x41,
+  0x00,
+  0xfd,
+  0x11,
+  0x0b, // code: i32.const 0, i32x4.splat, end
 ]);
 
 let backend: WasmBackend | null = null;
@@ -190,8 +215,17 @@ class WasmBackend implements KernelBackend {
   }
 
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number,
-    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, c: FloatArray, cOffset: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: FloatArray,
+    aOffset: number,
+    b: FloatArray,
+    bOffset: number,
+    c: FloatArray,
+    cOffset: number,
     accumulate: boolean,
   ): void {
     if (m <= 0 || n <= 0) return;
@@ -231,8 +265,15 @@ class WasmBackend implements KernelBackend {
   }
 
   linearBackward(
-    g: FloatArray, x: FloatArray, w: FloatArray, rows: number, inF: number, outF: number,
-    dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null,
+    g: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    rows: number,
+    inF: number,
+    outF: number,
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    db: FloatArray | null,
   ): void {
     const es = g.BYTES_PER_ELEMENT;
     const scratch = Math.max(this.ex.gemmScratchBytes(inF, outF, es), this.ex.gemmScratchBytes(inF, rows, es));
@@ -253,10 +294,7 @@ class WasmBackend implements KernelBackend {
     if (db) this.get(pdb, db, 0, outF);
   }
 
-  crossEntropyForward(
-    x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
-    stats: Float64Array, losses: FloatArray,
-  ): number {
+  crossEntropyForward(x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number, stats: Float64Array, losses: FloatArray): number {
     const es = x.BYTES_PER_ELEMENT;
     if (!this.begin((rows * classes + rows) * es + rows * 20, 4)) {
       return jsBackend.crossEntropyForward(x, targets, rows, classes, ignoreIndex, stats, losses);
@@ -272,8 +310,14 @@ class WasmBackend implements KernelBackend {
   }
 
   crossEntropyBackward(
-    x: FloatArray, targets: Int32Array, stats: Float64Array, rows: number, classes: number, ignoreIndex: number,
-    scale: number, dx: FloatArray,
+    x: FloatArray,
+    targets: Int32Array,
+    stats: Float64Array,
+    rows: number,
+    classes: number,
+    ignoreIndex: number,
+    scale: number,
+    dx: FloatArray,
   ): void {
     const es = x.BYTES_PER_ELEMENT;
     if (!this.begin(2 * rows * classes * es + rows * 20, 4)) {

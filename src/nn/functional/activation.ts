@@ -7,7 +7,8 @@ import type { Tensor } from '../../tensor';
 /** x where x > 0, else negativeSlope * x (`F.leaky_relu`); the gradient at 0 is negativeSlope, as in PyTorch. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor(x, 'leakyRelu');
-  if (!isFloatDtype(x.dtype)) throw new Error(`leakyRelu: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first`);
+  if (!isFloatDtype(x.dtype))
+    throw new Error(`leakyRelu: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first`);
   if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) {
     throw new Error(`leakyRelu: negativeSlope must be a number, got ${String(negativeSlope)}`);
   }

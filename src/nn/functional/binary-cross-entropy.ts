@@ -68,7 +68,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
   const p = input.data as FloatArray;
   for (let i = 0; i < p.length; i++) {
     if (!(p[i] >= 0 && p[i] <= 1)) {
-      throw new Error(`binaryCrossEntropy: all input elements must be probabilities in [0, 1], got ${p[i]} at flat index ${i} (apply sigmoid first, or use binaryCrossEntropyWithLogits)`);
+      throw new Error(
+        `binaryCrossEntropy: all input elements must be probabilities in [0, 1], got ${p[i]} at flat index ${i} (apply sigmoid first, or use binaryCrossEntropyWithLogits)`,
+      );
     }
   }
   const y = cast(target, input.dtype).data as FloatArray;
@@ -92,7 +94,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
 class BCEBackward extends Node {
   readonly name = 'BinaryCrossEntropyBackward0';
   constructor(
-    input: Tensor, target: Tensor, private readonly y: FloatArray, private readonly w: FloatArray | null, private readonly reduction: Reduction,
+    input: Tensor,
+    target: Tensor,
+    private readonly y: FloatArray,
+    private readonly w: FloatArray | null,
+    private readonly reduction: Reduction,
   ) {
     super();
     this.save(input, target);

@@ -30,7 +30,9 @@ export function checkIndexTargetShape(input: Tensor, target: Tensor, positionSha
     throw new Error(`${where}: expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]})`);
   }
   if (!sameShape(target.shape, positionShape)) {
-    throw new Error(`${where}: target of shape ${fmt(target.shape)} does not fit input of shape ${fmt(input.shape)}: class indices need shape ${fmt(positionShape)}`);
+    throw new Error(
+      `${where}: target of shape ${fmt(target.shape)} does not fit input of shape ${fmt(input.shape)}: class indices need shape ${fmt(positionShape)}`,
+    );
   }
 }
 

@@ -135,7 +135,14 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   // probability targets promote, as in PyTorch: float32 logits with float64 targets give a float64 loss
   const dtype = byIndex ? inputDtype : (promoteTypes(inputDtype, target.dtype) as FloatDType);
   const problem: Problem = {
-    outer, classes, inner, byIndex, ignoreIndex, smoothing, reduction, dtype,
+    outer,
+    classes,
+    inner,
+    byIndex,
+    ignoreIndex,
+    smoothing,
+    reduction,
+    dtype,
     indices: byIndex ? classIndices(target, classes, ignoreIndex, 'crossEntropy') : null,
     weight: weight ? (cast(weight, dtype).data as FloatArray) : null,
   };

@@ -5,8 +5,6 @@ export { softmax, logSoftmax } from '../../ops/softmax';
 export { linear } from '../../ops/linear';
 export { crossEntropy, type CrossEntropyOptions } from './cross-entropy';
 export { nllLoss, type NLLLossOptions } from './nll-loss';
-export {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCELossOptions, type BCEWithLogitsLossOptions,
-} from './binary-cross-entropy';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCELossOptions, type BCEWithLogitsLossOptions } from './binary-cross-entropy';
 export { mseLoss, type MSELossOptions } from './mse-loss';
 export type { Reduction } from './reduction';
