@@ -36,19 +36,30 @@ function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): 
 
 /** Sum of x over `dims` times `scale`, shaped with kept dims of size 1. */
 function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
-  const dtype = isFloatDtype(x.dtype) ? x.dtype : 'int32';
+  const isFloat = isFloatDtype(x.dtype);
+  // NOTE: integers are summed in float64 (exact to 2^53) and checked, so a sum never wraps around
+  const work = isFloat ? x.dtype : 'float64';
   let data = x.data;
   const shape = [...x.shape];
   for (let i = dims.length - 1; i >= 0; i--) {
     const [outer, n, inner] = splitAt(shape, dims[i]);
-    const out = zerosOf([outer * inner], dtype).data;
+    const out = zerosOf([outer * inner], work).data;
     k.sumAxis(data, outer, n, inner, out);
     data = out;
     shape[dims[i]] = 1;
   }
   if (data === x.data) data = data.slice(); // no dims: sum over nothing is a copy
   if (scale !== 1) for (let i = 0; i < data.length; i++) data[i] *= scale;
-  const result = zerosOf(shape, dtype);
+  if (!isFloat) {
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] > 2147483647 || data[i] < -2147483648) {
+        throw new Error(
+          `sum: the result ${data[i]} does not fit int32, tsgrad's integer dtype (for PyTorch's int64); ` + 'sum in floating point instead: x.double().sum()',
+        );
+      }
+    }
+  }
+  const result = zerosOf(shape, isFloat ? x.dtype : 'int32');
   result.data.set(data);
   return result;
 }
@@ -108,9 +119,11 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return reduceSum(x, dim, keepdim, true);
 }
 
+/** Max and min have no identity: the reduced dim (or, with no dim, the tensor) must not be empty. Other dims may be. */
 function checkNonEmpty(x: Tensor, where: string, dim?: number): void {
-  if (x.numel() === 0 || (dim !== undefined && x.ndim > 0 && x.shape[dim] === 0)) {
-    throw new Error(`${where}: cannot reduce an empty tensor of shape ${fmt(x.shape)} (no identity for ${where})`);
+  if (dim === undefined ? x.numel() === 0 : x.ndim > 0 && x.shape[dim] === 0) {
+    const what = dim === undefined ? 'an empty tensor' : `dim ${dim} (of size 0) of the empty tensor`;
+    throw new Error(`${where}: cannot reduce ${what} of shape ${fmt(x.shape)} (no identity for ${where}); give a dim of non-zero size`);
   }
 }
 
@@ -228,11 +241,15 @@ function checkArgInput(x: Tensor, where: string): void {
 /** Index of the largest element (of the flattened tensor when `dim` is not given), as int32. */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   checkArgInput(x, 'argmax');
-  return dim === undefined ? extremeDim(x.reshape([-1]), 0, false, false)[1] : extremeDim(x, dim, keepdim, false)[1];
+  if (dim !== undefined) return extremeDim(x, dim, keepdim, false)[1];
+  const flat = extremeDim(x.reshape([-1]), 0, false, false)[1];
+  return keepdim ? flat.reshape(x.shape.map(() => 1)) : flat; // keepdim without a dim keeps every dim, as size 1
 }
 
 /** Index of the smallest element (of the flattened tensor when `dim` is not given), as int32. */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   checkArgInput(x, 'argmin');
-  return dim === undefined ? extremeDim(x.reshape([-1]), 0, false, true)[1] : extremeDim(x, dim, keepdim, true)[1];
+  if (dim !== undefined) return extremeDim(x, dim, keepdim, true)[1];
+  const flat = extremeDim(x.reshape([-1]), 0, false, true)[1];
+  return keepdim ? flat.reshape(x.shape.map(() => 1)) : flat; // keepdim without a dim keeps every dim, as size 1
 }
