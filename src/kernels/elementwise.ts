@@ -124,7 +124,7 @@ export function sqrtBackward(g: FloatArray, y: FloatArray, out: FloatArray): voi
 }
 /** g * sign(x) (abs) */
 export function absBackward(g: FloatArray, x: FloatArray, out: FloatArray): void {
-  for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0;
+  for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : g[i] * 0; // g * 0: inf or NaN g gives NaN, as PyTorch
 }
 /** 0 where y <= 0, else g (relu, from its output y; 0 at 0, and g at NaN, as PyTorch's threshold_backward) */
 export function reluBackward(g: FloatArray, x: FloatArray, out: FloatArray): void {
