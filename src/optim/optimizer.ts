@@ -45,6 +45,11 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, made on a parameter's first step with a gradient. */
   readonly state = new Map<Tensor, S>();
+  /**
+   * @internal How many times `step` has run (PyTorch's `optimizer._opt_called` / `_step_count`), so an
+   * LR scheduler can warn when its `step()` comes before the optimizer's first.
+   */
+  _stepCount = 0;
 
   constructor(params: Params<O>, defaults: O) {
     this.checkOptions(defaults);
@@ -123,6 +128,7 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
     // every group is checked before any parameter changes, so a step that fails changes nothing
     this.paramGroups.forEach((group, g) => this.checkGroupTypes(group, g));
     for (const group of this.paramGroups) this.updateGroup(group);
+    this._stepCount++;
     return loss;
   }
 
