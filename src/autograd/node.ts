@@ -36,6 +36,15 @@ export abstract class Node {
     this.freed = false;
   }
 
+  /** `<MulBackward0 object>`: PyTorch's repr of a grad_fn, without the memory address. */
+  toString(): string {
+    return `<${this.name} object>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** Keeps tensors for backward. They are freed with the graph and checked for in-place changes. */
   protected save(...tensors: Tensor[]): void {
     if (this.savedValues === NO_TENSORS) {

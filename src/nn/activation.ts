@@ -1,7 +1,7 @@
-import { relu, sigmoid, tanh } from '../ops/unary';
+import { leakyRelu, relu, sigmoid, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import type { Tensor } from '../tensor';
-import { leakyRelu } from './functional/activation';
+import { softsign } from './functional/activation';
 import { pyFloatRepr } from '../format';
 import { checkInteger, describe } from '../options';
 import { Module } from './module';
@@ -25,6 +25,13 @@ export class LeakyReLU extends Module {
   }
   override extraRepr(): string {
     return `negative_slope=${pyFloatRepr(this.negativeSlope)}`;
+  }
+}
+
+/** x / (1 + |x|) elementwise (`nn.Softsign`). */
+export class Softsign extends Module {
+  forward(x: Tensor): Tensor {
+    return softsign(x);
   }
 }
 

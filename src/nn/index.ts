@@ -2,7 +2,7 @@
 export { Module, ModuleList, type LoadResult } from './module';
 export { Parameter } from './parameter';
 export { Linear, type LinearOptions } from './linear';
-export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation';
+export { ReLU, LeakyReLU, Softsign, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation';
 export { Sequential, Flatten, Identity } from './container';
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from './loss';
 export * as functional from './functional/index';

@@ -67,12 +67,14 @@ export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
   if (alpha !== 1) b = mul(b, alpha);
   const dtype = resultType(a, b);
   const [out, at, bt] = elementwise('sub', k.subRun, a, b, dtype);
-  return needsGrad(at, bt) ? record(out, new SubBackward(at.shape, bt.shape), at, bt) : out;
+  // PyTorch computes `2 - x` as rsub(x, 2): RsubBackward1
+  const name = typeof a === 'number' ? 'RsubBackward1' : 'SubBackward0';
+  return needsGrad(at, bt) ? record(out, new SubBackward(name, at.shape, bt.shape), at, bt) : out;
 }
 
 class SubBackward extends Node {
-  readonly name = 'SubBackward0';
   constructor(
+    readonly name: string,
     private readonly aShape: Shape,
     private readonly bShape: Shape,
   ) {
@@ -110,12 +112,17 @@ export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   let dtype = resultType(a, b);
   if (!isFloatDtype(dtype)) dtype = getDefaultDtype();
   const [out, at, bt] = elementwise('div', k.divRun, a, b, dtype);
-  return needsGrad(at, bt) ? record(out, new DivBackward(at, bt), at, bt) : out;
+  // PyTorch computes `2 / x` as x.reciprocal() * 2: MulBackward0
+  const name = typeof a === 'number' ? 'MulBackward0' : 'DivBackward0';
+  return needsGrad(at, bt) ? record(out, new DivBackward(name, at, bt), at, bt) : out;
 }
 
 class DivBackward extends Node {
-  readonly name = 'DivBackward0';
-  constructor(a: Tensor, b: Tensor) {
+  constructor(
+    readonly name: string,
+    a: Tensor,
+    b: Tensor,
+  ) {
     super();
     this.save(a, b);
   }
@@ -132,12 +139,17 @@ export function powTensor(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   const dtype = resultType(a, b);
   if (dtype === 'bool') throw new Error('pow: bool tensors are not supported (as in PyTorch); convert them with .int() first');
   const [out, at, bt] = elementwise('pow', k.powRun, a, b, dtype);
-  return needsGrad(at, bt) ? record(out, new PowBackward(at, bt, out), at, bt) : out;
+  // PyTorch names pow(Tensor, Tensor) PowBackward1 and pow(Scalar, Tensor) PowBackward2
+  return needsGrad(at, bt) ? record(out, new PowBackward(typeof a === 'number' ? 'PowBackward2' : 'PowBackward1', at, bt, out), at, bt) : out;
 }
 
 class PowBackward extends Node {
-  readonly name = 'PowBackward1';
-  constructor(a: Tensor, b: Tensor, out: Tensor) {
+  constructor(
+    readonly name: string,
+    a: Tensor,
+    b: Tensor,
+    out: Tensor,
+  ) {
     super();
     this.save(a, b, out);
   }
@@ -155,7 +167,16 @@ class PowBackward extends Node {
 export function neg(x: Tensor): Tensor {
   checkTensor(x, 'neg');
   if (x.dtype === 'bool') throw new Error('neg: negating a bool tensor is not supported (as in PyTorch); to invert a mask use x.eq(false)');
-  return mul(x, -1);
+  const y = mul(x.detach(), -1);
+  return needsGrad(x) ? record(y, new NegBackward(), x) : y;
+}
+
+class NegBackward extends Node {
+  readonly name = 'NegBackward0';
+  // d(-x)/dx = -g
+  backward(g: Tensor): Tensor[] {
+    return [neg(g)];
+  }
 }
 
 function compare(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber): Tensor {

@@ -32,14 +32,23 @@ function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
 
 /** The same elements in a new shape, sharing x's data (`torch.reshape` / `view`); one size may be -1. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
-  const resolved = resolveShape(x, shape, 'reshape');
-  const y = x._view(resolved);
-  return needsGrad(x) ? record(y, new ViewBackward(x.shape), x) : y;
+  return viewAs(x, resolveShape(x, shape, 'reshape'), 'ViewBackward0');
+}
+
+/**
+ * @internal x's data in `shape` (already resolved), recorded under `name`: PyTorch prints a view made
+ * by squeeze, unsqueeze or matmul's reshapes with their own names (`SqueezeBackward0`, `DotBackward0`).
+ */
+export function viewAs(x: Tensor, shape: Shape, name: string): Tensor {
+  const y = x._view(shape);
+  return needsGrad(x) ? record(y, new ViewBackward(name, x.shape), x) : y;
 }
 
 class ViewBackward extends Node {
-  readonly name = 'ViewBackward0';
-  constructor(private readonly inputShape: Shape) {
+  constructor(
+    readonly name: string,
+    private readonly inputShape: Shape,
+  ) {
     super();
   }
   // d/dx reshape(x) = g reshaped back
@@ -58,6 +67,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const end = normalizeDim(endDim, x.ndim, 'flatten');
   if (x.ndim === 0) return reshape(x, [1]); // dims 0 and -1 of a 0-d tensor, as in PyTorch
   if (start > end) throw new Error(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
+  if (start === end) return x; // nothing to merge: PyTorch returns the input itself
   const merged = numel(x.shape.slice(start, end + 1));
   return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
 }
@@ -66,16 +76,18 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   checkTensor(x, 'squeeze');
   if (dim === undefined)
-    return reshape(
+    return viewAs(
       x,
       x.shape.filter((s) => s !== 1),
+      'SqueezeBackward0',
     );
   const dims = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
   const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
   if (repeated !== undefined) throw new Error(`squeeze: dim ${repeated} appears multiple times in the list of dims`);
-  return reshape(
+  return viewAs(
     x,
     x.shape.filter((s, i) => !(s === 1 && dims.includes(i))),
+    Array.isArray(dim) ? 'SqueezeBackward2' : 'SqueezeBackward1',
   );
 }
 
@@ -83,7 +95,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'unsqueeze');
   const d = normalizeDim(dim, x.ndim + 1, 'unsqueeze');
-  return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
+  return viewAs(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)], 'UnsqueezeBackward0');
 }
 
 function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
@@ -128,18 +140,16 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   checkTensor(x, 'transpose');
   const a = normalizeDim(dim0, x.ndim, 'transpose');
   const b = normalizeDim(dim1, x.ndim, 'transpose');
-  if (x.ndim < 2) return reshape(x, x.shape);
   const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
   return permuteAs(x, perm, 'TransposeBackward0');
 }
 
-/** `x.T`: the dims reversed (a plain transpose for 2-D). */
+/** `x.T`: the dims reversed (a plain transpose for 2-D); PyTorch records it as a permute. */
 export function T(x: Tensor): Tensor {
-  if (x.ndim < 2) return reshape(x, x.shape);
   return permuteAs(
     x,
     x.shape.map((_, i) => x.ndim - 1 - i),
-    x.ndim === 2 ? 'TransposeBackward0' : 'PermuteBackward0',
+    'PermuteBackward0',
   );
 }
 
@@ -154,8 +164,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
     );
   }
   const target = shape.map((s, i) => (s === -1 && i >= offset ? x.shape[i - offset] : s));
-  const y = expandTo(x, target);
-  if (y === x) return reshape(x, x.shape);
+  const expanded = expandTo(x, target);
+  const y = expanded === x ? x._view(x.shape) : expanded;
   return needsGrad(x) ? record(y, new ExpandBackward(x.shape), x) : y;
 }
 
@@ -199,7 +209,10 @@ class SumToBackward extends Node {
 
 /** Joins tensors along an existing dim (`torch.cat`); all other sizes must match. */
 export function cat(list: readonly Tensor[], dim = 0): Tensor {
-  const tensors = checkTensorList(list, 'cat');
+  return catAs(checkTensorList(list, 'cat'), dim, 'CatBackward0');
+}
+
+function catAs(tensors: Tensor[], dim: number, name: string): Tensor {
   const first = tensors[0];
   const d = normalizeDim(dim, first.ndim, 'cat');
   if (first.ndim === 0) throw new Error('cat: zero-dimensional tensors cannot be concatenated; use stack');
@@ -221,12 +234,12 @@ export function cat(list: readonly Tensor[], dim = 0): Tensor {
     inner,
     y.data,
   );
-  return needsGrad(...tensors) ? record(y, new CatBackward(sizes, d), ...tensors) : y;
+  return needsGrad(...tensors) ? record(y, new CatBackward(name, sizes, d), ...tensors) : y;
 }
 
 class CatBackward extends Node {
-  readonly name = 'CatBackward0';
   constructor(
+    readonly name: string,
     private readonly sizes: readonly number[],
     private readonly dim: number,
   ) {
@@ -268,9 +281,10 @@ export function stack(list: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim(dim, tensors[0].ndim + 1, 'stack');
-  return cat(
+  return catAs(
     tensors.map((t) => unsqueeze(t, d)),
     d,
+    'StackBackward0',
   );
 }
 
@@ -386,7 +400,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor(index, 'indexSelect', 'index');
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
-  const idx = checkIndex(index, x.ndim === 0 ? 1 : x.shape[d], 'indexSelect');
+  checkIndex(index, x.ndim === 0 ? 1 : x.shape[d], 'indexSelect');
+  return selectAs(x, d, index, 'IndexSelectBackward0');
+}
+
+/** x's slices at a checked `index` along dim `d`, recorded under `name` (narrow is PyTorch's SliceBackward0). */
+function selectAs(x: Tensor, d: number, index: Tensor, name: string): Tensor {
+  const idx = index.data as Int32Array;
   const [outer, n, inner] = splitAt(x.shape, d);
   const shape = x.ndim === 0 ? [] : [...x.shape];
   if (x.ndim > 0) shape[d] = idx.length;
@@ -397,12 +417,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
       y.data.set(x.data.subarray(from, from + inner), (o * idx.length + j) * inner);
     }
   }
-  return needsGrad(x) ? record(y, new IndexSelectBackward(x.shape, d, index), x) : y;
+  return needsGrad(x) ? record(y, new IndexSelectBackward(name, x.shape, d, index), x) : y;
 }
 
 class IndexSelectBackward extends Node {
-  readonly name = 'IndexSelectBackward0';
   constructor(
+    readonly name: string,
     private readonly inputShape: Shape,
     private readonly dim: number,
     private readonly index: Tensor,
@@ -478,5 +498,5 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   }
   const index = new Int32Array(length);
   for (let i = 0; i < length; i++) index[i] = begin + i;
-  return indexSelect(x, d, new Tensor(index, [length], 'int32'));
+  return selectAs(x, d, new Tensor(index, [length], 'int32'), 'SliceBackward0');
 }

@@ -51,20 +51,28 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     y.data as FloatArray,
   );
   if (!needsGrad(x, weight, bias)) return y;
-  const node = new LinearBackward(x, weight, rows, bias !== null);
+  const node = new LinearBackward(x, weight, rows, linearName(x.ndim, bias !== null));
   return bias ? record(y, node, x, weight, bias) : record(y, node, x, weight);
 }
 
+/**
+ * What PyTorch prints for linear's result: addmm / mm for a matrix, and for other ranks the view or
+ * squeeze it wraps around them (PyTorch reshapes to 2-D and back; tsgrad's one node covers all).
+ */
+function linearName(ndim: number, hasBias: boolean): string {
+  if (ndim === 2) return hasBias ? 'AddmmBackward0' : 'MmBackward0';
+  if (hasBias) return 'ViewBackward0';
+  return ndim === 1 ? 'SqueezeBackward4' : 'UnsafeViewBackward0';
+}
+
 class LinearBackward extends Node {
-  readonly name: string;
   constructor(
     x: Tensor,
     weight: Tensor,
     private readonly rows: number,
-    hasBias: boolean,
+    readonly name: string,
   ) {
     super();
-    this.name = hasBias ? 'AddmmBackward0' : 'MmBackward0';
     this.save(x, weight);
   }
   // dx, dw and db are new tensors, kept nowhere

@@ -7,7 +7,7 @@ import { broadcastShapes, broadcastStrides, fmt, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast, checkTensor, zerosOf } from './helpers';
 import { needsGrad, record } from '../autograd/record';
-import { reshape, sumTo, transpose } from './layout';
+import { reshape, sumTo, transpose, viewAs } from './layout';
 
 /**
  * The matrix product of a and b (`torch.matmul`): dot for 1-D·1-D, matrix-vector, matrix-matrix,
@@ -27,14 +27,29 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
+  const name = matmulName(a, b);
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
-  const y = batchedMatmul(a2, b2, a.shape, b.shape);
+  const y = batchedMatmul(a2, b2, a.shape, b.shape, name);
   if (a.ndim > 1 && b.ndim > 1) return y;
   const shape = [...y.shape];
   if (b.ndim === 1) shape.pop();
   if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
-  return reshape(y, shape);
+  return viewAs(y, shape, name);
+}
+
+/**
+ * What PyTorch prints for matmul's result, which names the last op of its decomposition: dot, mv,
+ * mm, the squeeze after a vector-matrix product, and for batches the unsafe view after bmm, or
+ * the contiguous copy (clone) after folding a matrix that requires grad into a batch by transposes.
+ */
+function matmulName(a: Tensor, b: Tensor): string {
+  if (a.ndim === 1 && b.ndim === 1) return 'DotBackward0';
+  if (a.ndim === 2 && b.ndim === 1) return 'MvBackward0';
+  if (a.ndim === 1 && b.ndim === 2) return 'SqueezeBackward4';
+  if (a.ndim === 2 && b.ndim === 2) return 'MmBackward0';
+  const folds = a.ndim === 2 || (a.ndim === 3 && b.ndim === 3 && a.shape[0] === 1 && b.shape[0] !== 1);
+  return folds && b.ndim >= 3 && a.requiresGrad ? 'CloneBackward0' : 'UnsafeViewBackward0';
 }
 
 /** Per batch entry of the broadcast batch shape: the element offsets into a, b and the output. */
@@ -48,7 +63,7 @@ function batchOffsets(batchA: Shape, batchB: Shape, batch: Shape, sizeA: number,
   return offsets;
 }
 
-function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape): Tensor {
+function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape, name: string): Tensor {
   const [m, k] = a.shape.slice(-2);
   const [k2, n] = b.shape.slice(-2);
   if (k !== k2) {
@@ -68,7 +83,7 @@ function batchedMatmul(a: Tensor, b: Tensor, shapeA: Shape, shapeB: Shape): Tens
   offsets.forEach(([ao, bo], i) => kern.gemm(false, false, m, n, k, ad, ao, bd, bo, yd, i * m * n, false));
   if (work !== dtype) return cast(y, dtype);
   if (!needsGrad(a, b)) return y;
-  const node = new MatmulBackward(a, b, offsets, m, n, k, batch.length === 0 ? 'MmBackward0' : 'BmmBackward0');
+  const node = new MatmulBackward(a, b, offsets, m, n, k, name);
   return record(y, node, a, b);
 }
 

@@ -11,7 +11,7 @@ import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultT
 import { describe } from '../options';
 import * as k from '../kernels/elementwise';
 import { Tensor } from '../tensor';
-import { div, ge, le, logicalAnd, mul, powTensor, sub, where } from './binary';
+import { div, ge, gt, le, logicalAnd, mul, powTensor, sub, where } from './binary';
 import { cast, checkTensor, floatDtypeOf, isFloatArray, type TensorOrNumber, zerosOf } from './helpers';
 
 /** The input gradient g * f'(s) on storage, in one pass (s is the saved input or result). */
@@ -170,9 +170,41 @@ export const tanh = unaryOp({
   gradKernel: k.tanhBackward,
 });
 
-/** x ** exponent for a number or a tensor exponent (`torch.pow`): the one place that chooses between the two. */
-export function pow(x: Tensor, exponent: TensorOrNumber): Tensor {
-  return typeof exponent === 'number' ? powScalar(x, exponent) : powTensor(x, exponent);
+/**
+ * x where x > 0, else negativeSlope * x (`F.leaky_relu`); the gradient at 0 is negativeSlope, as in
+ * PyTorch. A record rather than the composite `where(x > 0, x, slope * x)`: one pass instead of
+ * three, and PyTorch's grad_fn name.
+ */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor(x, 'leakyRelu');
+  if (!isFloatDtype(x.dtype))
+    throw new Error(`leakyRelu: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first`);
+  if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) {
+    throw new Error(`leakyRelu: negativeSlope must be a number, got ${describe(negativeSlope)}`);
+  }
+  // PyTorch multiplies by the slope in the tensor's dtype
+  const slope = x.dtype === 'float32' ? Math.fround(negativeSlope) : negativeSlope;
+  return unaryOp({
+    name: 'leakyRelu',
+    gradFn: 'LeakyReluBackward0',
+    kernel: (xs, out) => {
+      for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? xs[i] : xs[i] * slope;
+    },
+    saves: 'input',
+    // d/dx leakyRelu(x) = 1 where x > 0, else negativeSlope (NaN takes the slope's branch, as in PyTorch)
+    grad: (g, xs) => where(gt(xs, 0), g, mul(g, negativeSlope)),
+    gradKernel: (g, xs, out) => {
+      for (let i = 0; i < g.length; i++) out[i] = xs[i] > 0 ? g[i] : g[i] * slope;
+    },
+  })(x);
+}
+
+/**
+ * x ** exponent for a number or a tensor exponent, or a number to a tensor power (`torch.pow(2, x)`):
+ * the one place that chooses between the two.
+ */
+export function pow(x: TensorOrNumber, exponent: TensorOrNumber): Tensor {
+  return typeof exponent === 'number' && typeof x !== 'number' ? powScalar(x, exponent) : powTensor(x, exponent);
 }
 
 /** x ** p for a number p (`torch.pow(x, 2)`). Integer tensors stay integer for whole p >= 0. */

@@ -461,10 +461,15 @@ const cases: Case[] = [
     (x, y) => F.mseLoss(x, y),
     () => [rnd([2, 3]), rnd([2, 3])],
   ),
-  // composites
   c(
     'leakyRelu',
     (x) => F.leakyRelu(x, 0.2).pow(2),
+    () => [awayFromZero([2, 3])],
+  ),
+  // a composite
+  c(
+    'softsign',
+    (x) => F.softsign(x),
     () => [awayFromZero([2, 3])],
   ),
   // a custom op whose backward is made of ops

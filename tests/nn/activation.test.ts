@@ -3,7 +3,38 @@ import * as torch from '../../src/index';
 const { nn } = torch;
 const F = nn.functional;
 
-describe('leakyRelu (a composite: where(x > 0, x, slope * x))', () => {
+describe('leakyRelu (one unaryOp record, LeakyReluBackward0)', () => {
+  it('float32 multiplies by the slope rounded to float32, as PyTorch; NaN passes; gradients of every order', () => {
+    // PyTorch 2.13: F.leaky_relu(torch.tensor([-3.], dtype=float32), 0.1).item() == -0.30000001192092896
+    expect(F.leakyRelu(torch.tensor([-3], { dtype: 'float32' }), 0.1).item()).toBe(-0.30000001192092896);
+    const x = torch.tensor([Number.NaN, -1], { dtype: 'float64', requiresGrad: true });
+    const y = F.leakyRelu(x, 0.2);
+    expect(y.toArray()).toEqual([Number.NaN, -0.2]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([0.2, 0.2]);
+    const z = torch.tensor([-1.5, -0.3, 0.4, 2], { dtype: 'float64', requiresGrad: true });
+    expect(torch.autograd.gradcheck((t) => F.leakyRelu(t, 0.3), [z])).toBe(true);
+    expect(torch.autograd.gradgradcheck((t) => F.leakyRelu(t, 0.3).pow(2), [z])).toBe(true);
+  });
+});
+
+describe('softsign (a composite, x / (1 + |x|), as PyTorch composes it)', () => {
+  it("matches PyTorch's values and gradient, and prints DivBackward0", () => {
+    // PyTorch 2.13: F.softsign([-2, 0, 3]) = [-2/3, 0, 0.75]; gradient of the sum 1 / (1 + |x|)^2 = [1/9, 1, 1/16]
+    const x = torch.tensor([-2, 0, 3], { dtype: 'float64', requiresGrad: true });
+    const y = F.softsign(x);
+    expect(y.toArray()).toEqual([-2 / 3, 0, 0.75]);
+    expect(y.gradFn!.name).toBe('DivBackward0');
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([1 / 9, 1, 1 / 16]);
+    expect(String(new nn.Softsign())).toBe('Softsign()');
+    const z = torch.tensor([-1.5, -0.3, 0.4, 2], { dtype: 'float64', requiresGrad: true });
+    expect(torch.autograd.gradcheck((t) => F.softsign(t), [z])).toBe(true);
+    expect(torch.autograd.gradgradcheck((t) => F.softsign(t), [z])).toBe(true);
+  });
+});
+
+describe('leakyRelu', () => {
   it("matches PyTorch's values and gradient, 0 included", () => {
     // PyTorch 2.13: F.leaky_relu([-2, 0, 3], 0.1) = [-0.2, 0, 3], gradient of the sum [0.1, 0.1, 1]
     const x = torch.tensor([-2, 0, 3], { dtype: 'float64' }).requiresGrad_();

@@ -1,16 +1,16 @@
 /** Activations composed from primitives: no backward of their own, so their gradients (of any order) come free. */
-import { isFloatDtype } from '../../dtype';
-import { gt, mul, where } from '../../ops/binary';
+import { add, div } from '../../ops/binary';
 import { checkTensor } from '../../ops/helpers';
+import { abs } from '../../ops/unary';
 import type { Tensor } from '../../tensor';
 
-/** x where x > 0, else negativeSlope * x (`F.leaky_relu`); the gradient at 0 is negativeSlope, as in PyTorch. */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  checkTensor(x, 'leakyRelu');
-  if (!isFloatDtype(x.dtype))
-    throw new Error(`leakyRelu: input must be a floating point tensor, got ${x.dtype} (as in PyTorch); convert it with .float() first`);
-  if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) {
-    throw new Error(`leakyRelu: negativeSlope must be a number, got ${String(negativeSlope)}`);
-  }
-  return where(gt(x, 0), x, mul(x, negativeSlope));
+export { leakyRelu } from '../../ops/unary';
+
+/**
+ * x / (1 + |x|) (`F.softsign`). Composed as PyTorch composes it, so it prints PyTorch's grad_fn
+ * (`DivBackward0`) too.
+ */
+export function softsign(x: Tensor): Tensor {
+  checkTensor(x, 'softsign');
+  return div(x, add(abs(x), 1));
 }

@@ -3,6 +3,7 @@ import { type FloatDType, isFloatDtype } from '../../dtype';
 import { checkTensor } from '../../ops/helpers';
 import { fmt, type Shape, sameShape, splitAt } from '../../shape';
 import type { Tensor } from '../../tensor';
+import type { Reduction } from './reduction';
 
 export interface ClassLayout {
   /** N (1 for a (C) input) */
@@ -61,4 +62,13 @@ export function checkClassWeight(weight: Tensor | null | undefined, classes: num
     throw new Error(`${where}: weight must have one entry per class (shape [${classes}]), got shape ${fmt(weight.shape)}`);
   }
   return weight;
+}
+
+/**
+ * What PyTorch prints for nll_loss's result on an input of `ndim` dims: nll_loss for 1-D and 2-D,
+ * nll_loss2d otherwise, behind a view when it reshaped a 3-D or 5-D+ input and kept every loss.
+ */
+export function nllLossName(ndim: number, reduction: Reduction): string {
+  if (ndim <= 2) return 'NllLossBackward0';
+  return reduction === 'none' && ndim !== 4 ? 'ViewBackward0' : 'NllLoss2DBackward0';
 }

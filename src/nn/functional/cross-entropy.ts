@@ -22,7 +22,7 @@ import { logSoftmax, softmax } from '../../ops/softmax';
 import { needsGrad, record } from '../../autograd/record';
 import { fmt, sameShape } from '../../shape';
 import { Tensor } from '../../tensor';
-import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
+import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout, nllLossName } from './class-target';
 import { checkLossOptions, checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
 import { checkBoolean, checkInteger, checkNumber } from '../../options';
 
@@ -183,8 +183,18 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   return record(out, new CrossEntropyBackward(problem, input, target, stats, denominator), input, target);
 }
 
+/**
+ * What PyTorch prints for cross_entropy's result, the last op of its composite: nll_loss for class
+ * indices (the add of the smoothing term with labelSmoothing), and for probabilities the mean's
+ * division or the negation of the summed terms. tsgrad's one fused node computes all of it.
+ */
+function crossEntropyName({ byIndex, smoothing, reduction }: Problem, ndim: number): string {
+  if (byIndex) return smoothing > 0 ? 'AddBackward0' : nllLossName(ndim, reduction);
+  return reduction === 'mean' ? 'DivBackward1' : 'NegBackward0';
+}
+
 class CrossEntropyBackward extends Node {
-  readonly name = 'CrossEntropyLossBackward0';
+  readonly name: string;
   constructor(
     private readonly problem: Problem,
     input: Tensor,
@@ -194,6 +204,7 @@ class CrossEntropyBackward extends Node {
     private readonly denominator: number,
   ) {
     super();
+    this.name = crossEntropyName(problem, input.ndim);
     this.save(input, target);
   }
   // dx and dt are new tensors, kept nowhere

@@ -1,6 +1,6 @@
 /** `nn.functional`: the stateless forms of the layers and losses. */
 export { relu, sigmoid, tanh } from '../../ops/unary';
-export { leakyRelu } from './activation';
+export { leakyRelu, softsign } from './activation';
 export { softmax, logSoftmax } from '../../ops/softmax';
 export { linear } from '../../ops/linear';
 export { crossEntropy, type CrossEntropyOptions } from './cross-entropy';

@@ -5,7 +5,7 @@ import { mul } from '../../ops/binary';
 import { cast, checkTensor, zerosOf } from '../../ops/helpers';
 import { needsGrad, record } from '../../autograd/record';
 import type { Tensor } from '../../tensor';
-import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout } from './class-target';
+import { checkClassWeight, checkIndexTargetShape, classIndices, classLayout, nllLossName } from './class-target';
 import { checkLossOptions, checkReduction, type Reduction, reduceLosses, upstream, upstreamScale } from './reduction';
 import { checkInteger } from '../../options';
 
@@ -47,12 +47,16 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
   }
   const out = reduceLosses(losses, positionShape, dtype, reduction, denominator);
   if (!needsGrad(input)) return out;
-  return record(out, new NLLLossBackward(input.shape, indices, weight, ignoreIndex, reduction, denominator, classes, inner), input);
+  return record(
+    out,
+    new NLLLossBackward(nllLossName(input.ndim, reduction), input.shape, indices, weight, ignoreIndex, reduction, denominator, classes, inner),
+    input,
+  );
 }
 
 class NLLLossBackward extends Node {
-  readonly name = 'NllLossBackward0';
   constructor(
+    readonly name: string,
     private readonly inputShape: readonly number[],
     private readonly indices: Int32Array,
     private readonly weight: FloatArray | null,
