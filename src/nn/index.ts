@@ -7,3 +7,4 @@ export { Sequential, Flatten, Identity } from './container';
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from './loss';
 export * as functional from './functional/index';
 export * as init from './init';
+export * as utils from './utils/index';
