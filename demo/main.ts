@@ -236,7 +236,7 @@ function predict(): void {
     ui.prediction.dataset.digit = '';
     return;
   }
-  const probs = torch.noGrad(() => torch.softmax(model.forward(new torch.Tensor(image, [1, SIZE * SIZE], 'float32')), 1)).data;
+  const probs = torch.noGrad(() => torch.softmax(model(new torch.Tensor(image, [1, SIZE * SIZE], 'float32')), 1)).data;
   let best = 0;
   for (let d = 1; d < probs.length; d++) if (probs[d] > probs[best]) best = d;
   bars.forEach((b, d) => {

@@ -14,9 +14,9 @@ export class NeuralNet2 extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.linear1.forward(x);
-    out = this.relu.forward(out);
-    out = this.linear2.forward(out);
+    let out = this.linear1(x);
+    out = this.relu(out);
+    out = this.linear2(out);
     // no softmax at the end
     return out;
   }

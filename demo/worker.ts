@@ -89,8 +89,8 @@ class Run {
       }
       const [images, labels] = next.value;
       // forward pass and loss
-      const outputs = this.model.forward(images);
-      const loss = this.criterion.forward(outputs, labels);
+      const outputs = this.model(images);
+      const loss = this.criterion(outputs, labels);
       // backward pass and update
       this.optimizer.zeroGrad();
       loss.backward();
@@ -131,8 +131,8 @@ class Run {
   evaluate(): void {
     this.model.eval();
     torch.noGrad(() => {
-      const outputs = this.model.forward(this.testImages);
-      const loss = this.criterion.forward(outputs, this.testLabels).item();
+      const outputs = this.model(this.testImages);
+      const loss = this.criterion(outputs, this.testLabels).item();
       // value, index: the index of the largest score is the predicted class
       const [, predicted] = torch.max(outputs, 1);
       const correct = predicted.eq(this.testLabels).sum().item();

@@ -25,9 +25,9 @@ class NeuralNet1 extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.linear1.forward(x);
-    out = this.relu.forward(out);
-    out = this.linear2.forward(out);
+    let out = this.linear1(x);
+    out = this.relu(out);
+    out = this.linear2(out);
     // sigmoid at the end
     const yPred = torch.sigmoid(out);
     return yPred;
@@ -74,8 +74,8 @@ function evaluate(model: NeuralNet1, loader: data.DataLoader<[Tensor, Tensor]>, 
   let total = 0;
   torch.noGrad(() => {
     for (const [images, targets] of loader) {
-      const yPred = model.forward(images);
-      lossSum += criterion.forward(yPred, targets).item() * targets.shape[0];
+      const yPred = model(images);
+      lossSum += criterion(yPred, targets).item() * targets.shape[0];
       const predicted = yPred.gt(0.5); // a probability above 0.5 means "yes"
       correct += predicted.eq(targets).sum().item();
       total += targets.shape[0];
@@ -118,8 +118,8 @@ export async function main(argv: string[], out: Output = stdout) {
     meter.startEpoch(epoch);
     for (const [images, targets] of trainLoader) {
       // forward pass and loss
-      const yPred = model.forward(images);
-      const loss = criterion.forward(yPred, targets);
+      const yPred = model(images);
+      const loss = criterion(yPred, targets);
       // backward pass and update
       optimizer.zeroGrad();
       loss.backward();

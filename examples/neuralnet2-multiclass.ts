@@ -25,9 +25,9 @@ class NeuralNet2 extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.linear1.forward(x);
-    out = this.relu.forward(out);
-    out = this.linear2.forward(out);
+    let out = this.linear1(x);
+    out = this.relu(out);
+    out = this.linear2(out);
     // no softmax at the end
     return out;
   }
@@ -51,8 +51,8 @@ function evaluate(model: NeuralNet2, loader: data.DataLoader<[Tensor, Tensor]>, 
   let total = 0;
   torch.noGrad(() => {
     for (const [images, labels] of loader) {
-      const outputs = model.forward(images);
-      lossSum += criterion.forward(outputs, labels).item() * labels.shape[0];
+      const outputs = model(images);
+      lossSum += criterion(outputs, labels).item() * labels.shape[0];
       // value, index: the index of the largest score is the predicted class
       const [, predicted] = torch.max(outputs, 1);
       correct += predicted.eq(labels).sum().item();
@@ -92,8 +92,8 @@ export async function main(argv: string[], out: Output = stdout) {
     meter.startEpoch(epoch);
     for (const [images, labels] of trainLoader) {
       // forward pass and loss
-      const outputs = model.forward(images);
-      const loss = criterion.forward(outputs, labels);
+      const outputs = model(images);
+      const loss = criterion(outputs, labels);
       // backward pass and update
       optimizer.zeroGrad();
       loss.backward();

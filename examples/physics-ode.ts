@@ -32,11 +32,11 @@ class PINN extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.linear1.forward(x);
-    out = this.tanh1.forward(out);
-    out = this.linear2.forward(out);
-    out = this.tanh2.forward(out);
-    out = this.linear3.forward(out);
+    let out = this.linear1(x);
+    out = this.tanh1(out);
+    out = this.linear2(out);
+    out = this.tanh2(out);
+    out = this.linear3(out);
     return out;
   }
 }
@@ -76,7 +76,7 @@ const sci = (v: number): string => v.toExponential(2).replace(/e([+-])0*(\d)/, (
 /** The net's output on the fine grid, its largest distance from exp(-x), and where that is. */
 function evaluate(model: PINN, grid: Tensor, exact: Tensor): { y: Tensor; maxError: number; at: number } {
   return torch.noGrad(() => {
-    const y = model.forward(grid);
+    const y = model(grid);
     const [maxError, index] = y.sub(exact).abs().flatten().max(0) as [Tensor, Tensor];
     return { y, maxError: maxError.item(), at: grid.data[index.item()] };
   });
@@ -114,10 +114,10 @@ export async function main(argv: string[], out: Output = stdout) {
     optimizer.paramGroups[0].lr = (flags.lr * (1 + Math.cos((Math.PI * (step - 1)) / flags.steps))) / 2;
 
     // forward pass: y and, kept in the graph (createGraph), its derivative dy/dx at every point
-    const y = model.forward(x);
+    const y = model(x);
     const dydx = autograd.grad(y, x, { gradOutputs: torch.onesLike(y), createGraph: true })[0]!;
     const residual = dydx.add(y).pow(2).mean(); // the equation: dy/dx + y = 0
-    const initial = model.forward(x0).sub(1).pow(2).mean(); // the initial condition: y(0) = 1
+    const initial = model(x0).sub(1).pow(2).mean(); // the initial condition: y(0) = 1
     const loss = residual.add(initial);
 
     // backward pass (through dy/dx: second derivatives of the net) and update

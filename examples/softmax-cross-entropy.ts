@@ -66,8 +66,8 @@ export function main(argv: string[], out: Output = stdout): void {
   const Y = torch.tensor([0]); // nSamples = 1, class label 0
   let YPredGood = torch.tensor([[2.0, 1.0, 0.1]]); // nSamples x nClasses = 1 x 3
   let YPredBad = torch.tensor([[0.5, 2.0, 0.3]]);
-  let l1 = loss.forward(YPredGood, Y);
-  let l2 = loss.forward(YPredBad, Y);
+  let l1 = loss(YPredGood, Y);
+  let l2 = loss(YPredBad, Y);
   print(`tsgrad Loss1: ${l1.item().toFixed(4)}`);
   print(`tsgrad Loss2: ${l2.item().toFixed(4)}`);
   let [, predictions1] = torch.max(YPredGood, 1);
@@ -86,8 +86,8 @@ export function main(argv: string[], out: Output = stdout): void {
     [0.1, 1.0, 2.1],
     [0.1, 3.0, 0.1],
   ]);
-  l1 = loss.forward(YPredGood, Y3);
-  l2 = loss.forward(YPredBad, Y3);
+  l1 = loss(YPredGood, Y3);
+  l2 = loss(YPredBad, Y3);
   print(`Batch Loss1: ${l1.item().toFixed(4)}`);
   print(`Batch Loss2: ${l2.item().toFixed(4)}`);
   [, predictions1] = torch.max(YPredGood, 1);
@@ -100,21 +100,20 @@ export function main(argv: string[], out: Output = stdout): void {
   torch.manualSeed(0);
   const inputTensor = torch.randn([3, 5]);
   const target = torch.tensor([0, 2, 1]);
-  const outputSoftmax = new nn.Softmax(1).forward(inputTensor);
-  print(`loss(logits, target)          = ${loss.forward(inputTensor, target).item().toFixed(4)}`);
-  print(`loss(softmax(logits), target) = ${loss.forward(outputSoftmax, target).item().toFixed(4)}   <- softmax applied twice (tsgrad warns on stderr)`);
+  const outputSoftmax = new nn.Softmax(1)(inputTensor);
+  print(`loss(logits, target)          = ${loss(inputTensor, target).item().toFixed(4)}`);
+  print(`loss(softmax(logits), target) = ${loss(outputSoftmax, target).item().toFixed(4)}   <- softmax applied twice (tsgrad warns on stderr)`);
   // Probabilities lie in [0, 1], so a second softmax can never get far from uniform: even a perfect
   // one-hot row [1, 0, 0, 0, 0] scores log(1 + 4/e), and the gradient that reaches the logits shrinks.
   const perfect = torch.tensor([[1, 0, 0, 0, 0]], { dtype: 'float32' }); // JavaScript writes 1.0 as 1: say float
   print(
-    `best possible loss on probabilities: loss([[1, 0, 0, 0, 0]], [0]) = ${loss
-      .forward(perfect, torch.tensor([0]))
+    `best possible loss on probabilities: loss([[1, 0, 0, 0, 0]], [0]) = ${loss(perfect, torch.tensor([0]))
       .item()
       .toFixed(4)} = log(1 + 4/e), never 0`,
   );
   const logits = torch.tensor(YPredBad, { requiresGrad: true });
-  const [gradDirect] = autograd.grad(loss.forward(logits, Y3), logits);
-  const [gradTwice] = autograd.grad(loss.forward(torch.softmax(logits, 1), Y3), logits);
+  const [gradDirect] = autograd.grad(loss(logits, Y3), logits);
+  const [gradTwice] = autograd.grad(loss(torch.softmax(logits, 1), Y3), logits);
   print(
     `gradient reaching the logits (seed 002's bad batch): |g| = ${norm(gradDirect!).toFixed(4)} on logits, ${norm(gradTwice!).toFixed(4)} through an extra softmax`,
   );
@@ -122,7 +121,7 @@ export function main(argv: string[], out: Output = stdout): void {
 
   print('\n== The autograd graph of one loss: Linear -> CrossEntropy ==');
   const linear = new nn.Linear(5, 3);
-  const lossOfLinear = loss.forward(linear.forward(inputTensor), target);
+  const lossOfLinear = loss(linear(inputTensor), target);
   const dot = autograd.toDot(lossOfLinear, { params: linear.namedParameters('linear'), name: 'loss' });
   out.write(dot);
   writeText(flags.dot, dot);

@@ -3,7 +3,7 @@ import { allocate, checkDtype, convert, type DType, elementOf, getDefaultDtype, 
 import { checkTensor } from './ops/helpers';
 import { checkBoolean, checkNumber, checkOptions, describe, type Unsupported } from './options';
 import { checkGenerator, type Generator } from './random';
-import { checkShape, fmt, numel, type Shape } from './shape';
+import { checkShape, fmt, numel, type Shape, sizesAndOptions, type SizesAnd } from './shape';
 import { type NestedArray, Tensor } from './tensor';
 
 /** Options most creation functions take. */
@@ -38,11 +38,6 @@ function checkTensorOptions(options: unknown, where: string, random = false): vo
   const o = (options ?? {}) as RandomOptions;
   if (o.requiresGrad !== undefined) checkBoolean(o.requiresGrad, where, 'requiresGrad');
   if (random) checkGenerator(o.generator, where);
-}
-
-/** A shape array, or a number as the one size of a 1-D shape (`zeros(3)`, as in PyTorch). */
-function shapeOf(shape: Shape | number, where: string): number[] {
-  return checkShape(typeof shape === 'number' ? [shape] : shape, where);
 }
 
 function finish(data: Tensor, options: TensorOptions): Tensor {
@@ -159,22 +154,76 @@ export function full(shape: Shape, value: number | boolean, options: TensorOptio
   return finish(new Tensor(data, s, dtype), options);
 }
 
-/** A tensor of zeros (`torch.zeros`), in the default float dtype unless given one; a number is a 1-D shape (`zeros(3)`). */
-export function zeros(shape: Shape | number, options: TensorOptions = {}): Tensor {
-  const s = shapeOf(shape, 'zeros');
+/**
+ * A tensor of zeros (`torch.zeros`), in the default float dtype unless given one. Sizes as PyTorch
+ * takes them: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(3)`; options come last (`zeros(2, 3, { dtype })`).
+ */
+export function zeros(...args: SizesAnd<TensorOptions>): Tensor {
+  const [s, options] = sizesAndOptions<TensorOptions>(args, 'zeros');
   checkTensorOptions(options, 'zeros');
   const dtype = dtypeOption(options, getDefaultDtype(), 'zeros');
   return finish(new Tensor(allocate(dtype, numel(s)), s, dtype), options);
 }
 
-/** A tensor of ones (`torch.ones`), in the default float dtype unless given one; a number is a 1-D shape (`ones(3)`). */
-export function ones(shape: Shape | number, options: TensorOptions = {}): Tensor {
-  const s = shapeOf(shape, 'ones');
+/** A tensor of ones (`torch.ones`), in the default float dtype unless given one; sizes as `zeros` takes them. */
+export function ones(...args: SizesAnd<TensorOptions>): Tensor {
+  const [s, options] = sizesAndOptions<TensorOptions>(args, 'ones');
   checkTensorOptions(options, 'ones');
   const dtype = dtypeOption(options, getDefaultDtype(), 'ones');
   const data = allocate(dtype, numel(s));
   data.fill(1);
   return finish(new Tensor(data, s, dtype), options);
+}
+
+/**
+ * A new tensor of the given sizes (`torch.empty`). PyTorch leaves its values uninitialised; tsgrad's
+ * are zeros (a fresh typed array is zero-filled, so they cost nothing to give).
+ */
+export function empty(...args: SizesAnd<TensorOptions>): Tensor {
+  const [s, options] = sizesAndOptions<TensorOptions>(args, 'empty');
+  checkTensorOptions(options, 'empty');
+  const dtype = dtypeOption(options, getDefaultDtype(), 'empty');
+  return finish(new Tensor(allocate(dtype, numel(s)), s, dtype), options);
+}
+
+/** `empty` with another tensor's shape and dtype (`torch.empty_like`); its values are zeros. */
+export function emptyLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkTensor(t, 'emptyLike');
+  checkTensorOptions(options, 'emptyLike');
+  return empty(t.shape, { dtype: t.dtype, ...options });
+}
+
+/**
+ * A tensor over a typed array's memory, without copying (`torch.from_numpy`): a Float32Array,
+ * Float64Array or Int32Array, in `shape` (default: 1-D). Writes through either one show in the
+ * other. (Other typed arrays have no tsgrad dtype: copy them with `tensor`.)
+ */
+export function fromArray(data: Float32Array | Float64Array | Int32Array, shape?: Shape): Tensor {
+  const dtype = typedArrayDtype(data);
+  if (dtype === null) {
+    throw new Error(
+      `fromArray: expected a Float32Array, Float64Array or Int32Array (memory tsgrad can share), got ${describe(data)}; copy others with tensor()`,
+    );
+  }
+  const s = shape === undefined ? [data.length] : checkShape(shape, 'fromArray');
+  if (numel(s) !== data.length) throw new Error(`fromArray: shape ${fmt(s)} holds ${numel(s)} elements, but the array has ${data.length}`);
+  return new Tensor(data, s, dtype);
+}
+
+/**
+ * `data` as a tensor, sharing memory where it can (`torch.as_tensor`): a Tensor of the asked dtype
+ * is returned as is, a typed array of a tsgrad dtype is wrapped as `fromArray` does, anything else
+ * (or a dtype change) is copied as `tensor` does.
+ */
+export function asTensor(data: NestedArray | Tensor | TypedArray, options: { dtype?: DType } = {}): Tensor {
+  checkOptions(options, ['dtype'], 'asTensor', { device: "tsgrad runs on the CPU: leave device out, or pass 'cpu' to .to()" });
+  const dtype = options.dtype === undefined ? undefined : checkDtype(options.dtype, 'asTensor');
+  if (data instanceof Tensor) return dtype === undefined || dtype === data.dtype ? data : data.to(dtype);
+  if (typedArrayDtype(data) !== null) {
+    const shared = fromArray(data as Float32Array);
+    return dtype === undefined || dtype === shared.dtype ? shared : shared.to(dtype);
+  }
+  return tensor(data, dtype === undefined ? {} : { dtype });
 }
 
 /** Zeros with another tensor's shape and dtype. */
@@ -253,8 +302,8 @@ export function eye(n: number, m: number = n, options: TensorOptions = {}): Tens
   return finish(new Tensor(data, s, dtype), options);
 }
 
-function randomFloat(shape: Shape | number, options: RandomOptions, where: string, fill: (g: Generator, t: Tensor) => void): Tensor {
-  const s = shapeOf(shape, where);
+function randomFloat(args: readonly unknown[], where: string, fill: (g: Generator, t: Tensor) => void): Tensor {
+  const [s, options] = sizesAndOptions<RandomOptions>(args, where);
   checkTensorOptions(options, where, true);
   const dtype = dtypeOption(options, getDefaultDtype(), where);
   if (!isFloatDtype(dtype)) throw new Error(`${where}: dtype must be float32 or float64, got ${dtype}`);
@@ -263,14 +312,14 @@ function randomFloat(shape: Shape | number, options: RandomOptions, where: strin
   return finish(t, options);
 }
 
-/** Uniform samples in [0, 1) (`torch.rand`), from the seeded generator; a number is a 1-D shape (`rand(3)`). */
-export function rand(shape: Shape | number, options: RandomOptions = {}): Tensor {
-  return randomFloat(shape, options, 'rand', (g, t) => g.fillUniform(t.data));
+/** Uniform samples in [0, 1) (`torch.rand`), from the seeded generator; sizes as `zeros` takes them (`rand(3, 5)`). */
+export function rand(...args: SizesAnd<RandomOptions>): Tensor {
+  return randomFloat(args, 'rand', (g, t) => g.fillUniform(t.data));
 }
 
-/** Standard normal samples (`torch.randn`), from the seeded generator; a number is a 1-D shape (`randn(3)`). */
-export function randn(shape: Shape | number, options: RandomOptions = {}): Tensor {
-  return randomFloat(shape, options, 'randn', (g, t) => g.fillNormal(t.data));
+/** Standard normal samples (`torch.randn`), from the seeded generator; sizes as `zeros` takes them (`randn(3, 5)`). */
+export function randn(...args: SizesAnd<RandomOptions>): Tensor {
+  return randomFloat(args, 'randn', (g, t) => g.fillNormal(t.data));
 }
 
 /** Whole numbers uniform in [low, high) (`torch.randint`), int32 unless given a dtype. */

@@ -29,15 +29,53 @@ export function checkDtype(dtype: string, where: string): DType {
   return dtype as DType;
 }
 
+/** A device as PyTorch names one (`torch.device('cpu')`); tsgrad has only the CPU. */
+export class Device {
+  readonly type = 'cpu';
+  /** The device index (`cpu:0` gives 0); null when none was given. */
+  readonly index: number | null;
+
+  /** `new Device('cpu')`, `'cpu:0'`, or `('cpu', 0)`; other devices are an Error naming why. */
+  constructor(device: string, index?: number) {
+    if (!isCpuDevice(device, 'device'))
+      throw new Error(`device: expected a device string such as 'cpu', got ${typeof device === 'string' ? JSON.stringify(device) : typeof device}`);
+    const given = /:(\d+)$/.exec(device);
+    if (index !== undefined && (!Number.isInteger(index) || index < 0)) throw new Error(`device: index must be a whole number >= 0, got ${String(index)}`);
+    if (given && index !== undefined) throw new Error(`device: type (string) must not include an index because index was passed explicitly: ${device}`);
+    if ((index ?? Number(given?.[1] ?? 0)) !== 0) throw new Error(`device: tsgrad has one CPU device, cpu:0; got index ${index ?? given?.[1]}`);
+    this.index = given ? Number(given[1]) : (index ?? null);
+  }
+
+  /** `cpu` or `cpu:0`, as `str(device)`. */
+  toString(): string {
+    return this.index === null ? this.type : `${this.type}:${this.index}`;
+  }
+
+  /** `device(type='cpu')`, as PyTorch prints one. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
+  }
+}
+
+/** What names a device: a Device or a string such as `'cpu'`. */
+export type DeviceLike = Device | string;
+
+/** The accelerators PyTorch has, which tsgrad names in its Error. */
+const OTHER_DEVICES = /^(cuda|mps|xpu|meta|hip|xla|vulkan|ipu|hpu|mtia|mkldnn|privateuseone)(:\d+)?$/;
+
 /**
- * Whether `x`, given where a dtype or device goes (`to('cpu')`), names the CPU; other devices
- * (`'cuda'`, `'mps:0'`...) are an Error, since tsgrad runs on the CPU. False for anything else.
+ * Whether `x`, given where a dtype or device goes (`to('cpu')`, `to(device)`), names the CPU; other
+ * devices (`'cuda'`, `'mps:0'`...) are an Error, since tsgrad runs on the CPU. False for anything else.
  */
 export function isCpuDevice(x: unknown, where: string): boolean {
+  if (x instanceof Device) return true;
   if (typeof x !== 'string') return false;
-  if (/^cpu(:0)?$/.test(x)) return true;
-  if (/^(cuda|mps|xpu|meta|hip|xla|vulkan|ipu|hpu|mtia|mkldnn|privateuseone)(:\d+)?$/.test(x)) {
-    throw new Error(`${where}: tsgrad runs on the CPU; device '${x}' is not available (to('cpu') is accepted and changes nothing)`);
+  if (/^cpu(:\d+)?$/.test(x)) return true;
+  if (OTHER_DEVICES.test(x)) {
+    throw new Error(
+      `${where}: tsgrad runs on the CPU (its kernels are TypeScript and WebAssembly); device '${x}' is not available. ` +
+        "Keep the script's device 'cpu' (to('cpu') is accepted and changes nothing)",
+    );
   }
   return false;
 }

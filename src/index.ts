@@ -9,9 +9,10 @@
  */
 import { checkTensor } from './ops/helpers';
 import { Tensor } from './tensor';
+import { Device } from './dtype';
 
 export { Tensor, type NestedArray } from './tensor';
-export { type DType, type FloatDType, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
+export { type DType, type FloatDType, getDefaultDtype, setDefaultDtype, promoteTypes, Device, type DeviceLike } from './dtype';
 export { type Shape } from './shape';
 export { Generator, manualSeed, initialSeed, defaultGenerator } from './random';
 export {
@@ -19,6 +20,10 @@ export {
   zeros,
   ones,
   full,
+  empty,
+  emptyLike,
+  fromArray,
+  asTensor,
   zerosLike,
   onesLike,
   fullLike,
@@ -65,6 +70,20 @@ export function view(x: Tensor, shape: readonly number[] | number): Tensor {
   return checkTensor(x, 'view').view(shape);
 }
 export * as nn from './nn/index';
+
+/** A device (`torch.device('cpu')`); tsgrad runs on the CPU, and other devices are an Error naming why. */
+export function device(type: string, index?: number): Device {
+  return new Device(type, index);
+}
+
+/** `torch.cuda`: tsgrad has no CUDA; `isAvailable()` is false, so `'cuda' if torch.cuda.is_available() else 'cpu'` picks the CPU. */
+export const cuda = {
+  isAvailable: (): boolean => false,
+  deviceCount: (): number => 0,
+};
+
+/** `torch.backends`: no MPS either. */
+export const backends = { mps: { isAvailable: (): boolean => false, isBuilt: (): boolean => false } };
 export { serializeSafetensors, deserializeSafetensors, parseSafetensors, type SafetensorsContents } from './serialization/safetensors';
 export * as data from './data/index';
 export * as optim from './optim/index';

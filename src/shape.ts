@@ -43,6 +43,37 @@ export function checkShape(shape: Shape, where: string): number[] {
   return [...shape];
 }
 
+/**
+ * Sizes as PyTorch takes them: separate numbers (`view(-1, 784)`, `randn(3, 5)`) or one array
+ * (`view([-1, 784])`); a single number is a 1-D size. Checks only that they are numbers: the op
+ * checks their values (-1 is valid for view, not for zeros).
+ */
+export type Sizes = [size: Shape | number] | number[];
+
+/** The sizes of `Sizes` arguments as one array (see `Sizes`). */
+export function sizesOf(args: readonly unknown[], where: string): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as number[])];
+  if (args.length === 0) throw new Error(`${where}: missing the size: give sizes as ${where}(2, 3) or ${where}([2, 3])`);
+  args.forEach((a, i) => {
+    if (typeof a !== 'number') {
+      const got = Array.isArray(a) ? 'an array' : a === null ? 'null' : typeof a === 'object' ? 'an object' : `${typeof a} ${JSON.stringify(a)}`;
+      throw new Error(`${where}: sizes must be numbers, as ${where}(2, 3), or one array, as ${where}([2, 3]); argument ${i} is ${got}`);
+    }
+  });
+  return args as number[];
+}
+
+/** `Sizes` followed by an optional options object, as creation functions take them (`zeros(2, 3, { dtype })`). */
+export type SizesAnd<O> = [size: Shape | number, options?: O] | number[] | [...sizes: number[], options: O];
+
+/** Splits `SizesAnd` arguments into the sizes (checked as a shape) and the options (`{}` when left out). */
+export function sizesAndOptions<O extends object>(args: readonly unknown[], where: string): [number[], O] {
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && !ArrayBuffer.isView(last);
+  const sizes = sizesOf(hasOptions ? args.slice(0, -1) : args, where);
+  return [checkShape(sizes, where), (hasOptions ? last : {}) as O];
+}
+
 /** NumPy broadcasting: align from the right; sizes must match or one of them be 1. */
 export function broadcastShapes(a: Shape, b: Shape, where: string): number[] {
   const n = Math.max(a.length, b.length);

@@ -9,8 +9,20 @@
 import { type BackwardOptions, runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';
-import { allocate, convert, type DType, elementOf, getDefaultDtype, isCpuDevice, isFloatDtype, type TypedArray } from './dtype';
-import { describe } from './options';
+import {
+  allocate,
+  checkDtype,
+  convert,
+  Device,
+  type DeviceLike,
+  type DType,
+  elementOf,
+  getDefaultDtype,
+  isCpuDevice,
+  isFloatDtype,
+  type TypedArray,
+} from './dtype';
+import { checkBoolean, checkOptions, describe } from './options';
 import { formatTensor } from './format';
 import * as binary from './ops/binary';
 import type { TensorOrNumber } from './ops/helpers';
@@ -21,7 +33,9 @@ import * as softmaxOps from './ops/softmax';
 import * as unary from './ops/unary';
 import type { Generator } from './random';
 import { checkGenerator, defaultGenerator } from './random';
-import { fmt, normalizeDim, numel, type Shape, sameShape } from './shape';
+import { fmt, normalizeDim, numel, type Shape, sameShape, type Sizes, sizesAndOptions, type SizesAnd, sizesOf } from './shape';
+
+const CPU = new Device('cpu');
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -105,6 +119,25 @@ export class Tensor {
   /** PyTorch's printed form, e.g. `tensor([0.6590, 0.2424, 0.0986])`. */
   toString(): string {
     return formatTensor(this, getDefaultDtype());
+  }
+
+  /**
+   * NOTE: JavaScript operators would turn a tensor into a string or NaN (`x + y` concatenates two
+   * printouts); they throw instead, naming the method to use. Template literals and `String(x)`
+   * print. `'loss ' + t` is the `+` operator too, so it throws: write `` `loss ${t}` ``.
+   */
+  [Symbol.toPrimitive](hint: 'string' | 'number' | 'default'): string {
+    if (hint === 'string') return this.toString();
+    if (hint === 'default') {
+      throw new Error(
+        'A Tensor was used with the + or == operator, which JavaScript cannot apply to tensors: use x.add(y) (x.eq(y) to compare); ' +
+          'to print one, use a template literal `${x}` or String(x)',
+      );
+    }
+    throw new Error(
+      'A Tensor was used as a number (with -, *, /, %, **, <, >, a unary - or Number()), which JavaScript cannot do with tensors: ' +
+        'use x.sub(y), x.mul(y), x.div(y), x.pow(y), x.lt(y), x.gt(y) or x.neg(), or x.item() for the value of a one-element tensor',
+    );
   }
 
   /** So that `console.log(t)` in Node prints what `print(t)` prints in PyTorch. */
@@ -267,9 +300,23 @@ export class Tensor {
    * A copy in another dtype, or this tensor when it already has it (`t.to(dtype)`). `to('cpu')`
    * returns this tensor too (tsgrad runs on the CPU); other devices are an Error.
    */
-  to(dtype: DType | 'cpu'): Tensor {
-    if (isCpuDevice(dtype, 'to')) return this;
+  to(dtype: DType | DeviceLike | Tensor, dtype2?: DType): Tensor {
+    if (dtype instanceof Tensor) return this.to(dtype.dtype);
+    if (isCpuDevice(dtype, 'to')) return dtype2 === undefined ? this : this.to(dtype2);
     return unary.toDtype(this, dtype as DType);
+  }
+  /** This tensor: it is on the CPU already (`x.cpu()`). */
+  cpu(): this {
+    return this;
+  }
+  /** An Error: tsgrad runs on the CPU. */
+  cuda(): never {
+    isCpuDevice('cuda', 'cuda');
+    throw new Error('cuda: tsgrad runs on the CPU');
+  }
+  /** The CPU, where every tsgrad tensor lives (`x.device`). */
+  get device(): Device {
+    return CPU;
   }
   float(): Tensor {
     return this.to('float32');
@@ -461,13 +508,46 @@ export class Tensor {
   logSoftmax(dim: number): Tensor {
     return softmaxOps.logSoftmax(this, dim);
   }
-  /** The same elements in a new shape (one size may be -1); a number is a 1-D shape, as `x.reshape(-1)` in PyTorch. */
-  reshape(shape: Shape | number): Tensor {
-    return layout.reshape(this, shapeArg(shape));
+  /** The same elements in a new shape (one size may be -1): `x.reshape(2, 3)`, `x.reshape([2, -1])`, `x.reshape(-1)`. */
+  reshape(...shape: Sizes): Tensor {
+    return layout.reshape(this, sizesOf(shape, 'reshape'));
   }
-  /** Same as reshape: storage is always contiguous, so every reshape is a view; `x.view(16)` is `x.view([16])`. */
-  view(shape: Shape | number): Tensor {
-    return layout.reshape(this, shapeArg(shape));
+  /** Same as reshape: storage is always contiguous, so every reshape is a view (`x.view(-1, 784)`). */
+  view(...shape: Sizes): Tensor {
+    return layout.reshape(this, sizesOf(shape, 'view'));
+  }
+  /** This tensor in `other`'s shape (`view_as`). */
+  viewAs(other: Tensor): Tensor {
+    return layout.reshape(this, checkOther(other, 'viewAs').shape);
+  }
+  /** This tensor in `other`'s shape (`reshape_as`). */
+  reshapeAs(other: Tensor): Tensor {
+    return layout.reshape(this, checkOther(other, 'reshapeAs').shape);
+  }
+  /** This tensor expanded to `other`'s shape (`expand_as`). */
+  expandAs(other: Tensor): Tensor {
+    return layout.expand(this, checkOther(other, 'expandAs').shape);
+  }
+  /** Zeros of the given sizes with this tensor's dtype unless told otherwise (`new_zeros`): `x.newZeros(2, 3)`. */
+  newZeros(...args: SizesAnd<NewTensorOptions>): Tensor {
+    return newFilled(this, args, 0, 'newZeros');
+  }
+  /** Ones of the given sizes with this tensor's dtype unless told otherwise (`new_ones`). */
+  newOnes(...args: SizesAnd<NewTensorOptions>): Tensor {
+    return newFilled(this, args, 1, 'newOnes');
+  }
+  /** A new tensor of the given sizes with this tensor's dtype (`new_empty`); its values are zeros. */
+  newEmpty(...args: SizesAnd<NewTensorOptions>): Tensor {
+    return newFilled(this, args, 0, 'newEmpty');
+  }
+  /** `value` in a new tensor of `size` with this tensor's dtype unless told otherwise (`new_full`). */
+  newFull(size: Shape, value: number | boolean, options: NewTensorOptions = {}): Tensor {
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`newFull: fill value must be a number or a boolean, got ${describe(value)}`);
+    return newFilled(this, [size, options], value, 'newFull');
+  }
+  /** This tensor in `other`'s dtype (`type_as`). */
+  typeAs(other: Tensor): Tensor {
+    return this.to(checkOther(other, 'typeAs').dtype);
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return layout.flatten(this, startDim, endDim);
@@ -481,16 +561,18 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor {
     return layout.transpose(this, dim0, dim1);
   }
-  permute(dims: readonly number[]): Tensor {
-    return layout.permute(this, dims);
+  /** The dims reordered: `x.permute(1, 0)` or `x.permute([1, 0])`. */
+  permute(...dims: Sizes): Tensor {
+    return layout.permute(this, sizesOf(dims, 'permute'));
   }
   /** The dims reversed (a plain transpose for a matrix). */
   get T(): Tensor {
     return layout.T(this);
   }
   /** Repeats size-1 dims to `shape`; a number is a 1-D shape, as `x.expand(3)` in PyTorch. */
-  expand(shape: Shape | number): Tensor {
-    return layout.expand(this, shapeArg(shape));
+  /** Size-1 dims repeated to the sizes given (-1 keeps one): `x.expand(3, -1)` or `x.expand([3, -1])`. */
+  expand(...shape: Sizes): Tensor {
+    return layout.expand(this, sizesOf(shape, 'expand'));
   }
   gather(dim: number, index: Tensor): Tensor {
     return layout.gather(this, dim, index);
@@ -547,6 +629,25 @@ function detached(x: TensorOrNumber, where: string): TensorOrNumber {
 }
 
 /** A shape, from an array or (as PyTorch's `x.view(16)`) a single size. */
-function shapeArg(shape: Shape | number): Shape {
-  return typeof shape === 'number' ? [shape] : shape;
+/** Options of `newZeros`, `newOnes`, `newFull`, `newEmpty`: the dtype defaults to the tensor's. */
+export interface NewTensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+/** A new tensor of `args`' sizes filled with `value`, in t's dtype unless the options say otherwise. */
+function newFilled(t: Tensor, args: readonly unknown[], value: number | boolean, where: string): Tensor {
+  const [shape, options] = sizesAndOptions<NewTensorOptions>(args, where);
+  checkOptions(options, ['dtype', 'requiresGrad'], where, { device: { why: 'tsgrad runs on the CPU', accepts: ['cpu'] } });
+  const dtype = options.dtype === undefined ? t.dtype : checkDtype(options.dtype, where);
+  const data = allocate(dtype, numel(shape));
+  if (value !== 0) data.fill(elementOf(value, dtype, where));
+  const out = new Tensor(data, shape, dtype);
+  if (options.requiresGrad !== undefined) out.requiresGrad_(checkBoolean(options.requiresGrad, where, 'requiresGrad'));
+  return out;
+}
+
+function checkOther(other: unknown, where: string): Tensor {
+  if (!(other instanceof Tensor)) throw new Error(`${where}: other must be a Tensor, got ${describe(other)}`);
+  return other;
 }

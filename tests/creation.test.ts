@@ -288,9 +288,11 @@ describe('creation options are checked', () => {
     ['zeros', () => torch.zeros([2], { requiresGrad: 'yes' } as never), 'requiresGrad must be true or false, got string "yes"'],
     [
       'randn',
-      () => (torch.randn as (...a: unknown[]) => unknown)(2, 3),
-      'the shape goes in one array, as in randn([2, 3]); the argument after it is the options object, got 3',
+      () => (torch.randn as (...a: unknown[]) => unknown)([2], 3),
+      'sizes must be numbers, as randn(2, 3), or one array, as randn([2, 3]); argument 0 is an array',
     ],
+    ['zeros', () => (torch.zeros as (...a: unknown[]) => unknown)(), 'missing the size: give sizes as zeros(2, 3) or zeros([2, 3])'],
+    ['ones', () => torch.ones(2, -1), 'every size in a shape must be a whole number >= 0, got [2, -1]'],
   ])('%s', (where, fn, message) => {
     expect(fn).toThrow(`${where}: ${message}`);
   });

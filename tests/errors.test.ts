@@ -349,10 +349,10 @@ describe('arguments of the wrong type are Errors that name the argument, what it
     [() => torch.max(new Float32Array(3) as never, 1), 'max: input must be a Tensor, got a Float32Array'],
     [() => any.softmax('1'), 'softmax: dim must be a whole number, got string "1"'],
     [() => any.transpose('a', 0), 'transpose: dim must be a whole number, got string "a"'],
-    [() => any.reshape(null), 'reshape: shape must be an array of sizes such as [2, -1], got null'],
+    [() => any.reshape(null), 'reshape: sizes must be numbers, as reshape(2, 3), or one array, as reshape([2, 3]); argument 0 is null'],
     [() => torch.reshape(x, 16 as never), 'reshape: shape must be an array of sizes such as [2, -1], got 16'],
-    [() => any.permute(1, 0), 'permute: dims must be an array such as [1, 0], got 1'],
-    [() => any.expand(null), 'expand: shape must be an array of sizes such as [2, -1], got null'],
+    [() => any.permute(1, '0'), 'permute: sizes must be numbers, as permute(2, 3), or one array, as permute([2, 3]); argument 1 is string "0"'],
+    [() => any.expand(null), 'expand: sizes must be numbers, as expand(2, 3), or one array, as expand([2, 3]); argument 0 is null'],
     [() => any.narrow(0, 'a', 1), 'narrow: start must be a whole number, got string "a"'],
     [
       () =>
@@ -392,7 +392,7 @@ describe('arguments of the wrong type are Errors that name the argument, what it
     [() => new torch.data.TensorDataset(x).get('a' as never), 'TensorDataset: index must be a whole number, got string "a"'],
     [() => new torch.data.Subset(null as never, [0]), 'Subset: expected a Dataset'],
     [() => torch.autograd.defineOp(undefined as never), 'defineOp: expected a definition { name, forward, backward }, got undefined'],
-    [() => x.to('cuda' as never), "to: tsgrad runs on the CPU; device 'cuda' is not available"],
+    [() => x.to('cuda' as never), "to: tsgrad runs on the CPU (its kernels are TypeScript and WebAssembly); device 'cuda' is not available"],
   ])('%#', (fn, message) => {
     expect(fn).toThrow(message);
   });

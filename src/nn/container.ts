@@ -28,7 +28,7 @@ export class Sequential extends Module {
     return m;
   }
 
-  get length(): number {
+  override get length(): number {
     return this.layers.length;
   }
 

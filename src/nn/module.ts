@@ -1,5 +1,5 @@
 import { noGrad } from '../autograd/grad-mode';
-import { convert, type DType, isCpuDevice, isFloatDtype } from '../dtype';
+import { convert, type DeviceLike, type DType, isCpuDevice, isFloatDtype } from '../dtype';
 import { checkBoolean, checkOptions, describe } from '../options';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
@@ -34,11 +34,37 @@ const bufferNames = new WeakMap<Module, Map<string, boolean>>();
  * modules too, named `layers.0`), with PyTorch's dotted names. State that is not learned (a loss's
  * class weights, running statistics) is a buffer: `registerBuffer` declares a field as one.
  */
+// NOTE: merged with the class below to give every module a call signature typed by its own
+// forward: `model(x)` takes forward's parameters and returns its result, in every subclass.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Module {
+  /** Runs `forward` (PyTorch's `model(x)`). */
+  (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class Module {
   /** Training mode (true) or evaluation mode; set with `train()` / `eval()`. */
-  training = true;
+  declare training: boolean;
 
   abstract forward(...args: never[]): unknown;
+
+  /**
+   * Makes the module callable: the object `new` returns is a function that runs `forward`, with
+   * the subclass's prototype, so methods, fields, `instanceof` and printing are a plain object's.
+   */
+  constructor() {
+    const call = (...args: never[]): unknown => module.forward(...args);
+    const module = call as unknown as Module;
+    // a function's own `name` and `length` would hide subclass fields and getters of those names
+    delete (call as { name?: string }).name;
+    delete (call as { length?: number }).length;
+    Object.setPrototypeOf(call, new.target.prototype);
+    // NOTE: set here, not as a field initializer: those of this base class would run on the object
+    // `new` made before this constructor replaced it (subclasses' run on the returned function)
+    module.training = true;
+    return module;
+  }
 
   /** PyTorch's `extra_repr`: the text inside `Name(...)` when printed, e.g. `in_features=784, ...`. */
   extraRepr(): string {
@@ -210,8 +236,8 @@ export abstract class Module {
    * objects, and replaces every floating-point buffer with a converted copy; returns this.
    * `to('cpu')` changes nothing and returns this (tsgrad runs on the CPU); other devices are an Error.
    */
-  to(dtype: DType | 'cpu'): this {
-    if (isCpuDevice(dtype, 'Module.to')) return this;
+  to(dtype: DType | DeviceLike, dtype2?: DType): this {
+    if (isCpuDevice(dtype, 'Module.to')) return dtype2 === undefined ? this : this.to(dtype2);
     if (dtype === 'int32' || dtype === 'bool') throw new Error(`Module.to: parameters must stay floating point, got ${dtype}`);
     if (dtype !== 'float32' && dtype !== 'float64') {
       throw new Error(`Module.to: expected a float dtype ('float32' or 'float64') or 'cpu', got ${describe(dtype)}`);
@@ -230,6 +256,17 @@ export abstract class Module {
       }
     }
     return this;
+  }
+
+  /** This module: it is on the CPU already (`model.cpu()`). */
+  cpu(): this {
+    return this;
+  }
+
+  /** An Error: tsgrad runs on the CPU. */
+  cuda(): never {
+    isCpuDevice('cuda', 'Module.cuda');
+    throw new Error('Module.cuda: tsgrad runs on the CPU');
   }
 
   /** Calls `fn` on every module below this one and on this one (children first); returns this. */
@@ -321,6 +358,10 @@ export abstract class Module {
   }
 }
 
+// Modules are functions (see the constructor): Function.prototype's call, apply and bind work on them,
+// as their type says.
+Object.setPrototypeOf(Module.prototype, Function.prototype);
+
 /** A list of modules whose parameters are registered as `name.0`, `name.1`, ... (`nn.ModuleList`). */
 export class ModuleList extends Module {
   constructor(readonly items: readonly Module[] = []) {
@@ -331,7 +372,7 @@ export class ModuleList extends Module {
     return this.items.map((m, i) => [String(i), m]);
   }
 
-  get length(): number {
+  override get length(): number {
     return this.items.length;
   }
 

@@ -497,8 +497,10 @@ describe('Module methods check their arguments and options', () => {
     expect(m.to('cpu')).toBe(m);
     expect(m.weight.dtype).toBe('float32');
     expect(m.weight.data).toEqual(w);
-    expect(() => m.to('cuda' as never)).toThrow("Module.to: tsgrad runs on the CPU; device 'cuda' is not available");
-    expect(() => m.to('mps' as never)).toThrow("Module.to: tsgrad runs on the CPU; device 'mps' is not available");
+    expect(() => m.to('cuda' as never)).toThrow(
+      "Module.to: tsgrad runs on the CPU (its kernels are TypeScript and WebAssembly); device 'cuda' is not available",
+    );
+    expect(() => m.to('mps' as never)).toThrow("Module.to: tsgrad runs on the CPU (its kernels are TypeScript and WebAssembly); device 'mps' is not available");
     expect(() => m.to('cuda:1' as never)).toThrow(/device 'cuda:1' is not available/);
     expect(() => m.to('int32')).toThrow('Module.to: parameters must stay floating point, got int32');
     expect(() => m.to('float16' as never)).toThrow(`Module.to: expected a float dtype ('float32' or 'float64') or 'cpu', got string "float16"`);
