@@ -149,7 +149,6 @@ describe('JavaScript operators on tensors throw, naming the method to use', () =
     expect(js((a, b) => (a as number) + (b as number))).toThrow(
       'A Tensor was used with the + or == operator, which JavaScript cannot apply to tensors: use x.add(y)',
     );
-    // eslint-disable-next-line eqeqeq
     expect(() => (x as unknown) == 3).toThrow('use x.add(y) (x.eq(y) to compare)');
     expect(() => 'loss ' + (x as unknown as string)).toThrow('to print one, use a template literal `${x}` or String(x)');
   });
