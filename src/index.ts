@@ -37,6 +37,7 @@ export {
   type TensorOptions,
   type RandomOptions,
 } from './creation';
+export { randLike, randnLike, randintLike, normal, bernoulli, multinomial, poisson, logspace, type SampleOptions, type NormalOptions } from './sampling';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { setBackend, getBackend, type BackendName } from './backend/registry';
 export { setPrintOptions, getPrintOptions } from './format';

@@ -20,6 +20,7 @@ const LAYER: Record<string, number> = {
   ops: 5,
   tensor: 5,
   creation: 6,
+  sampling: 7,
   nn: 7,
   optim: 7,
   data: 7,
