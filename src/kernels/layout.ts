@@ -60,3 +60,38 @@ export function scatterAdd(g: TypedArray, xShape: Shape, dim: number, index: Int
     for (let t = 0; t < n; t++, xi += sx, ii++) out[xi + index[ii] * stride] += g[ii];
   });
 }
+
+/** out[i] = x[map[i]], or `fill` where map[i] is -1: any op whose outputs are inputs or a constant. */
+export function takeFlat(x: TypedArray, map: Int32Array, fill: number, out: TypedArray): void {
+  for (let i = 0; i < map.length; i++) {
+    const j = map[i];
+    out[i] = j < 0 ? fill : x[j];
+  }
+}
+
+/** The adjoint of `takeFlat`: out[map[i]] += src[i] (out zeroed by the caller; -1 entries are skipped). */
+export function putAddFlat(src: TypedArray, map: Int32Array, out: TypedArray): void {
+  for (let i = 0; i < map.length; i++) {
+    const j = map[i];
+    if (j >= 0) out[j] += src[i];
+  }
+}
+
+/**
+ * The flat positions of an outer sum of per-dim offsets: for an output of shape
+ * [offsets[0].length, offsets[1].length, ...], element (j0, j1, ...) maps to
+ * base + offsets[0][j0] + offsets[1][j1] + ..., or -1 when any term is -1 (a fill position).
+ */
+export function offsetMap(offsets: readonly Int32Array[], base = 0): Int32Array {
+  let map = Int32Array.of(base);
+  for (const dim of offsets) {
+    const next = new Int32Array(map.length * dim.length);
+    let o = 0;
+    for (let i = 0; i < map.length; i++) {
+      const m = map[i];
+      for (let j = 0; j < dim.length; j++, o++) next[o] = m < 0 || dim[j] < 0 ? -1 : m + dim[j];
+    }
+    map = next;
+  }
+  return map;
+}

@@ -1,10 +1,11 @@
 /**
  * Ops that rearrange elements: reshape and its composites (view, flatten, squeeze, unsqueeze),
  * permute and transpose, expand and its adjoint sumTo, cat and stack, gather and its adjoint
- * scatterAdd, indexSelect and its adjoint indexAdd, and narrow.
+ * scatterAdd, indexSelect and its adjoint indexAdd, narrow, and takeFlat and its adjoint putFlat
+ * (the primitive pair under flip, roll, diagonal, pad and the other ops of ops/shape.ts).
  */
 import { Node } from '../autograd/node';
-import { promoteTypes } from '../dtype';
+import { elementOf, promoteTypes } from '../dtype';
 import * as k from '../kernels/layout';
 import { fmt, normalizeDim, numel, sameShape, type Shape, splitAt } from '../shape';
 import { Tensor } from '../tensor';
@@ -499,4 +500,61 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const index = new Int32Array(length);
   for (let i = 0; i < length; i++) index[i] = begin + i;
   return selectAs(x, d, new Tensor(index, [length], 'int32'), 'SliceBackward0');
+}
+
+/**
+ * @internal The elements of x at flat positions `map` (-1 gives `fill`), in `shape`, recorded under
+ * PyTorch's `name`: the one primitive behind every op whose outputs are input elements or a constant
+ * (flip, roll, rot90, repeat, diagonal, tril, pad, split...). Its adjoint is `putFlat`, and each is
+ * the other's backward, so gradients of every order follow.
+ */
+export function takeFlat(x: Tensor, map: Int32Array, shape: Shape, name: string, fill = 0): Tensor {
+  const y = zerosOf(shape, x.dtype);
+  if (y.numel() !== map.length) throw new Error(`takeFlat: a map of ${map.length} positions cannot fill shape ${fmt(shape)}`);
+  k.takeFlat(x.data, map, elementOf(fill, x.dtype, name), y.data);
+  return needsGrad(x) ? record(y, new TakeFlatBackward(name, map, x.shape), x) : y;
+}
+
+class TakeFlatBackward extends Node {
+  constructor(
+    readonly name: string,
+    private readonly map: Int32Array,
+    private readonly inputShape: Shape,
+  ) {
+    super();
+  }
+  // d/dx takeFlat(x, map) = g added back at the positions map took (repeats accumulate, fills drop)
+  backward(g: Tensor): Tensor[] {
+    return [putFlat(g, this.map, this.inputShape, adjointName(this.name))];
+  }
+}
+
+/** PyTorch's name for the backward of a backward: `FlipBackward0` -> `FlipBackwardBackward0`. */
+function adjointName(name: string): string {
+  return name.replace(/Backward(\d+)$/, 'BackwardBackward$1');
+}
+
+/**
+ * @internal A zero tensor of `shape` with src's elements added at flat positions `map` (-1 entries
+ * are dropped), recorded under `name`: the adjoint of `takeFlat` (diagEmbed is one).
+ */
+export function putFlat(src: Tensor, map: Int32Array, shape: Shape, name: string): Tensor {
+  if (src.numel() !== map.length) throw new Error(`putFlat: a map of ${map.length} positions does not match ${src.numel()} elements`);
+  const y = zerosOf(shape, src.dtype);
+  k.putAddFlat(src.data, map, y.data);
+  return needsGrad(src) ? record(y, new PutFlatBackward(name, map, src.shape), src) : y;
+}
+
+class PutFlatBackward extends Node {
+  constructor(
+    readonly name: string,
+    private readonly map: Int32Array,
+    private readonly srcShape: Shape,
+  ) {
+    super();
+  }
+  // d/dsrc putFlat(src, map) = g read back at the positions map wrote to
+  backward(g: Tensor): Tensor[] {
+    return [takeFlat(g, this.map, this.srcShape, adjointName(this.name))];
+  }
 }
