@@ -3,14 +3,17 @@ import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
+  checkBetas,
   checkBooleanOption,
-  checkNumberOption,
+  checkNonNegative,
+  lerpScalars,
   loadBuffer,
-  loadNumber,
+  loadStep,
   Optimizer,
-  OPTIMIZER_UNSUPPORTED,
   type ParamGroup,
   type Params,
+  isFloat32,
+  unsupportedOptions,
   zeroBuffer,
 } from './optimizer';
 
@@ -22,25 +25,20 @@ export interface AdamOptions {
   betas?: readonly [number, number];
   /** Default 1e-8. */
   eps?: number;
-  /** L2 penalty added to the gradient; default 0. */
+  /** Weight decay: an L2 penalty added to the gradient, or with `decoupledWeightDecay` a shrink of the parameter; default 0. */
   weightDecay?: number;
   /** Use the running maximum of the second moment (AMSGrad); default false. */
   amsgrad?: boolean;
   /** Step up the gradient instead of down; default false. */
   maximize?: boolean;
+  /** Shrink each parameter by `lr * weightDecay` before the step instead of adding an L2 term to the gradient (AdamW); default false. */
+  decoupledWeightDecay?: boolean;
 }
 
-const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
+const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'decoupledWeightDecay'];
 
 /** Adam's PyTorch options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
-const ADAM_UNSUPPORTED: Unsupported = {
-  ...OPTIMIZER_UNSUPPORTED,
-  capturable: { why: 'tsgrad runs on the CPU (no CUDA graphs to capture)', accepts: [false] },
-  decoupledWeightDecay: {
-    why: "tsgrad's Adam adds weightDecay to the gradient (L2), as PyTorch's Adam does by default; there is no AdamW",
-    accepts: [false],
-  },
-};
+const ADAM_UNSUPPORTED: Unsupported = unsupportedOptions('foreach', 'capturable', 'differentiable', 'fused');
 
 /** A group's Adam options with every default filled in. */
 export type AdamGroupOptions = Required<AdamOptions>;
@@ -54,7 +52,8 @@ export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExp
 /**
  * Adam (`torch.optim.Adam`), following PyTorch's `_single_tensor_adam` operation for operation:
  * bias-corrected step size, `sqrt(v) / sqrt(1 - beta2^t) + eps` as the denominator, optional
- * AMSGrad, L2 weight decay added to the gradient, and `maximize`.
+ * AMSGrad, weight decay as an L2 term in the gradient or decoupled (`decoupledWeightDecay`, as
+ * `AdamW`), and `maximize`.
  */
 export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
   constructor(params: Params<AdamGroupOptions>, options: AdamOptions = {}) {
@@ -66,6 +65,7 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
       weightDecay: options.weightDecay ?? 0,
       amsgrad: options.amsgrad ?? false,
       maximize: options.maximize ?? false,
+      decoupledWeightDecay: options.decoupledWeightDecay ?? false,
     });
   }
 
@@ -74,25 +74,18 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
   }
 
   protected checkOptions(o: AdamGroupOptions): void {
-    checkNumberOption('Adam', 'lr', o.lr);
-    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
-    checkNumberOption('Adam', 'eps', o.eps);
-    if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
-    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
-      throw new Error(`Adam: option betas must be an array of two numbers, got ${JSON.stringify(o.betas)}`);
-    }
-    for (const k of [0, 1]) {
-      checkNumberOption('Adam', `betas[${k}]`, o.betas[k]);
-      if (!(o.betas[k] >= 0 && o.betas[k] < 1)) throw new Error(`Invalid beta parameter at index ${k}: ${o.betas[k]}`);
-    }
-    checkNumberOption('Adam', 'weightDecay', o.weightDecay);
-    if (!(o.weightDecay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weightDecay}`);
-    checkBooleanOption('Adam', 'amsgrad', o.amsgrad);
-    checkBooleanOption('Adam', 'maximize', o.maximize);
+    const name = this.constructor.name;
+    checkNonNegative(name, 'lr', o.lr, 'Invalid learning rate');
+    checkNonNegative(name, 'eps', o.eps, 'Invalid epsilon value');
+    checkBetas(name, o.betas);
+    checkNonNegative(name, 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
+    checkBooleanOption(name, 'amsgrad', o.amsgrad);
+    checkBooleanOption(name, 'maximize', o.maximize);
+    checkBooleanOption(name, 'decoupledWeightDecay', o.decoupledWeightDecay);
   }
 
   protected updateGroup(group: ParamGroup<AdamGroupOptions>): void {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+    const { lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay } = group;
     const [beta1, beta2] = betas;
     for (const param of group.params) {
       const grad = param.grad;
@@ -115,64 +108,70 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
         floatData(s.expAvg),
         floatData(s.expAvgSq),
         amsgrad && s.maxExpAvgSq ? floatData(s.maxExpAvgSq) : null,
-        lr / bias1,
-        Math.sqrt(bias2),
-        beta1,
-        beta2,
-        eps,
-        weightDecay,
-        maximize,
+        { lr, stepSize: lr / bias1, bias2Sqrt: Math.sqrt(bias2), beta1, beta2, eps, weightDecay, decoupledWeightDecay, maximize },
+        isFloat32(param),
       );
       param._version.value++;
     }
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor, options: AdamGroupOptions): AdamState {
-    const step = loadNumber(entry, 'step');
-    if (!(Number.isInteger(step) && step >= 0)) throw new Error(`step must be a whole number >= 0, got ${step}`);
-    const out: AdamState = { step, expAvg: loadBuffer(entry, 'expAvg', param), expAvgSq: loadBuffer(entry, 'expAvgSq', param) };
+    const out: AdamState = { step: loadStep(entry), expAvg: loadBuffer(entry, 'expAvg', param), expAvgSq: loadBuffer(entry, 'expAvgSq', param) };
     const hasMax = (entry as { maxExpAvgSq?: unknown }).maxExpAvgSq !== undefined;
     if (options.amsgrad || hasMax) out.maxExpAvgSq = loadBuffer(entry, 'maxExpAvgSq', param);
     return out;
   }
 }
 
-// t = step, g = (maximize ? -grad : grad) + weightDecay * p
+interface AdamScalars {
+  lr: number;
+  stepSize: number;
+  bias2Sqrt: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+}
+
+// t = step, g = maximize ? -grad : grad
+// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
 // m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  vmax = max(vmax, v) with amsgrad
-// p = p - (lr / (1 - beta1^t)) * m / (sqrt(amsgrad ? vmax : v) / sqrt(1 - beta2^t) + eps)
-function adamUpdate(
-  p: FloatArray,
-  grad: FloatArray,
-  m: FloatArray,
-  v: FloatArray,
-  vmax: FloatArray | null,
-  stepSize: number,
-  bias2Sqrt: number,
-  beta1: number,
-  beta2: number,
-  eps: number,
-  weightDecay: number,
-  maximize: boolean,
-): void {
-  const sign = maximize ? -1 : 1;
-  const negStepSize = -stepSize;
-  const w = 1 - beta1;
-  const oneMinusW = 1 - w;
-  // NOTE: PyTorch's lerp switches formula at weight 0.5 for accuracy: a + w(b - a), or b - (b - a)(1 - w).
-  const smallWeight = Math.abs(w) < 0.5;
-  const oneMinusBeta2 = 1 - beta2;
+// p = p + (-lr / (1 - beta1^t)) * m / (sqrt(amsgrad ? vmax : v) / sqrt(1 - beta2^t) + eps)
+// round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
+function adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars, f32: boolean): void {
+  const sign = k.maximize ? -1 : 1;
+  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
+  const weightDecay = round32(k.weightDecay, f32);
+  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
+  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
+  const beta2 = round32(k.beta2, f32);
+  const oneMinusBeta2 = round32(1 - k.beta2, f32);
+  const bias2Sqrt = round32(k.bias2Sqrt, f32);
+  const eps = round32(k.eps, f32);
+  const negStepSize = round32(-k.stepSize, f32);
   const n = p.length;
   for (let i = 0; i < n; i++) {
     let g = sign * grad[i];
-    if (weightDecay !== 0) g += weightDecay * p[i];
+    if (l2) g = round32(g + weightDecay * p[i], f32);
+    if (shrink !== 1) p[i] *= shrink;
     const m0 = m[i];
-    m[i] = smallWeight ? m0 + w * (g - m0) : g - (g - m0) * oneMinusW;
-    v[i] = v[i] * beta2 + oneMinusBeta2 * g * g;
+    const d = round32(g - m0, f32);
+    m[i] = small ? m0 + w * d : g - d * oneMinusW;
+    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
     let second = v[i];
     if (vmax !== null) {
       vmax[i] = Math.max(vmax[i], second); // NaN propagates, as in torch.maximum
       second = vmax[i];
     }
-    p[i] += (negStepSize * m[i]) / (Math.sqrt(second) / bias2Sqrt + eps);
+    const denom = round32(round32(round32(Math.sqrt(second), f32) / bias2Sqrt, f32) + eps, f32);
+    p[i] += round32(round32(negStepSize * m[i], f32) / denom, f32);
   }
+}
+
+// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
+// CommonJS) an imported function is read through a getter on every call, several times slower.
+function round32(x: number, f32: boolean): number {
+  return f32 ? Math.fround(x) : x;
 }

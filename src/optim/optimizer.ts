@@ -1,5 +1,5 @@
 import { enableGrad } from '../autograd/grad-mode';
-import { allocateFloat, convert, type FloatDType, isFloatDtype } from '../dtype';
+import { allocateFloat, convert, type FloatDType, getDefaultDtype, isFloatDtype } from '../dtype';
 import { checkOptions as checkOptionKeys, describe as describeValue, type Unsupported } from '../options';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
@@ -242,9 +242,73 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
 
 // ---- helpers for subclasses ----
 
+/** @internal `capturable`, in optimizers that have it: CUDA graphs, which tsgrad (CPU only) has none of. */
+export const CAPTURABLE_UNSUPPORTED: Unsupported = {
+  capturable: { why: 'tsgrad runs on the CPU (no CUDA graphs to capture)', accepts: [false] },
+};
+
+/** @internal The entries of `OPTIMIZER_UNSUPPORTED` / `CAPTURABLE_UNSUPPORTED` named, for an optimizer with just those PyTorch options. */
+export function unsupportedOptions(...names: ('foreach' | 'fused' | 'differentiable' | 'capturable')[]): Unsupported {
+  const all: Unsupported = { ...OPTIMIZER_UNSUPPORTED, ...CAPTURABLE_UNSUPPORTED };
+  return Object.fromEntries(names.map((name) => [name, all[name]]));
+}
+
+/** @internal Whether `param` is float32: kernels then round where PyTorch keeps a float32 result (see `round32`). */
+export function isFloat32(param: Tensor): boolean {
+  return param.dtype === 'float32';
+}
+
+/**
+ * @internal `x` rounded to float32 when `f32`, else `x`. Kernels apply it wherever PyTorch keeps an
+ * intermediate in a float32 tensor or rounds a Python scalar to the tensor's dtype, so float32 steps
+ * round as PyTorch's do. `round32(a * b + c, f32)` (a, b, c float32) is PyTorch's fused multiply-add
+ * (its CPU kernels for `add(alpha)`, `lerp` and `addcmul` use one): the product is exact in float64.
+ * NOTE: a flag, not a rounding function passed in: a kernel called with two different functions
+ * runs several times slower in V8.
+ */
+export function round32(x: number, f32: boolean): number {
+  return f32 ? Math.fround(x) : x;
+}
+
+/** @internal Whether PyTorch keeps 0-dim state tensors it makes (NAdam's `mu_product`) in float32: unless the default dtype is float64. */
+export function scalarStateIsFloat32(): boolean {
+  return getDefaultDtype() !== 'float64';
+}
+
+/** @internal Throws `${message}: ${value}` (PyTorch's wording, e.g. "Invalid learning rate: -1") unless option `name` is a number >= 0. */
+export function checkNonNegative(where: string, name: string, value: unknown, message: string): void {
+  checkNumberOption(where, name, value);
+  if (!((value as number) >= 0)) throw new Error(`${message}: ${value as number}`);
+}
+
+/** @internal Throws PyTorch's error unless `betas` is two numbers in [0, 1). */
+export function checkBetas(where: string, betas: unknown): void {
+  if (!Array.isArray(betas) || betas.length !== 2) {
+    throw new Error(`${where}: option betas must be an array of two numbers, got ${JSON.stringify(betas)}`);
+  }
+  for (const k of [0, 1]) {
+    checkNumberOption(where, `betas[${k}]`, betas[k]);
+    if (!(betas[k] >= 0 && betas[k] < 1)) throw new Error(`Invalid beta parameter at index ${k}: ${betas[k]}`);
+  }
+}
+
 /** @internal A zero tensor of `param`'s shape and dtype, for a state buffer. */
 export function zeroBuffer(param: Tensor): Tensor {
   return new Tensor(allocateFloat(param.dtype as FloatDType, param.numel()), param.shape, param.dtype);
+}
+
+/** @internal A tensor of `param`'s shape and dtype filled with `value` (`torch.full_like`), for a state buffer. */
+export function filledBuffer(param: Tensor, value: number): Tensor {
+  return new Tensor(allocateFloat(param.dtype as FloatDType, param.numel()).fill(value), param.shape, param.dtype);
+}
+
+/**
+ * @internal The scalars of `m.lerp_(g, weight)` as PyTorch's kernel uses them, rounded by `round32`: it
+ * computes `m + w * (g - m)` when |w| < 0.5 and `g - (g - m) * (1 - w)` otherwise (for accuracy).
+ */
+export function lerpScalars(weight: number, f32: boolean): { w: number; oneMinusW: number; small: boolean } {
+  const w = round32(weight, f32);
+  return { w, oneMinusW: round32(1 - w, f32), small: Math.abs(w) < 0.5 };
 }
 
 /** @internal Throws unless option `name` is a number. */
@@ -266,6 +330,13 @@ export function loadBuffer(entry: unknown, key: string, param: Tensor): Tensor {
   }
   const data = value.dtype === param.dtype ? value.data.slice() : convert(value.data, param.dtype);
   return new Tensor(data, param.shape, param.dtype);
+}
+
+/** @internal Reads the step count of a saved state entry: a whole number >= 0. */
+export function loadStep(entry: unknown): number {
+  const step = loadNumber(entry, 'step');
+  if (!(Number.isInteger(step) && step >= 0)) throw new Error(`step must be a whole number >= 0, got ${step}`);
+  return step;
 }
 
 /** @internal Reads number `key` of a saved state entry. */

@@ -348,8 +348,8 @@ describe('stateDict / loadStateDict', () => {
     expect(Object.keys(sd.state[1]).sort()).toEqual(['expAvg', 'expAvgSq', 'maxExpAvgSq', 'step']);
     expect((sd.state[1].expAvg as Tensor).shape).toEqual([3]);
     expect(sd.paramGroups).toEqual([
-      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [0] },
-      { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [1] },
+      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, decoupledWeightDecay: false, params: [0] },
+      { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, decoupledWeightDecay: false, params: [1] },
     ]);
     // copies: changing the saved buffers or options changes nothing in the optimizer
     (sd.state[1].expAvg as Tensor).data.fill(7);
@@ -449,7 +449,7 @@ describe('options are checked: unknown keys, and PyTorch options tsgrad leaves o
     [
       'Adam',
       () => new optim.Adam([p()], { decoupled_weight_decay: true } as Any),
-      "Adam: decoupledWeightDecay (PyTorch's decoupled_weight_decay) is not supported",
+      "Adam: unknown option 'decoupled_weight_decay'; did you mean 'decoupledWeightDecay'?",
     ],
     [
       'a parameter group',
