@@ -4,13 +4,71 @@ import { describe } from './options';
 
 /**
  * The state of seedrandom's Alea (its `State.Alea`), spelled out so that the published
- * declarations don't need `@types/seedrandom`.
+ * declarations don't need `@types/seedrandom`: `c` is a whole number in [0, 2091639], and `s0`,
+ * `s1`, `s2` are multiples of 2^-32 in [0, 1).
  */
-interface AleaState {
+export interface AleaState {
   c: number;
   s0: number;
   s1: number;
   s2: number;
+}
+
+/**
+ * A generator's state, as `getState` returns it and `setState` takes it: plain numbers and null,
+ * so `JSON.stringify` / `JSON.parse` (or a checkpoint) keep it exactly.
+ */
+export interface GeneratorState {
+  /** The state of the Alea generator behind `uniform()`. */
+  alea: AleaState;
+  /** The second value of the last Box-Muller pair, which the next `normal()` returns; null if none is waiting. */
+  spareNormal: number | null;
+}
+
+/** Alea's multiplier: its carry `c` is the whole part of at most 2091639 * s0 + c * 2^-32 < 2091640. */
+const ALEA_MAX_CARRY = 2091639;
+const TWO_POW_32 = 4294967296;
+
+/**
+ * @internal Throws unless `state` is a generator state as `getState` returns it: exactly the keys
+ * `alea` ({ c, s0, s1, s2 }) and `spareNormal`, with values Alea can hold. `where` starts the
+ * message, e.g. `Generator.setState: state`.
+ */
+export function checkGeneratorState(state: unknown, where: string): asserts state is GeneratorState {
+  const expected = '{ alea: { c, s0, s1, s2 }, spareNormal } as getState() returns';
+  if (!isPlainRecord(state)) throw new Error(`${where} must be an object ${expected}, got ${describe(state)}`);
+  checkKeys(state, ['alea', 'spareNormal'], where, expected);
+  const { alea, spareNormal } = state;
+  if (!isPlainRecord(alea)) throw new Error(`${where}.alea must be an object { c, s0, s1, s2 }, got ${describe(alea)}`);
+  checkKeys(alea, ['c', 's0', 's1', 's2'], `${where}.alea`, '{ c, s0, s1, s2 }');
+  if (!Number.isInteger(alea.c) || (alea.c as number) < 0 || (alea.c as number) > ALEA_MAX_CARRY) {
+    throw new Error(`${where}.alea.c must be a whole number in [0, ${ALEA_MAX_CARRY}], got ${describe(alea.c)}`);
+  }
+  for (const key of ['s0', 's1', 's2']) {
+    const s = alea[key];
+    if (typeof s !== 'number' || !(s >= 0 && s < 1) || !Number.isInteger(s * TWO_POW_32)) {
+      throw new Error(`${where}.alea.${key} must be a multiple of 2^-32 in [0, 1), got ${describe(s)}`);
+    }
+  }
+  if (spareNormal !== null && (typeof spareNormal !== 'number' || !Number.isFinite(spareNormal))) {
+    throw new Error(`${where}.spareNormal must be a finite number or null, got ${describe(spareNormal)}`);
+  }
+}
+
+function isPlainRecord(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Throws unless `obj` has exactly the keys `keys`. */
+function checkKeys(obj: Record<string, unknown>, keys: readonly string[], where: string, expected: string): void {
+  const missing = keys.filter((k) => !Object.hasOwn(obj, k));
+  const extra = Object.keys(obj).filter((k) => !keys.includes(k));
+  if (missing.length || extra.length) {
+    const parts = [missing.length ? `no ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.map((k) => JSON.stringify(k)).join(', ')}` : ''];
+    throw new Error(`${where} must be ${expected}; it has ${parts.filter(Boolean).join(' and ')}`);
+  }
 }
 
 /** PyTorch's default CPU seed, so an unseeded run is repeatable too. */
@@ -42,13 +100,25 @@ export class Generator {
     return this.seed;
   }
 
-  /** A snapshot that `setState` restores, for repeating a stretch of random draws. */
-  getState(): { alea: AleaState; spareNormal: number | null } {
-    return { alea: this.prng.state(), spareNormal: this.spareNormal };
+  /**
+   * A snapshot that `setState` restores, for repeating a stretch of random draws or resuming them
+   * from a checkpoint: a fresh object of plain numbers (JSON keeps it exactly). It does not include
+   * the seed: `initialSeed()` stays what it was.
+   */
+  getState(): GeneratorState {
+    const { c, s0, s1, s2 } = this.prng.state();
+    return { alea: { c, s0, s1, s2 }, spareNormal: this.spareNormal };
   }
 
-  setState(state: { alea: AleaState; spareNormal: number | null }): void {
-    this.prng = seedrandom.alea('', { state: state.alea });
+  /**
+   * Restores a state from `getState` (of this generator or another), after which the draws repeat
+   * those that followed it. The state is checked first (an Error names what is wrong, and nothing
+   * changes) and copied, so changing it later does not affect the generator.
+   */
+  setState(state: GeneratorState): void {
+    checkGeneratorState(state, 'Generator.setState: state');
+    const { c, s0, s1, s2 } = state.alea;
+    this.prng = seedrandom.alea('', { state: { c, s0, s1, s2 } });
     this.spareNormal = state.spareNormal;
   }
 

@@ -2,7 +2,7 @@
 import { tensor } from '../creation';
 import { stack } from '../ops/layout';
 import { checkBoolean, checkOptions, describe, type Unsupported } from '../options';
-import { checkGenerator, Generator } from '../random';
+import { checkGenerator, checkGeneratorState, Generator, type GeneratorState } from '../random';
 import { Tensor } from '../tensor';
 import type { Collated, Dataset } from './dataset';
 
@@ -23,6 +23,45 @@ export interface DataLoaderOptions<T, B> {
 }
 
 const OPTIONS = ['batchSize', 'shuffle', 'dropLast', 'generator', 'seed', 'collateFn'];
+
+/**
+ * A DataLoader's place, as `stateDict()` returns it and `loadStateDict()` takes it: plain numbers,
+ * booleans and null (JSON and checkpoints keep it exactly).
+ */
+export interface DataLoaderState {
+  /** The loader it was taken from: `loadStateDict` requires a loader with the same dataset length and options. */
+  datasetLength: number;
+  batchSize: number;
+  shuffle: boolean;
+  dropLast: boolean;
+  /** The generator's state when the state was taken; null for a loader that does not shuffle. */
+  generator: GeneratorState | null;
+  /**
+   * The pass in progress: the generator's state right before it drew the pass's order (null for a
+   * loader that does not shuffle) and the batches it has handed out. Null between passes.
+   */
+  pass: { generator: GeneratorState | null; batchesYielded: number } | null;
+}
+
+const STATE_KEYS = ['datasetLength', 'batchSize', 'shuffle', 'dropLast', 'generator', 'pass'];
+
+function copyState(state: GeneratorState): GeneratorState {
+  return { alea: { ...state.alea }, spareNormal: state.spareNormal };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
+
+/** Throws unless `obj` has exactly the keys `keys`. */
+function checkKeys(obj: Record<string, unknown>, keys: readonly string[], where: string, expected: string): void {
+  const missing = keys.filter((k) => !Object.hasOwn(obj, k));
+  const extra = Object.keys(obj).filter((k) => !keys.includes(k));
+  if (missing.length || extra.length) {
+    const parts = [missing.length ? `no ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.map((k) => JSON.stringify(k)).join(', ')}` : ''];
+    throw new Error(`${where} must be ${expected}; it has ${parts.filter(Boolean).join(' and ')}`);
+  }
+}
 
 /** PyTorch's DataLoader options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
 const UNSUPPORTED: Unsupported = {
@@ -50,6 +89,21 @@ const UNSUPPORTED: Unsupported = {
  * A dataset with `getBatch` (such as TensorDataset and its Subsets) is read one batch at a time;
  * other datasets are read item by item and collated. With a seed or generator the order of every
  * pass repeats from run to run.
+ *
+ * A pass starts at its first `next()` (the first turn of a `for...of`), when a shuffling loader
+ * draws the pass's order from its generator, and ends when it has yielded its last batch and is
+ * asked for the next, or when the loop is left early (`break`, `return`, an exception).
+ *
+ * Resuming (as torchdata's `StatefulDataLoader`): `stateDict()` captures where the loader is and
+ * `loadStateDict(state)` makes a fresh loader over the same dataset continue from there, batch for
+ * batch; see `stateDict`. Between passes, the generator's state alone is enough as well: a
+ * loader whose generator was given `generator.getState()` from the end of a pass yields the
+ * same following passes.
+ *
+ * Iterating one loader twice at once (two open loops, or an iterator kept after a `next()`) works
+ * as before: each pass draws its own order when it starts. `stateDict()` then describes the pass
+ * that started last, as torchdata's `StatefulDataLoader` follows its latest iterator; an earlier
+ * pass that is still open goes on unaffected but cannot be resumed.
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dataset: Dataset<T>;
@@ -58,6 +112,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dropLast: boolean;
   readonly generator: Generator;
   private readonly collateFn: ((items: T[]) => B) | null;
+  /** The pass that started last, while it is open: the generator's state at its start and the batches it yielded. */
+  private pass: { readonly start: GeneratorState | null; yielded: number } | null = null;
+  /** From `loadStateDict`: the pass the next pass resumes, until one starts. */
+  private pending: { readonly start: GeneratorState | null; readonly yielded: number } | null = null;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length) || dataset.length < 0) {
@@ -95,12 +153,108 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    // The body runs at the first next(): that is when a pass starts and draws its order.
     const n = this.dataset.length;
-    const order = this.shuffle ? this.generator.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-    const batches = this.length;
-    for (let b = 0; b < batches; b++) {
-      yield this.fetch(order.slice(b * this.batchSize, Math.min(n, (b + 1) * this.batchSize)));
+    const resume = this.pending;
+    this.pending = null;
+    let order: Int32Array;
+    let start: GeneratorState | null = null;
+    if (!this.shuffle) {
+      order = Int32Array.from({ length: n }, (_, i) => i);
+    } else if (resume) {
+      // The interrupted pass's order, drawn again from its starting state on a generator of its
+      // own: the loader's generator is already where loadStateDict put it.
+      start = resume.start as GeneratorState;
+      const replay = new Generator();
+      replay.setState(start);
+      order = replay.permutation(n);
+    } else {
+      start = this.generator.getState();
+      order = this.generator.permutation(n);
     }
+    const pass = { start, yielded: resume ? resume.yielded : 0 };
+    this.pass = pass;
+    try {
+      const batches = this.length;
+      for (let b = pass.yielded; b < batches; b++) {
+        const batch = this.fetch(order.slice(b * this.batchSize, Math.min(n, (b + 1) * this.batchSize)));
+        pass.yielded = b + 1; // counted before it is handed out: a stateDict() taken while using it skips it
+        yield batch;
+      }
+    } finally {
+      if (this.pass === pass) this.pass = null;
+    }
+  }
+
+  /**
+   * Where the loader is, as plain JSON-able data (`StatefulDataLoader.state_dict()`), for a
+   * checkpoint: `save({ model: ..., loader: loader.stateDict(), ... }, file)`.
+   *
+   * - Inside a pass (taken in the loop's body, say): the generator's state at the start of the
+   *   pass and how many batches the pass has handed out, the one being used included. A fresh
+   *   loader given the state yields the rest of that pass (nothing, if the state was taken after
+   *   its last batch: that pass is then done), then the same passes as this loader.
+   * - Between passes (before the first, after a loop ended or was left early): the next pass
+   *   starts anew from the generator's current state.
+   *
+   * Either way it also holds the generator's current state, which `loadStateDict` restores, so
+   * that draws from a generator this loader shares with other code (the default generator, say)
+   * repeat too. A loader that does not shuffle uses no generator; its state holds none.
+   */
+  stateDict(): DataLoaderState {
+    const current = this.pass ?? this.pending;
+    return {
+      datasetLength: this.dataset.length,
+      batchSize: this.batchSize,
+      shuffle: this.shuffle,
+      dropLast: this.dropLast,
+      generator: this.shuffle ? this.generator.getState() : null,
+      pass: current ? { generator: current.start && copyState(current.start), batchesYielded: current.yielded } : null,
+    };
+  }
+
+  /**
+   * Continues from `stateDict()`'s state, taken from a loader over the same dataset with the same
+   * batchSize, shuffle and dropLast (`StatefulDataLoader.load_state_dict()`): it sets the
+   * generator to the state's (when shuffling), and the next pass yields what remained of the
+   * pass in progress then, if any. The state is checked first: a state of another loader, or one
+   * that is malformed, is an Error and changes nothing. A pass already open when it is called
+   * goes on as it was but is no longer what `stateDict()` describes.
+   */
+  loadStateDict(state: DataLoaderState): void {
+    const where = 'DataLoader.loadStateDict';
+    const expected = '{ datasetLength, batchSize, shuffle, dropLast, generator, pass } as stateDict() returns';
+    if (!isRecord(state)) throw new Error(`${where}: expected a state ${expected}, got ${describe(state)}`);
+    checkKeys(state, STATE_KEYS, `${where}: state`, expected);
+    const mismatch = (what: string, saved: unknown, own: unknown): Error =>
+      new Error(`${where}: the state is of a loader with ${what} ${describe(saved)}, this one has ${describe(own)}; resuming would not give the same batches`);
+    if (state.datasetLength !== this.dataset.length) {
+      if (!Number.isInteger(state.datasetLength)) throw new Error(`${where}: state.datasetLength must be a whole number, got ${describe(state.datasetLength)}`);
+      throw new Error(
+        `${where}: the state is of a loader over ${state.datasetLength} items, this one has ${this.dataset.length}; resuming would not give the same batches`,
+      );
+    }
+    if (state.batchSize !== this.batchSize) throw mismatch('batchSize', state.batchSize, this.batchSize);
+    if (state.shuffle !== this.shuffle) throw mismatch('shuffle', state.shuffle, this.shuffle);
+    if (state.dropLast !== this.dropLast) throw mismatch('dropLast', state.dropLast, this.dropLast);
+    const checkGenerator = (value: unknown, name: string): void => {
+      if (this.shuffle) checkGeneratorState(value, `${where}: ${name}`);
+      else if (value !== null) throw new Error(`${where}: ${name} must be null for a loader that does not shuffle, got ${describe(value)}`);
+    };
+    checkGenerator(state.generator, 'state.generator');
+    const { pass } = state;
+    if (pass !== null) {
+      if (!isRecord(pass)) throw new Error(`${where}: state.pass must be null or { generator, batchesYielded }, got ${describe(pass)}`);
+      checkKeys(pass, ['generator', 'batchesYielded'], `${where}: state.pass`, '{ generator, batchesYielded }');
+      checkGenerator(pass.generator, 'state.pass.generator');
+      const k = pass.batchesYielded;
+      if (!Number.isInteger(k) || k < 0 || k > this.length) {
+        throw new Error(`${where}: state.pass.batchesYielded must be a whole number from 0 to ${this.length} (the batches in a pass), got ${describe(k)}`);
+      }
+    }
+    if (this.shuffle) this.generator.setState(state.generator as GeneratorState);
+    this.pass = null;
+    this.pending = pass === null ? null : { start: pass.generator && copyState(pass.generator), yielded: pass.batchesYielded };
   }
 
   private fetch(indices: Int32Array): B {

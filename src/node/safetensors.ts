@@ -3,13 +3,22 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 // Only what the core (src/index.ts) exports: the build makes these imports of the core bundle.
-import { parseSafetensors, type SafetensorsContents, type SafetensorsOptions, serializeSafetensors } from '../serialization/safetensors';
+import { deserialize, serialize } from '../serialization/checkpoint';
+import { parseSafetensors, type SafetensorsContents, type SafetensorsOptions, type SafetensorsSource } from '../serialization/safetensors';
 import type { Tensor } from '../tensor';
 
 /**
- * Writes a state dict to `file` in the safetensors format (`safetensors.torch.save_file`).
- * `options.dtypes` names the dtype to store a tensor as (see `serializeSafetensors`); to write back
- * a file as it was loaded, pass its `dtypes`: `save(c.tensors, file, c.metadata, { dtypes: c.dtypes })`.
+ * Writes `obj` to `file` in the safetensors format. A state dict (an object whose values are all
+ * Tensors, `model.stateDict()`) is written as `safetensors.torch.save_file` writes it. Anything
+ * else is written as a checkpoint (`serialize`'s layout): a nested object of Tensors, numbers,
+ * strings, booleans, null, arrays and plain objects, such as
+ * `save({ model: model.stateDict(), optimizer: optimizer.stateDict(), loader: loader.stateDict(), epoch }, file)`,
+ * its tensors under dotted keys (`model.0.weight`) and the rest as JSON in `__metadata__`;
+ * `load` reads it back.
+ *
+ * `metadata` adds string entries to `__metadata__`. `options.dtypes` names the dtype to store a
+ * tensor as, by key (see `serializeSafetensors`); to write back a file as it was loaded, pass its
+ * `dtypes`: `save(c.tensors, file, c.metadata, { dtypes: c.dtypes })`.
  *
  * The write is atomic: the bytes go to a temporary file in the same directory,
  * `.<name>.<pid>.<random>.tmp`, which is then renamed over `file`, so a crash never leaves a
@@ -22,12 +31,12 @@ import type { Tensor } from '../tensor';
  * starts later removes the earlier one's temporary file as a leftover, and the earlier one then
  * fails with an Error saying so; `file` holds the later one's tensors.
  */
-export function save(stateDict: Record<string, Tensor>, file: string, metadata?: Record<string, string>, options?: SafetensorsOptions): void {
+export function save(obj: unknown, file: string, metadata?: Record<string, string>, options?: SafetensorsOptions): void {
   let bytes: Uint8Array;
   try {
-    bytes = serializeSafetensors(stateDict, metadata, options);
+    bytes = serialize(obj, metadata, options);
   } catch (e) {
-    throw new Error((e as Error).message.replace(/^serializeSafetensors:/, 'save:'));
+    throw new Error((e as Error).message.replace(/^serialize:/, 'save:'));
   }
   const dir = path.dirname(file);
   const name = path.basename(file);
@@ -80,25 +89,50 @@ function removeLeftovers(dir: string, name: string): void {
   }
 }
 
-/** Reads the tensors of a safetensors file (`safetensors.torch.load_file`), ready for `loadStateDict`. */
-export function load(file: string): Record<string, Tensor> {
-  return loadWithMetadata(file).tensors;
+/**
+ * Reads what `save` wrote. A plain safetensors file (a state dict, or any file PyTorch's
+ * `safetensors.torch.save_file` wrote) gives its tensors by name, ready for `loadStateDict`, as
+ * `safetensors.torch.load_file` does. A checkpoint gives its nested object back:
+ *
+ * ```ts
+ * const ckpt = load<{ model: Record<string, Tensor>; optimizer: OptimizerStateDict; epoch: number }>('ckpt.safetensors');
+ * model.loadStateDict(ckpt.model);
+ * ```
+ *
+ * `T` is what the caller says the file holds; it is not checked (the default is a state dict's
+ * type, what a plain file holds). The file is checked as `loadWithMetadata` checks it, and a
+ * checkpoint's structure as `deserialize` checks it.
+ */
+export function load<T = Record<string, Tensor>>(file: string): T {
+  return readFile(file, (source) => {
+    try {
+      return deserialize<T>(source);
+    } catch (e) {
+      throw new Error((e as Error).message.replace(/^deserialize:/, 'load:'));
+    }
+  });
 }
 
 /**
  * Reads a safetensors file's tensors, its `__metadata__` strings and the stored dtype of each
  * tensor. The 8-byte length and the header are read and checked first, against the file's size,
  * so a file that cannot be right is rejected before its data is read; then each tensor is read
- * straight into its own storage.
+ * straight into its own storage. A checkpoint is not put back together here: its tensors come by
+ * key (`model.0.weight`) and its structure is the JSON in `metadata['tsgrad.checkpoint']`.
  */
 export function loadWithMetadata(file: string): SafetensorsContents {
+  return readFile(file, parseSafetensors);
+}
+
+/** Opens `file`, checks that it is a regular file, and reads it with `parse`; errors name the file. */
+function readFile<R>(file: string, parse: (source: SafetensorsSource) => R): R {
   // O_NONBLOCK: opening a FIFO must not wait for a writer (it is rejected below).
   const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new Error(`load: not a regular file (${kind(stat)}); tsgrad reads safetensors only from regular files`);
     // The size from fstat bounds every read: a file that says it holds more is rejected first.
-    return parseSafetensors({ size: stat.size, read: (position, length) => readAt(fd, position, length) });
+    return parse({ size: stat.size, read: (position, length) => readAt(fd, position, length) });
   } catch (e) {
     throw new Error(`${(e as Error).message} (reading ${file})`);
   } finally {
