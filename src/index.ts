@@ -14,7 +14,7 @@ import { Device } from './dtype';
 export { Tensor, type NestedArray } from './tensor';
 export { type DType, type FloatDType, getDefaultDtype, setDefaultDtype, promoteTypes, Device, type DeviceLike } from './dtype';
 export { type Shape } from './shape';
-export { Generator, manualSeed, initialSeed, defaultGenerator } from './random';
+export { Generator, manualSeed, initialSeed, defaultGenerator, type GeneratorState } from './random';
 export {
   tensor,
   zeros,
@@ -86,5 +86,6 @@ export const cuda = {
 /** `torch.backends`: no MPS either. */
 export const backends = { mps: { isAvailable: (): boolean => false, isBuilt: (): boolean => false } };
 export { serializeSafetensors, deserializeSafetensors, parseSafetensors, type SafetensorsContents } from './serialization/safetensors';
+export { serialize, deserialize, type CheckpointValue } from './serialization/checkpoint';
 export * as data from './data/index';
 export * as optim from './optim/index';
