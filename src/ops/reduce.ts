@@ -1,20 +1,29 @@
-/** Reductions: sum, mean, max, min, argmax, argmin. */
+/**
+ * Reductions: sum, mean, nansum, nanmean, max, min, amax, amin, aminmax, argmax, argmin, any, all,
+ * countNonzero, logsumexp, var, std, varMean, stdMean and norm. Also the two backwards that ops picking
+ * elements share (`ValueSelectingBackward`, `EvenlyDistributedBackward`), for sort.ts.
+ */
 import { Node } from '../autograd/node';
-import { isFloatDtype } from '../dtype';
-import { describe } from '../options';
-import * as k from '../kernels/reduce';
-import { fmt, normalizeDim, type Shape, splitAt } from '../shape';
-import type { Tensor } from '../tensor';
-import { div, mul, where } from './binary';
-import { checkTensor, expandTo, zerosOf } from './helpers';
-import { expand, reshape, scatterAdd } from './layout';
 import { needsGrad, record } from '../autograd/record';
+import { allocate, checkDtype, type DType, type FloatDType, isFloatDtype, type TypedArray } from '../dtype';
+import { permute as permuteKernel } from '../kernels/layout';
+import * as k from '../kernels/reduce';
+import { checkBoolean, checkInteger, checkNumber, checkOptions, describe, type Unsupported } from '../options';
+import { fmt, normalizeDim, numel, type Shape, splitAt } from '../shape';
+import { Tensor } from '../tensor';
+import { add, div, eq, mul, ne, sub, where } from './binary';
+import { checkTensor, expandTo, floatDtypeOf, zerosOf } from './helpers';
+import { expand, reshape, scatterAdd } from './layout';
+import { abs, exp, pow, sign, toDtype } from './unary';
+
+/** PyTorch options that no tsgrad op takes. */
+export const NO_OUT: Unsupported = { out: 'tsgrad ops return a new tensor (there is no out= argument)' };
 
 /** A dim, a list of dims, or null/undefined for all of them. */
 export type Dims = number | readonly number[] | null | undefined;
 
-/** The sorted, non-negative dims that `dim` names; none (or an empty list, as in PyTorch) means all. */
-function reducedDims(x: Tensor, dim: Dims, where: string): number[] {
+/** @internal The sorted, non-negative dims that `dim` names; none (or an empty list, as in PyTorch) means all. */
+export function reducedDims(x: Tensor, dim: Dims, where: string): number[] {
   if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return x.shape.map((_, i) => i);
   if (typeof dim !== 'number' && !Array.isArray(dim)) throw new Error(`${where}: dim must be a whole number, a list of them, or null, got ${describe(dim)}`);
   const list = typeof dim === 'number' ? [dim] : [...dim];
@@ -24,8 +33,8 @@ function reducedDims(x: Tensor, dim: Dims, where: string): number[] {
   return dims.sort((a, b) => a - b);
 }
 
-/** x's shape with `dims` set to 1 (keepdim) or removed. */
-function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+/** @internal x's shape with `dims` set to 1 (keepdim) or removed. */
+export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
   const out: number[] = [];
   shape.forEach((s, i) => {
     if (!dims.includes(i)) out.push(s);
@@ -34,8 +43,8 @@ function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): 
   return out;
 }
 
-/** Sum of x over `dims` times `scale`, shaped with kept dims of size 1. */
-function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
+/** Sum of x over `dims` times `scale`, shaped with kept dims of size 1 (`where` names the op in errors). */
+function scaledSum(x: Tensor, dims: readonly number[], scale: number, where = 'sum'): Tensor {
   const isFloat = isFloatDtype(x.dtype);
   // NOTE: integers are summed in float64 (exact to 2^53) and checked, so a sum never wraps around
   const work = isFloat ? x.dtype : 'float64';
@@ -54,7 +63,8 @@ function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
     for (let i = 0; i < data.length; i++) {
       if (data[i] > 2147483647 || data[i] < -2147483648) {
         throw new Error(
-          `sum: the result ${data[i]} does not fit int32, tsgrad's integer dtype (for PyTorch's int64); ` + 'sum in floating point instead: x.double().sum()',
+          `${where}: the result ${data[i]} does not fit int32, tsgrad's integer dtype (for PyTorch's int64); ` +
+            `sum in floating point instead: x.double().${where}()`,
         );
       }
     }
@@ -64,8 +74,8 @@ function scaledSum(x: Tensor, dims: readonly number[], scale: number): Tensor {
   return result;
 }
 
-/** Checks a reduction's input and keepdim. */
-function checkReduce(x: Tensor, keepdim: unknown, where: string): void {
+/** @internal Checks a reduction's input and keepdim. */
+export function checkReduce(x: Tensor, keepdim: unknown, where: string): void {
   checkTensor(x, where);
   if (typeof keepdim !== 'boolean') throw new Error(`${where}: keepdim must be true or false, got ${describe(keepdim)}`);
 }
@@ -133,10 +143,15 @@ function extremeAll(x: Tensor, isMin: boolean): Tensor {
   checkNonEmpty(x, where);
   const y = zerosOf([], x.dtype);
   y.data[0] = k.maxAll(x.data, isMin);
-  return needsGrad(x) ? record(y, new ExtremeAllBackward(`${isMin ? 'Min' : 'Max'}Backward1`, x, y), x) : y;
+  return needsGrad(x) ? record(y, new EvenlyDistributedBackward(`${isMin ? 'Min' : 'Max'}Backward1`, x, y), x) : y;
 }
 
-class ExtremeAllBackward extends Node {
+/**
+ * @internal The backward of reductions to one value that many elements may equal (max(), min(),
+ * median()): g shared evenly among the elements equal to the result (the NaNs when it is NaN), as
+ * PyTorch's evenly_distribute_backward.
+ */
+export class EvenlyDistributedBackward extends Node {
   constructor(
     readonly name: string,
     x: Tensor,
@@ -182,12 +197,16 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, isMin: boolean): [
   const values = zerosOf(shape, x.dtype);
   const indices = zerosOf(shape, 'int32');
   k.maxAxis(x.data, outer, n, inner, isMin, values.data, indices.data as Int32Array);
-  if (!needsGrad(x)) return [values, indices];
-  const node = new ExtremeDimBackward(`${isMin ? 'Min' : 'Max'}Backward0`, x.shape, d, indices);
-  return [record(values, node, x), indices];
+  return [recordSelected(values, x, d, indices, `${isMin ? 'Min' : 'Max'}Backward0`), indices];
 }
 
-class ExtremeDimBackward extends Node {
+/**
+ * @internal The backward of ops whose values are elements of x picked along `dim` at `indices` (max,
+ * min, median, mode and kthvalue with a dim; sort, topk): g put back at the picked positions, 0
+ * elsewhere (PyTorch's value_selecting_reduction_backward). `indices` has x's rank (reduced dims kept
+ * as size 1, or the k picked of sort and topk); g comes in the shape of the values.
+ */
+export class ValueSelectingBackward extends Node {
   constructor(
     readonly name: string,
     private readonly inputShape: Shape,
@@ -197,23 +216,39 @@ class ExtremeDimBackward extends Node {
     super();
     this.save(indices);
   }
-  // d/dx max(x, dim) = g placed at the index of each max, 0 elsewhere
+  // d/dx x.gather(dim, index) = g scattered back (added) to the positions index picked
   backward(g: Tensor): Tensor[] {
-    if (this.inputShape.length === 0) return [g]; // max of a 0-d tensor is itself
+    if (this.inputShape.length === 0) return [g]; // picking from a 0-d tensor gives itself
     const index = this.saved[0];
-    const kept = [...this.inputShape];
-    kept[this.dim] = 1;
-    return [scatterAdd(zerosOf(this.inputShape, g.dtype), this.dim, index.reshape(kept), reshape(g, kept))];
+    return [scatterAdd(zerosOf(this.inputShape, g.dtype), this.dim, index, reshape(g, index.shape))];
   }
   override fastBackward(g: Tensor): Tensor[] {
-    const index = this.saved[0].data as Int32Array;
+    if (this.inputShape.length === 0) return [g];
+    const index = this.saved[0];
+    const idx = index.data as Int32Array;
     const [outer, n, inner] = splitAt(this.inputShape, this.dim);
+    const picked = index.shape[this.dim];
     const out = zerosOf(this.inputShape, g.dtype);
     for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) out.data[(o * n + index[o * inner + i]) * inner + i] = g.data[o * inner + i];
+      for (let j = 0; j < picked; j++) {
+        for (let i = 0; i < inner; i++) {
+          const at = (o * picked + j) * inner + i;
+          out.data[(o * n + idx[at]) * inner + i] += g.data[at];
+        }
+      }
     }
     return [out];
   }
+}
+
+/**
+ * @internal Records `values` (picked from x along dim `d` at `indices`, shaped as the values) under
+ * `name`, with the value-selecting backward.
+ */
+export function recordSelected(values: Tensor, x: Tensor, d: number, indices: Tensor, name: string): Tensor {
+  if (!needsGrad(x)) return values;
+  const kept = indices.ndim === x.ndim ? indices : indices._view(reducedShape(x.shape, [d], true));
+  return record(values, new ValueSelectingBackward(name, x.shape, d, kept), x);
 }
 
 /** The largest element (a 0-d tensor). */
@@ -252,4 +287,450 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim !== undefined) return extremeDim(x, dim, keepdim, true)[1];
   const flat = extremeDim(x.reshape([-1]), 0, false, true)[1];
   return keepdim ? flat.reshape(x.shape.map(() => 1)) : flat; // keepdim without a dim keeps every dim, as size 1
+}
+
+// ---- shared by the reductions below ----
+
+/** x's elements with the reduced `dims` moved last, so that each output element reduces one contiguous row of n. */
+function rowsOf(x: Tensor, dims: readonly number[]): { data: TypedArray; rows: number; n: number } {
+  let n = 1;
+  for (const d of dims) n *= x.shape[d];
+  const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const rows = numel(kept.map((i) => x.shape[i]));
+  const perm = [...kept, ...dims];
+  if (perm.every((p, i) => p === i)) return { data: x.data, rows, n };
+  const data = allocate(x.dtype, x.numel());
+  permuteKernel(x.data, x.shape, perm, data);
+  return { data, rows, n };
+}
+
+/** A reduction's output: the kept shape (reduced dims of size 1) and the shape it returns. */
+function outShapes(x: Tensor, dims: readonly number[], keepdim: boolean): { kept: number[]; shape: number[] } {
+  return { kept: reducedShape(x.shape, dims, true), shape: reducedShape(x.shape, dims, keepdim) };
+}
+
+/** The reduced dims; with `noIdentity`, a reduced dim of size 0 is an Error naming it (max-like ops). */
+function dimsOf(x: Tensor, dim: Dims, where: string, noIdentity = false): number[] {
+  const dims = reducedDims(x, dim, where);
+  const empty = noIdentity ? dims.find((d) => x.shape[d] === 0) : undefined;
+  if (empty !== undefined) {
+    throw new Error(
+      `${where}: cannot reduce dim ${empty} (of size 0) of the tensor of shape ${fmt(x.shape)} (no identity for ${where}); give dims of non-zero size`,
+    );
+  }
+  return dims;
+}
+
+/** The dtype an options object names (checked), or undefined. */
+function optionDtype(options: { dtype?: DType } | undefined, where: string): DType | undefined {
+  checkOptions(options, ['dtype'], where, NO_OUT);
+  return options?.dtype === undefined ? undefined : checkDtype(options.dtype, where);
+}
+
+// ---- nansum, nanmean ----
+
+/** Sum treating NaN as 0 (`torch.nansum`), over all elements or `dim`; integers sum to int32 as in sum. */
+export function nansum(x: Tensor, dim?: Dims, keepdim = false, options?: { dtype?: DType }): Tensor {
+  checkReduce(x, keepdim, 'nansum');
+  const dtype = optionDtype(options, 'nansum');
+  const input = dtype === undefined ? x : toDtype(x, dtype);
+  const dims = reducedDims(input, dim, 'nansum');
+  let clean = input.detach();
+  if (isFloatDtype(input.dtype)) {
+    clean = new Tensor(input.data.slice(), input.shape, input.dtype);
+    for (let i = 0; i < clean.data.length; i++) if (clean.data[i] !== clean.data[i]) clean.data[i] = 0;
+  }
+  const { kept, shape } = outShapes(input, dims, keepdim);
+  const y = scaledSum(clean, dims, 1, 'nansum').reshape(shape).detach();
+  return needsGrad(input) ? record(y, new NansumBackward(input, kept), input) : y;
+}
+
+class NansumBackward extends Node {
+  readonly name = 'NansumBackward0';
+  constructor(
+    x: Tensor,
+    private readonly kept: Shape,
+  ) {
+    super();
+    this.save(x);
+  }
+  // d/dx nansum(x) = g spread over the summed dims, 0 where x is NaN
+  backward(g: Tensor): Tensor[] {
+    const x = this.saved[0];
+    return [mul(reshape(g, this.kept), eq(x, x))];
+  }
+}
+
+/** Mean of the elements that are not NaN (`torch.nanmean`): nansum over the count of non-NaN; float only. */
+export function nanmean(x: Tensor, dim?: Dims, keepdim = false, options?: { dtype?: FloatDType }): Tensor {
+  checkReduce(x, keepdim, 'nanmean');
+  const dtype = optionDtype(options, 'nanmean');
+  if (dtype !== undefined && !isFloatDtype(dtype)) throw new Error(`nanmean: dtype must be a floating point dtype, got ${dtype}`);
+  if (!isFloatDtype(x.dtype)) throw new Error(`nanmean: input dtype must be a floating point dtype, got ${x.dtype}; convert with .float() first`);
+  const input = dtype === undefined ? x : toDtype(x, dtype);
+  return div(nansum(input, dim, keepdim), sum(eq(input, input), dim, keepdim));
+}
+
+// ---- amax, amin, aminmax ----
+
+function extremeOver(x: Tensor, dim: Dims, keepdim: boolean, isMin: boolean, name: string, where: string): Tensor {
+  const dims = dimsOf(x, dim, where, true);
+  const { kept, shape } = outShapes(x, dims, keepdim);
+  const { data, rows, n } = rowsOf(x, dims);
+  const y = zerosOf(shape, x.dtype);
+  k.extremeRows(data, rows, n, isMin, y.data);
+  return needsGrad(x) ? record(y, new AmaxBackward(name, x, y, dims, kept), x) : y;
+}
+
+class AmaxBackward extends Node {
+  constructor(
+    readonly name: string,
+    x: Tensor,
+    y: Tensor,
+    private readonly dims: readonly number[],
+    private readonly kept: Shape,
+  ) {
+    super();
+    this.save(x, y);
+  }
+  // d/dx amax(x) = g shared evenly among the elements equal to the max of their slice (PyTorch's scale_grad_by_count)
+  backward(g: Tensor): Tensor[] {
+    const [x, y] = this.saved;
+    const mask = eq(x, reshape(y, this.kept).detach());
+    return [mul(div(reshape(g, this.kept), sum(mask, this.dims, true)), mask)];
+  }
+}
+
+/** The largest elements over `dim` (a dim, a list, or all by default), values only (`torch.amax`); ties share the gradient. */
+export function amax(x: Tensor, dim: Dims = [], keepdim = false): Tensor {
+  checkReduce(x, keepdim, 'amax');
+  return extremeOver(x, dim, keepdim, false, 'AmaxBackward0', 'amax');
+}
+
+/** The smallest elements over `dim` (a dim, a list, or all by default), values only (`torch.amin`); ties share the gradient. */
+export function amin(x: Tensor, dim: Dims = [], keepdim = false): Tensor {
+  checkReduce(x, keepdim, 'amin');
+  return extremeOver(x, dim, keepdim, true, 'AminBackward0', 'amin');
+}
+
+/** `[min, max]` of all elements, or along `options.dim` (one dim), in one call (`torch.aminmax`). */
+export function aminmax(x: Tensor, options?: { dim?: number | null; keepdim?: boolean }): [Tensor, Tensor] {
+  checkTensor(x, 'aminmax');
+  checkOptions(options, ['dim', 'keepdim'], 'aminmax', NO_OUT);
+  const keepdim = options?.keepdim ?? false;
+  checkReduce(x, keepdim, 'aminmax');
+  const dim = options?.dim ?? null;
+  if (dim !== null) checkInteger(dim, 'aminmax', 'dim');
+  const dims = reducedDims(x, dim, 'aminmax');
+  if (dims.some((d) => x.shape[d] === 0)) {
+    throw new Error(`aminmax: cannot compute aminmax over an empty dimension of the tensor of shape ${fmt(x.shape)} (the operation has no identity)`);
+  }
+  return [extremeOver(x, dims, keepdim, true, 'AminmaxBackward0', 'aminmax'), extremeOver(x, dims, keepdim, false, 'AminmaxBackward0', 'aminmax')];
+}
+
+// ---- any, all, countNonzero ----
+
+function countNonzeroOver(x: Tensor, dims: readonly number[]): { counts: Float64Array; n: number } {
+  const { data, rows, n } = rowsOf(x, dims);
+  const counts = new Float64Array(rows);
+  k.countNonzeroRows(data, rows, n, counts);
+  return { counts, n };
+}
+
+function truthOver(x: Tensor, dim: Dims, keepdim: boolean, isAll: boolean): Tensor {
+  const where = isAll ? 'all' : 'any';
+  checkReduce(x, keepdim, where);
+  const dims = reducedDims(x, dim, where);
+  const { counts, n } = countNonzeroOver(x, dims);
+  const y = zerosOf(reducedShape(x.shape, dims, keepdim), 'bool');
+  for (let r = 0; r < counts.length; r++) y.data[r] = (isAll ? counts[r] === n : counts[r] > 0) ? 1 : 0;
+  return y;
+}
+
+/** Whether any element is nonzero (NaN counts), over all elements or `dim` (a dim or a list), as bool (`torch.any`). */
+export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return truthOver(x, dim, keepdim, false);
+}
+
+/** Whether every element is nonzero (NaN counts; true for none), over all elements or `dim`, as bool (`torch.all`). */
+export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return truthOver(x, dim, keepdim, true);
+}
+
+/** The number of nonzero elements (NaN counts), over all elements or `dim` (a dim or a list), as int32 (`torch.count_nonzero`). */
+export function countNonzero(x: Tensor, dim?: Dims): Tensor {
+  checkTensor(x, 'countNonzero');
+  const dims = reducedDims(x, dim, 'countNonzero');
+  const { counts } = countNonzeroOver(x, dims);
+  const y = zerosOf(reducedShape(x.shape, dims, false), 'int32');
+  y.data.set(counts);
+  return y;
+}
+
+// ---- logsumexp ----
+
+/**
+ * log(sum(exp(x))) over `dim` (a dim or a list; required, as in PyTorch) without overflow
+ * (`torch.logsumexp`): the max is taken out first. Integer and bool inputs compute in the default float.
+ */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  checkReduce(x, keepdim, 'logsumexp');
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) {
+    throw new Error(`logsumexp: dim is required (a dimension or a non-empty list of them), got ${describe(dim)}`);
+  }
+  const input = isFloatDtype(x.dtype) ? x : toDtype(x, floatDtypeOf(x));
+  const dims = reducedDims(input, dim, 'logsumexp');
+  const { kept, shape } = outShapes(input, dims, keepdim);
+  const { data, rows, n } = rowsOf(input, dims);
+  const y = zerosOf(shape, input.dtype);
+  k.logsumexpRows(data, rows, n, y.data);
+  return needsGrad(input) ? record(y, new LogsumexpBackward(input, y, kept), input) : y;
+}
+
+class LogsumexpBackward extends Node {
+  readonly name = 'LogsumexpBackward0';
+  constructor(
+    x: Tensor,
+    y: Tensor,
+    private readonly kept: Shape,
+  ) {
+    super();
+    this.save(x, y);
+  }
+  // d/dx logsumexp(x) = g * exp(x - logsumexp(x)), the softmax of x
+  backward(g: Tensor): Tensor[] {
+    const [x, y] = this.saved;
+    return [mul(reshape(g, this.kept), exp(sub(x, reshape(y, this.kept))))];
+  }
+}
+
+// ---- var, std, varMean, stdMean ----
+
+/** Keyword options of var, std, varMean and stdMean. */
+export interface VarOptions {
+  /** The divisor is N - correction (1: Bessel's correction, the default; 0: the population variance). */
+  correction?: number;
+  keepdim?: boolean;
+  /** PyTorch's older spelling: true is correction 1, false is correction 0. */
+  unbiased?: boolean;
+}
+
+type MomentKind = 'var' | 'std' | 'varMean' | 'stdMean';
+
+/**
+ * Reads PyTorch's two call forms: `var(x, dim, { correction, keepdim })` and the older
+ * `var(x, dim, unbiased, keepdim)` (and `var(x, unbiased)`), all optional.
+ */
+function momentArgs(
+  where: MomentKind,
+  x: Tensor,
+  dim: Dims | boolean,
+  third: boolean | VarOptions | undefined,
+  fourth: boolean | undefined,
+): { dims: number[]; correction: number; keepdim: boolean } {
+  checkTensor(x, where);
+  if (!isFloatDtype(x.dtype)) {
+    throw new Error(`${where}: input dtype must be a floating point dtype, got ${x.dtype} (std and var only support floating point dtypes, as in PyTorch)`);
+  }
+  let correction = 1;
+  let keepdim = false;
+  if (typeof dim === 'boolean') {
+    if (third !== undefined || fourth !== undefined) {
+      throw new Error(
+        `${where}: after unbiased given in place of dim (${where}(x, ${dim})), no other argument is allowed; use ${where}(x, dim, unbiased, keepdim)`,
+      );
+    }
+    return { dims: reducedDims(x, null, where), correction: dim ? 1 : 0, keepdim };
+  }
+  if (typeof third === 'boolean') {
+    correction = third ? 1 : 0;
+    if (fourth !== undefined) keepdim = checkBoolean(fourth, where, 'keepdim');
+  } else {
+    checkOptions(third, ['correction', 'keepdim', 'unbiased'], where, NO_OUT);
+    if (fourth !== undefined) throw new Error(`${where}: keepdim goes in the options object when one is given, got a 4th argument ${describe(fourth)}`);
+    if (third?.correction !== undefined && third.unbiased !== undefined) {
+      throw new Error(`${where}: give correction or unbiased, not both (unbiased: true is correction 1, false is correction 0)`);
+    }
+    if (third?.correction !== undefined) correction = checkNumber(third.correction, where, 'correction');
+    if (third?.unbiased !== undefined) correction = checkBoolean(third.unbiased, where, 'unbiased') ? 1 : 0;
+    if (third?.keepdim !== undefined) keepdim = checkBoolean(third.keepdim, where, 'keepdim');
+  }
+  return { dims: reducedDims(x, dim, where), correction, keepdim };
+}
+
+/** [variance, mean, std or null, the kept shape, the divisor] of x over dims. */
+function moments(where: MomentKind, x: Tensor, dim: Dims | boolean, third: boolean | VarOptions | undefined, fourth: boolean | undefined) {
+  const { dims, correction, keepdim } = momentArgs(where, x, dim, third, fourth);
+  const { kept, shape } = outShapes(x, dims, keepdim);
+  const { data, rows, n } = rowsOf(x, dims);
+  const variance = zerosOf(shape, x.dtype);
+  const mean = zerosOf(shape, x.dtype);
+  k.varRows(data, rows, n, Math.max(0, n - correction), variance.data, mean.data);
+  let std: Tensor | null = null;
+  if (where === 'std' || where === 'stdMean') {
+    std = zerosOf(shape, x.dtype);
+    for (let i = 0; i < std.data.length; i++) std.data[i] = Math.sqrt(variance.data[i]);
+  }
+  const all = typeof dim === 'boolean' || dim === undefined || dim === null || x.ndim === 0;
+  const reduction: Reduction = { dims, kept, dof: n - correction, all };
+  return { reduction, kept, n, variance, mean, std };
+}
+
+class VarBackward extends Node {
+  constructor(
+    readonly name: string,
+    x: Tensor,
+    private readonly reduction: Reduction,
+  ) {
+    super();
+    this.save(x);
+  }
+  // d/dx var(x) = g * 2 (x - mean(x)) / (N - correction)
+  backward(g: Tensor): Tensor[] {
+    return [varGrad(reshape(g, this.reduction.kept), this.saved[0], this.reduction)];
+  }
+}
+
+/** What var's and std's backwards need: the reduced dims, the kept shape, N - correction, and whether dim was left out. */
+interface Reduction {
+  dims: readonly number[];
+  kept: Shape;
+  dof: number;
+  all: boolean;
+}
+
+/**
+ * g * 2 (x - mean(x)) / (N - correction), as PyTorch's var_backward: without a dim and with
+ * N - correction <= 0 it is g * inf (NaN where x is its mean); with a dim, N - correction is not
+ * clamped at 0 as the forward's divisor is.
+ */
+function varGrad(g: Tensor, x: Tensor, r: Reduction): Tensor {
+  if (r.all && r.dof <= 0) return mul(g, where(eq(x, mean(x)), NaN, Infinity));
+  return mul(mul(g, sub(x, mean(x, r.dims, true))), 2 / r.dof);
+}
+
+class StdBackward extends Node {
+  constructor(
+    readonly name: string,
+    x: Tensor,
+    y: Tensor,
+    private readonly reduction: Reduction,
+  ) {
+    super();
+    this.save(x, y);
+  }
+  // d/dx std(x) = d/dx var(x) * g / (2 std(x)), 0 where std(x) = 0
+  backward(g: Tensor): Tensor[] {
+    const [x, y] = this.saved;
+    const std = reshape(y, this.reduction.kept);
+    return [varGrad(where(eq(std, 0), 0, div(reshape(g, this.reduction.kept), mul(std, 2))), x, this.reduction)];
+  }
+}
+
+/**
+ * Variance over all elements or `dim` (a dim or a list), with divisor N - correction (`torch.var`):
+ * `var(x, dim, { correction, keepdim })`, or PyTorch's older `var(x, dim, unbiased, keepdim)` and
+ * `var(x, unbiased)`. Float only; N - correction <= 0 gives inf or NaN, as in PyTorch.
+ */
+function variance(x: Tensor, dim?: Dims | boolean, unbiased?: boolean | VarOptions, keepdim?: boolean): Tensor {
+  const m = moments('var', x, dim, unbiased, keepdim);
+  return needsGrad(x) ? record(m.variance, new VarBackward('VarBackward0', x, m.reduction), x) : m.variance;
+}
+export { variance as var };
+
+/** Standard deviation, the square root of `var` (`torch.std`), with var's arguments. */
+export function std(x: Tensor, dim?: Dims | boolean, unbiased?: boolean | VarOptions, keepdim?: boolean): Tensor {
+  const m = moments('std', x, dim, unbiased, keepdim);
+  const y = m.std!;
+  return needsGrad(x) ? record(y, new StdBackward('StdBackward0', x, y, m.reduction), x) : y;
+}
+
+/** `[var, mean]` in one pass (`torch.var_mean`), with var's arguments. */
+export function varMean(x: Tensor, dim?: Dims | boolean, unbiased?: boolean | VarOptions, keepdim?: boolean): [Tensor, Tensor] {
+  const m = moments('varMean', x, dim, unbiased, keepdim);
+  if (!needsGrad(x)) return [m.variance, m.mean];
+  const name = 'VarMeanBackward0';
+  return [record(m.variance, new VarBackward(name, x, m.reduction), x), record(m.mean, new SumBackward(name, x.shape, m.kept, 1 / m.n), x)];
+}
+
+/** `[std, mean]` in one pass (`torch.std_mean`), with var's arguments. */
+export function stdMean(x: Tensor, dim?: Dims | boolean, unbiased?: boolean | VarOptions, keepdim?: boolean): [Tensor, Tensor] {
+  const m = moments('stdMean', x, dim, unbiased, keepdim);
+  const y = m.std!;
+  if (!needsGrad(x)) return [y, m.mean];
+  const name = 'StdMeanBackward0';
+  return [record(y, new StdBackward(name, x, y, m.reduction), x), record(m.mean, new SumBackward(name, x.shape, m.kept, 1 / m.n), x)];
+}
+
+// ---- norm ----
+
+/**
+ * The vector p-norm over all elements or `dim` (a dim or a list), as `torch.norm` (which runs
+ * `torch.linalg.vector_norm`): p = 'fro' (the default) and 2 are the Euclidean norm, 1 the sum of
+ * |x|, Infinity / -Infinity the largest / smallest |x|, 0 the count of nonzeros, others
+ * (sum |x|^p)^(1/p). Float only; `options.dtype` computes in a wider float dtype.
+ */
+export function norm(x: Tensor, p: number | 'fro' | 'nuc' = 'fro', dim?: Dims, keepdim = false, options?: { dtype?: FloatDType }): Tensor {
+  checkReduce(x, keepdim, 'norm');
+  checkOptions(options, ['dtype'], 'norm', NO_OUT);
+  if (p === 'nuc') throw new Error("norm: p 'nuc' (the nuclear norm) is not supported: it needs a singular value decomposition, which tsgrad does not have");
+  if (p !== 'fro' && typeof p !== 'number') throw new Error(`norm: p must be a number, 'fro' or 'nuc', got ${describe(p)}`);
+  if (p === 'fro' && Array.isArray(dim) && dim.length > 2) {
+    throw new Error(`norm: the Frobenius norm takes at most 2 dims, got dim ${fmt(dim)}; use a number p (p = 2 is the same norm) for more`);
+  }
+  if (!isFloatDtype(x.dtype))
+    throw new Error(`norm: input must be a floating point tensor, got ${x.dtype} (as linalg.vector_norm); convert it with .float() first`);
+  let input = x;
+  if (options?.dtype !== undefined) {
+    const dtype = checkDtype(options.dtype, 'norm');
+    if (!isFloatDtype(dtype)) throw new Error(`norm: dtype must be a floating point dtype, got ${dtype}`);
+    if (x.dtype === 'float64' && dtype === 'float32') {
+      throw new Error('norm: the dtype of the input (float64) must convert to options.dtype (float32) without narrowing');
+    }
+    input = toDtype(x, dtype);
+  }
+  const order = p === 'fro' ? 2 : p;
+  const dims = reducedDims(input, dim, 'norm');
+  const empty = dims.find((d) => input.shape[d] === 0);
+  if (empty !== undefined && (order < 0 || order === Infinity)) {
+    throw new Error(`norm: cannot compute the ${order} norm over dim ${empty}, which is empty (the operation has no identity)`);
+  }
+  const { kept, shape } = outShapes(input, dims, keepdim);
+  const { data, rows, n } = rowsOf(input, dims);
+  const y = zerosOf(shape, input.dtype);
+  k.normRows(data, rows, n, order, y.data);
+  return needsGrad(input) ? record(y, new NormBackward(input, y, order, dims, kept), input) : y;
+}
+
+class NormBackward extends Node {
+  readonly name = 'LinalgVectorNormBackward0';
+  constructor(
+    x: Tensor,
+    y: Tensor,
+    private readonly p: number,
+    private readonly dims: readonly number[],
+    private readonly kept: Shape,
+  ) {
+    super();
+    this.save(x, y);
+  }
+  // d/dx ||x||_p = sign(x) |x|^(p-1) / ||x||^(p-1) * g (PyTorch's norm_backward, case by case: 0 where the norm is 0;
+  // p = inf shares g among the elements of largest |x|; p = 0 has gradient 0)
+  backward(grad: Tensor): (Tensor | null)[] {
+    const [x, y] = this.saved;
+    const p = this.p;
+    const g = reshape(grad, this.kept);
+    const n = reshape(y, this.kept);
+    if (p === 0) return [null]; // no gradient, as PyTorch (x.grad stays None)
+    if (p === 1) return [mul(sign(x), g)];
+    if (p === 2) return [mul(g, where(eq(n, 0), 0, div(x, n)))];
+    if (p === Infinity || p === -Infinity) {
+      const ax = abs(x);
+      const mask = add(eq(ax, n.detach()), ne(ax, ax)); // bool + bool is logical or
+      return [mul(sign(x), mul(div(g, sum(mask, this.dims, true)), mask))];
+    }
+    if (p < 1) return [mul(mul(mul(sign(x), where(eq(x, 0), 0, pow(abs(x), p - 1))), g), pow(n, 1 - p))];
+    const scaled = p < 2 ? mul(sign(x), pow(abs(x), p - 1)) : mul(x, pow(abs(x), p - 2));
+    return [mul(scaled, where(eq(n, 0), 0, div(g, pow(n, p - 1))))];
+  }
 }
