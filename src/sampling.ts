@@ -23,12 +23,14 @@ function likeOptions(t: Tensor, options: RandomOptions, where: string): RandomOp
 
 /** Uniform samples in [0, 1) with another tensor's shape and dtype (`torch.rand_like`). */
 export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
-  return rand(t.shape, likeOptions(t, options, 'randLike'));
+  const o = likeOptions(t, options, 'randLike');
+  return rand(t.shape, o);
 }
 
 /** Standard normal samples with another tensor's shape and dtype (`torch.randn_like`). */
 export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
-  return randn(t.shape, likeOptions(t, options, 'randnLike'));
+  const o = likeOptions(t, options, 'randnLike');
+  return randn(t.shape, o);
 }
 
 /**

@@ -14,9 +14,10 @@ import {
   zeroBuffer,
 } from './optimizer';
 
-/** Options of `SGD`; `lr` is required. */
+/** Options of `SGD`, with PyTorch 2.x's defaults (lr 1e-3). */
 export interface SGDOptions {
-  lr: number;
+  /** Default 1e-3, as in PyTorch 2.x. */
+  lr?: number;
   momentum?: number;
   dampening?: number;
   nesterov?: boolean;
@@ -42,12 +43,11 @@ export type SGDState = { momentumBuffer: Tensor };
  * ```
  */
 export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
-  constructor(params: Params<SGDGroupOptions>, options: SGDOptions) {
-    if (options === undefined) throw new Error('SGD: lr (the learning rate) is required: new SGD(params, { lr: 0.1 })');
+  constructor(params: Params<SGDGroupOptions>, options: SGDOptions = {}) {
     checkOptionKeys(options, SGD_OPTIONS, 'SGD', OPTIMIZER_UNSUPPORTED);
     const o: Partial<SGDOptions> = options;
     super(params, {
-      lr: o.lr as number,
+      lr: o.lr ?? 1e-3,
       momentum: o.momentum ?? 0,
       dampening: o.dampening ?? 0,
       nesterov: o.nesterov ?? false,
@@ -57,7 +57,7 @@ export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
   }
 
   protected checkOptions(o: SGDGroupOptions): void {
-    if (typeof o.lr !== 'number') throw new Error(`SGD: lr (the learning rate) is required and must be a number, got ${String(o.lr)}`);
+    checkNumberOption('SGD', 'lr', o.lr);
     if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
     checkNumberOption('SGD', 'momentum', o.momentum);
     if (!(o.momentum >= 0)) throw new Error(`Invalid momentum value: ${o.momentum}`);

@@ -136,12 +136,11 @@ describe('constructor errors, as PyTorch', () => {
     expect(() => new optim.SGD([], { lr: 0.1 })).toThrow('optimizer got an empty parameter list');
   });
 
-  test('SGD requires lr, as a number', () => {
-    expect(() => new optim.SGD([p()], {} as optim.SGDOptions)).toThrow(/lr .* is required/);
-    expect(() => new optim.SGD([p()], undefined as unknown as optim.SGDOptions)).toThrow(/lr .* is required/);
-    expect(() => new optim.SGD([p()], { lr: '0.1' } as unknown as optim.SGDOptions)).toThrow(/lr .* is required and must be a number/);
-    // a group may set its own lr, but the defaults still need one
-    expect(() => new optim.SGD([{ params: [p()], lr: 0.1 }], {} as optim.SGDOptions)).toThrow(/lr .* is required/);
+  test("SGD's lr defaults to 1e-3, as in PyTorch 2.x, and must be a number", () => {
+    expect(new optim.SGD([p()]).defaults.lr).toBe(1e-3);
+    expect(new optim.SGD([p()], {}).paramGroups[0].lr).toBe(1e-3);
+    expect(new optim.SGD([{ params: [p()], lr: 0.1 }]).paramGroups[0].lr).toBe(0.1);
+    expect(() => new optim.SGD([p()], { lr: '0.1' } as unknown as optim.SGDOptions)).toThrow("SGD: option lr must be a number, got \"0.1\"");
   });
 
   test('Adam', () => {
