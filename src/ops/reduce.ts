@@ -16,7 +16,7 @@ import { checkTensor, expandTo, floatDtypeOf, zerosOf } from './helpers';
 import { expand, reshape, scatterAdd } from './layout';
 import { abs, exp, pow, sign, toDtype } from './unary';
 
-/** PyTorch options that no tsgrad op takes. */
+/** @internal The PyTorch option no tsgrad op takes (out=), for checkOptions. */
 export const NO_OUT: Unsupported = { out: 'tsgrad ops return a new tensor (there is no out= argument)' };
 
 /** A dim, a list of dims, or null/undefined for all of them. */
