@@ -73,8 +73,8 @@ export function argsort(x: Tensor, dim = -1, descending = false, options?: { sta
 }
 
 /**
- * `[values, indices]`: the k largest elements along `dim` (the k smallest when `largest` is false),
- * largest first (`torch.topk`); NaN counts as the largest. `sorted: false` is accepted and still
+ * `[values, indices]`: the k largest elements along `dim`, largest first (the k smallest, smallest
+ * first, when `largest` is false) (`torch.topk`); NaN counts as the largest. `sorted: false` is accepted and still
  * gives them in order, which PyTorch allows. Which of equal elements come first is not specified.
  */
 export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] {
