@@ -1,4 +1,7 @@
-/** Broadcasting elementwise ops of two tensors (add, sub, mul, div, pow, the comparisons, logical and) and `where`. */
+/**
+ * Broadcasting elementwise ops of two tensors (add, sub, mul, div, pow, the comparisons, logical and)
+ * and `where`; the others (maximum, remainder, atan2, the bitwise ops...) are in ops/elementwise.ts.
+ */
 import { Node } from '../autograd/node';
 import { type DType, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
 import { type BinaryRun, broadcastBinary } from '../kernels/broadcast';
@@ -15,7 +18,14 @@ import { needsGrad, record } from '../autograd/record';
  * NOTE: the operands come back uncast: they are the graph's inputs, and a cast copy would carry
  * no grad (a float32 tensor times a float64 one must still reach the float32 one).
  */
-function elementwise(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType, outDtype: DType = dtype): [Tensor, Tensor, Tensor] {
+export function elementwise(
+  name: string,
+  run: BinaryRun,
+  a: TensorOrNumber,
+  b: TensorOrNumber,
+  dtype: DType,
+  outDtype: DType = dtype,
+): [Tensor, Tensor, Tensor] {
   const at = toTensor(a, dtype, name);
   const bt = toTensor(b, dtype, name);
   const out = zerosOf(broadcastShapes(at.shape, bt.shape, name), outDtype);
