@@ -4,6 +4,7 @@
  *
  *   npm run example:multiclass
  *   npm run example:multiclass -- --all --epochs 10 --hidden 32
+ *   npm run example:multiclass -- --optimizer adamw --scheduler onecycle --clip 1.0
  */
 import * as torch from '../src/index';
 import { data, nn, optim, type Tensor } from '../src/index';
@@ -33,6 +34,11 @@ class NeuralNet2 extends nn.Module {
   }
 }
 
+const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adagrad', 'nadam'] as const;
+type Optimizer = (typeof OPTIMIZERS)[number];
+const SCHEDULERS = ['none', 'onecycle', 'cosine', 'step', 'linear'] as const;
+type Scheduler = (typeof SCHEDULERS)[number];
+
 const cli = new Cli(
   'npm run example:multiclass --',
   'Trains NeuralNet2 (Linear -> ReLU -> Linear, CrossEntropyLoss, SGD) on real MNIST digits 0 .. num_classes-1.',
@@ -40,8 +46,49 @@ const cli = new Cli(
     numClasses: flag.int(3, 'classify digits 0 .. N-1 (2 to 10)', 2),
     all: flag.switch('all ten digits (same as --num-classes 10)'),
     ...trainingFlags('neuralnet2-multiclass'),
+    optimizer: flag.choice(OPTIMIZERS, 'sgd', 'the optimizer: --lr is its (peak) learning rate, --momentum its momentum where it has one'),
+    weightDecay: flag.float(-1, "weight decay of the weight matrices (biases get none); -1 for the optimizer's default", -1),
+    scheduler: flag.choice(SCHEDULERS, 'none', 'the learning-rate schedule, stepped after every batch'),
+    clip: flag.float(0, 'clip the gradients to this total 2-norm before each step; 0 for no clipping'),
   },
 );
+
+/** The optimizer `--optimizer` names, over two groups: weight matrices with `--weight-decay`, biases without. */
+function makeOptimizer(
+  name: Optimizer,
+  model: nn.Module,
+  lr: number,
+  momentum: number,
+  weightDecay: number,
+): optim.Optimizer<{ lr: number }, optim.StateEntry> {
+  const params = model.parameters();
+  // -1: the optimizer's own default (0.01 for AdamW, 0 for the others)
+  const groups = [
+    { params: params.filter((p) => p.ndim > 1), ...(weightDecay >= 0 ? { weightDecay } : {}) },
+    { params: params.filter((p) => p.ndim <= 1), weightDecay: 0 },
+  ];
+  const made =
+    name === 'adam'
+      ? new optim.Adam(groups, { lr })
+      : name === 'adamw'
+        ? new optim.AdamW(groups, { lr })
+        : name === 'adagrad'
+          ? new optim.Adagrad(groups, { lr })
+          : name === 'nadam'
+            ? new optim.NAdam(groups, { lr })
+            : new optim.SGD(groups, { lr, momentum });
+  return made as unknown as optim.Optimizer<{ lr: number }, optim.StateEntry>;
+}
+
+/** The schedule `--scheduler` names, for `totalSteps` optimizer steps. */
+function makeScheduler(name: Scheduler, optimizer: optim.Optimizer<{ lr: number }, optim.StateEntry>, lr: number, totalSteps: number): { step(): void } | null {
+  const opt = optimizer as never;
+  if (name === 'onecycle') return new optim.lrScheduler.OneCycleLR(opt, lr, { totalSteps });
+  if (name === 'cosine') return new optim.lrScheduler.CosineAnnealingLR(opt, totalSteps);
+  if (name === 'step') return new optim.lrScheduler.StepLR(opt, Math.max(1, Math.floor(totalSteps / 3)), { gamma: 0.1 });
+  if (name === 'linear') return new optim.lrScheduler.LinearLR(opt, { startFactor: 1, endFactor: 0.01, totalIters: totalSteps });
+  return null;
+}
 
 /** Mean loss and accuracy over a dataset, without recording a graph. */
 function evaluate(model: NeuralNet2, loader: data.DataLoader<[Tensor, Tensor]>, criterion: nn.CrossEntropyLoss): Evaluation {
@@ -82,9 +129,16 @@ export async function main(argv: string[], out: Output = stdout) {
 
   const model = new NeuralNet2(28 * 28, flags.hidden, numClasses);
   const criterion = new nn.CrossEntropyLoss(); // (applies Softmax)
-  const optimizer = new optim.SGD(model.parameters(), { lr: flags.lr, momentum: flags.momentum });
+  const optimizer = makeOptimizer(flags.optimizer, model, flags.lr, flags.momentum, flags.weightDecay);
+  const scheduler = makeScheduler(flags.scheduler, optimizer, flags.lr, flags.epochs * trainLoader.length);
   print(model);
-  print(`CrossEntropyLoss, SGD(lr=${flags.lr}, momentum=${flags.momentum}), batch size ${flags.batchSize}, ${flags.epochs} epochs, seed ${flags.seed}`);
+  const decay = (optimizer.paramGroups[0] as { weightDecay?: number }).weightDecay;
+  const optimizerText = `${optimizer.constructor.name}(lr=${flags.lr}${flags.optimizer === 'sgd' ? `, momentum=${flags.momentum}` : ''}, weight_decay=${decay})`;
+  const extras = [
+    flags.scheduler !== 'none' ? `${scheduler!.constructor.name} per batch` : '',
+    flags.clip > 0 ? `gradients clipped to norm ${flags.clip}` : '',
+  ].filter(Boolean);
+  print(`CrossEntropyLoss, ${optimizerText}${extras.map((e) => `, ${e}`).join('')}, batch size ${flags.batchSize}, ${flags.epochs} epochs, seed ${flags.seed}`);
 
   const meter = new TrainingMeter(out, flags.epochs, trainLoader.length);
   for (let epoch = 1; epoch <= flags.epochs; epoch++) {
@@ -97,7 +151,9 @@ export async function main(argv: string[], out: Output = stdout) {
       // backward pass and update
       optimizer.zeroGrad();
       loss.backward();
+      if (flags.clip > 0) nn.utils.clipGradNorm_(model.parameters(), flags.clip);
       optimizer.step();
+      scheduler?.step();
       meter.step(loss.item(), labels.shape[0]);
     }
     meter.endEpoch(evaluate(model, trainEvalLoader, criterion), evaluate(model, testLoader, criterion));

@@ -35,6 +35,16 @@ export const flag = {
   float: (def: number, help: string, min = 0): Flag<number> => ({ default: def, help, meta: 'X', parse: (t, n) => number(t, n, false, min) }),
   string: (def: string, help: string, meta = 'TEXT', shownDefault?: string): Flag<string> => ({ default: def, help, meta, shownDefault, parse: (t) => t }),
   switch: (help: string): Flag<boolean> => ({ default: false, help, meta: '', parse: () => true }),
+  /** One of a fixed set of words, e.g. `flag.choice(['sgd', 'adamw'], 'sgd', 'the optimizer')`. */
+  choice: <C extends string>(choices: readonly C[], def: C, help: string): Flag<C> => ({
+    default: def,
+    help: `${help} (${choices.join(', ')})`,
+    meta: 'NAME',
+    parse: (t, n) => {
+      if (!(choices as readonly string[]).includes(t)) throw new UsageError(`--${n} must be one of ${choices.join(', ')}, got '${t}'`);
+      return t as C;
+    },
+  }),
 };
 
 type Values<S> = { [K in keyof S]: S[K] extends Flag<infer V> ? V : never };

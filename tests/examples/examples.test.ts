@@ -91,6 +91,20 @@ describe('command lines', () => {
 });
 
 describe('training on real MNIST digits (small seeded splits)', () => {
+  test('--optimizer adamw --scheduler onecycle --clip 1.0: AdamW over two groups, a OneCycleLR step per batch, clipped gradients', async () => {
+    const out = capture();
+    const result = await multiclass(
+      ['--optimizer', 'adamw', '--scheduler', 'onecycle', '--clip', '1.0', '--limit', '200', '--epochs', '3', '--plot=', '--save='],
+      out.out,
+    );
+    expect(out.text()).toContain(
+      'CrossEntropyLoss, AdamW(lr=0.1, weight_decay=0.01), OneCycleLR per batch, gradients clipped to norm 1, batch size 32, 3 epochs, seed 0',
+    );
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    await expect(multiclass(['--optimizer', 'lion'])).rejects.toThrow("--optimizer must be one of sgd, adam, adamw, adagrad, nadam, got 'lion'");
+    await expect(multiclass(['--scheduler', 'warmup'])).rejects.toThrow(/--scheduler must be one of none, onecycle, cosine, step, linear/);
+  });
+
   test('NeuralNet2 on digits 0-2, 200 images of each: at least 93% test accuracy, the same output every run', async () => {
     const plot = path.join(tmp, 'multi.svg');
     const save = path.join(tmp, 'multi.safetensors');
