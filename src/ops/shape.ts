@@ -328,8 +328,9 @@ export function repeatInterleave(x: Tensor, repeats?: number | Tensor, dim: numb
     return repeatIndex(x, x.numel(), options.outputSize);
   }
   const input = dim === null || dim === undefined ? flatten(x) : x;
+  if (input.ndim === 0) throw new Error(`repeatInterleave: dim ${dim} is out of range for a 0-d tensor; leave dim out to repeat its one element`);
   const d = normalizeDim(dim ?? 0, x.ndim, 'repeatInterleave');
-  const size = input.ndim === 0 ? 1 : input.shape[d];
+  const size = input.shape[d];
   if (repeats instanceof Tensor) {
     if (repeats.dtype !== 'int32' || repeats.ndim > 1) {
       throw new Error(`repeatInterleave: repeats must be a number or a 0-d or 1-d int32 tensor, got ${repeats.dtype} of shape ${fmt(repeats.shape)}`);
@@ -341,7 +342,6 @@ export function repeatInterleave(x: Tensor, repeats?: number | Tensor, dim: numb
   if (options.outputSize !== undefined && options.outputSize !== size * repeats) {
     throw new Error(`repeatInterleave: outputSize ${options.outputSize} does not match the ${size * repeats} elements the repeats give`);
   }
-  if (input.ndim === 0) return expand(reshape(input, [1]), [repeats]);
   // as PyTorch: unsqueeze after dim, expand it to `repeats`, merge the two dims
   const wide = [...input.shape.slice(0, d + 1), repeats, ...input.shape.slice(d + 1)];
   const merged = [...input.shape];
