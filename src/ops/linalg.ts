@@ -15,7 +15,7 @@ import { div, eq, mul, where } from './binary';
 import { cast, checkTensor, zerosOf } from './helpers';
 import { permute, reshape, transpose, unsqueeze } from './layout';
 import { matmul } from './matmul';
-import { sum } from './reduce';
+import { amax, amin, sum } from './reduce';
 import { abs, pow, sign, toDtype } from './unary';
 
 export { linalgCross as cross } from './matmul';
@@ -136,44 +136,6 @@ class VectorNormBackward extends Node {
   }
 }
 
-/** The largest (or smallest) elements along `dim` (PyTorch's amax / amin; the gradient is shared among ties). */
-function amax(x: Tensor, dim: number, keepdim: boolean, isMin: boolean): Tensor {
-  const kept = x.shape.map((_, i) => i).filter((i) => i !== dim);
-  const rows = permute(x.detach(), [...kept, dim]).data;
-  const y = zerosOf(reducedShape(x.shape, [dim], keepdim), x.dtype);
-  const n = x.shape[dim];
-  for (let r = 0; r < y.numel(); r++) {
-    let best = isMin ? Infinity : -Infinity;
-    for (let i = r * n; i < (r + 1) * n; i++) {
-      const v = rows[i];
-      if (v !== v || (isMin ? v < best : v > best)) best = v;
-      if (v !== v) break;
-    }
-    y.data[r] = best;
-  }
-  if (!needsGrad(x)) return y;
-  return record(y, new AmaxBackward(isMin ? 'AminBackward0' : 'AmaxBackward0', dim, reducedShape(x.shape, [dim], true), x, y), x);
-}
-
-class AmaxBackward extends Node {
-  constructor(
-    readonly name: string,
-    private readonly dim: number,
-    private readonly keptShape: Shape,
-    x: Tensor,
-    y: Tensor,
-  ) {
-    super();
-    this.save(x, y);
-  }
-  // d/dx amax(x) = g at the elements equal to the max, shared evenly among ties
-  backward(g: Tensor): Tensor[] {
-    const [x, y] = this.saved;
-    const mask = eq(x, reshape(y, this.keptShape));
-    return [div(mul(reshape(g, this.keptShape), mask), sum(mask, this.dim, true))];
-  }
-}
-
 /** The matrix norms `matrixNorm` takes: 'fro', 'nuc', or +-1, +-2, +-Infinity. */
 export type MatrixNormOrd = 'fro' | 'nuc' | number;
 
@@ -211,7 +173,7 @@ export function matrixNorm(
     // as PyTorch: the singular values of the matrices moved to the last two dims; keepdim moves them back
     const perm = [...A.shape.map((_, i) => i).filter((i) => i !== d0 && i !== d1), d0, d1];
     const s = svdvals(permute(input, perm), where);
-    const y = ord === 'nuc' ? sum(s, -1) : amax(s, s.ndim - 1, false, ord === -2);
+    const y = ord === 'nuc' ? sum(s, -1) : ord === 2 ? amax(s, -1) : amin(s, -1);
     if (!keepdim) return y;
     const inverse = new Array<number>(perm.length);
     perm.forEach((p, i) => (inverse[p] = i));
@@ -221,7 +183,8 @@ export function matrixNorm(
   const first = Math.abs(ord as number) === Infinity ? d1 : d0;
   let second = first === d1 ? d0 : d1;
   if (!keepdim && first < second) second--;
-  return amax(vectorNorm(input, 1, first, keepdim), second, keepdim, (ord as number) < 0);
+  const sums = vectorNorm(input, 1, first, keepdim);
+  return (ord as number) < 0 ? amin(sums, second, keepdim) : amax(sums, second, keepdim);
 }
 
 /**
