@@ -33,8 +33,23 @@ export function elementwise(
   return [out, at, bt];
 }
 
-/** Arithmetic on two bools gives bool in PyTorch (add is or, mul is and). */
+/**
+ * Arithmetic on two bools gives bool in PyTorch (add is or, mul is and). int32 results are computed
+ * in float64 and must fit int32: PyTorch's int64 would hold them, so wrapping would lose them silently.
+ */
 function arithmetic(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber, dtype: DType): [Tensor, Tensor, Tensor] {
+  if (dtype === 'int32') {
+    const [wide, at, bt] = elementwise(name, run, a, b, 'int32', 'float64');
+    const w = wide.data;
+    for (let i = 0; i < w.length; i++) {
+      if (w[i] > 2147483647 || w[i] < -2147483648) {
+        throw new Error(
+          `${name}: the result ${w[i]} does not fit int32, tsgrad's integer dtype (for PyTorch's int64); compute in floating point instead (x.double())`,
+        );
+      }
+    }
+    return [cast(wide, 'int32'), at, bt];
+  }
   if (dtype !== 'bool') return elementwise(name, run, a, b, dtype);
   const [out, at, bt] = elementwise(name, run, a, b, 'bool', 'int32');
   return [cast(out, 'bool'), at, bt];
@@ -76,7 +91,7 @@ export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
   }
   if (alpha !== 1) b = mul(b, alpha);
   const dtype = resultType(a, b);
-  const [out, at, bt] = elementwise('sub', k.subRun, a, b, dtype);
+  const [out, at, bt] = arithmetic('sub', k.subRun, a, b, dtype);
   // PyTorch computes `2 - x` as rsub(x, 2): RsubBackward1
   const name = typeof a === 'number' ? 'RsubBackward1' : 'SubBackward0';
   return needsGrad(at, bt) ? record(out, new SubBackward(name, at.shape, bt.shape), at, bt) : out;

@@ -1,5 +1,5 @@
 /** What every op needs: number-to-tensor conversion, graph recording, output allocation. */
-import { allocate, convert, type DType, type FloatArray, type FloatDType, getDefaultDtype, isFloatDtype, type TypedArray } from '../dtype';
+import { allocate, convert, type DType, elementOf, type FloatArray, type FloatDType, getDefaultDtype, isFloatDtype, type TypedArray } from '../dtype';
 import { forEachRun } from '../kernels/broadcast';
 import { describe } from '../options';
 import { broadcastShapes, broadcastStrides, fmt, numel, sameShape, type Shape } from '../shape';
@@ -15,7 +15,8 @@ export function toTensor(x: TensorOrNumber, dtype: DType, where: string): Tensor
     throw new Error(`${where}: expected a Tensor or a number, got ${describe(x)}`);
   }
   const data = allocate(dtype, 1);
-  data[0] = x;
+  // a whole number beyond int32 is an Error, not a wrapped value (PyTorch's int64 would hold it)
+  data[0] = dtype === 'int32' ? elementOf(x, dtype, where) : x;
   return new Tensor(data, [], dtype);
 }
 

@@ -212,3 +212,27 @@ describe(`values and gradients at the edges, from PyTorch ${golden.torch}`, () =
     }
   });
 });
+
+describe('int32 arithmetic never wraps (PyTorch int64 would hold the value): an Error, and nothing changes', () => {
+  it('add, sub, mul and their in-place forms, with tensors or numbers', () => {
+    const int = (v: number[]): Tensor => torch.tensor(v, { dtype: 'int32' });
+    expect(() => int([2 ** 30]).mul(4)).toThrow("mul: the result 4294967296 does not fit int32, tsgrad's integer dtype (for PyTorch's int64)");
+    expect(() => int([2 ** 31 - 1]).add(int([1]))).toThrow('add: the result 2147483648 does not fit int32');
+    expect(() => int([-(2 ** 31)]).sub(1)).toThrow('sub: the result -2147483649 does not fit int32');
+    expect(() => torch.sub(-2, int([2 ** 31 - 1]))).toThrow('sub: the result -2147483649 does not fit int32');
+    expect(() => int([5]).add(2 ** 31)).toThrow('add: value 2147483648 cannot be converted to int32 without overflow');
+    const t = int([7, 2 ** 30]);
+    expect(() => t.mul_(2)).toThrow('mul: the result 2147483648 does not fit int32');
+    expect(t.toArray()).toEqual([7, 2 ** 30]);
+    expect(
+      int([2 ** 30])
+        .add(2 ** 30 - 1)
+        .toArray(),
+    ).toEqual([2 ** 31 - 1]);
+    expect(
+      int([-(2 ** 30)])
+        .mul(2)
+        .toArray(),
+    ).toEqual([-(2 ** 31)]);
+  });
+});
