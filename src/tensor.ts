@@ -27,10 +27,13 @@ import { formatTensor } from './format';
 import * as binary from './ops/binary';
 import type { TensorOrNumber } from './ops/helpers';
 import * as layout from './ops/layout';
+import * as products from './ops/matmul';
 import { matmul } from './ops/matmul';
+import * as shapeOps from './ops/shape';
 import * as reduce from './ops/reduce';
 import * as softmaxOps from './ops/softmax';
 import * as unary from './ops/unary';
+import * as elementwise from './ops/elementwise';
 import type { Generator } from './random';
 import { checkGenerator, defaultGenerator } from './random';
 import { fmt, normalizeDim, numel, type Shape, sameShape, type Sizes, sizesAndOptions, type SizesAnd, sizesOf } from './shape';
@@ -340,6 +343,455 @@ export class Tensor {
     return unary.clone(this);
   }
 
+  // ---- shape ops and products ----
+
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return shapeOps.split(this, splitSizeOrSections, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return shapeOps.chunk(this, chunks, dim);
+  }
+  unbind(dim = 0): Tensor[] {
+    return shapeOps.unbind(this, dim);
+  }
+  tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim = 0): Tensor[] {
+    return shapeOps.tensorSplit(this, indicesOrSections, dim);
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return shapeOps.movedim(this, source, destination);
+  }
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return shapeOps.movedim(this, source, destination);
+  }
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return shapeOps.swapaxes(this, axis0, axis1);
+  }
+  swapdims(dim0: number, dim1: number): Tensor {
+    return shapeOps.swapdims(this, dim0, dim1);
+  }
+  /** The elements in reverse order along `dims`: `x.flip(0)`, `x.flip(0, 1)` or `x.flip([0, 1])`. */
+  flip(...dims: Sizes): Tensor {
+    return shapeOps.flip(this, sizesOf(dims, 'flip'));
+  }
+  fliplr(): Tensor {
+    return shapeOps.fliplr(this);
+  }
+  flipud(): Tensor {
+    return shapeOps.flipud(this);
+  }
+  roll(shifts: number | readonly number[], dims: number | readonly number[] | null = null): Tensor {
+    return shapeOps.roll(this, shifts, dims);
+  }
+  rot90(k = 1, dims: readonly number[] = [0, 1]): Tensor {
+    return shapeOps.rot90(this, k, dims);
+  }
+  /** The tensor tiled `sizes` times along each dim: `x.repeat(2, 1)` or `x.repeat([2, 1])`. */
+  repeat(...sizes: Sizes): Tensor {
+    return shapeOps.repeat(this, sizesOf(sizes, 'repeat'));
+  }
+  tile(...dims: Sizes): Tensor {
+    return shapeOps.tile(this, sizesOf(dims, 'tile'));
+  }
+  repeatInterleave(repeats?: number | Tensor, dim: number | null = null, options: shapeOps.RepeatInterleaveOptions = {}): Tensor {
+    return shapeOps.repeatInterleave(this, repeats, dim, options);
+  }
+  tril(diagonal = 0): Tensor {
+    return shapeOps.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return shapeOps.triu(this, diagonal);
+  }
+  diag(diagonal = 0): Tensor {
+    return shapeOps.diag(this, diagonal);
+  }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return shapeOps.diagonal(this, offset, dim1, dim2);
+  }
+  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor {
+    return shapeOps.diagEmbed(this, offset, dim1, dim2);
+  }
+  trace(): Tensor {
+    return shapeOps.trace(this);
+  }
+  broadcastTo(...shape: Sizes): Tensor {
+    return shapeOps.broadcastTo(this, sizesOf(shape, 'broadcastTo'));
+  }
+  mm(mat2: Tensor): Tensor {
+    return products.mm(this, mat2);
+  }
+  bmm(mat2: Tensor): Tensor {
+    return products.bmm(this, mat2);
+  }
+  mv(vec: Tensor): Tensor {
+    return products.mv(this, vec);
+  }
+  dot(other: Tensor): Tensor {
+    return products.dot(this, other);
+  }
+  outer(vec2: Tensor): Tensor {
+    return products.outer(this, vec2);
+  }
+  inner(other: Tensor): Tensor {
+    return products.inner(this, other);
+  }
+  kron(other: Tensor): Tensor {
+    return products.kron(this, other);
+  }
+  addmm(mat1: Tensor, mat2: Tensor, options: products.AddProductOptions = {}): Tensor {
+    return products.addmm(this, mat1, mat2, options);
+  }
+  addmv(mat: Tensor, vec: Tensor, options: products.AddProductOptions = {}): Tensor {
+    return products.addmv(this, mat, vec, options);
+  }
+  baddbmm(batch1: Tensor, batch2: Tensor, options: products.AddProductOptions = {}): Tensor {
+    return products.baddbmm(this, batch1, batch2, options);
+  }
+  cross(other: Tensor, dim: number | null = null): Tensor {
+    return products.cross(this, other, dim);
+  }
+
+  // ---- more elementwise ops; the `name_` forms write the result into this tensor ----
+
+  floor(): Tensor {
+    return unary.floor(this);
+  }
+  floor_(): this {
+    return this.assign('floor_', unary.floor(this.detach()));
+  }
+  ceil(): Tensor {
+    return unary.ceil(this);
+  }
+  ceil_(): this {
+    return this.assign('ceil_', unary.ceil(this.detach()));
+  }
+  trunc(): Tensor {
+    return unary.trunc(this);
+  }
+  trunc_(): this {
+    return this.assign('trunc_', unary.trunc(this.detach()));
+  }
+  frac(): Tensor {
+    return unary.frac(this);
+  }
+  frac_(): this {
+    return this.assign('frac_', unary.frac(this.detach()));
+  }
+  sgn(): Tensor {
+    return unary.sgn(this);
+  }
+  sgn_(): this {
+    return this.assign('sgn_', unary.sgn(this.detach()));
+  }
+  reciprocal(): Tensor {
+    return unary.reciprocal(this);
+  }
+  reciprocal_(): this {
+    return this.assign('reciprocal_', unary.reciprocal(this.detach()));
+  }
+  rsqrt(): Tensor {
+    return unary.rsqrt(this);
+  }
+  rsqrt_(): this {
+    return this.assign('rsqrt_', unary.rsqrt(this.detach()));
+  }
+  square(): Tensor {
+    return unary.square(this);
+  }
+  square_(): this {
+    return this.assign('square_', unary.square(this.detach()));
+  }
+  log1p(): Tensor {
+    return unary.log1p(this);
+  }
+  log1p_(): this {
+    return this.assign('log1p_', unary.log1p(this.detach()));
+  }
+  expm1(): Tensor {
+    return unary.expm1(this);
+  }
+  expm1_(): this {
+    return this.assign('expm1_', unary.expm1(this.detach()));
+  }
+  log2(): Tensor {
+    return unary.log2(this);
+  }
+  log2_(): this {
+    return this.assign('log2_', unary.log2(this.detach()));
+  }
+  log10(): Tensor {
+    return unary.log10(this);
+  }
+  log10_(): this {
+    return this.assign('log10_', unary.log10(this.detach()));
+  }
+  exp2(): Tensor {
+    return unary.exp2(this);
+  }
+  exp2_(): this {
+    return this.assign('exp2_', unary.exp2(this.detach()));
+  }
+  sin(): Tensor {
+    return unary.sin(this);
+  }
+  sin_(): this {
+    return this.assign('sin_', unary.sin(this.detach()));
+  }
+  cos(): Tensor {
+    return unary.cos(this);
+  }
+  cos_(): this {
+    return this.assign('cos_', unary.cos(this.detach()));
+  }
+  tan(): Tensor {
+    return unary.tan(this);
+  }
+  tan_(): this {
+    return this.assign('tan_', unary.tan(this.detach()));
+  }
+  asin(): Tensor {
+    return unary.asin(this);
+  }
+  asin_(): this {
+    return this.assign('asin_', unary.asin(this.detach()));
+  }
+  acos(): Tensor {
+    return unary.acos(this);
+  }
+  acos_(): this {
+    return this.assign('acos_', unary.acos(this.detach()));
+  }
+  atan(): Tensor {
+    return unary.atan(this);
+  }
+  atan_(): this {
+    return this.assign('atan_', unary.atan(this.detach()));
+  }
+  sinh(): Tensor {
+    return unary.sinh(this);
+  }
+  sinh_(): this {
+    return this.assign('sinh_', unary.sinh(this.detach()));
+  }
+  cosh(): Tensor {
+    return unary.cosh(this);
+  }
+  cosh_(): this {
+    return this.assign('cosh_', unary.cosh(this.detach()));
+  }
+  asinh(): Tensor {
+    return unary.asinh(this);
+  }
+  asinh_(): this {
+    return this.assign('asinh_', unary.asinh(this.detach()));
+  }
+  acosh(): Tensor {
+    return unary.acosh(this);
+  }
+  acosh_(): this {
+    return this.assign('acosh_', unary.acosh(this.detach()));
+  }
+  atanh(): Tensor {
+    return unary.atanh(this);
+  }
+  atanh_(): this {
+    return this.assign('atanh_', unary.atanh(this.detach()));
+  }
+  erf(): Tensor {
+    return unary.erf(this);
+  }
+  erf_(): this {
+    return this.assign('erf_', unary.erf(this.detach()));
+  }
+  erfc(): Tensor {
+    return unary.erfc(this);
+  }
+  erfc_(): this {
+    return this.assign('erfc_', unary.erfc(this.detach()));
+  }
+  erfinv(): Tensor {
+    return unary.erfinv(this);
+  }
+  erfinv_(): this {
+    return this.assign('erfinv_', unary.erfinv(this.detach()));
+  }
+  logicalNot(): Tensor {
+    return unary.logicalNot(this);
+  }
+  logicalNot_(): this {
+    return this.assign('logicalNot_', unary.logicalNot(this.detach()));
+  }
+  bitwiseNot(): Tensor {
+    return unary.bitwiseNot(this);
+  }
+  bitwiseNot_(): this {
+    return this.assign('bitwiseNot_', unary.bitwiseNot(this.detach()));
+  }
+  exp_(): this {
+    return this.assign('exp_', unary.exp(this.detach()));
+  }
+  log_(): this {
+    return this.assign('log_', unary.log(this.detach()));
+  }
+  sqrt_(): this {
+    return this.assign('sqrt_', unary.sqrt(this.detach()));
+  }
+  abs_(): this {
+    return this.assign('abs_', unary.abs(this.detach()));
+  }
+  sign_(): this {
+    return this.assign('sign_', unary.sign(this.detach()));
+  }
+  relu_(): this {
+    return this.assign('relu_', unary.relu(this.detach()));
+  }
+  sigmoid_(): this {
+    return this.assign('sigmoid_', unary.sigmoid(this.detach()));
+  }
+  tanh_(): this {
+    return this.assign('tanh_', unary.tanh(this.detach()));
+  }
+  neg_(): this {
+    return this.assign('neg_', binary.neg(this.detach()));
+  }
+  /** Rounds half to even, to `decimals` places when given (`x.round(decimals=2)` is `x.round({ decimals: 2 })`). */
+  round(options?: unary.RoundOptions): Tensor {
+    return unary.round(this, options);
+  }
+  round_(options?: unary.RoundOptions): this {
+    return this.assign('round_', unary.round(this.detach(), options));
+  }
+  nanToNum(nan: number | null = 0, posinf: number | null = null, neginf: number | null = null): Tensor {
+    return unary.nanToNum(this, nan, posinf, neginf);
+  }
+  nanToNum_(nan: number | null = 0, posinf: number | null = null, neginf: number | null = null): this {
+    return this.assign('nanToNum_', unary.nanToNum(this.detach(), nan, posinf, neginf));
+  }
+  clamp_(min: number | null = null, max: number | null = null): this {
+    return this.assign('clamp_', unary.clamp(this.detach(), min, max));
+  }
+  pow_(exponent: TensorOrNumber): this {
+    return this.assign('pow_', unary.pow(this.detach(), detached(exponent, 'pow_')));
+  }
+  isnan(): Tensor {
+    return unary.isnan(this);
+  }
+  isinf(): Tensor {
+    return unary.isinf(this);
+  }
+  isfinite(): Tensor {
+    return unary.isfinite(this);
+  }
+  maximum(other: Tensor): Tensor {
+    return elementwise.maximum(this, other);
+  }
+  minimum(other: Tensor): Tensor {
+    return elementwise.minimum(this, other);
+  }
+  fmax(other: Tensor): Tensor {
+    return elementwise.fmax(this, other);
+  }
+  fmin(other: Tensor): Tensor {
+    return elementwise.fmin(this, other);
+  }
+  logaddexp(other: Tensor): Tensor {
+    return elementwise.logaddexp(this, other);
+  }
+  atan2(other: Tensor): Tensor {
+    return elementwise.atan2(this, other);
+  }
+  atan2_(other: Tensor): this {
+    return this.assign('atan2_', elementwise.atan2(this.detach(), detachedTensor(other, 'atan2_')));
+  }
+  hypot(other: Tensor): Tensor {
+    return elementwise.hypot(this, other);
+  }
+  hypot_(other: Tensor): this {
+    return this.assign('hypot_', elementwise.hypot(this.detach(), detachedTensor(other, 'hypot_')));
+  }
+  xlogy(other: TensorOrNumber): Tensor {
+    return elementwise.xlogy(this, other);
+  }
+  xlogy_(other: TensorOrNumber): this {
+    return this.assign('xlogy_', elementwise.xlogy(this.detach(), detached(other, 'xlogy_')));
+  }
+  remainder(other: TensorOrNumber): Tensor {
+    return elementwise.remainder(this, other);
+  }
+  remainder_(other: TensorOrNumber): this {
+    return this.assign('remainder_', elementwise.remainder(this.detach(), detached(other, 'remainder_')));
+  }
+  fmod(other: TensorOrNumber): Tensor {
+    return elementwise.fmod(this, other);
+  }
+  fmod_(other: TensorOrNumber): this {
+    return this.assign('fmod_', elementwise.fmod(this.detach(), detached(other, 'fmod_')));
+  }
+  floorDivide(other: TensorOrNumber): Tensor {
+    return elementwise.floorDivide(this, other);
+  }
+  floorDivide_(other: TensorOrNumber): this {
+    return this.assign('floorDivide_', elementwise.floorDivide(this.detach(), detached(other, 'floorDivide_')));
+  }
+  logicalOr(other: Tensor): Tensor {
+    return elementwise.logicalOr(this, other);
+  }
+  logicalOr_(other: Tensor): this {
+    return this.assign('logicalOr_', elementwise.logicalOr(this.detach(), detachedTensor(other, 'logicalOr_')));
+  }
+  logicalXor(other: Tensor): Tensor {
+    return elementwise.logicalXor(this, other);
+  }
+  logicalXor_(other: Tensor): this {
+    return this.assign('logicalXor_', elementwise.logicalXor(this.detach(), detachedTensor(other, 'logicalXor_')));
+  }
+  bitwiseAnd(other: TensorOrNumber): Tensor {
+    return elementwise.bitwiseAnd(this, other);
+  }
+  bitwiseAnd_(other: TensorOrNumber): this {
+    return this.assign('bitwiseAnd_', elementwise.bitwiseAnd(this.detach(), detached(other, 'bitwiseAnd_')));
+  }
+  bitwiseOr(other: TensorOrNumber): Tensor {
+    return elementwise.bitwiseOr(this, other);
+  }
+  bitwiseOr_(other: TensorOrNumber): this {
+    return this.assign('bitwiseOr_', elementwise.bitwiseOr(this.detach(), detached(other, 'bitwiseOr_')));
+  }
+  bitwiseXor(other: TensorOrNumber): Tensor {
+    return elementwise.bitwiseXor(this, other);
+  }
+  bitwiseXor_(other: TensorOrNumber): this {
+    return this.assign('bitwiseXor_', elementwise.bitwiseXor(this.detach(), detached(other, 'bitwiseXor_')));
+  }
+  bitwiseLeftShift(other: TensorOrNumber): Tensor {
+    return elementwise.bitwiseLeftShift(this, other);
+  }
+  bitwiseLeftShift_(other: TensorOrNumber): this {
+    return this.assign('bitwiseLeftShift_', elementwise.bitwiseLeftShift(this.detach(), detached(other, 'bitwiseLeftShift_')));
+  }
+  bitwiseRightShift(other: TensorOrNumber): Tensor {
+    return elementwise.bitwiseRightShift(this, other);
+  }
+  bitwiseRightShift_(other: TensorOrNumber): this {
+    return this.assign('bitwiseRightShift_', elementwise.bitwiseRightShift(this.detach(), detached(other, 'bitwiseRightShift_')));
+  }
+  /** this + weight * (end - this) (`x.lerp(end, weight)`). */
+  lerp(end: Tensor, weight: TensorOrNumber): Tensor {
+    return elementwise.lerp(this, end, weight);
+  }
+  lerp_(end: Tensor, weight: TensorOrNumber): this {
+    return this.assign('lerp_', elementwise.lerp(this.detach(), detachedTensor(end, 'lerp_'), detached(weight, 'lerp_')));
+  }
+  isclose(other: Tensor, rtol = 1e-5, atol = 1e-8, equalNan = false): Tensor {
+    return elementwise.isclose(this, other, rtol, atol, equalNan);
+  }
+  allclose(other: Tensor, rtol = 1e-5, atol = 1e-8, equalNan = false): boolean {
+    return elementwise.allclose(this, other, rtol, atol, equalNan);
+  }
+  /** Whether both tensors have the same shape and elements (`torch.equal`). */
+  equal(other: Tensor): boolean {
+    return elementwise.equal(this, other);
+  }
+
   // ---- in-place updates (for optimizers and initialisation, under noGrad) ----
 
   private beginInPlace(where: string): void {
@@ -623,6 +1075,11 @@ function scalarData(value: number, dtype: DType): TypedArray {
 }
 
 /** `x` outside the graph, for an in-place op's operand (a Tensor or a number, else an Error naming `where`). */
+function detachedTensor(x: Tensor, where: string): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${where}: other must be a Tensor, got ${describe(x)}`);
+  return x.detach();
+}
+
 function detached(x: TensorOrNumber, where: string): TensorOrNumber {
   if (!(x instanceof Tensor) && typeof x !== 'number') throw new Error(`${where}: other must be a Tensor or a number, got ${describe(x)}`);
   return x instanceof Tensor ? x.detach() : x;

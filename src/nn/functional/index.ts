@@ -8,3 +8,5 @@ export { nllLoss, type NLLLossOptions } from './nll-loss';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCELossOptions, type BCEWithLogitsLossOptions } from './binary-cross-entropy';
 export { mseLoss, type MSELossOptions } from './mse-loss';
 export type { Reduction } from './reduction';
+export { pad, type PadMode } from '../../ops/pad';
+export { oneHot } from '../../ops/shape';
