@@ -8,3 +8,8 @@ export { NAdam, type NAdamOptions, type NAdamGroupOptions, type NAdamState } fro
 export { RAdam, type RAdamOptions, type RAdamGroupOptions, type RAdamState } from './radam';
 export { Adagrad, type AdagradOptions, type AdagradGroupOptions, type AdagradState } from './adagrad';
 export * as lrScheduler from './lr-scheduler/index';
+export { RMSprop, type RMSpropOptions, type RMSpropGroupOptions, type RMSpropState } from './rmsprop';
+export { Adadelta, type AdadeltaOptions, type AdadeltaGroupOptions, type AdadeltaState } from './adadelta';
+export { ASGD, type ASGDOptions, type ASGDGroupOptions, type ASGDState } from './asgd';
+export { Rprop, type RpropOptions, type RpropGroupOptions, type RpropState } from './rprop';
+export { LBFGS, type LBFGSOptions, type LBFGSGroupOptions, type LBFGSState } from './lbfgs';
