@@ -34,7 +34,7 @@ class NeuralNet2 extends nn.Module {
   }
 }
 
-const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adagrad', 'nadam'] as const;
+const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adagrad', 'nadam', 'radam', 'rmsprop'] as const;
 type Optimizer = (typeof OPTIMIZERS)[number];
 const SCHEDULERS = ['none', 'onecycle', 'cosine', 'step', 'linear'] as const;
 type Scheduler = (typeof SCHEDULERS)[number];
@@ -76,7 +76,11 @@ function makeOptimizer(
           ? new optim.Adagrad(groups, { lr })
           : name === 'nadam'
             ? new optim.NAdam(groups, { lr })
-            : new optim.SGD(groups, { lr, momentum });
+            : name === 'radam'
+              ? new optim.RAdam(groups, { lr })
+              : name === 'rmsprop'
+                ? new optim.RMSprop(groups, { lr, momentum })
+                : new optim.SGD(groups, { lr, momentum });
   return made as unknown as optim.Optimizer<{ lr: number }, optim.StateEntry>;
 }
 

@@ -101,7 +101,7 @@ describe('training on real MNIST digits (small seeded splits)', () => {
       'CrossEntropyLoss, AdamW(lr=0.1, weight_decay=0.01), OneCycleLR per batch, gradients clipped to norm 1, batch size 32, 3 epochs, seed 0',
     );
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0.9);
-    await expect(multiclass(['--optimizer', 'lion'])).rejects.toThrow("--optimizer must be one of sgd, adam, adamw, adagrad, nadam, got 'lion'");
+    await expect(multiclass(['--optimizer', 'lion'])).rejects.toThrow("--optimizer must be one of sgd, adam, adamw, adagrad, nadam, radam, rmsprop, got 'lion'");
     await expect(multiclass(['--scheduler', 'warmup'])).rejects.toThrow(/--scheduler must be one of none, onecycle, cosine, step, linear/);
   });
 
