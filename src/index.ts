@@ -45,7 +45,32 @@ export type { TensorOrNumber } from './ops/helpers';
 export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le, logicalAnd, where } from './ops/binary';
 export { exp, log, sqrt, abs, sign, clamp, relu, sigmoid, tanh, clone, pow } from './ops/unary';
 export { matmul } from './ops/matmul';
-export { sum, mean, max, min, argmax, argmin, type Dims } from './ops/reduce';
+export {
+  sum,
+  mean,
+  max,
+  min,
+  argmax,
+  argmin,
+  var,
+  std,
+  varMean,
+  stdMean,
+  logsumexp,
+  norm,
+  any,
+  all,
+  countNonzero,
+  amax,
+  amin,
+  aminmax,
+  nansum,
+  nanmean,
+  type Dims,
+  type VarOptions,
+} from './ops/reduce';
+export { prod, cumsum, cumprod, cummax, cummin } from './ops/scan';
+export { sort, argsort, topk, kthvalue, median, mode, unique, uniqueConsecutive, searchsorted, bucketize } from './ops/sort';
 export { softmax, logSoftmax } from './ops/softmax';
 export {
   reshape,

@@ -31,6 +31,8 @@ import * as products from './ops/matmul';
 import { matmul } from './ops/matmul';
 import * as shapeOps from './ops/shape';
 import * as reduce from './ops/reduce';
+import * as scan from './ops/scan';
+import * as sorting from './ops/sort';
 import * as softmaxOps from './ops/softmax';
 import * as unary from './ops/unary';
 import * as elementwise from './ops/elementwise';
@@ -341,6 +343,85 @@ export class Tensor {
   /** A copy with its own data, still in the graph (`clone()`). */
   clone(): Tensor {
     return unary.clone(this);
+  }
+
+  // ---- more reductions, scans, sorting and selection ----
+
+  prod(dim: number | null = null, keepdim = false, options?: { dtype?: DType }): Tensor {
+    return scan.prod(this, dim, keepdim, options);
+  }
+  cumsum(dim: number, options?: { dtype?: DType }): Tensor {
+    return scan.cumsum(this, dim, options);
+  }
+  cumprod(dim: number, options?: { dtype?: DType }): Tensor {
+    return scan.cumprod(this, dim, options);
+  }
+  cummax(dim: number): [Tensor, Tensor] {
+    return scan.cummax(this, dim);
+  }
+  cummin(dim: number): [Tensor, Tensor] {
+    return scan.cummin(this, dim);
+  }
+  /** The variance (`x.var(dim, { correction })`, or PyTorch's older `x.var(dim, unbiased)`); Bessel's correction by default. */
+  var(dim?: reduce.Dims | boolean, unbiased?: boolean | reduce.VarOptions, keepdim?: boolean): Tensor {
+    return reduce.var(this, dim, unbiased, keepdim);
+  }
+  std(dim?: reduce.Dims | boolean, unbiased?: boolean | reduce.VarOptions, keepdim?: boolean): Tensor {
+    return reduce.std(this, dim, unbiased, keepdim);
+  }
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
+    return reduce.logsumexp(this, dim, keepdim);
+  }
+  norm(p: number | 'fro' | 'nuc' = 'fro', dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.norm(this, p, dim, keepdim);
+  }
+  any(dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.any(this, dim, keepdim);
+  }
+  all(dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.all(this, dim, keepdim);
+  }
+  countNonzero(dim?: reduce.Dims): Tensor {
+    return reduce.countNonzero(this, dim);
+  }
+  amax(dim: reduce.Dims = [], keepdim = false): Tensor {
+    return reduce.amax(this, dim, keepdim);
+  }
+  amin(dim: reduce.Dims = [], keepdim = false): Tensor {
+    return reduce.amin(this, dim, keepdim);
+  }
+  aminmax(options?: { dim?: number | null; keepdim?: boolean }): [Tensor, Tensor] {
+    return reduce.aminmax(this, options);
+  }
+  nansum(dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.nansum(this, dim, keepdim);
+  }
+  nanmean(dim?: reduce.Dims, keepdim = false): Tensor {
+    return reduce.nanmean(this, dim, keepdim);
+  }
+  /** The median of all elements, or `[values, indices]` along `dim`. */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  median(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+    return dim === undefined ? sorting.median(this) : sorting.median(this, dim, keepdim);
+  }
+  mode(dim = -1, keepdim = false): [Tensor, Tensor] {
+    return sorting.mode(this, dim, keepdim);
+  }
+  sort(dim = -1, descending = false, options?: { stable?: boolean | null }): [Tensor, Tensor] {
+    return sorting.sort(this, dim, descending, options);
+  }
+  argsort(dim = -1, descending = false, options?: { stable?: boolean | null }): Tensor {
+    return sorting.argsort(this, dim, descending, options);
+  }
+  topk(k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] {
+    return sorting.topk(this, k, dim, largest, sorted);
+  }
+  kthvalue(k: number, dim = -1, keepdim = false): [Tensor, Tensor] {
+    return sorting.kthvalue(this, k, dim, keepdim);
+  }
+  unique(sorted = true, returnInverse = false, returnCounts = false, dim: number | null = null): Tensor | Tensor[] {
+    return sorting.unique(this, sorted, returnInverse, returnCounts, dim);
   }
 
   // ---- shape ops and products ----
