@@ -84,22 +84,52 @@ export function isFloatDtype(dtype: DType): dtype is FloatDType {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-/** A new zero-filled typed array of `dtype` holding `n` elements. */
+// NOTE: a typed array of more than 64 bytes gets its own off-heap backing store, which costs V8
+// ~0.85 us to make (measured: new Float32Array(320) 0.85 us, a view into an existing buffer 0.07
+// us), a third of a small op's time. So arrays of up to SMALL_BYTES are views into a shared slab,
+// handed out in order and never reused: a fresh slab is zero-filled, so every view starts at zero,
+// and a slab is freed when its last view is. A long-lived small tensor keeps its slab (64 KiB) alive.
+const SLAB_BYTES = 1 << 16;
+const SMALL_BYTES = 4096;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
+
+/** Where the last `slabFor` space starts in its slab. */
+let viewOffset = 0;
+
+/**
+ * The slab holding `bytes` fresh zero bytes (8-byte aligned) at `viewOffset`; starts a new slab
+ * when the current one is full. Call it before reading `viewOffset` (arguments run left to right).
+ */
+function slabFor(bytes: number): ArrayBuffer {
+  if (slabOffset + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  viewOffset = slabOffset;
+  slabOffset += (bytes + 7) & ~7;
+  return slab;
+}
+
+/**
+ * A new zero-filled typed array of `dtype` holding `n` elements. Small ones share a slab (see the
+ * NOTE above): their `.buffer` is not theirs alone, so copy (`data.slice()`) before transferring one.
+ */
 export function allocate(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case 'float32':
-      return new Float32Array(n);
+      return n * 4 > 64 && n * 4 <= SMALL_BYTES ? new Float32Array(slabFor(n * 4), viewOffset, n) : new Float32Array(n);
     case 'float64':
-      return new Float64Array(n);
+      return n * 8 > 64 && n * 8 <= SMALL_BYTES ? new Float64Array(slabFor(n * 8), viewOffset, n) : new Float64Array(n);
     case 'int32':
-      return new Int32Array(n);
+      return n * 4 > 64 && n * 4 <= SMALL_BYTES ? new Int32Array(slabFor(n * 4), viewOffset, n) : new Int32Array(n);
     case 'bool':
-      return new Uint8Array(n);
+      return n > 64 && n <= SMALL_BYTES ? new Uint8Array(slabFor(n), viewOffset, n) : new Uint8Array(n);
   }
 }
 
 export function allocateFloat(dtype: FloatDType, n: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  return allocate(dtype, n) as FloatArray;
 }
 
 /**
