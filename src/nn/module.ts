@@ -14,8 +14,8 @@ export interface LoadResult {
 /** The ModuleList for each array-of-modules field (see `Module.listOf`). */
 const listWrappers = new WeakMap<readonly Module[], ModuleList>();
 
-/** Each module's registered buffer names (`registerBuffer`), with whether the state dict holds them. */
-const bufferNames = new WeakMap<Module, Map<string, boolean>>();
+/** Each module's registered buffers by field name (`registerBuffer`): whether the state dict holds them, and their key there. */
+const bufferNames = new WeakMap<Module, Map<string, { persistent: boolean; key: string }>>();
 
 /**
  * The base of every layer and model (`nn.Module`). Subclasses assign submodules and parameters as
@@ -110,14 +110,25 @@ export abstract class Module {
    * and, unless `persistent` is false, saved by `stateDict()` and restored by `loadStateDict()`.
    * Assigning the field later replaces the buffer; a null buffer is skipped. In a subclass, declare
    * the field with `declare` (`declare runningMean: Tensor;`) so that no initializer overwrites it.
+   * `key` is the buffer's name in the state dict and `namedBuffers()` when it differs from the field's,
+   * e.g. PyTorch's `running_mean` for the field `runningMean`, so that state dicts move both ways.
    */
-  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
-    checkOptions(options, ['persistent'], 'registerBuffer');
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean; key?: string } = {}): void {
+    checkOptions(options, ['persistent', 'key'], 'registerBuffer');
     if (options.persistent !== undefined) checkBoolean(options.persistent, 'registerBuffer', 'persistent');
     if (typeof name !== 'string' || name === '' || name.includes('.')) {
       throw new Error(`registerBuffer: a buffer name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
     }
+    const key = options.key ?? name;
+    if (typeof key !== 'string' || key === '' || key.includes('.')) {
+      throw new Error(`registerBuffer: key must be a non-empty string without ".", got ${describe(key)}`);
+    }
     let names = bufferNames.get(this);
+    for (const [field, entry] of names ?? []) {
+      if (field !== name && entry.key === key)
+        throw new Error(`registerBuffer: key "${key}" is already the key of buffer "${field}" on ${this.constructor.name}`);
+    }
+    if (key !== name && key in this) throw new Error(`registerBuffer: key "${key}" is the name of attribute "${key}" of ${this.constructor.name}`);
     const fields = this as unknown as Record<string, Tensor | null | undefined>;
     // a field declared without a value (`runningMean!: Tensor;`) is undefined here, and free to take
     if (name in this && fields[name] !== undefined && !names?.has(name))
@@ -125,17 +136,17 @@ export abstract class Module {
     if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`registerBuffer: buffer "${name}" must be a Tensor or null, got ${describe(tensor)}`);
     if (tensor instanceof Parameter) throw new Error(`registerBuffer: "${name}" is a Parameter; assign it to a field to register it as a parameter`);
     if (!names) bufferNames.set(this, (names = new Map()));
-    names.set(name, options.persistent ?? true);
+    names.set(name, { persistent: options.persistent ?? true, key });
     fields[name] = tensor;
   }
 
-  /** The module's own buffers (not its submodules'), those saved in the state dict only if `persistentOnly`. */
-  private namedOwnBuffers(persistentOnly: boolean): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
+  /** The module's own buffers (not its submodules') as [key, tensor, field], those saved in the state dict only if `persistentOnly`. */
+  private namedOwnBuffers(persistentOnly: boolean): [string, Tensor, string][] {
+    const out: [string, Tensor, string][] = [];
     const fields = this as unknown as Record<string, unknown>;
-    for (const [key, persistent] of bufferNames.get(this) ?? []) {
-      const value = fields[key];
-      if (value instanceof Tensor && (persistent || !persistentOnly)) out.push([key, value]);
+    for (const [field, { persistent, key }] of bufferNames.get(this) ?? []) {
+      const value = fields[field];
+      if (value instanceof Tensor && (persistent || !persistentOnly)) out.push([key, value, field]);
     }
     return out;
   }
@@ -249,9 +260,9 @@ export abstract class Module {
       if (grad) p.grad = new Tensor(convert(grad.data, dtype), grad.shape, dtype);
     }
     for (const module of this.modules()) {
-      for (const [key, b] of module.namedOwnBuffers(false)) {
+      for (const [, b, field] of module.namedOwnBuffers(false)) {
         if (isFloatDtype(b.dtype) && b.dtype !== dtype) {
-          (module as unknown as Record<string, Tensor>)[key] = new Tensor(convert(b.data, dtype), b.shape, dtype);
+          (module as unknown as Record<string, Tensor>)[field] = new Tensor(convert(b.data, dtype), b.shape, dtype);
         }
       }
     }
