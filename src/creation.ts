@@ -1,9 +1,10 @@
 /** Creating tensors: from nested arrays, filled, ranges, identity, and random from a seeded generator. */
-import { allocate, checkDtype, convert, type DType, elementOf, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
+import { allocate, checkDtype, type DType, elementOf, getDefaultDtype, isFloatDtype, type TypedArray } from './dtype';
 import { checkTensor } from './ops/helpers';
 import { checkBoolean, checkNumber, checkOptions, describe, type Unsupported } from './options';
 import { checkGenerator, type Generator } from './random';
 import { checkShape, fmt, numel, type Shape, sizesAndOptions, type SizesAnd } from './shape';
+import { fromNested, typedArrayDtype } from './nested';
 import { type NestedArray, Tensor } from './tensor';
 
 /** Options most creation functions take. */
@@ -49,64 +50,6 @@ function dtypeOption(options: TensorOptions, fallback: DType, where: string): DT
   return options.dtype === undefined ? fallback : checkDtype(options.dtype, where);
 }
 
-/** A typed array such as Float32Array (not a DataView), which `tensor` reads like an array of numbers. */
-function isTypedArray(x: unknown): x is ArrayLike<number> {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView);
-}
-
-/** The dtype a typed array keeps in `tensor` (as torch.tensor keeps a NumPy array's), or null for the other kinds. */
-function typedArrayDtype(x: unknown): DType | null {
-  return x instanceof Float32Array ? 'float32' : x instanceof Float64Array ? 'float64' : x instanceof Int32Array ? 'int32' : null;
-}
-
-/** The shape of nested arrays, checking that every level is rectangular. */
-function inferShape(data: NestedArray): number[] {
-  const shape: number[] = [];
-  let level: NestedArray = data;
-  while (Array.isArray(level) || isTypedArray(level)) {
-    shape.push(level.length);
-    if (level.length === 0) break;
-    level = level[0];
-  }
-  return shape;
-}
-
-function flattenInto(data: NestedArray, shape: readonly number[], dim: number, out: (number | boolean)[], path: number[]): void {
-  if (dim === shape.length) {
-    if (Array.isArray(data)) throw new Error(`tensor: ragged nested array: element ${fmt(path)} is an array, but elements at that depth elsewhere are numbers`);
-    if (typeof data !== 'number' && typeof data !== 'boolean' && path.length === 0) {
-      throw new Error(`tensor: data must be a number, a boolean, nested arrays of them, a typed array or a Tensor, got ${describe(data)}`);
-    }
-    if (typeof data !== 'number' && typeof data !== 'boolean') {
-      throw new Error(`tensor: element ${fmt(path)} is ${data === null ? 'null' : typeof data}; only numbers and booleans can be tensor elements`);
-    }
-    out.push(data);
-    return;
-  }
-  if (isTypedArray(data) && data.length === shape[dim] && dim === shape.length - 1) {
-    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-      throw new Error(
-        `tensor: element ${fmt(path)} is a ${data.constructor.name}; BigInt elements are not supported, convert it to an Int32Array or Float64Array`,
-      );
-    }
-    for (let i = 0; i < data.length; i++) out.push(data[i]);
-    return;
-  }
-  if (!Array.isArray(data) || data.length !== shape[dim]) {
-    const got = Array.isArray(data) || isTypedArray(data) ? `length ${data.length}` : 'a number';
-    throw new Error(`tensor: ragged nested array: expected a sequence of length ${shape[dim]} at dim ${dim} (index ${fmt(path)}), but got ${got}`);
-  }
-  data.forEach((d, i) => flattenInto(d, shape, dim + 1, out, [...path, i]));
-}
-
-/** The dtype nested typed arrays of one kind keep (all Float32Array rows give float32), else null. */
-function nestedTypedArrayDtype(data: unknown): DType | null {
-  if (isTypedArray(data)) return typedArrayDtype(data);
-  if (!Array.isArray(data) || data.length === 0) return null;
-  const first = nestedTypedArrayDtype(data[0]);
-  return first !== null && data.every((d) => nestedTypedArrayDtype(d) === first) ? first : null;
-}
-
 /**
  * A tensor from a number (0-d) or nested arrays (`torch.tensor`). Without a dtype, booleans give
  * bool, whole numbers give int32 (PyTorch's int64 for Python ints), anything else the default float.
@@ -125,20 +68,13 @@ export function tensor(data: NestedArray | Tensor | TypedArray, options: TensorO
       options,
     );
   }
-  const shape = inferShape(data as NestedArray);
-  const flat: (number | boolean)[] = [];
-  flattenInto(data as NestedArray, shape, 0, flat, []);
-  let inferred: DType;
-  const kept = nestedTypedArrayDtype(data);
-  if (kept !== null) inferred = kept;
-  else if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) inferred = 'bool';
-  else if (flat.some((v) => typeof v === 'boolean')) throw new Error('tensor: mixes booleans and numbers; use one kind');
-  else if (options.requiresGrad || flat.length === 0 || !flat.every((v) => Number.isInteger(v))) inferred = getDefaultDtype();
-  else inferred = 'int32';
-  const dtype = dtypeOption(options, inferred, 'tensor');
-  if (dtype === 'int32') flat.forEach((v) => elementOf(v, dtype, 'tensor'));
-  // NOTE: through convert, so that 2 or 0.5 become true (1) in a bool tensor, as in PyTorch
-  const out = convert(Float64Array.from(flat, Number), dtype);
+  const { values, shape, dtype } = fromNested(
+    data,
+    options.dtype === undefined ? undefined : checkDtype(options.dtype, 'tensor'),
+    options.requiresGrad === true,
+    'tensor',
+  );
+  const out = values;
   return finish(new Tensor(out, shape, dtype), options);
 }
 

@@ -24,6 +24,7 @@ import {
 } from './dtype';
 import { checkBoolean, checkOptions, describe } from './options';
 import { formatTensor } from './format';
+import { fromNested, type NestedArray } from './nested';
 import * as binary from './ops/binary';
 import type { TensorOrNumber } from './ops/helpers';
 import * as layout from './ops/layout';
@@ -43,7 +44,7 @@ import { fmt, normalizeDim, numel, type Shape, sameShape, type Sizes, sizesAndOp
 const CPU = new Device('cpu');
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
-export type NestedArray = number | boolean | NestedArray[];
+export type { NestedArray };
 
 /**
  * An n-dimensional array with reverse-mode autograd: contiguous row-major storage (`data`),
@@ -1077,6 +1078,20 @@ export class Tensor {
   newFull(size: Shape, value: number | boolean, options: NewTensorOptions = {}): Tensor {
     if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`newFull: fill value must be a number or a boolean, got ${describe(value)}`);
     return newFilled(this, [size, options], value, 'newFull');
+  }
+  /**
+   * A new tensor of `data` (nested arrays, a number, a typed array, or a Tensor, copied) with this
+   * tensor's dtype unless told otherwise (`new_tensor`).
+   */
+  newTensor(data: NestedArray | TypedArray | Tensor, options: NewTensorOptions = {}): Tensor {
+    checkOptions(options, ['dtype', 'requiresGrad'], 'newTensor', { device: { why: 'tsgrad runs on the CPU', accepts: ['cpu'] } });
+    const dtype = options.dtype === undefined ? this.dtype : checkDtype(options.dtype, 'newTensor');
+    const out =
+      data instanceof Tensor
+        ? data.detach().to(dtype).clone()
+        : (({ values, shape }) => new Tensor(values, shape, dtype))(fromNested(data, dtype, false, 'newTensor'));
+    if (options.requiresGrad !== undefined) out.requiresGrad_(checkBoolean(options.requiresGrad, 'newTensor', 'requiresGrad'));
+    return out;
   }
   /** This tensor in `other`'s dtype (`type_as`). */
   typeAs(other: Tensor): Tensor {

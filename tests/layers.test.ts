@@ -14,6 +14,7 @@ const LAYER: Record<string, number> = {
   options: 0,
   format: 1,
   random: 1,
+  nested: 1,
   kernels: 2,
   backend: 3,
   autograd: 4,

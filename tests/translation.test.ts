@@ -174,3 +174,24 @@ describe('JavaScript operators on tensors throw, naming the method to use', () =
     expect(`loss ${t}`).toBe('loss tensor(0.5000)');
   });
 });
+
+describe('newTensor', () => {
+  it("copies data into this tensor's dtype unless told otherwise, as new_tensor", () => {
+    const x = torch.tensor([1.5], { dtype: 'float64' });
+    const a = x.newTensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(a.dtype).toBe('float64');
+    expect(a.shape).toEqual([2, 2]);
+    expect(x.newTensor([1, 2], { dtype: 'int32' }).dtype).toBe('int32');
+    const src = torch.tensor([1, 2], { dtype: 'float32' });
+    const b = x.newTensor(src);
+    expect(b.dtype).toBe('float64');
+    src.mul_(0);
+    expect(b.toArray()).toEqual([1, 2]);
+    expect(x.newTensor(new Float32Array([0.5])).dtype).toBe('float64');
+    expect(x.newTensor([1], { requiresGrad: true }).requiresGrad).toBe(true);
+    expect(() => x.newTensor([[1], [2, 3]])).toThrow('newTensor: ragged nested array');
+  });
+});
