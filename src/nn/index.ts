@@ -8,3 +8,16 @@ export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from '
 export * as functional from './functional/index';
 export * as init from './init';
 export * as utils from './utils/index';
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  InstanceNorm2d,
+  LayerNorm,
+  GroupNorm,
+  RMSNorm,
+  LocalResponseNorm,
+  type BatchNormOptions,
+  type LayerNormOptions,
+  type GroupNormOptions,
+  type RMSNormOptions,
+} from './normalization';

@@ -10,3 +10,17 @@ export { mseLoss, type MSELossOptions } from './mse-loss';
 export type { Reduction } from './reduction';
 export { pad, type PadMode } from '../../ops/pad';
 export { oneHot } from '../../ops/shape';
+export {
+  batchNorm,
+  instanceNorm,
+  layerNorm,
+  groupNorm,
+  rmsNorm,
+  localResponseNorm,
+  type BatchNormFunctionalOptions,
+  type InstanceNormFunctionalOptions,
+  type LayerNormFunctionalOptions,
+  type GroupNormFunctionalOptions,
+  type RMSNormFunctionalOptions,
+  type LocalResponseNormOptions,
+} from './normalization';
