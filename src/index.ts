@@ -42,7 +42,32 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { setBackend, getBackend, type BackendName } from './backend/registry';
 export { setPrintOptions, getPrintOptions } from './format';
 export type { TensorOrNumber } from './ops/helpers';
-export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le, logicalAnd, where } from './ops/binary';
+export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le, logicalAnd } from './ops/binary';
+export {
+  Slice,
+  parseSlice,
+  index,
+  indexPut,
+  indexPut_,
+  select,
+  slice,
+  take,
+  takeAlongDim,
+  indexCopy,
+  indexFill,
+  scatter,
+  scatterReduce,
+  maskedFill,
+  maskedSelect,
+  maskedScatter,
+  nonzero,
+  where,
+  type IndexEntry,
+  type ScatterReduction,
+  type ScatterOptions,
+  type ScatterReduceOptions,
+  type NonzeroOptions,
+} from './ops/indexing';
 export { exp, log, sqrt, abs, sign, clamp, relu, sigmoid, tanh, clone, pow } from './ops/unary';
 export { matmul } from './ops/matmul';
 export {

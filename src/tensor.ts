@@ -36,6 +36,7 @@ import * as scan from './ops/scan';
 import * as sorting from './ops/sort';
 import * as softmaxOps from './ops/softmax';
 import * as unary from './ops/unary';
+import * as indexing from './ops/indexing';
 import * as elementwise from './ops/elementwise';
 import type { Generator } from './random';
 import { checkGenerator, defaultGenerator } from './random';
@@ -344,6 +345,86 @@ export class Tensor {
   /** A copy with its own data, still in the graph (`clone()`). */
   clone(): Tensor {
     return unary.clone(this);
+  }
+
+  // ---- indexing: one call per Python subscript (`x[0, :, 1:3]` is `x.index([0, ':', '1:3'])`) ----
+
+  /** Reads a subscript (`x[...]`): each entry an integer, a Slice or slice string, null, '...', a bool mask or an index tensor/array. */
+  index(indices: readonly indexing.IndexEntry[]): Tensor {
+    return indexing.index(this, indices);
+  }
+  /** A copy of this tensor with `values` written at a subscript (`index_put`); `accumulate` adds instead. */
+  indexPut(indices: readonly indexing.IndexEntry[], values: Tensor | number | boolean, accumulate = false): Tensor {
+    return indexing.indexPut(this, indices, values, accumulate);
+  }
+  /** Writes `values` at a subscript in place (`x[...] = values`; `x[idx] += v` with `accumulate`). */
+  indexPut_(indices: readonly indexing.IndexEntry[], values: Tensor | number | boolean, accumulate = false): this {
+    indexing.indexPut_(this, indices, values, accumulate);
+    return this;
+  }
+  select(dim: number, index: number): Tensor {
+    return indexing.select(this, dim, index);
+  }
+  slice(dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
+    return indexing.slice(this, dim, start, end, step);
+  }
+  take(index: Tensor): Tensor {
+    return indexing.take(this, index);
+  }
+  takeAlongDim(indices: Tensor, dim: number | null = null): Tensor {
+    return indexing.takeAlongDim(this, indices, dim);
+  }
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor {
+    return indexing.indexCopy(this, dim, index, source);
+  }
+  indexCopy_(dim: number, index: Tensor, source: Tensor): this {
+    indexing.indexCopy_(this, dim, index, source);
+    return this;
+  }
+  indexFill(dim: number, index: Tensor, value: TensorOrNumber | boolean): Tensor {
+    return indexing.indexFill(this, dim, index, value);
+  }
+  indexFill_(dim: number, index: Tensor, value: TensorOrNumber | boolean): this {
+    indexing.indexFill_(this, dim, index, value);
+    return this;
+  }
+  scatter(dim: number, index: Tensor, src: TensorOrNumber | boolean, options?: indexing.ScatterOptions): Tensor {
+    return indexing.scatter(this, dim, index, src, options);
+  }
+  scatter_(dim: number, index: Tensor, src: TensorOrNumber | boolean, options?: indexing.ScatterOptions): this {
+    indexing.scatter_(this, dim, index, src, options);
+    return this;
+  }
+  scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: indexing.ScatterReduction, options?: indexing.ScatterReduceOptions): Tensor {
+    return indexing.scatterReduce(this, dim, index, src, reduce, options);
+  }
+  scatterReduce_(dim: number, index: Tensor, src: Tensor, reduce: indexing.ScatterReduction, options?: indexing.ScatterReduceOptions): this {
+    indexing.scatterReduce_(this, dim, index, src, reduce, options);
+    return this;
+  }
+  /** `value` where `mask` is true (`x.masked_fill(mask, value)`). */
+  maskedFill(mask: Tensor, value: TensorOrNumber | boolean): Tensor {
+    return indexing.maskedFill(this, mask, value);
+  }
+  /** `x[mask] = value` in place. */
+  maskedFill_(mask: Tensor, value: TensorOrNumber | boolean): this {
+    indexing.maskedFill_(this, mask, value);
+    return this;
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return indexing.maskedSelect(this, mask);
+  }
+  maskedScatter(mask: Tensor, source: Tensor): Tensor {
+    return indexing.maskedScatter(this, mask, source);
+  }
+  maskedScatter_(mask: Tensor, source: Tensor): this {
+    indexing.maskedScatter_(this, mask, source);
+    return this;
+  }
+  nonzero(): Tensor;
+  nonzero(options: { asTuple: true }): Tensor[];
+  nonzero(options?: indexing.NonzeroOptions): Tensor | Tensor[] {
+    return indexing.nonzero(this, options);
   }
 
   // ---- more reductions, scans, sorting and selection ----
