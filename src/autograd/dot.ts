@@ -76,7 +76,7 @@ export function toDot(t: Tensor, options: ToDotOptions = {}): string {
       const nodeId = ids.get(node)!;
       node.inputs.forEach((input, i) => {
         if (!node.needsInputGrad[i]) return;
-        const producer = input.gradFn;
+        const producer = node.producers[i];
         if (producer === null) {
           edges.push(`  ${idOf(input, leafLabel(input), LEAF_COLOR)} -> ${nodeId};`);
           return;

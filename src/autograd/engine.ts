@@ -102,7 +102,7 @@ function topologicalOrder(roots: readonly Node[]): { order: Node[]; position: Ma
       const i = next[top];
       if (i < node.inputs.length) {
         next[top] = i + 1;
-        const producer = node.inputs[i].gradFn;
+        const producer = node.producers[i];
         if (producer !== null && node.needsInputGrad[i] && !position.has(producer)) {
           position.set(producer, -1);
           stack.push(producer);
@@ -213,7 +213,7 @@ function execute(
         if (gi === null) continue;
         // converted copies are the engine's; under createGraph nothing is summed in place
         const owned = !createGraph && (gi !== raw || isFresh(node, inputGrads, i, gi, g));
-        const producer = inputs[i].gradFn;
+        const producer = node.producers[i];
         if (producer === null) {
           leaves.add(inputs[i], gi, owned);
         } else {

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor';
 const NO_TENSORS = Object.freeze([]) as unknown as Tensor[];
 const NO_FLAGS = Object.freeze([]) as unknown as boolean[];
 const NO_VERSIONS = Object.freeze([]) as unknown as number[];
+const NO_NODES = Object.freeze([]) as unknown as (Node | null)[];
 
 /**
  * One recorded op in the autograd graph (PyTorch's `grad_fn`). A primitive op subclasses it next to
@@ -18,6 +19,12 @@ export abstract class Node {
   declare inputs: Tensor[];
   /** needsInputGrad[i]: whether input i wants a gradient (backward may skip the others). */
   declare needsInputGrad: boolean[];
+  /**
+   * producers[i]: input i's grad_fn when this node was recorded (null for a leaf). The engine walks
+   * these, not the inputs' current grad_fn, so an input written in place later (which gives it a new
+   * grad_fn) does not reroute the gradients of ops that read it before.
+   */
+  declare producers: (Node | null)[];
   /** A non-leaf output whose `.grad` should be kept (`retainGrad()`). */
   declare retainGradOf: Tensor | null;
   declare private savedValues: Tensor[];
@@ -30,6 +37,7 @@ export abstract class Node {
     // it has seen more than four subclasses.
     this.inputs = NO_TENSORS;
     this.needsInputGrad = NO_FLAGS;
+    this.producers = NO_NODES;
     this.retainGradOf = null;
     this.savedValues = NO_TENSORS;
     this.savedVersions = NO_VERSIONS;
@@ -116,6 +124,7 @@ export abstract class Node {
     this.freed = true;
     this.inputs = NO_TENSORS;
     this.needsInputGrad = NO_FLAGS;
+    this.producers = NO_NODES;
     this.savedValues = NO_TENSORS;
     this.savedVersions = NO_VERSIONS;
     this.retainGradOf = null;

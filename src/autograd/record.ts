@@ -10,12 +10,20 @@ export function needsGrad(...inputs: (Tensor | null)[]): boolean {
   return false;
 }
 
-/** Makes `node` the grad function of `out`, with `inputs` as the node's inputs. Returns `out`. */
+/**
+ * Makes `node` the grad function of `out`, with `inputs` as the node's inputs (and their grad_fn as
+ * of now as its producers). Returns `out`. `out` may be one of the inputs: an in-place write.
+ */
 export function record(out: Tensor, node: Node, ...inputs: Tensor[]): Tensor {
   const needs: boolean[] = [];
-  for (let i = 0; i < inputs.length; i++) needs.push(inputs[i].requiresGrad);
+  const producers: (Node | null)[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    needs.push(inputs[i].requiresGrad);
+    producers.push(inputs[i].gradFn);
+  }
   node.inputs = inputs;
   node.needsInputGrad = needs;
+  node.producers = producers;
   out._setGradFn(node);
   return out;
 }

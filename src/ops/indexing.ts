@@ -544,20 +544,12 @@ const VIEW_LEAF_ERROR = 'a view of a leaf Variable that requires grad is being u
 
 /**
  * Checks that x may be written in place: under grad mode, a leaf that requires grad may not (as in
- * PyTorch); nor, for now, a tensor already recorded in a graph (see the NOTE below).
- *
- * NOTE: tsgrad's graph links a node to its input *tensors* and reads their grad_fn at backward
- * time, so giving x a new grad_fn would send the gradients of ops that used x before the write
- * through the write too. Until nodes keep their inputs' grad_fn from record time, an in-place
- * write is recorded only when x had no history to lose (it did not require grad).
+ * PyTorch). A tensor with history may: the write becomes its new grad_fn, and ops that read x
+ * before keep their own producer (nodes keep their inputs' grad_fn from record time), while a
+ * value they saved and the write changed is caught by the version counter.
  */
-function checkWritable(x: Tensor, where: string, outOfPlace: string, leafText = LEAF_ERROR): void {
-  if (!isGradEnabled() || !x.requiresGrad) return;
-  if (x.isLeaf) throw new Error(`${where}: ${leafText} Wrap the update in noGrad(() => ...), or write into a clone`);
-  throw new Error(
-    `${where}: writing in place into a tensor recorded in an autograd graph (grad_fn ${x.gradFn!.name}) is not supported yet; ` +
-      `use the out-of-place ${outOfPlace}, or write under noGrad`,
-  );
+function checkWritable(x: Tensor, where: string, leafText = LEAF_ERROR): void {
+  if (isGradEnabled() && x.requiresGrad && x.isLeaf) throw new Error(`${where}: ${leafText} Wrap the update in noGrad(() => ...), or write into a clone`);
 }
 
 /**
@@ -574,7 +566,8 @@ function putInPlace(x: Tensor, map: Int32Array, src: Tensor, accumulate: boolean
     writeAt(x.data, map, src.data, accumulate, x.dtype, name);
   }
   x._version.value++;
-  if (isGradEnabled() && src.requiresGrad) record(x, new PutBackward(name, backName, map, accumulate, src.shape), x.detach(), src);
+  // x is its own input: the node's producer for it is x's grad_fn before this write
+  if (isGradEnabled() && (src.requiresGrad || x.requiresGrad)) record(x, new PutBackward(name, backName, map, accumulate, src.shape), x, src);
   return x;
 }
 
@@ -586,9 +579,15 @@ function adoptInPlace(x: Tensor, result: Tensor): Tensor {
   return x;
 }
 
-/** x as the input of an in-place op computed out of place: a copy when the result will be recorded (a saved input must not change). */
+/**
+ * x as the input of an in-place op computed out of place: when the result will be recorded, a copy
+ * of x's values (a saved input must not change) that carries x's history, so gradients reach it.
+ */
 function inPlaceInput(x: Tensor, recorded: boolean): Tensor {
-  return recorded ? new Tensor(x.data.slice(), x.shape, x.dtype) : x.detach();
+  if (!recorded) return x.detach();
+  const before = new Tensor(x.data.slice(), x.shape, x.dtype);
+  if (x.gradFn !== null) before._setGradFn(x.gradFn);
+  return before;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,7 +661,7 @@ export function indexPut_(x: Tensor, indices: readonly IndexEntry[], values: Ten
   const p = plan(x, indices, 'indexPut_');
   const v = valuesFor(x, p, values, 'indexPut_');
   if (p.loneFalse) return x; // PyTorch writes nothing for x[False] = v
-  checkWritable(x, 'indexPut_', 'indexPut(x, indices, values)', p.ops.length > 0 ? VIEW_LEAF_ERROR : LEAF_ERROR);
+  checkWritable(x, 'indexPut_', p.ops.length > 0 ? VIEW_LEAF_ERROR : LEAF_ERROR);
   return putInPlace(x, p.map, v, accumulate, writeName(p, values), p.advanced ? 'IndexBackward0' : readNames(p)[0]);
 }
 
@@ -833,7 +832,7 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor)
 /** `indexCopy` in place (`index_copy_`). */
 export function indexCopy_(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   const [map, src] = indexCopyPlan(x, dim, index, source, 'indexCopy_');
-  checkWritable(x, 'indexCopy_', 'indexCopy');
+  checkWritable(x, 'indexCopy_');
   return putInPlace(x, map, src, false, 'IndexCopyBackward0', 'IndexSelectBackward0');
 }
 
@@ -866,7 +865,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorOr
 /** `indexFill` in place (`index_fill_`). */
 export function indexFill_(x: Tensor, dim: number, index: Tensor, value: TensorOrNumber | boolean): Tensor {
   const [map, v, name] = indexFillPlan(x, dim, index, value, 'indexFill_');
-  checkWritable(x, 'indexFill_', 'indexFill');
+  checkWritable(x, 'indexFill_');
   return putInPlace(x, map, v, false, name, 'IndexSelectBackward0');
 }
 
@@ -984,9 +983,9 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrNumb
 /** `scatter` in place (`scatter_`). */
 export function scatter_(x: Tensor, dim: number, index: Tensor, src: TensorOrNumber | boolean, options?: ScatterOptions): Tensor {
   const p = scatterPlan(x, dim, index, src, options, 'scatter_');
-  checkWritable(x, 'scatter_', 'scatter');
+  checkWritable(x, 'scatter_');
   if (p.reduce === null) return putInPlace(x, p.xMap, p.src, false, p.name, 'GatherBackward0');
-  const recorded = isGradEnabled() && p.src.requiresGrad;
+  const recorded = isGradEnabled() && (p.src.requiresGrad || x.requiresGrad);
   return adoptInPlace(x, scatterReduceLegacy(inPlaceInput(x, recorded), p));
 }
 
@@ -1083,8 +1082,8 @@ function scatterReduceWith(x: Tensor, src: Tensor, p: ScatterReducePlan): Tensor
 /** `scatterReduce` in place (`scatter_reduce_`). */
 export function scatterReduce_(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, options?: ScatterReduceOptions): Tensor {
   const p = scatterReducePlan(x, dim, index, src, reduce, options, 'scatterReduce_');
-  checkWritable(x, 'scatterReduce_', 'scatterReduce');
-  const recorded = isGradEnabled() && src.requiresGrad;
+  checkWritable(x, 'scatterReduce_');
+  const recorded = isGradEnabled() && (src.requiresGrad || x.requiresGrad);
   return adoptInPlace(x, scatterReduceWith(inPlaceInput(x, recorded), src, p));
 }
 
@@ -1231,7 +1230,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrNumber | bool
 export function maskedFill_(x: Tensor, mask: Tensor, value: TensorOrNumber | boolean): Tensor {
   const [shape, map, v, name] = maskedFillPlan(x, mask, value, 'maskedFill_');
   checkInPlaceShape(x, shape, 'maskedFill_');
-  checkWritable(x, 'maskedFill_', 'maskedFill');
+  checkWritable(x, 'maskedFill_');
   return putInPlace(x, map, v, false, name, 'MaskedSelectBackward0');
 }
 
@@ -1269,7 +1268,7 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
 export function maskedScatter_(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   const [shape, map, src] = maskedScatterPlan(x, mask, source, 'maskedScatter_');
   checkInPlaceShape(x, shape, 'maskedScatter_');
-  checkWritable(x, 'maskedScatter_', 'maskedScatter');
+  checkWritable(x, 'maskedScatter_');
   return putInPlace(x, map, src, false, 'MaskedScatterBackward0', 'MaskedSelectBackward0');
 }
 
