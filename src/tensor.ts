@@ -505,6 +505,9 @@ export class Tensor {
   unique(sorted = true, returnInverse = false, returnCounts = false, dim: number | null = null): Tensor | Tensor[] {
     return sorting.unique(this, sorted, returnInverse, returnCounts, dim);
   }
+  uniqueConsecutive(returnInverse = false, returnCounts = false, dim: number | null = null): Tensor | Tensor[] {
+    return sorting.uniqueConsecutive(this, returnInverse, returnCounts, dim);
+  }
 
   // ---- shape ops and products ----
 
@@ -1241,6 +1244,9 @@ export class Tensor {
   }
   logicalAnd(other: TensorOrNumber): Tensor {
     return binary.logicalAnd(this, other);
+  }
+  logicalAnd_(other: TensorOrNumber): this {
+    return this.assign('logicalAnd_', binary.logicalAnd(this.detach(), detached(other, 'logicalAnd_')), true);
   }
 }
 

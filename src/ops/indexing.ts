@@ -30,12 +30,8 @@ import { clone } from './unary';
 // Subscript entries
 // ---------------------------------------------------------------------------------------------
 
-/**
- * A Python slice `start:stop:step` (libtorch's `torch::indexing::Slice`); null leaves a bound
- * out. `new Slice(1, 3)` is `1:3`, `new Slice(null, null, 2)` is `::2`. The string forms `'1:3'`,
- * `'::2'`, `':'` and `'-1:'` mean the same in an index.
- */
-export class Slice {
+/** A Python slice's bounds (made by `Slice`; see there). */
+class PySlice {
   readonly start: number | null;
   readonly stop: number | null;
   readonly step: number | null;
@@ -59,6 +55,25 @@ export class Slice {
     return this.step === null ? `${s(this.start)}:${s(this.stop)}` : `${s(this.start)}:${s(this.stop)}:${s(this.step)}`;
   }
 }
+
+/** What `Slice` is called as: with or without `new`, as libtorch's `Slice(1, 3)`. */
+interface SliceFunction {
+  new (start?: number | null, stop?: number | null, step?: number | null): PySlice;
+  (start?: number | null, stop?: number | null, step?: number | null): PySlice;
+  readonly prototype: PySlice;
+}
+
+/**
+ * A Python slice `start:stop:step` (libtorch's `torch::indexing::Slice`); null leaves a bound
+ * out. `torch.Slice(1, 3)` (or `new Slice(1, 3)`) is `1:3`, `Slice(null, null, 2)` is `::2`. The
+ * string forms `'1:3'`, `'::2'`, `':'` and `'-1:'` mean the same in an index.
+ */
+export const Slice = function Slice(start?: number | null, stop?: number | null, step?: number | null): PySlice {
+  return new PySlice(start, stop, step);
+} as unknown as SliceFunction;
+(Slice as { prototype: PySlice }).prototype = PySlice.prototype;
+/** A slice made by `Slice`. */
+export type Slice = PySlice;
 
 const SLICE_STRING = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
 

@@ -55,3 +55,13 @@ describe('in-place writes into tensors with history', () => {
     expect(w.toArray()).toEqual([5, 2]);
   });
 });
+
+describe('torch.Slice is called as libtorch calls it, with or without new', () => {
+  it('Slice(1, 3) and new Slice(1, 3) are the same slice; instanceof holds', () => {
+    const x = torch.arange(0, 10);
+    expect(x.index([torch.Slice(1, 3)]).toArray()).toEqual([1, 2]);
+    expect(x.index([new torch.Slice(null, null, 3)]).toArray()).toEqual([0, 3, 6, 9]);
+    expect(torch.Slice(1, 3) instanceof torch.Slice).toBe(true);
+    expect(String(torch.Slice(null, -1, 2))).toBe(':-1:2');
+  });
+});
