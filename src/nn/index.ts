@@ -21,3 +21,4 @@ export {
   type GroupNormOptions,
   type RMSNormOptions,
 } from './normalization';
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type PaddingMode, type ConvModuleOptions, type ConvTransposeModuleOptions } from './conv';

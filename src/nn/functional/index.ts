@@ -24,3 +24,16 @@ export {
   type RMSNormFunctionalOptions,
   type LocalResponseNormOptions,
 } from './normalization';
+export {
+  conv1d,
+  conv2d,
+  convTranspose1d,
+  convTranspose2d,
+  unfold,
+  fold,
+  type ConvOptions,
+  type ConvTransposeOptions,
+  type FoldOptions,
+  type ConvSize,
+  type ConvPadding,
+} from './conv';
