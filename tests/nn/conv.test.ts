@@ -358,6 +358,30 @@ describe('worked values', () => {
     expect(Array.from(m.weight.grad!.data).every((v) => v === 0)).toBe(true);
     expect(Array.from(m.bias!.grad!.data)).toEqual([0, 0, 0]);
   });
+  test('no input channels: the output is the bias (the empty weight is left alone, with PyTorch warning)', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const m = new Conv2d(0, 2, 1, { dtype: 'float64' });
+      expect(warn).toHaveBeenCalledWith('Initializing zero-element tensors is a no-op');
+      expect(m.weight.shape).toEqual([2, 0, 1, 1]);
+      torch.noGrad(() => m.bias!.copy_(torch.tensor([1.5, -2], { dtype: 'float64' })));
+      const y = m(torch.zeros([1, 0, 2, 2], { dtype: 'float64' }));
+      expect(y.toArray()).toEqual([
+        [
+          [
+            [1.5, 1.5],
+            [1.5, 1.5],
+          ],
+          [
+            [-2, -2],
+            [-2, -2],
+          ],
+        ],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });
 
 // ---- modules: repr, init, state dict, options ----

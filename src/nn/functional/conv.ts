@@ -243,14 +243,9 @@ export function fold(input: Tensor, outputSize: ConvSize, kernelSize: ConvSize, 
 export function checkInputDims(where: string, dims: number, input: Tensor): void {
   if (input.ndim !== dims + 1 && input.ndim !== dims + 2) {
     throw new Error(
-      `${where}: Expected ${dims + 1}D (unbatched) or ${dims + 2}D (batched) input to ${pyName(where)}, but got input of size: ${fmt(input.shape)}`,
+      `${where}: Expected ${dims + 1}D (unbatched) or ${dims + 2}D (batched) input to ${snake(where)}, but got input of size: ${fmt(input.shape)}`,
     );
   }
-}
-
-/** PyTorch's snake_case name of a functional (`convTranspose2d` is `conv_transpose2d`). */
-function pyName(where: string): string {
-  return where.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function checkFloat(t: Tensor, where: string, what: string): void {
@@ -291,6 +286,7 @@ export function sizes(value: unknown, n: number, where: string, what: string): n
   throw new Error(`${where}: ${what} must be a whole number or an array of ${n} whole numbers, got ${describe(value)}`);
 }
 
+/** PyTorch's snake_case spelling of a name (`convTranspose2d` is `conv_transpose2d`, `kernelSize` is `kernel_size`). */
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
