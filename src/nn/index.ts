@@ -2,7 +2,37 @@
 export { Module, ModuleList, type LoadResult } from './module';
 export { Parameter } from './parameter';
 export { Linear, type LinearOptions } from './linear';
-export { ReLU, LeakyReLU, Softsign, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation';
+export {
+  ReLU,
+  LeakyReLU,
+  Softsign,
+  Sigmoid,
+  Tanh,
+  Softmax,
+  LogSoftmax,
+  ELU,
+  SELU,
+  CELU,
+  GELU,
+  SiLU,
+  Mish,
+  Softplus,
+  Softshrink,
+  Hardshrink,
+  Tanhshrink,
+  Hardtanh,
+  ReLU6,
+  Hardsigmoid,
+  Hardswish,
+  PReLU,
+  RReLU,
+  LogSigmoid,
+  Threshold,
+  GLU,
+  Softmin,
+  Softmax2d,
+} from './activation';
+export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
 export { Sequential, Flatten, Identity } from './container';
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from './loss';
 export * as functional from './functional/index';
