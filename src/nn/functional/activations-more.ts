@@ -2,7 +2,7 @@
  * The activations PyTorch has as primitives with a grad_fn of their own (ELU, SELU, CELU, GELU, SiLU,
  * Mish, Softplus, Softshrink, Hardshrink, Hardtanh, ReLU6, Hardsigmoid, Hardswish, PReLU, RReLU,
  * LogSigmoid, Threshold, GLU) and the ones it composes (tanhshrink, softmin). Each elementwise
- * primitive is one `pointwise` record: its forward on one element, the tensor its gradient reads,
+ * primitive is one `Pointwise` record: its forward on one element, the tensor its gradient reads,
  * and the gradient twice, made of ops (differentiable again under createGraph) and on storage.
  *
  * NOTE: at NaN inputs PyTorch's scalar loop and its vectorised loop disagree for some gradients
@@ -137,8 +137,9 @@ function checkInplace(inplace: unknown, where: string): boolean {
 
 // ---- the ELU family ----
 
-/** SELU's alpha and scale (Klambauer et al.), as PyTorch's constants. */
+/** SELU's alpha (Klambauer et al.), PyTorch's constant. */
 export const SELU_ALPHA = 1.6732632423543772; // PyTorch's 1.6732632423543772848170429916717 as a double
+/** SELU's scale, PyTorch's constant. */
 export const SELU_SCALE = 1.0507009873554805; // 1.0507009873554804934193349852946
 
 /**
@@ -520,8 +521,9 @@ class PreluBackward extends Node {
   }
 }
 
-/** RReLU's default bounds (PyTorch's 1/8 and 1/3). */
+/** RReLU's default lower bound (PyTorch's 1/8). */
 export const RRELU_LOWER = 1 / 8;
+/** RReLU's default upper bound (PyTorch's 1/3). */
 export const RRELU_UPPER = 1 / 3;
 
 /**

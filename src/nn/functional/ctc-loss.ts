@@ -25,6 +25,7 @@ export interface CTCLossOptions {
   /** Infinite losses (inputs too short for their targets) and their gradients become 0. */
   zeroInfinity?: boolean;
 }
+/** The option keys, for checkOptions. */
 export const CTC_LOSS_OPTIONS = ['blank', 'reduction', 'zeroInfinity'] as const;
 
 /** Lengths given as an int32 tensor (0-d or 1-D) or an array of whole numbers. */

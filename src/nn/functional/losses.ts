@@ -101,6 +101,7 @@ export interface L1LossOptions {
   /** Multiplies each element's |input - target| (the input's shape); 'mean' then divides by the weights' sum, as PyTorch. */
   weight?: Tensor | null;
 }
+/** The option keys, for checkOptions. */
 export const L1_LOSS_OPTIONS = ['reduction', 'weight'] as const;
 
 /** |input - target| per element, then the reduction (`F.l1_loss`), composed as PyTorch composes it. */
@@ -120,6 +121,7 @@ export interface SmoothL1LossOptions {
   /** Where the loss turns from quadratic to linear; >= 0 (0 is the L1 loss). Default 1. */
   beta?: number;
 }
+/** The option keys, for checkOptions. */
 export const SMOOTH_L1_LOSS_OPTIONS = ['reduction', 'beta'] as const;
 
 /**
@@ -143,6 +145,7 @@ export interface HuberLossOptions {
   /** Multiplies each element's loss (the input's shape), before the reduction. */
   weight?: Tensor | null;
 }
+/** The option keys, for checkOptions. */
 export const HUBER_LOSS_OPTIONS = ['reduction', 'delta', 'weight'] as const;
 
 /**
@@ -217,6 +220,7 @@ export interface KLDivLossOptions {
   /** The target holds log-probabilities rather than probabilities. */
   logTarget?: boolean;
 }
+/** The option keys, for checkOptions. */
 export const KL_DIV_LOSS_OPTIONS = ['reduction', 'logTarget'] as const;
 
 /**
@@ -245,6 +249,7 @@ export interface PoissonNLLLossOptions {
   eps?: number;
   reduction?: Reduction;
 }
+/** The option keys, for checkOptions. */
 export const POISSON_NLL_LOSS_OPTIONS = ['logInput', 'full', 'eps', 'reduction'] as const;
 
 /**
@@ -282,6 +287,7 @@ export interface GaussianNLLLossOptions {
   eps?: number;
   reduction?: Reduction;
 }
+/** The option keys, for checkOptions. */
 export const GAUSSIAN_NLL_LOSS_OPTIONS = ['full', 'eps', 'reduction'] as const;
 
 /**
@@ -339,6 +345,7 @@ export interface MarginLossOptions {
   margin?: number;
   reduction?: Reduction;
 }
+/** The option keys, for checkOptions. */
 export const MARGIN_LOSS_OPTIONS = ['margin', 'reduction'] as const;
 
 /** ATen's EPSILON, a float32 constant (1e-12f) in every dtype. */
@@ -410,6 +417,7 @@ export interface MultiLabelSoftMarginLossOptions {
   weight?: Tensor | null;
   reduction?: Reduction;
 }
+/** The option keys, for checkOptions. */
 export const MULTILABEL_SOFT_MARGIN_LOSS_OPTIONS = ['weight', 'reduction'] as const;
 
 /**
@@ -438,6 +446,7 @@ export interface MultiMarginLossOptions {
   weight?: Tensor | null;
   reduction?: Reduction;
 }
+/** The option keys, for checkOptions. */
 export const MULTI_MARGIN_LOSS_OPTIONS = ['p', 'margin', 'weight', 'reduction'] as const;
 
 /**
@@ -540,6 +549,7 @@ export interface TripletMarginLossOptions {
   swap?: boolean;
   reduction?: Reduction;
 }
+/** The option keys, for checkOptions. */
 export const TRIPLET_MARGIN_LOSS_OPTIONS = ['margin', 'p', 'eps', 'swap', 'reduction'] as const;
 
 /** ||x1 - x2 + eps||_p over the last dim (PyTorch's pairwise_distance). */
