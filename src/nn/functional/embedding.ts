@@ -17,7 +17,7 @@ import { mul } from '../../ops/binary';
 import { checkTensor, zerosOf } from '../../ops/helpers';
 import { indexAdd, indexSelect, putFlat, reshape } from '../../ops/layout';
 import { sum } from '../../ops/reduce';
-import { fmt, type Shape } from '../../shape';
+import { fmt, sameShape, type Shape } from '../../shape';
 import { Tensor } from '../../tensor';
 
 /** Options of `F.embedding` (PyTorch's keyword arguments). */
@@ -243,7 +243,7 @@ interface Bags {
 
 /** PyTorch's checks of input, offsets and perSampleWeights (the Python ones, then the C++ ones); the bags they describe. */
 function bagsOf(input: Tensor, weight: Tensor, offsets: Tensor | null, psw: Tensor | null, includeLastOffset: boolean, where: string): Bags {
-  if (psw !== null && fmt(psw.shape) !== fmt(input.shape)) {
+  if (psw !== null && !sameShape(psw.shape, input.shape)) {
     throw new Error(
       `${where}: If perSampleWeights (shape ${fmt(psw.shape)}) is not null, then it must have the same shape as the input (shape ${fmt(input.shape)})`,
     );
@@ -419,7 +419,8 @@ class EmbeddingBagBackward extends Node {
     }
     this.bagOf = new Tensor(bagOf, [n], 'int32');
     this.coefficients = coefficients;
-    this.indices = new Tensor(bags.idx, [n], 'int32');
+    // a copy: the input's indices may be overwritten before backward
+    this.indices = new Tensor(bags.idx.slice(), [n], 'int32');
     // the weight only for the per-sample weights' gradient (as PyTorch, which reads only its size otherwise)
     if (bags.psw !== null) this.save(weight, bags.psw);
   }
