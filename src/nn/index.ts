@@ -34,7 +34,27 @@ export {
 } from './activation';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
 export { Sequential, Flatten, Identity } from './container';
-export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from './loss';
+export {
+  CrossEntropyLoss,
+  NLLLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  MSELoss,
+  L1Loss,
+  SmoothL1Loss,
+  HuberLoss,
+  KLDivLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  CosineEmbeddingLoss,
+  MarginRankingLoss,
+  HingeEmbeddingLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  TripletMarginLoss,
+  CTCLoss,
+} from './loss';
+export { type PReLUOptions } from './activation';
 export * as functional from './functional/index';
 export * as init from './init';
 export * as utils from './utils/index';

@@ -68,3 +68,29 @@ export {
   leakyRelu_,
 } from './activations-more';
 export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout } from './dropout';
+export {
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  klDiv,
+  poissonNllLoss,
+  gaussianNllLoss,
+  cosineEmbeddingLoss,
+  marginRankingLoss,
+  hingeEmbeddingLoss,
+  multilabelSoftMarginLoss,
+  multiMarginLoss,
+  tripletMarginLoss,
+  type L1LossOptions,
+  type SmoothL1LossOptions,
+  type HuberLossOptions,
+  type KLDivLossOptions,
+  type PoissonNLLLossOptions,
+  type GaussianNLLLossOptions,
+  type MarginLossOptions,
+  type MultiLabelSoftMarginLossOptions,
+  type MultiMarginLossOptions,
+  type TripletMarginLossOptions,
+} from './losses';
+export { ctcLoss, type CTCLossOptions, type Lengths as CTCLengths } from './ctc-loss';
+export { type GeluApproximate } from './activations-more';
