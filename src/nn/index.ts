@@ -32,8 +32,16 @@ export {
   Softmin,
   Softmax2d,
 } from './activation';
-export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
-export { Sequential, Flatten, Identity } from './container';
+export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout, DropoutNd } from './dropout';
+export {
+  Embedding,
+  EmbeddingBag,
+  type EmbeddingModuleOptions,
+  type EmbeddingBagModuleOptions,
+  type FromPretrainedOptions,
+  type EmbeddingBagFromPretrainedOptions,
+} from './sparse';
+export { Sequential, Flatten, Unflatten, Identity, ModuleDict, ParameterList, ParameterDict, type DictLike } from './container';
 export {
   CrossEntropyLoss,
   NLLLoss,

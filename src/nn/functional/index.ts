@@ -67,7 +67,8 @@ export {
   relu_,
   leakyRelu_,
 } from './activations-more';
-export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout } from './dropout';
+export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, type DropoutOptions } from './dropout';
+export { embedding, embeddingBag, type EmbeddingOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding';
 export {
   l1Loss,
   smoothL1Loss,
