@@ -2,20 +2,11 @@
  * Dropout layers: Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout and FeatureAlphaDropout.
  * Active only in training mode (`train()`); in `eval()` they return their input itself.
  */
+import { pyFloatRepr } from '../format';
 import { checkBoolean, checkOptions } from '../options';
 import { checkGenerator, type Generator } from '../random';
 import type { Tensor } from '../tensor';
-import {
-  alphaDropout,
-  checkDropoutP,
-  dropout,
-  dropout1d,
-  dropout2d,
-  dropout3d,
-  type DropoutOptions,
-  featureAlphaDropout,
-  pyNumber,
-} from './functional/dropout';
+import { alphaDropout, checkDropoutP, dropout, dropout1d, dropout2d, dropout3d, type DropoutOptions, featureAlphaDropout } from './functional/dropout';
 import { Module } from './module';
 
 /** What the dropout layers share (PyTorch's `_DropoutNd`): p, inplace and the generator of the masks. */
@@ -41,8 +32,9 @@ export abstract class DropoutNd extends Module {
     return this.generator === undefined ? {} : { generator: this.generator };
   }
 
+  /** `p=0.5, inplace=False`; p prints as the Python float it is in PyTorch (`p=0.0`, `p=1e-05`). */
   override extraRepr(): string {
-    return `p=${pyNumber(this.p)}, inplace=${this.inplace ? 'True' : 'False'}`;
+    return `p=${pyFloatRepr(this.p)}, inplace=${this.inplace ? 'True' : 'False'}`;
   }
 }
 

@@ -52,9 +52,9 @@ describe('reprs (print(nn.Dropout()) ... in PyTorch 2.13)', () => {
     expect(String(new AlphaDropout(0.1))).toBe('AlphaDropout(p=0.1, inplace=False)');
     expect(String(new AlphaDropout(0.5, true))).toBe('AlphaDropout(p=0.5, inplace=True)');
     expect(String(new FeatureAlphaDropout(0.2))).toBe('FeatureAlphaDropout(p=0.2, inplace=False)');
-    // whole numbers print as Python ints: nn.Dropout(0) and nn.Dropout(1)
-    expect(String(new Dropout(0))).toBe('Dropout(p=0, inplace=False)');
-    expect(String(new Dropout(1))).toBe('Dropout(p=1, inplace=False)');
+    // p is a float in PyTorch: nn.Dropout(0.0) and nn.Dropout(1.0) print p=0.0 and p=1.0
+    expect(String(new Dropout(0))).toBe('Dropout(p=0.0, inplace=False)');
+    expect(String(new Dropout(1))).toBe('Dropout(p=1.0, inplace=False)');
     expect(String(new Dropout(1e-5))).toBe('Dropout(p=1e-05, inplace=False)');
     expect(new Dropout(0.1).extraRepr()).toBe('p=0.1, inplace=False');
   });
@@ -73,7 +73,7 @@ describe('errors', () => {
     for (const make of [(p: number) => new Dropout(p), (p: number) => new Dropout2d(p), (p: number) => new AlphaDropout(p)]) {
       expect(() => make(1.5)).toThrow('dropout probability has to be between 0 and 1, but got 1.5');
       expect(() => make(-0.1)).toThrow('dropout probability has to be between 0 and 1, but got -0.1');
-      expect(() => make(2)).toThrow('dropout probability has to be between 0 and 1, but got 2');
+      expect(() => make(2)).toThrow('dropout probability has to be between 0 and 1, but got 2.0');
       expect(() => make(NaN)).toThrow('dropout probability has to be between 0 and 1, but got nan');
     }
     for (const fn of [F.dropout, F.dropout1d, F.dropout2d, F.dropout3d, F.alphaDropout, F.featureAlphaDropout]) {

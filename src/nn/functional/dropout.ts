@@ -25,15 +25,10 @@ export interface DropoutOptions {
 /** SELU's negative saturation, -scale * alpha, negated (PyTorch's `alpha` in alpha dropout). */
 const SELU_SATURATION = 1.7580993408473766;
 
-/** Python's repr of a number: whole numbers as ints (`0`, `1`), others as floats (`0.5`, `1e-05`, `nan`). */
-export function pyNumber(x: number): string {
-  return Number.isInteger(x) ? String(x) : pyFloatRepr(x);
-}
-
 /** `p` when it is a number in [0, 1], else PyTorch's error. */
 export function checkDropoutP(p: unknown, where: string): number {
   if (typeof p !== 'number') throw new Error(`${where}: p must be a number in [0, 1], got ${describe(p)}`);
-  if (!(p >= 0 && p <= 1)) throw new Error(`${where}: dropout probability has to be between 0 and 1, but got ${pyNumber(p)}`);
+  if (!(p >= 0 && p <= 1)) throw new Error(`${where}: dropout probability has to be between 0 and 1, but got ${pyFloatRepr(p)}`);
   return p;
 }
 
