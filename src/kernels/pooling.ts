@@ -235,15 +235,15 @@ export function scatterAddAt(g: FloatArray, map: Int32Array, dx: FloatArray): vo
 /**
  * Max unpooling: each plane's values written (not added) at their plane-local indices into planes of
  * `outPlane` elements, the rest left as they are (zeros). Returns the first index outside the plane,
- * or -1 when all are inside (then the write is done).
+ * or null when all are inside (then the write is done).
  */
-export function unpoolWrite(x: TypedArray, indices: Int32Array, planes: number, inPlane: number, outPlane: number, y: TypedArray): number {
+export function unpoolWrite(x: TypedArray, indices: Int32Array, planes: number, inPlane: number, outPlane: number, y: TypedArray): number | null {
   for (let i = 0; i < indices.length; i++) if (indices[i] < 0 || indices[i] >= outPlane) return indices[i];
   for (let p = 0, i = 0; p < planes; p++) {
     const base = p * outPlane;
     for (let j = 0; j < inPlane; j++, i++) y[base + indices[i]] = x[i];
   }
-  return -1;
+  return null;
 }
 
 /** Plane-local indices (as PyTorch returns them) to positions in the whole tensor, for planes of `inPlane` elements. */

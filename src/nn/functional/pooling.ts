@@ -35,7 +35,7 @@ import { mean } from '../../ops/reduce';
 import { checkBoolean, describe } from '../../options';
 import { fmt, numel, type Shape } from '../../shape';
 import { Tensor } from '../../tensor';
-import { splitArgs } from './conv';
+import { pyTuple, splitArgs } from './conv';
 
 /** A size per spatial dim, or one for all of them: `2` or `[2, 3]` (PyTorch's int or tuple). */
 export type PoolSize = number | readonly number[];
@@ -268,7 +268,9 @@ function maxPool2dCore(x: Tensor, g: Pool2d, returnIndices: boolean): [Tensor, T
   const planes = numel(lead);
   const y = zerosOf([...lead, outH, outW], x.dtype);
   const argmax = new Int32Array(y.numel());
-  const plain = g.k.every((v) => v === 2) && g.s.every((v) => v === 2) && g.p.every((v) => v === 0) && g.d.every((v) => v === 1);
+  // the unrolled kernel reads whole 2 x 2 windows: not ceil mode's partial last one
+  const plain =
+    g.k.every((v) => v === 2) && g.s.every((v) => v === 2) && g.p.every((v) => v === 0) && g.d.every((v) => v === 1) && 2 * outH <= h && 2 * outW <= w;
   if (plain) maxPool2x2(x.data, planes, h, w, outH, outW, y.data, argmax);
   else
     windowMax(x.data, planes, h, w, maxWindows(h, outH, g.k[0], g.s[0], g.p[0], g.d[0]), maxWindows(w, outW, g.k[1], g.s[1], g.p[1], g.d[1]), y.data, argmax);
@@ -498,14 +500,14 @@ export function avgPool2d(input: Tensor, kernelSize: PoolSize, ...args: unknown[
 // ---- adaptive pooling ----
 
 /** Python's `_list_with_default`: an adaptive pool's output size with null entries taken from the input. */
-function adaptiveSize(where: string, x: Tensor, outputSize: unknown, torchName: string): number[] {
+function adaptiveSize(where: string, x: Tensor, outputSize: unknown): number[] {
   const entry = (v: unknown): boolean => v === null || isWhole(v);
   if (isWhole(outputSize)) return [outputSize, outputSize];
   if (!Array.isArray(outputSize) || !outputSize.every(entry)) {
     throw new Error(`${where}: outputSize must be a whole number or an array of 2 (whole numbers or null), got ${describe(outputSize)}`);
   }
   if (x.ndim <= outputSize.length) throw new Error(`${where}: Input dimension should be at least ${outputSize.length + 1}`);
-  if (outputSize.length !== 2) throw new Error(`${where}: ${torchName}output_size must be 2, got ${fmt(outputSize as number[])}`);
+  if (outputSize.length !== 2) throw new Error(`${where}: output_size must be 2, got [${(outputSize as unknown[]).map(String).join(', ')}]`);
   const lead = x.ndim - 2;
   return (outputSize as (number | null)[]).map((v, i) => v ?? x.shape[lead + i]);
 }
@@ -523,7 +525,7 @@ function checkAdaptiveDims(where: string, x: Tensor, from: number): void {
 
 function adaptiveAvgPool2dImpl(where: string, x: Tensor, outputSize: unknown): Tensor {
   checkTensor(x, where);
-  const size = adaptiveSize(where, x, outputSize, 'adaptive_avg_pool2d: ');
+  const size = adaptiveSize(where, x, outputSize);
   if (size[0] < 0 || size[1] < 0) {
     throw new Error(`${where}: elements of output_size must be greater than or equal to 0 but received {${size[0]}, ${size[1]}}`);
   }
@@ -539,7 +541,7 @@ function adaptiveAvgPool2dImpl(where: string, x: Tensor, outputSize: unknown): T
 
 function adaptiveMaxPool2dImpl(where: string, x: Tensor, outputSize: unknown, returnIndices: boolean): [Tensor, Tensor | null] {
   checkTensor(x, where);
-  const size = adaptiveSize(where, x, outputSize, 'adaptive_max_pool2d(): internal error: ');
+  const size = adaptiveSize(where, x, outputSize);
   numericInput(x, where);
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${where}: Expected 3D or 4D tensor, but got: ${fmt(x.shape)}`);
   checkAdaptiveDims(where, x, 1);
@@ -640,7 +642,7 @@ function unpoolOutputSize(where: string, x: Tensor, k: number[], s: number[], p:
   }
   size.forEach((v, d) => {
     const [min, max] = [fallback[d] - s[d], fallback[d] + s[d]];
-    if (!(min < v && v < max)) throw new Error(`${where}: invalid output_size "${fmt(outputSize as number[])}" (dim ${d} must be between ${min} and ${max})`);
+    if (!(min < v && v < max)) throw new Error(`${where}: invalid output_size "${pyTuple(outputSize as number[])}" (dim ${d} must be between ${min} and ${max})`);
   });
   return size;
 }
@@ -671,7 +673,7 @@ function maxUnpool2dCore(where: string, x: Tensor, indices: Tensor, size: number
   const outPlane = size[0] * size[1];
   const y = zerosOf([...lead, ...size], x.dtype);
   const bad = unpoolWrite(x.data, indices.data as Int32Array, planes, inPlane, outPlane, y.data);
-  if (bad !== -1) throw new Error(`${where}: Found an invalid max index: ${bad} (output volumes are of size ${size[0]}x${size[1]})`);
+  if (bad !== null) throw new Error(`${where}: Found an invalid max index: ${bad} (output volumes are of size ${size[0]}x${size[1]})`);
   return needsGrad(x) ? record(y, new MaxUnpoolBackward(indices, planes, inPlane, outPlane), x) : y;
 }
 
