@@ -84,7 +84,9 @@ export class Upsample extends Module {
   override extraRepr(): string {
     const scale = this.scaleFactor;
     const info =
-      scale !== null ? `scale_factor=${Array.isArray(scale) ? pyRepr(scale.map((v: number) => pyFloatRepr(v))) : pyFloatRepr(scale as number)}` : `size=${pyRepr(this.size)}`;
+      scale !== null
+        ? `scale_factor=${Array.isArray(scale) ? pyRepr(scale.map((v: number) => pyFloatRepr(v))) : pyFloatRepr(scale as number)}`
+        : `size=${pyRepr(this.size)}`;
     return `${info}, mode='${this.mode}'`;
   }
 }

@@ -140,7 +140,10 @@ describe('golden values, indices and gradients from PyTorch', () => {
       const indices = load(c.unpoolIndices!);
       out = FUNCTIONALS[c.fn](x, indices, ...c.args, c.options);
       // tsgrad's own pool of the source picks the same indices as PyTorch's
-      const [, ours] = FUNCTIONALS[c.fn === 'maxUnpool1d' ? 'maxPool1d' : 'maxPool2d'](load(c.source!), ...c.poolArgs!, { returnIndices: true }) as [Tensor, Tensor];
+      const [, ours] = FUNCTIONALS[c.fn === 'maxUnpool1d' ? 'maxPool1d' : 'maxPool2d'](load(c.source!), ...c.poolArgs!, { returnIndices: true }) as [
+        Tensor,
+        Tensor,
+      ];
       expect(Array.from(ours.data)).toEqual(Array.from(indices.data));
     } else out = FUNCTIONALS[c.fn](x, ...c.args, c.options);
     const [y, indices] = Array.isArray(out) ? out : [out, null];
@@ -231,7 +234,12 @@ describe('gradcheck (float64)', () => {
     expect(gradcheck(k.fn, [rnd(k.shape)])).toBe(true);
   });
   test('through the modules', () => {
-    for (const m of [new MaxPool2d(2, 1), new AvgPool2d(3, { padding: 1, countIncludePad: false }), new AdaptiveAvgPool2d([2, null]), new AdaptiveMaxPool2d(2)]) {
+    for (const m of [
+      new MaxPool2d(2, 1),
+      new AvgPool2d(3, { padding: 1, countIncludePad: false }),
+      new AdaptiveAvgPool2d([2, null]),
+      new AdaptiveMaxPool2d(2),
+    ]) {
       expect(gradcheck((x) => m(x), [rnd([1, 2, 4, 4])])).toBe(true);
     }
   });
@@ -269,8 +277,12 @@ describe('the op-made backward equals the storage one', () => {
 // ---- worked values ----
 
 describe('worked values', () => {
-  const arange = (shape: number[]): Tensor => torch.arange(shape.reduce((a, b) => a * b, 1)).double().reshape(shape);
-  test('MaxPool2d(2) on a 4x4 ramp takes each window\'s bottom-right element, and its gradient goes there', () => {
+  const arange = (shape: number[]): Tensor =>
+    torch
+      .arange(shape.reduce((a, b) => a * b, 1))
+      .double()
+      .reshape(shape);
+  test("MaxPool2d(2) on a 4x4 ramp takes each window's bottom-right element, and its gradient goes there", () => {
     const x = arange([1, 1, 4, 4]).requiresGrad_();
     const y = new MaxPool2d(2)(x);
     expect(y.toArray()).toEqual([
@@ -291,7 +303,17 @@ describe('worked values', () => {
     expect(P.avgPool2d(x, 3, 1, 1, false, true, 2).data[0]).toBe(2);
   });
   test('int32 input: max pools keep the dtype and record no graph', () => {
-    const x = torch.tensor([[[[1, 5, -2, 0], [3, 2, 7, 7]]]], { dtype: 'int32' });
+    const x = torch.tensor(
+      [
+        [
+          [
+            [1, 5, -2, 0],
+            [3, 2, 7, 7],
+          ],
+        ],
+      ],
+      { dtype: 'int32' },
+    );
     const [y, i] = P.maxPool2d(x, 2, { returnIndices: true });
     expect([y.dtype, y.toArray(), i.toArray()]).toEqual(['int32', [[[[5, 7]]]], [[[[1, 6]]]]]);
     expect(P.adaptiveMaxPool2d(x, [1, 1]).toArray()).toEqual([[[[7]]]]);
@@ -496,7 +518,11 @@ describe("PyTorch's errors, in PyTorch's words", () => {
       'avgPool2d: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[3, 4]',
       'Dimension out of range',
     ],
-    'adaptiveMaxPool2d output size of 3': [() => P.adaptiveMaxPool2d(r(1, 1, 4, 4), [2, 2, 2]), 'adaptiveMaxPool2d: output_size must be 2, got [2, 2, 2]', 'must be 2'],
+    'adaptiveMaxPool2d output size of 3': [
+      () => P.adaptiveMaxPool2d(r(1, 1, 4, 4), [2, 2, 2]),
+      'adaptiveMaxPool2d: output_size must be 2, got [2, 2, 2]',
+      'must be 2',
+    ],
     'adaptiveMaxPool2d negative output size': [
       () => P.adaptiveMaxPool2d(r(1, 1, 4, 4), [-1, 2]),
       'adaptiveMaxPool2d: elements of output_size must be greater than or equal to 0 but received {-1, 2}',

@@ -81,7 +81,9 @@ const cases = golden.cases.filter((c) => c.fn === 'interpolate' || c.fn in MODUL
 describe('golden values and gradients from PyTorch', () => {
   test('the file holds every mode, 1-D and 2-D, and the modules', () => {
     expect(golden.torch).toMatch(/^2\.13\./);
-    const modes = new Set(cases.filter((c) => c.fn === 'interpolate').map((c) => `${String(c.options.mode ?? c.args[2] ?? 'nearest')} ${load(c.input).ndim - 2}`));
+    const modes = new Set(
+      cases.filter((c) => c.fn === 'interpolate').map((c) => `${String(c.options.mode ?? c.args[2] ?? 'nearest')} ${load(c.input).ndim - 2}`),
+    );
     expect([...modes].sort()).toEqual(['area 1', 'area 2', 'bilinear 2', 'linear 1', 'nearest 1', 'nearest 2', 'nearest-exact 1', 'nearest-exact 2']);
     expect(new Set(cases.map((c) => c.fn))).toEqual(new Set(['interpolate', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d']));
     expect(cases.length).toBeGreaterThanOrEqual(80);
@@ -150,7 +152,17 @@ describe('the op-made backward equals the storage one', () => {
 // ---- worked values ----
 
 describe('worked values', () => {
-  const x = torch.tensor([[[[1, 2], [3, 4]]]], { dtype: 'float64' });
+  const x = torch.tensor(
+    [
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    ],
+    { dtype: 'float64' },
+  );
   test('nearest scale 2 repeats each pixel into a 2x2 block', () => {
     expect(interpolate(x, { scaleFactor: 2 }).toArray()).toEqual([
       [

@@ -642,7 +642,8 @@ function unpoolOutputSize(where: string, x: Tensor, k: number[], s: number[], p:
   }
   size.forEach((v, d) => {
     const [min, max] = [fallback[d] - s[d], fallback[d] + s[d]];
-    if (!(min < v && v < max)) throw new Error(`${where}: invalid output_size "${pyTuple(outputSize as number[])}" (dim ${d} must be between ${min} and ${max})`);
+    if (!(min < v && v < max))
+      throw new Error(`${where}: invalid output_size "${pyTuple(outputSize as number[])}" (dim ${d} must be between ${min} and ${max})`);
   });
   return size;
 }

@@ -136,7 +136,8 @@ function outputSizes(where: string, x: Tensor, o: InterpolateOptions, mode: stri
             `and scale_factor of shape ${pyList(scaleFactor)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`,
         );
       }
-      if (!scaleFactor.every((v) => typeof v === 'number')) throw new Error(`${where}: scaleFactor must be a number or an array of numbers, got ${describe(scaleFactor)}`);
+      if (!scaleFactor.every((v) => typeof v === 'number'))
+        throw new Error(`${where}: scaleFactor must be a number or an array of numbers, got ${describe(scaleFactor)}`);
       scales = [...(scaleFactor as number[])];
     } else if (typeof scaleFactor === 'number') scales = new Array<number>(dim).fill(scaleFactor);
     else throw new Error(`${where}: scaleFactor must be a number or an array of numbers, got ${describe(scaleFactor)}`);
@@ -199,7 +200,9 @@ export function interpolate(input: Tensor, ...args: unknown[]): Tensor {
   if (antialias) throw new Error(`${where}: antialias is not supported: tsgrad has no anti-aliased resizing (PyTorch's applies to bilinear and bicubic modes)`);
   const dims = input.ndim;
   if (TORCH_ONLY.includes(mode) || dims === 5) {
-    throw new Error(`${where}: mode '${mode}' on ${dims}-D input is not supported by tsgrad (it has nearest and nearest-exact, linear, bilinear and area on 3-D and 4-D input)`);
+    throw new Error(
+      `${where}: mode '${mode}' on ${dims}-D input is not supported by tsgrad (it has nearest and nearest-exact, linear, bilinear and area on 3-D and 4-D input)`,
+    );
   }
   const wanted: Record<string, number> = { linear: 3, bilinear: 4 };
   if (wanted[mode] !== undefined && dims !== wanted[mode] && (dims === 3 || dims === 4)) {
