@@ -231,17 +231,20 @@ export function unpoolWrite(x: TypedArray, indices: Int32Array, planes: number, 
   return null;
 }
 
-/** Plane-local indices (as PyTorch returns them) to positions in the whole tensor, for planes of `inPlane` elements. */
-export function flatPositions(indices: Int32Array, planes: number, outPlane: number, inPlane: number): Int32Array {
+/**
+ * Plane-local indices (as PyTorch returns them: `perPlane` of them for each of `planes` planes) to
+ * positions in the whole tensor they point into, whose planes hold `planeSize` elements.
+ */
+export function flatPositions(indices: Int32Array, planes: number, perPlane: number, planeSize: number): Int32Array {
   const map = new Int32Array(indices.length);
-  for (let p = 0, i = 0; p < planes; p++) for (let j = 0; j < outPlane; j++, i++) map[i] = indices[i] + p * inPlane;
+  for (let p = 0, i = 0; p < planes; p++) for (let j = 0; j < perPlane; j++, i++) map[i] = indices[i] + p * planeSize;
   return map;
 }
 
 /** The inverse of flatPositions: positions in the whole tensor to plane-local indices. */
-export function planePositions(map: Int32Array, planes: number, outPlane: number, inPlane: number): Int32Array {
+export function planePositions(map: Int32Array, planes: number, perPlane: number, planeSize: number): Int32Array {
   const indices = new Int32Array(map.length);
-  for (let p = 0, i = 0; p < planes; p++) for (let j = 0; j < outPlane; j++, i++) indices[i] = map[i] - p * inPlane;
+  for (let p = 0, i = 0; p < planes; p++) for (let j = 0; j < perPlane; j++, i++) indices[i] = map[i] - p * planeSize;
   return indices;
 }
 

@@ -232,7 +232,7 @@ interface Pool2d {
  * in its order and words.
  */
 function pool2dGeometry(where: string, x: Tensor, k: number[], s: number[], p: number[], d: number[], ceilMode: boolean): Pool2d {
-  const [h, w] = x.ndim >= 2 ? x.shape.slice(-2) : [1, x.shape[0] ?? 1];
+  const [h, w] = x.shape.slice(-2);
   const out = [0, 1].map((i) => {
     if (s[i] === 0) throw new Error(`${where}: stride should not be zero`);
     if (p[i] < 0) throw new Error(`${where}: pad must be non-negative, but got pad: ${p[i]}`);
@@ -708,10 +708,6 @@ class MaxUnpoolBackward extends Node {
   }
 }
 
-function unpoolIndices(where: string, indices: unknown): Tensor {
-  return checkTensor(indices, where, 'indices');
-}
-
 /**
  * The partial inverse of maxPool1d (`torch.nn.functional.max_unpool1d`): input and indices [N, C, l]
  * (or [C, l]) as maxPool1d returned them; the output [N, C, L] holds each value at its index, zeros
@@ -730,7 +726,7 @@ export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: PoolSize
   const where = 'maxUnpool1d';
   const o = splitArgs<MaxUnpoolOptions>(where, UNPOOL_ARGS, args);
   checkTensor(input, where);
-  const idx = unpoolIndices(where, indices);
+  const idx = checkTensor(indices, where, 'indices');
   const one = (what: string) => (n: number) => `${what} must be a whole number or an array of one, got an array of ${n}`;
   const k = single(kernelSize, where, one('kernelSize'));
   const s = o.stride === null || o.stride === undefined ? k : single(o.stride, where, one('stride'));
@@ -759,7 +755,7 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: PoolSize
   const where = 'maxUnpool2d';
   const o = splitArgs<MaxUnpoolOptions>(where, UNPOOL_ARGS, args);
   checkTensor(input, where);
-  const idx = unpoolIndices(where, indices);
+  const idx = checkTensor(indices, where, 'indices');
   const k = pair(kernelSize, where, 'kernelSize must be a whole number or an array of two');
   const s = o.stride === null || o.stride === undefined ? k : pair(o.stride, where, 'stride must be a whole number or an array of two');
   const p = pair(o.padding ?? 0, where, 'padding must be a whole number or an array of two');
