@@ -80,3 +80,20 @@ export {
   type RMSNormOptions,
 } from './normalization';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type PaddingMode, type ConvModuleOptions, type ConvTransposeModuleOptions } from './conv';
+export {
+  MaxPool1d,
+  MaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  type PoolResult,
+  type MaxPoolModuleOptions,
+  type AvgPoolModuleOptions,
+  type MaxUnpoolModuleOptions,
+} from './pooling';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type UpsampleOptions } from './upsampling';

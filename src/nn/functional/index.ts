@@ -95,3 +95,23 @@ export {
 } from './losses';
 export { ctcLoss, type CTCLossOptions, type Lengths as CTCLengths } from './ctc-loss';
 export { type GeluApproximate } from './activations-more';
+export {
+  maxPool1d,
+  maxPool2d,
+  maxPool1dWithIndices,
+  maxPool2dWithIndices,
+  avgPool1d,
+  avgPool2d,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  maxUnpool1d,
+  maxUnpool2d,
+  type PoolSize,
+  type AdaptiveSize,
+  type MaxPoolOptions,
+  type AvgPoolOptions,
+  type MaxUnpoolOptions,
+} from './pooling';
+export { interpolate, type InterpolateMode, type InterpolateOptions } from './upsampling';
