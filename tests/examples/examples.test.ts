@@ -12,6 +12,7 @@ import { load } from '../../src/node/index';
 import { HelpRequested, type Output, UsageError } from '../../examples/lib/cli';
 import { ProgressLine } from '../../examples/lib/progress';
 import { main as binary } from '../../examples/neuralnet1-binary';
+import { main as cnn } from '../../examples/mnist-cnn';
 import { main as multiclass } from '../../examples/neuralnet2-multiclass';
 import { main as physics } from '../../examples/physics-ode';
 
@@ -91,6 +92,18 @@ describe('command lines', () => {
 });
 
 describe('training on real MNIST digits (small seeded splits)', () => {
+  test("example:cnn (pytorch/examples' MNIST script, ported line by line): a dry run prints the original's train and test lines", async () => {
+    const out = capture();
+    const result = await cnn(['--dry-run', '--epochs', '1', '--plot=', '--save='], out.out);
+    const text = out.text();
+    expect(text).toMatch(/^Train Epoch: 1 \[0\/8000 \(0%\)\]\tLoss: \d\.\d{6}$/m);
+    expect(text).toMatch(/^Test set: Average loss: \d+\.\d{4}, Accuracy: \d+\/2000 \(\d+%\)$/m);
+    expect(result.testAccuracy).toBeGreaterThan(0);
+    expect(String(result.model)).toContain('(conv1): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))');
+    expect(String(result.model)).toContain('(dropout1): Dropout(p=0.25, inplace=False)');
+    await expect(cnn(['--epochs', '0'])).rejects.toThrow(/--epochs must be at least 1/);
+  }, 60_000);
+
   test('--optimizer adamw --scheduler onecycle --clip 1.0: AdamW over two groups, a OneCycleLR step per batch, clipped gradients', async () => {
     const out = capture();
     const result = await multiclass(
@@ -101,7 +114,9 @@ describe('training on real MNIST digits (small seeded splits)', () => {
       'CrossEntropyLoss, AdamW(lr=0.1, weight_decay=0.01), OneCycleLR per batch, gradients clipped to norm 1, batch size 32, 3 epochs, seed 0',
     );
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0.9);
-    await expect(multiclass(['--optimizer', 'lion'])).rejects.toThrow("--optimizer must be one of sgd, adam, adamw, adagrad, nadam, radam, rmsprop, got 'lion'");
+    await expect(multiclass(['--optimizer', 'lion'])).rejects.toThrow(
+      "--optimizer must be one of sgd, adam, adamw, adagrad, nadam, radam, rmsprop, got 'lion'",
+    );
     await expect(multiclass(['--scheduler', 'warmup'])).rejects.toThrow(/--scheduler must be one of none, onecycle, cosine, step, linear/);
   });
 
