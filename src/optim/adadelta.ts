@@ -1,20 +1,19 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBooleanOption,
-  checkNonNegative,
   checkNumberOption,
+  checkOptionValues,
   isFloat32,
-  loadBuffer,
+  loadBuffers,
   loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  round32 as importedRound32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Adadelta`, with PyTorch's defaults. */
 export interface AdadeltaOptions {
@@ -30,11 +29,11 @@ export interface AdadeltaOptions {
   maximize?: boolean;
 }
 
-const ADADELTA_OPTIONS = ['lr', 'rho', 'eps', 'weightDecay', 'maximize'];
-const ADADELTA_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
-
 /** A group's Adadelta options with every default filled in. */
 export type AdadeltaGroupOptions = Required<AdadeltaOptions>;
+
+const ADADELTA_DEFAULTS: AdadeltaGroupOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
+const ADADELTA_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
 
 /** Adadelta's per-parameter state: the number of steps and the running means of the squared gradient and of the squared update. */
 export type AdadeltaState = { step: number; squareAvg: Tensor; accDelta: Tensor };
@@ -46,46 +45,26 @@ export type AdadeltaState = { step: number; squareAvg: Tensor; accDelta: Tensor 
  */
 export class Adadelta extends Optimizer<AdadeltaGroupOptions, AdadeltaState> {
   constructor(params: Params<AdadeltaGroupOptions>, options: AdadeltaOptions = {}) {
-    checkOptionKeys(options, ADADELTA_OPTIONS, 'Adadelta', ADADELTA_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1.0,
-      rho: options.rho ?? 0.9,
-      eps: options.eps ?? 1e-6,
-      weightDecay: options.weightDecay ?? 0,
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return ADADELTA_UNSUPPORTED;
+    super(params, withDefaults('Adadelta', options, ADADELTA_DEFAULTS, ADADELTA_UNSUPPORTED), ADADELTA_UNSUPPORTED);
   }
 
   protected checkOptions(o: AdadeltaGroupOptions): void {
-    checkNonNegative('Adadelta', 'lr', o.lr, 'Invalid learning rate');
+    checkOptionValues('Adadelta', o, ['lr']);
     checkNumberOption('Adadelta', 'rho', o.rho);
     if (!(o.rho >= 0 && o.rho <= 1)) throw new Error(`Invalid rho value: ${o.rho}`);
-    checkNonNegative('Adadelta', 'eps', o.eps, 'Invalid epsilon value');
-    checkNonNegative('Adadelta', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkBooleanOption('Adadelta', 'maximize', o.maximize);
+    checkOptionValues('Adadelta', o, ['eps', 'weightDecay', 'maximize']);
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaGroupOptions>): void {
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, squareAvg: zeroBuffer(param), accDelta: zeroBuffer(param) };
-        this.state.set(param, s);
-      }
+    const init = (param: Tensor): AdadeltaState => ({ step: 0, squareAvg: zeroBuffer(param), accDelta: zeroBuffer(param) });
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       s.step += 1;
       adadeltaUpdate(floatData(param), floatData(grad), floatData(s.squareAvg), floatData(s.accDelta), group, isFloat32(param));
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): AdadeltaState {
-    return { step: loadStep(entry), squareAvg: loadBuffer(entry, 'squareAvg', param), accDelta: loadBuffer(entry, 'accDelta', param) };
+    return { step: loadStep(entry), ...loadBuffers(entry, param, ['squareAvg', 'accDelta']) };
   }
 }
 
@@ -113,8 +92,5 @@ function adadeltaUpdate(p: FloatArray, grad: FloatArray, v: FloatArray, u: Float
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loop: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

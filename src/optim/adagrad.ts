@@ -1,19 +1,18 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBooleanOption,
-  checkNonNegative,
+  checkOptionValues,
   filledBuffer,
+  isFloat32,
   loadBuffer,
   loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
-  isFloat32,
+  round32 as importedRound32,
   unsupportedOptions,
-} from './optimizer';
+  updateEach,
+  withDefaults,
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Adagrad`, with PyTorch's defaults. */
 export interface AdagradOptions {
@@ -31,12 +30,13 @@ export interface AdagradOptions {
   maximize?: boolean;
 }
 
-const ADAGRAD_OPTIONS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize'];
-
-const ADAGRAD_UNSUPPORTED: Unsupported = unsupportedOptions('foreach', 'differentiable', 'fused');
-
 /** A group's Adagrad options with every default filled in. */
 export type AdagradGroupOptions = Required<AdagradOptions>;
+
+const ADAGRAD_DEFAULTS: AdagradGroupOptions = { lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, initialAccumulatorValue: 0, maximize: false };
+/** The options in the order of PyTorch's arguments, which it checks them in and errors list them in (groups keep ADAGRAD_DEFAULTS'). */
+const ADAGRAD_OPTIONS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize'] as const;
+const ADAGRAD_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'fused');
 
 /** Adagrad's per-parameter state: the number of steps taken and the running sum of squared gradients. */
 export type AdagradState = { step: number; sum: Tensor };
@@ -52,29 +52,12 @@ export type AdagradState = { step: number; sum: Tensor };
  */
 export class Adagrad extends Optimizer<AdagradGroupOptions, AdagradState> {
   constructor(params: Params<AdagradGroupOptions>, options: AdagradOptions = {}) {
-    checkOptionKeys(options, ADAGRAD_OPTIONS, 'Adagrad', ADAGRAD_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      lrDecay: options.lrDecay ?? 0,
-      eps: options.eps ?? 1e-10,
-      weightDecay: options.weightDecay ?? 0,
-      initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
-      maximize: options.maximize ?? false,
-    });
+    super(params, withDefaults('Adagrad', options, ADAGRAD_DEFAULTS, ADAGRAD_UNSUPPORTED, ADAGRAD_OPTIONS), ADAGRAD_UNSUPPORTED);
     for (const group of this.paramGroups) for (const param of group.params) this.state.set(param, this.freshState(param));
   }
 
-  protected override unsupportedOptions(): Unsupported {
-    return ADAGRAD_UNSUPPORTED;
-  }
-
   protected checkOptions(o: AdagradGroupOptions): void {
-    checkNonNegative('Adagrad', 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative('Adagrad', 'lrDecay', o.lrDecay, 'Invalid lr_decay value');
-    checkNonNegative('Adagrad', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkNonNegative('Adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue, 'Invalid initial_accumulator_value value');
-    checkNonNegative('Adagrad', 'eps', o.eps, 'Invalid epsilon value');
-    checkBooleanOption('Adagrad', 'maximize', o.maximize);
+    checkOptionValues('Adagrad', o, ADAGRAD_OPTIONS);
   }
 
   private freshState(param: Tensor): AdagradState {
@@ -83,19 +66,16 @@ export class Adagrad extends Optimizer<AdagradGroupOptions, AdagradState> {
 
   protected updateGroup(group: ParamGroup<AdagradGroupOptions>): void {
     const { lr, lrDecay, eps, weightDecay, maximize } = group;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = this.freshState(param);
-        this.state.set(param, s);
-      }
-      s.step += 1;
-      const clr = lr / (1 + (s.step - 1) * lrDecay);
-      adagradUpdate(floatData(param), floatData(grad), floatData(s.sum), clr, eps, weightDecay, maximize, isFloat32(param));
-      param._version.value++;
-    }
+    updateEach(
+      group.params,
+      this.state,
+      (param) => this.freshState(param),
+      (param, grad, s) => {
+        s.step += 1;
+        const clr = lr / (1 + (s.step - 1) * lrDecay);
+        adagradUpdate(floatData(param), floatData(grad), floatData(s.sum), clr, eps, weightDecay, maximize, isFloat32(param));
+      },
+    );
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): AdagradState {
@@ -131,8 +111,5 @@ function adagradUpdate(
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

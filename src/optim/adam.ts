@@ -1,21 +1,22 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBetas,
-  checkBooleanOption,
-  checkNonNegative,
-  lerpScalars,
-  loadBuffer,
-  loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  adamMoments as importedAdamMoments,
+  checkOptionValues,
   isFloat32,
+  momentScalars,
+  type MomentOptions,
+  loadBuffers,
+  loadOptionalBuffers,
+  loadStep,
+  round32 as importedRound32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Adam`, with PyTorch's defaults. */
 export interface AdamOptions {
@@ -35,13 +36,21 @@ export interface AdamOptions {
   decoupledWeightDecay?: boolean;
 }
 
-const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'decoupledWeightDecay'];
-
-/** Adam's PyTorch options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
-const ADAM_UNSUPPORTED: Unsupported = unsupportedOptions('foreach', 'capturable', 'differentiable', 'fused');
-
 /** A group's Adam options with every default filled in. */
 export type AdamGroupOptions = Required<AdamOptions>;
+
+const ADAM_DEFAULTS: AdamGroupOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+  maximize: false,
+  decoupledWeightDecay: false,
+};
+
+/** Adam's PyTorch options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
+const ADAM_UNSUPPORTED = unsupportedOptions('foreach', 'capturable', 'differentiable', 'fused');
 
 /**
  * Adam's per-parameter state: the number of steps taken, the running means of the gradient and of
@@ -57,48 +66,24 @@ export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExp
  */
 export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
   constructor(params: Params<AdamGroupOptions>, options: AdamOptions = {}) {
-    checkOptionKeys(options, ADAM_OPTIONS, 'Adam', ADAM_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1e-3,
-      betas: options.betas ?? [0.9, 0.999],
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      amsgrad: options.amsgrad ?? false,
-      maximize: options.maximize ?? false,
-      decoupledWeightDecay: options.decoupledWeightDecay ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return ADAM_UNSUPPORTED;
+    super(params, withDefaults('Adam', options, ADAM_DEFAULTS, ADAM_UNSUPPORTED), ADAM_UNSUPPORTED);
   }
 
   protected checkOptions(o: AdamGroupOptions): void {
-    const name = this.constructor.name;
-    checkNonNegative(name, 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative(name, 'eps', o.eps, 'Invalid epsilon value');
-    checkBetas(name, o.betas);
-    checkNonNegative(name, 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkBooleanOption(name, 'amsgrad', o.amsgrad);
-    checkBooleanOption(name, 'maximize', o.maximize);
-    checkBooleanOption(name, 'decoupledWeightDecay', o.decoupledWeightDecay);
+    checkOptionValues(this.constructor.name, o, ['lr', 'eps', 'betas', 'weightDecay', 'amsgrad', 'maximize', 'decoupledWeightDecay']);
   }
 
   protected updateGroup(group: ParamGroup<AdamGroupOptions>): void {
     const { lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay } = group;
     const [beta1, beta2] = betas;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, expAvg: zeroBuffer(param), expAvgSq: zeroBuffer(param) };
-        if (amsgrad) s.maxExpAvgSq = zeroBuffer(param);
-        this.state.set(param, s);
-      } else if (amsgrad && s.maxExpAvgSq === undefined) {
-        // NOTE: amsgrad switched on after earlier steps; PyTorch fails (KeyError), we start the maximum at zero.
-        s.maxExpAvgSq = zeroBuffer(param);
-      }
+    const init = (param: Tensor): AdamState => {
+      const s: AdamState = { step: 0, expAvg: zeroBuffer(param), expAvgSq: zeroBuffer(param) };
+      if (amsgrad) s.maxExpAvgSq = zeroBuffer(param);
+      return s;
+    };
+    updateEach(group.params, this.state, init, (param, grad, s) => {
+      // NOTE: amsgrad switched on after earlier steps; PyTorch fails (KeyError), we start the maximum at zero.
+      if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = zeroBuffer(param);
       s.step += 1;
       const bias1 = 1 - beta1 ** s.step;
       const bias2 = 1 - beta2 ** s.step;
@@ -111,55 +96,35 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
         { lr, stepSize: lr / bias1, bias2Sqrt: Math.sqrt(bias2), beta1, beta2, eps, weightDecay, decoupledWeightDecay, maximize },
         isFloat32(param),
       );
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor, options: AdamGroupOptions): AdamState {
-    const out: AdamState = { step: loadStep(entry), expAvg: loadBuffer(entry, 'expAvg', param), expAvgSq: loadBuffer(entry, 'expAvgSq', param) };
-    const hasMax = (entry as { maxExpAvgSq?: unknown }).maxExpAvgSq !== undefined;
-    if (options.amsgrad || hasMax) out.maxExpAvgSq = loadBuffer(entry, 'maxExpAvgSq', param);
-    return out;
+    return {
+      step: loadStep(entry),
+      ...loadBuffers(entry, param, ['expAvg', 'expAvgSq']),
+      ...loadOptionalBuffers(entry, param, { maxExpAvgSq: options.amsgrad }),
+    };
   }
 }
 
-interface AdamScalars {
-  lr: number;
+interface AdamScalars extends MomentOptions {
   stepSize: number;
   bias2Sqrt: number;
-  beta1: number;
-  beta2: number;
   eps: number;
-  weightDecay: number;
-  decoupledWeightDecay: boolean;
-  maximize: boolean;
 }
 
-// t = step, g = maximize ? -grad : grad
-// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
-// m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  vmax = max(vmax, v) with amsgrad
+// t = step; g, m and v as adamMoments updates them;  vmax = max(vmax, v) with amsgrad
 // p = p + (-lr / (1 - beta1^t)) * m / (sqrt(amsgrad ? vmax : v) / sqrt(1 - beta2^t) + eps)
 // round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
 function adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars, f32: boolean): void {
-  const sign = k.maximize ? -1 : 1;
-  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
-  const weightDecay = round32(k.weightDecay, f32);
-  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
-  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
-  const beta2 = round32(k.beta2, f32);
-  const oneMinusBeta2 = round32(1 - k.beta2, f32);
+  const moments = momentScalars(k, f32);
   const bias2Sqrt = round32(k.bias2Sqrt, f32);
   const eps = round32(k.eps, f32);
   const negStepSize = round32(-k.stepSize, f32);
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    let g = sign * grad[i];
-    if (l2) g = round32(g + weightDecay * p[i], f32);
-    if (shrink !== 1) p[i] *= shrink;
-    const m0 = m[i];
-    const d = round32(g - m0, f32);
-    m[i] = small ? m0 + w * d : g - d * oneMinusW;
-    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
+    adamMoments(i, p, grad, m, v, moments, f32);
     let second = v[i];
     if (vmax !== null) {
       vmax[i] = Math.max(vmax[i], second); // NaN propagates, as in torch.maximum
@@ -170,8 +135,6 @@ function adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArra
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the imports (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;
+const adamMoments = importedAdamMoments;

@@ -1,21 +1,19 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBetas,
-  checkBooleanOption,
-  checkNonNegative,
-  lerpScalars,
-  loadBuffer,
-  loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  checkOptionValues,
   isFloat32,
+  lerpScalars,
+  loadBuffers,
+  loadStep,
+  round32 as importedRound32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Adamax`, with PyTorch's defaults. */
 export interface AdamaxOptions {
@@ -31,12 +29,11 @@ export interface AdamaxOptions {
   maximize?: boolean;
 }
 
-const ADAMAX_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'maximize'];
-
-const ADAMAX_UNSUPPORTED: Unsupported = unsupportedOptions('foreach', 'differentiable', 'capturable');
-
 /** A group's Adamax options with every default filled in. */
 export type AdamaxGroupOptions = Required<AdamaxOptions>;
+
+const ADAMAX_DEFAULTS: AdamaxGroupOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+const ADAMAX_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
 
 /** Adamax's per-parameter state: the number of steps taken, the gradient's running mean and its exponentially weighted infinity norm. */
 export type AdamaxState = { step: number; expAvg: Tensor; expInf: Tensor };
@@ -47,39 +44,18 @@ export type AdamaxState = { step: number; expAvg: Tensor; expInf: Tensor };
  */
 export class Adamax extends Optimizer<AdamaxGroupOptions, AdamaxState> {
   constructor(params: Params<AdamaxGroupOptions>, options: AdamaxOptions = {}) {
-    checkOptionKeys(options, ADAMAX_OPTIONS, 'Adamax', ADAMAX_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 2e-3,
-      betas: options.betas ?? [0.9, 0.999],
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return ADAMAX_UNSUPPORTED;
+    super(params, withDefaults('Adamax', options, ADAMAX_DEFAULTS, ADAMAX_UNSUPPORTED), ADAMAX_UNSUPPORTED);
   }
 
   protected checkOptions(o: AdamaxGroupOptions): void {
-    checkNonNegative('Adamax', 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative('Adamax', 'eps', o.eps, 'Invalid epsilon value');
-    checkBetas('Adamax', o.betas);
-    checkNonNegative('Adamax', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkBooleanOption('Adamax', 'maximize', o.maximize);
+    checkOptionValues('Adamax', o, ['lr', 'eps', 'betas', 'weightDecay', 'maximize']);
   }
 
   protected updateGroup(group: ParamGroup<AdamaxGroupOptions>): void {
     const { lr, betas, eps, weightDecay, maximize } = group;
     const [beta1, beta2] = betas;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, expAvg: zeroBuffer(param), expInf: zeroBuffer(param) };
-        this.state.set(param, s);
-      }
+    const init = (param: Tensor): AdamaxState => ({ step: 0, expAvg: zeroBuffer(param), expInf: zeroBuffer(param) });
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       s.step += 1;
       const clr = lr / (1 - beta1 ** s.step);
       adamaxUpdate(
@@ -95,12 +71,11 @@ export class Adamax extends Optimizer<AdamaxGroupOptions, AdamaxState> {
         maximize,
         isFloat32(param),
       );
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): AdamaxState {
-    return { step: loadStep(entry), expAvg: loadBuffer(entry, 'expAvg', param), expInf: loadBuffer(entry, 'expInf', param) };
+    return { step: loadStep(entry), ...loadBuffers(entry, param, ['expAvg', 'expInf']) };
   }
 }
 
@@ -140,8 +115,5 @@ function adamaxUpdate(
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

@@ -1,21 +1,12 @@
 import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
-import { Adam, type AdamGroupOptions, type AdamState } from './adam';
-import { type OptimizerStateDict, type Params, unsupportedOptions } from './optimizer';
+import { Adam, type AdamGroupOptions, type AdamOptions, type AdamState } from './adam';
+import { unsupportedOptions } from './helpers';
+import { type OptimizerStateDict, type Params } from './optimizer';
 
-/** Options of `AdamW`, with PyTorch's defaults (those of `Adam`, but weightDecay 1e-2). */
-export interface AdamWOptions {
-  /** Default 1e-3. */
-  lr?: number;
-  /** Decay rates of the gradient's running mean and of its square; default [0.9, 0.999]. */
-  betas?: readonly [number, number];
-  /** Default 1e-8. */
-  eps?: number;
+/** Options of `AdamW`, with PyTorch's defaults: those of `Adam` but weightDecay 1e-2 (and no decoupledWeightDecay: it is always on). */
+export interface AdamWOptions extends Omit<AdamOptions, 'weightDecay' | 'decoupledWeightDecay'> {
   /** Each step shrinks every parameter by the factor `1 - lr * weightDecay`; default 1e-2. */
   weightDecay?: number;
-  /** Use the running maximum of the second moment (AMSGrad); default false. */
-  amsgrad?: boolean;
-  /** Step up the gradient instead of down; default false. */
-  maximize?: boolean;
 }
 
 const ADAMW_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];

@@ -1,22 +1,21 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBooleanOption,
-  checkNonNegative,
   checkNumberOption,
+  checkOptionValues,
   isFloat32,
   loadBuffer,
   loadNumber,
   loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  round32 as importedRound32,
   scalarStateIsFloat32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `ASGD`, with PyTorch's defaults. */
 export interface ASGDOptions {
@@ -34,11 +33,11 @@ export interface ASGDOptions {
   maximize?: boolean;
 }
 
-const ASGD_OPTIONS = ['lr', 'lambd', 'alpha', 't0', 'weightDecay', 'maximize'];
-const ASGD_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
-
 /** A group's ASGD options with every default filled in. */
 export type ASGDGroupOptions = Required<ASGDOptions>;
+
+const ASGD_DEFAULTS: ASGDGroupOptions = { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false };
+const ASGD_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
 
 /**
  * ASGD's per-parameter state: the number of steps, the current step size `eta`, the averaging
@@ -57,47 +56,28 @@ export type ASGDState = { step: number; eta: number; mu: number; ax: Tensor };
  */
 export class ASGD extends Optimizer<ASGDGroupOptions, ASGDState> {
   constructor(params: Params<ASGDGroupOptions>, options: ASGDOptions = {}) {
-    checkOptionKeys(options, ASGD_OPTIONS, 'ASGD', ASGD_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      lambd: options.lambd ?? 1e-4,
-      alpha: options.alpha ?? 0.75,
-      t0: options.t0 ?? 1e6,
-      weightDecay: options.weightDecay ?? 0,
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return ASGD_UNSUPPORTED;
+    super(params, withDefaults('ASGD', options, ASGD_DEFAULTS, ASGD_UNSUPPORTED), ASGD_UNSUPPORTED);
   }
 
   protected checkOptions(o: ASGDGroupOptions): void {
-    checkNonNegative('ASGD', 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative('ASGD', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
+    checkOptionValues('ASGD', o, ['lr', 'weightDecay']);
+    // NOTE: not RMSprop's alpha (which must be >= 0): PyTorch's ASGD takes any number
     for (const name of ['lambd', 'alpha', 't0'] as const) checkNumberOption('ASGD', name, o[name]);
-    checkBooleanOption('ASGD', 'maximize', o.maximize);
+    checkOptionValues('ASGD', o, ['maximize']);
   }
 
   protected updateGroup(group: ParamGroup<ASGDGroupOptions>): void {
     const { lr, lambd, alpha, t0 } = group;
     const scalarF32 = scalarStateIsFloat32();
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, eta: round32(lr, scalarF32), mu: 1, ax: zeroBuffer(param) };
-        this.state.set(param, s);
-      }
+    const init = (param: Tensor): ASGDState => ({ step: 0, eta: round32(lr, scalarF32), mu: 1, ax: zeroBuffer(param) });
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       s.step += 1;
       asgdUpdate(floatData(param), floatData(grad), floatData(s.ax), s.eta, s.mu, group, isFloat32(param));
-      param._version.value++;
       // Python floats, then stored in 0-dim tensors of the default dtype
       s.eta = round32(lr / (1 + lambd * lr * s.step) ** alpha, scalarF32);
       const sinceT0 = s.step - t0; // Python's max(1, t - t0), which keeps 1 for NaN
       s.mu = round32(1 / (sinceT0 > 1 ? sinceT0 : 1), scalarF32);
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): ASGDState {
@@ -122,8 +102,5 @@ function asgdUpdate(p: FloatArray, grad: FloatArray, ax: FloatArray, eta: number
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loop: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

@@ -1,18 +1,10 @@
 import { enableGrad } from '../autograd/grad-mode';
 import { allocateFloat, type FloatArray, type FloatDType, promoteTypes } from '../dtype';
-import { checkOptions as checkOptionKeys, describe, type Unsupported } from '../options';
+import { describe, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import { Tensor } from '../tensor';
-import {
-  checkNumberOption,
-  loadNumber,
-  Optimizer,
-  type OptimizerStateDict,
-  type ParamGroup,
-  type ParamGroupInput,
-  type Params,
-  type StateEntry,
-} from './optimizer';
+import { checkNumberOption, checkOptionValues, loadCount, loadNumber, round32 as importedRound32, withDefaults } from './helpers';
+import { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type Params, type StateEntry } from './optimizer';
 
 /** Options of `LBFGS`, with PyTorch's defaults. */
 export interface LBFGSOptions {
@@ -32,7 +24,17 @@ export interface LBFGSOptions {
   lineSearchFn?: 'strong_wolfe' | null;
 }
 
-const LBFGS_OPTIONS = ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn'];
+const LBFGS_DEFAULTS: Required<LBFGSOptions> = {
+  lr: 1,
+  maxIter: 20,
+  maxEval: null,
+  toleranceGrad: 1e-7,
+  toleranceChange: 1e-9,
+  historySize: 100,
+  lineSearchFn: null,
+};
+/** PyTorch's LBFGS has no foreach, fused, differentiable or capturable: they are unknown options. */
+const LBFGS_UNSUPPORTED: Unsupported = {};
 
 /** LBFGS's options with every default filled in. */
 export interface LBFGSGroupOptions {
@@ -97,22 +99,8 @@ type Evaluation = { loss: number; grad: FloatArray };
  */
 export class LBFGS extends Optimizer<LBFGSGroupOptions, StateEntry> {
   constructor(params: Params<LBFGSGroupOptions>, options: LBFGSOptions = {}) {
-    checkOptionKeys(options, LBFGS_OPTIONS, 'LBFGS', {});
-    const maxIter = options.maxIter ?? 20;
-    super(params, {
-      lr: options.lr ?? 1,
-      maxIter,
-      maxEval: options.maxEval ?? Math.floor((maxIter * 5) / 4),
-      toleranceGrad: options.toleranceGrad ?? 1e-7,
-      toleranceChange: options.toleranceChange ?? 1e-9,
-      historySize: options.historySize ?? 100,
-      lineSearchFn: options.lineSearchFn ?? null,
-    });
-  }
-
-  /** PyTorch's LBFGS has no foreach, fused, differentiable or capturable: they are unknown options. */
-  protected override unsupportedOptions(): Unsupported {
-    return {};
+    const o = withDefaults('LBFGS', options, LBFGS_DEFAULTS, LBFGS_UNSUPPORTED);
+    super(params, { ...o, maxEval: o.maxEval ?? Math.floor((o.maxIter * 5) / 4) }, LBFGS_UNSUPPORTED);
   }
 
   /** Adds the one parameter group; LBFGS has no second (PyTorch's error). */
@@ -122,8 +110,7 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions, StateEntry> {
   }
 
   protected checkOptions(o: LBFGSGroupOptions): void {
-    checkNumberOption('LBFGS', 'lr', o.lr);
-    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
+    checkOptionValues('LBFGS', o, ['lr']);
     for (const name of ['maxIter', 'maxEval', 'historySize'] as const) {
       if (!Number.isInteger(o[name])) throw new Error(`LBFGS: option ${name} must be a whole number, got ${describe(o[name])}`);
     }
@@ -178,12 +165,7 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions, StateEntry> {
     const n = params.reduce((total, p) => total + p.numel(), 0);
     const dtype = flatDtype(params);
     const given = entry as Record<string, unknown>;
-    const whole = (key: string): number => {
-      const v = loadNumber(entry, key);
-      if (!(Number.isInteger(v) && v >= 0)) throw new Error(`${key} must be a whole number >= 0, got ${v}`);
-      return v;
-    };
-    const out: LBFGSState = { funcEvals: whole('funcEvals'), nIter: whole('nIter') };
+    const out: LBFGSState = { funcEvals: loadCount(entry, 'funcEvals'), nIter: loadCount(entry, 'nIter') };
     if (given.dDirection !== undefined) out.dDirection = loadFlat(given.dDirection, 'dDirection', n, dtype);
     if (given.prevFlatGrad !== undefined) out.prevFlatGrad = loadFlat(given.prevFlatGrad, 'prevFlatGrad', n, dtype);
     for (const key of ['tStep', 'HDiag', 'prevLoss'] as const) if (given[key] !== undefined) out[key] = loadNumber(entry, key);
@@ -808,8 +790,5 @@ function dot(x: FloatArray, y: FloatArray): number {
   return r(r(lane[0] + lane[2]) + r(lane[1] + lane[3]));
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

@@ -1,23 +1,23 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBetas,
-  checkBooleanOption,
-  checkNonNegative,
-  lerpScalars,
-  loadBuffer,
+  adamMoments as importedAdamMoments,
+  checkOptionValues,
+  isFloat32,
+  momentScalars,
+  type MomentOptions,
+  loadBuffers,
   loadNumber,
   loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
-  isFloat32,
+  round32 as importedRound32,
   scalarStateIsFloat32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `NAdam`, with PyTorch's defaults. */
 export interface NAdamOptions {
@@ -37,12 +37,19 @@ export interface NAdamOptions {
   maximize?: boolean;
 }
 
-const NADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay', 'decoupledWeightDecay', 'maximize'];
-
-const NADAM_UNSUPPORTED: Unsupported = unsupportedOptions('foreach', 'capturable', 'differentiable');
-
 /** A group's NAdam options with every default filled in. */
 export type NAdamGroupOptions = Required<NAdamOptions>;
+
+const NADAM_DEFAULTS: NAdamGroupOptions = {
+  lr: 2e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  momentumDecay: 4e-3,
+  decoupledWeightDecay: false,
+  maximize: false,
+};
+const NADAM_UNSUPPORTED = unsupportedOptions('foreach', 'capturable', 'differentiable');
 
 /**
  * NAdam's per-parameter state: the number of steps taken, the product of the momentum schedule so
@@ -63,44 +70,22 @@ export class NAdam extends Optimizer<NAdamGroupOptions, NAdamState> {
   private readonly muProductIsFloat32 = new WeakMap<NAdamState, boolean>();
 
   constructor(params: Params<NAdamGroupOptions>, options: NAdamOptions = {}) {
-    checkOptionKeys(options, NADAM_OPTIONS, 'NAdam', NADAM_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 2e-3,
-      betas: options.betas ?? [0.9, 0.999],
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      momentumDecay: options.momentumDecay ?? 4e-3,
-      decoupledWeightDecay: options.decoupledWeightDecay ?? false,
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return NADAM_UNSUPPORTED;
+    super(params, withDefaults('NAdam', options, NADAM_DEFAULTS, NADAM_UNSUPPORTED), NADAM_UNSUPPORTED);
   }
 
   protected checkOptions(o: NAdamGroupOptions): void {
-    checkNonNegative('NAdam', 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative('NAdam', 'eps', o.eps, 'Invalid epsilon value');
-    checkBetas('NAdam', o.betas);
-    checkNonNegative('NAdam', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkNonNegative('NAdam', 'momentumDecay', o.momentumDecay, 'Invalid momentum_decay value');
-    checkBooleanOption('NAdam', 'decoupledWeightDecay', o.decoupledWeightDecay);
-    checkBooleanOption('NAdam', 'maximize', o.maximize);
+    checkOptionValues('NAdam', o, ['lr', 'eps', 'betas', 'weightDecay', 'momentumDecay', 'decoupledWeightDecay', 'maximize']);
   }
 
   protected updateGroup(group: ParamGroup<NAdamGroupOptions>): void {
     const { lr, betas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize } = group;
     const [beta1, beta2] = betas;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, muProduct: 1, expAvg: zeroBuffer(param), expAvgSq: zeroBuffer(param) };
-        this.state.set(param, s);
-        this.muProductIsFloat32.set(s, scalarStateIsFloat32());
-      }
+    const init = (param: Tensor): NAdamState => {
+      const s = { step: 0, muProduct: 1, expAvg: zeroBuffer(param), expAvgSq: zeroBuffer(param) };
+      this.muProductIsFloat32.set(s, scalarStateIsFloat32());
+      return s;
+    };
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       const muF32 = this.muProductIsFloat32.get(s) ?? isFloat32(param);
       s.step += 1;
       const step = s.step;
@@ -122,70 +107,46 @@ export class NAdam extends Optimizer<NAdamGroupOptions, NAdamState> {
         gradCoef: (-lr * (1 - mu)) / (1 - s.muProduct),
         avgCoef: (-lr * muNext) / (1 - muProductNext),
       });
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): NAdamState {
     const s: NAdamState = {
       step: loadStep(entry),
       muProduct: round32(loadNumber(entry, 'muProduct'), isFloat32(param)),
-      expAvg: loadBuffer(entry, 'expAvg', param),
-      expAvgSq: loadBuffer(entry, 'expAvgSq', param),
+      ...loadBuffers(entry, param, ['expAvg', 'expAvgSq']),
     };
     this.muProductIsFloat32.set(s, isFloat32(param));
     return s;
   }
 }
 
-interface NAdamScalars {
-  lr: number;
-  beta1: number;
-  beta2: number;
+interface NAdamScalars extends MomentOptions {
   bias2: number;
   eps: number;
-  weightDecay: number;
-  decoupledWeightDecay: boolean;
-  maximize: boolean;
   gradCoef: number;
   avgCoef: number;
 }
 
-// t = step, g = maximize ? -grad : grad
-// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
-// m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  d = sqrt(v / (1 - beta2^t)) + eps
+// t = step; g, m and v as adamMoments updates them;  d = sqrt(v / (1 - beta2^t)) + eps
 // p = p + gradCoef * g / d + avgCoef * m / d, with gradCoef = -lr (1 - mu_t) / (1 - mu_1...mu_t)
 //                                          and avgCoef = -lr mu_{t+1} / (1 - mu_1...mu_{t+1})
 // round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
 function nadamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, f32: boolean, k: NAdamScalars): void {
-  const sign = k.maximize ? -1 : 1;
-  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
-  const weightDecay = round32(k.weightDecay, f32);
-  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
-  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
-  const beta2 = round32(k.beta2, f32);
-  const oneMinusBeta2 = round32(1 - k.beta2, f32);
+  const moments = momentScalars(k, f32);
   const bias2 = round32(k.bias2, f32);
   const eps = round32(k.eps, f32);
   const gradCoef = round32(k.gradCoef, f32);
   const avgCoef = round32(k.avgCoef, f32);
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    let g = sign * grad[i];
-    if (l2) g = round32(g + weightDecay * p[i], f32);
-    if (shrink !== 1) p[i] *= shrink;
-    const m0 = m[i];
-    const d = round32(g - m0, f32);
-    m[i] = small ? m0 + w * d : g - d * oneMinusW;
-    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
+    const g = adamMoments(i, p, grad, m, v, moments, f32);
     const denom = round32(round32(Math.sqrt(round32(v[i] / bias2, f32)), f32) + eps, f32);
     p[i] += round32(round32(gradCoef * g, f32) / denom, f32);
     p[i] += round32(round32(avgCoef * m[i], f32) / denom, f32);
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the imports (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;
+const adamMoments = importedAdamMoments;

@@ -1,15 +1,8 @@
 import { enableGrad } from '../autograd/grad-mode';
-import { allocateFloat, convert, type FloatDType, getDefaultDtype, isFloatDtype } from '../dtype';
+import { isFloatDtype } from '../dtype';
 import { checkOptions as checkOptionKeys, describe as describeValue, type Unsupported } from '../options';
-import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
-
-/** PyTorch optimizer options that tsgrad leaves out, with the values that ask for what tsgrad does anyway. */
-export const OPTIMIZER_UNSUPPORTED: Unsupported = {
-  foreach: { why: 'tsgrad updates each parameter in a loop of its own (no multi-tensor kernels)', accepts: [false, null] },
-  fused: { why: 'tsgrad has no fused optimizer kernels', accepts: [false, null] },
-  differentiable: { why: 'tsgrad steps update parameters in place, outside autograd', accepts: [false] },
-};
+import { describe, isPlainObject, OPTIMIZER_UNSUPPORTED } from './helpers';
 
 /** One parameter group: the tensors it updates and the options they use (`optimizer.param_groups[i]`). */
 export type ParamGroup<O> = O & { params: Tensor[] };
@@ -50,8 +43,12 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
    * LR scheduler can warn when its `step()` comes before the optimizer's first.
    */
   _stepCount = 0;
+  /** What `unsupportedOptions` returns unless a subclass overrides it. */
+  private readonly leftOut: Unsupported;
 
-  constructor(params: Params<O>, defaults: O) {
+  /** `unsupported`: the PyTorch options of this optimizer that tsgrad leaves out (see `unsupportedOptions`). */
+  constructor(params: Params<O>, defaults: O, unsupported: Unsupported = OPTIMIZER_UNSUPPORTED) {
+    this.leftOut = unsupported;
     this.checkOptions(defaults);
     this.defaults = copyOptions(defaults);
     if (params instanceof Tensor || params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
@@ -71,7 +68,7 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
 
   /** The PyTorch options of this optimizer that tsgrad leaves out (for `checkOptions`' messages). */
   protected unsupportedOptions(): Unsupported {
-    return OPTIMIZER_UNSUPPORTED;
+    return this.leftOut;
   }
 
   /** Updates every parameter of `group` that has a gradient, in place. */
@@ -240,112 +237,6 @@ export abstract class Optimizer<O extends object, S extends StateEntry> {
   }
 }
 
-// ---- helpers for subclasses ----
-
-/** @internal `capturable`, in optimizers that have it: CUDA graphs, which tsgrad (CPU only) has none of. */
-export const CAPTURABLE_UNSUPPORTED: Unsupported = {
-  capturable: { why: 'tsgrad runs on the CPU (no CUDA graphs to capture)', accepts: [false] },
-};
-
-/** @internal The entries of `OPTIMIZER_UNSUPPORTED` / `CAPTURABLE_UNSUPPORTED` named, for an optimizer with just those PyTorch options. */
-export function unsupportedOptions(...names: ('foreach' | 'fused' | 'differentiable' | 'capturable')[]): Unsupported {
-  const all: Unsupported = { ...OPTIMIZER_UNSUPPORTED, ...CAPTURABLE_UNSUPPORTED };
-  return Object.fromEntries(names.map((name) => [name, all[name]]));
-}
-
-/** @internal Whether `param` is float32: kernels then round where PyTorch keeps a float32 result (see `round32`). */
-export function isFloat32(param: Tensor): boolean {
-  return param.dtype === 'float32';
-}
-
-/**
- * @internal `x` rounded to float32 when `f32`, else `x`. Kernels apply it wherever PyTorch keeps an
- * intermediate in a float32 tensor or rounds a Python scalar to the tensor's dtype, so float32 steps
- * round as PyTorch's do. `round32(a * b + c, f32)` (a, b, c float32) is PyTorch's fused multiply-add
- * (its CPU kernels for `add(alpha)`, `lerp` and `addcmul` use one): the product is exact in float64.
- * NOTE: a flag, not a rounding function passed in: a kernel called with two different functions
- * runs several times slower in V8.
- */
-export function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
-
-/** @internal Whether PyTorch keeps 0-dim state tensors it makes (NAdam's `mu_product`) in float32: unless the default dtype is float64. */
-export function scalarStateIsFloat32(): boolean {
-  return getDefaultDtype() !== 'float64';
-}
-
-/** @internal Throws `${message}: ${value}` (PyTorch's wording, e.g. "Invalid learning rate: -1") unless option `name` is a number >= 0. */
-export function checkNonNegative(where: string, name: string, value: unknown, message: string): void {
-  checkNumberOption(where, name, value);
-  if (!((value as number) >= 0)) throw new Error(`${message}: ${value as number}`);
-}
-
-/** @internal Throws PyTorch's error unless `betas` is two numbers in [0, 1). */
-export function checkBetas(where: string, betas: unknown): void {
-  if (!Array.isArray(betas) || betas.length !== 2) {
-    throw new Error(`${where}: option betas must be an array of two numbers, got ${JSON.stringify(betas)}`);
-  }
-  for (const k of [0, 1]) {
-    checkNumberOption(where, `betas[${k}]`, betas[k]);
-    if (!(betas[k] >= 0 && betas[k] < 1)) throw new Error(`Invalid beta parameter at index ${k}: ${betas[k]}`);
-  }
-}
-
-/** @internal A zero tensor of `param`'s shape and dtype, for a state buffer. */
-export function zeroBuffer(param: Tensor): Tensor {
-  return new Tensor(allocateFloat(param.dtype as FloatDType, param.numel()), param.shape, param.dtype);
-}
-
-/** @internal A tensor of `param`'s shape and dtype filled with `value` (`torch.full_like`), for a state buffer. */
-export function filledBuffer(param: Tensor, value: number): Tensor {
-  return new Tensor(allocateFloat(param.dtype as FloatDType, param.numel()).fill(value), param.shape, param.dtype);
-}
-
-/**
- * @internal The scalars of `m.lerp_(g, weight)` as PyTorch's kernel uses them, rounded by `round32`: it
- * computes `m + w * (g - m)` when |w| < 0.5 and `g - (g - m) * (1 - w)` otherwise (for accuracy).
- */
-export function lerpScalars(weight: number, f32: boolean): { w: number; oneMinusW: number; small: boolean } {
-  const w = round32(weight, f32);
-  return { w, oneMinusW: round32(1 - w, f32), small: Math.abs(w) < 0.5 };
-}
-
-/** @internal Throws unless option `name` is a number. */
-export function checkNumberOption(where: string, name: string, value: unknown): void {
-  if (typeof value !== 'number') throw new Error(`${where}: option ${name} must be a number, got ${describe(value)}`);
-}
-
-/** @internal Throws unless option `name` is a boolean. */
-export function checkBooleanOption(where: string, name: string, value: unknown): void {
-  if (typeof value !== 'boolean') throw new Error(`${where}: option ${name} must be true or false, got ${describe(value)}`);
-}
-
-/** @internal Reads buffer `key` of a saved state entry: a Tensor of `param`'s shape, copied to its dtype. */
-export function loadBuffer(entry: unknown, key: string, param: Tensor): Tensor {
-  const value = isPlainObject(entry) ? entry[key] : undefined;
-  if (!(value instanceof Tensor)) throw new Error(`${key} must be a Tensor, got ${describe(value)}`);
-  if (!sameShape(value.shape, param.shape)) {
-    throw new Error(`${key} has shape ${fmt(value.shape)} but its parameter has shape ${fmt(param.shape)}`);
-  }
-  const data = value.dtype === param.dtype ? value.data.slice() : convert(value.data, param.dtype);
-  return new Tensor(data, param.shape, param.dtype);
-}
-
-/** @internal Reads the step count of a saved state entry: a whole number >= 0. */
-export function loadStep(entry: unknown): number {
-  const step = loadNumber(entry, 'step');
-  if (!(Number.isInteger(step) && step >= 0)) throw new Error(`step must be a whole number >= 0, got ${step}`);
-  return step;
-}
-
-/** @internal Reads number `key` of a saved state entry. */
-export function loadNumber(entry: unknown, key: string): number {
-  const value = isPlainObject(entry) ? entry[key] : undefined;
-  if (typeof value !== 'number') throw new Error(`${key} must be a number, got ${describe(value)}`);
-  return value;
-}
-
 function copyEntry<S extends StateEntry>(entry: S): S {
   const out: StateEntry = {};
   for (const [key, value] of Object.entries(entry)) {
@@ -364,17 +255,4 @@ function copyOptions<O extends object>(options: O): O {
 
 function withoutUndefined(options: object): object {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !(x instanceof Tensor) && !Array.isArray(x);
-}
-
-function describe(x: unknown): string {
-  if (x instanceof Tensor) return `a Tensor of shape ${fmt(x.shape)}`;
-  if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return x.constructor?.name ?? 'an object';
-  if (typeof x === 'string') return JSON.stringify(x);
-  return `${typeof x} ${String(x)}`;
 }

@@ -1,21 +1,21 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBetas,
-  checkBooleanOption,
-  checkNonNegative,
-  lerpScalars,
-  loadBuffer,
-  loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  adamMoments as importedAdamMoments,
+  checkOptionValues,
   isFloat32,
+  momentScalars,
+  type MomentOptions,
+  loadBuffers,
+  loadStep,
+  round32 as importedRound32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `RAdam`, with PyTorch's defaults. */
 export interface RAdamOptions {
@@ -33,12 +33,11 @@ export interface RAdamOptions {
   maximize?: boolean;
 }
 
-const RADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'decoupledWeightDecay', 'maximize'];
-
-const RADAM_UNSUPPORTED: Unsupported = unsupportedOptions('foreach', 'capturable', 'differentiable');
-
 /** A group's RAdam options with every default filled in. */
 export type RAdamGroupOptions = Required<RAdamOptions>;
+
+const RADAM_DEFAULTS: RAdamGroupOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false };
+const RADAM_UNSUPPORTED = unsupportedOptions('foreach', 'capturable', 'differentiable');
 
 /** RAdam's per-parameter state: the number of steps taken and the running means of the gradient and of its square. */
 export type RAdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor };
@@ -50,41 +49,18 @@ export type RAdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor };
  */
 export class RAdam extends Optimizer<RAdamGroupOptions, RAdamState> {
   constructor(params: Params<RAdamGroupOptions>, options: RAdamOptions = {}) {
-    checkOptionKeys(options, RADAM_OPTIONS, 'RAdam', RADAM_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1e-3,
-      betas: options.betas ?? [0.9, 0.999],
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      decoupledWeightDecay: options.decoupledWeightDecay ?? false,
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return RADAM_UNSUPPORTED;
+    super(params, withDefaults('RAdam', options, RADAM_DEFAULTS, RADAM_UNSUPPORTED), RADAM_UNSUPPORTED);
   }
 
   protected checkOptions(o: RAdamGroupOptions): void {
-    checkNonNegative('RAdam', 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative('RAdam', 'eps', o.eps, 'Invalid epsilon value');
-    checkBetas('RAdam', o.betas);
-    checkNonNegative('RAdam', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkBooleanOption('RAdam', 'decoupledWeightDecay', o.decoupledWeightDecay);
-    checkBooleanOption('RAdam', 'maximize', o.maximize);
+    checkOptionValues('RAdam', o, ['lr', 'eps', 'betas', 'weightDecay', 'decoupledWeightDecay', 'maximize']);
   }
 
   protected updateGroup(group: ParamGroup<RAdamGroupOptions>): void {
     const { lr, betas, eps, weightDecay, decoupledWeightDecay, maximize } = group;
     const [beta1, beta2] = betas;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, expAvg: zeroBuffer(param), expAvgSq: zeroBuffer(param) };
-        this.state.set(param, s);
-      }
+    const init = (param: Tensor): RAdamState => ({ step: 0, expAvg: zeroBuffer(param), expAvgSq: zeroBuffer(param) });
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       s.step += 1;
       const step = s.step;
       const bias1 = 1 - beta1 ** step;
@@ -106,43 +82,28 @@ export class RAdam extends Optimizer<RAdamGroupOptions, RAdamState> {
         decoupledWeightDecay,
         maximize,
       });
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): RAdamState {
-    return { step: loadStep(entry), expAvg: loadBuffer(entry, 'expAvg', param), expAvgSq: loadBuffer(entry, 'expAvgSq', param) };
+    return { step: loadStep(entry), ...loadBuffers(entry, param, ['expAvg', 'expAvgSq']) };
   }
 }
 
-interface RAdamScalars {
-  lr: number;
-  beta1: number;
-  beta2: number;
+interface RAdamScalars extends MomentOptions {
   bias1: number;
   bias2Sqrt: number;
   /** The rectification term, or null while rho_t <= 5. */
   rect: number | null;
   eps: number;
-  weightDecay: number;
-  decoupledWeightDecay: boolean;
-  maximize: boolean;
 }
 
-// t = step, g = maximize ? -grad : grad
-// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
-// m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  mHat = m / (1 - beta1^t)
+// t = step; g, m and v as adamMoments updates them;  mHat = m / (1 - beta1^t)
 // p = p - mHat * lr * (1 / (sqrt(v) + eps)) * sqrt(1 - beta2^t) * rect   when rho_t > 5
 // p = p - mHat * lr                                                      otherwise
 // round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
 function radamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, f32: boolean, k: RAdamScalars): void {
-  const sign = k.maximize ? -1 : 1;
-  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
-  const weightDecay = round32(k.weightDecay, f32);
-  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
-  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
-  const beta2 = round32(k.beta2, f32);
-  const oneMinusBeta2 = round32(1 - k.beta2, f32);
+  const moments = momentScalars(k, f32);
   const bias1 = round32(k.bias1, f32);
   const lr = round32(k.lr, f32);
   const eps = round32(k.eps, f32);
@@ -151,13 +112,7 @@ function radamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArr
   const rectified = k.rect !== null;
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    let g = sign * grad[i];
-    if (l2) g = round32(g + weightDecay * p[i], f32);
-    if (shrink !== 1) p[i] *= shrink;
-    const m0 = m[i];
-    const d = round32(g - m0, f32);
-    m[i] = small ? m0 + w * d : g - d * oneMinusW;
-    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
+    adamMoments(i, p, grad, m, v, moments, f32);
     const step = round32(round32(m[i] / bias1, f32) * lr, f32);
     if (rectified) {
       // NOTE: PyTorch's `scalar / tensor` is `tensor.reciprocal() * scalar`: two roundings
@@ -169,8 +124,6 @@ function radamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArr
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the imports (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;
+const adamMoments = importedAdamMoments;

@@ -1,20 +1,20 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBooleanOption,
-  checkNonNegative,
+  checkOptionValues,
   isFloat32,
   lerpScalars,
   loadBuffer,
+  loadOptionalBuffers,
   loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  round32 as importedRound32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `RMSprop`, with PyTorch's defaults. */
 export interface RMSpropOptions {
@@ -34,11 +34,11 @@ export interface RMSpropOptions {
   maximize?: boolean;
 }
 
-const RMSPROP_OPTIONS = ['lr', 'momentum', 'alpha', 'eps', 'centered', 'weightDecay', 'maximize'];
-const RMSPROP_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
-
 /** A group's RMSprop options with every default filled in. */
 export type RMSpropGroupOptions = Required<RMSpropOptions>;
+
+const RMSPROP_DEFAULTS: RMSpropGroupOptions = { lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, centered: false, weightDecay: 0, maximize: false };
+const RMSPROP_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
 
 /**
  * RMSprop's per-parameter state: the number of steps, the running mean of the squared gradient,
@@ -53,44 +53,22 @@ export type RMSpropState = { step: number; squareAvg: Tensor; momentumBuffer?: T
  */
 export class RMSprop extends Optimizer<RMSpropGroupOptions, RMSpropState> {
   constructor(params: Params<RMSpropGroupOptions>, options: RMSpropOptions = {}) {
-    checkOptionKeys(options, RMSPROP_OPTIONS, 'RMSprop', RMSPROP_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      momentum: options.momentum ?? 0,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      centered: options.centered ?? false,
-      weightDecay: options.weightDecay ?? 0,
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return RMSPROP_UNSUPPORTED;
+    super(params, withDefaults('RMSprop', options, RMSPROP_DEFAULTS, RMSPROP_UNSUPPORTED), RMSPROP_UNSUPPORTED);
   }
 
   protected checkOptions(o: RMSpropGroupOptions): void {
-    checkNonNegative('RMSprop', 'lr', o.lr, 'Invalid learning rate');
-    checkNonNegative('RMSprop', 'eps', o.eps, 'Invalid epsilon value');
-    checkNonNegative('RMSprop', 'momentum', o.momentum, 'Invalid momentum value');
-    checkNonNegative('RMSprop', 'weightDecay', o.weightDecay, 'Invalid weight_decay value');
-    checkNonNegative('RMSprop', 'alpha', o.alpha, 'Invalid alpha value');
-    checkBooleanOption('RMSprop', 'centered', o.centered);
-    checkBooleanOption('RMSprop', 'maximize', o.maximize);
+    checkOptionValues('RMSprop', o, ['lr', 'eps', 'momentum', 'weightDecay', 'alpha', 'centered', 'maximize']);
   }
 
   protected updateGroup(group: ParamGroup<RMSpropGroupOptions>): void {
     const { momentum, centered } = group;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, squareAvg: zeroBuffer(param) };
-        if (momentum > 0) s.momentumBuffer = zeroBuffer(param);
-        if (centered) s.gradAvg = zeroBuffer(param);
-        this.state.set(param, s);
-      }
+    const init = (param: Tensor): RMSpropState => {
+      const s: RMSpropState = { step: 0, squareAvg: zeroBuffer(param) };
+      if (momentum > 0) s.momentumBuffer = zeroBuffer(param);
+      if (centered) s.gradAvg = zeroBuffer(param);
+      return s;
+    };
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       // NOTE: momentum or centered switched on after earlier steps: PyTorch fails (KeyError); we start the buffer at zero.
       if (momentum > 0 && s.momentumBuffer === undefined) s.momentumBuffer = zeroBuffer(param);
       if (centered && s.gradAvg === undefined) s.gradAvg = zeroBuffer(param);
@@ -104,16 +82,15 @@ export class RMSprop extends Optimizer<RMSpropGroupOptions, RMSpropState> {
         group,
         isFloat32(param),
       );
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor, options: RMSpropGroupOptions): RMSpropState {
-    const out: RMSpropState = { step: loadStep(entry), squareAvg: loadBuffer(entry, 'squareAvg', param) };
-    const given = entry as { momentumBuffer?: unknown; gradAvg?: unknown };
-    if (options.momentum > 0 || given.momentumBuffer !== undefined) out.momentumBuffer = loadBuffer(entry, 'momentumBuffer', param);
-    if (options.centered || given.gradAvg !== undefined) out.gradAvg = loadBuffer(entry, 'gradAvg', param);
-    return out;
+    return {
+      step: loadStep(entry),
+      squareAvg: loadBuffer(entry, 'squareAvg', param),
+      ...loadOptionalBuffers(entry, param, { momentumBuffer: options.momentum > 0, gradAvg: options.centered }),
+    };
   }
 }
 
@@ -160,8 +137,5 @@ function rmspropUpdate(
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loop: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

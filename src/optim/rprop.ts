@@ -1,21 +1,20 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys, type Unsupported } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBooleanOption,
-  checkNonNegative,
   checkNumberOption,
+  checkOptionValues,
   filledBuffer,
   isFloat32,
-  loadBuffer,
+  loadBuffers,
   loadStep,
-  Optimizer,
-  type ParamGroup,
-  type Params,
+  round32 as importedRound32,
   unsupportedOptions,
+  updateEach,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Rprop`, with PyTorch's defaults. */
 export interface RpropOptions {
@@ -29,11 +28,11 @@ export interface RpropOptions {
   maximize?: boolean;
 }
 
-const RPROP_OPTIONS = ['lr', 'etas', 'stepSizes', 'maximize'];
-const RPROP_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
-
 /** A group's Rprop options with every default filled in. */
 export type RpropGroupOptions = Required<RpropOptions>;
+
+const RPROP_DEFAULTS: RpropGroupOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false };
+const RPROP_UNSUPPORTED = unsupportedOptions('foreach', 'differentiable', 'capturable');
 
 /** Rprop's per-parameter state: the number of steps, the previous (masked) gradient, and each element's step size. */
 export type RpropState = { step: number; prev: Tensor; stepSize: Tensor };
@@ -46,21 +45,11 @@ export type RpropState = { step: number; prev: Tensor; stepSize: Tensor };
  */
 export class Rprop extends Optimizer<RpropGroupOptions, RpropState> {
   constructor(params: Params<RpropGroupOptions>, options: RpropOptions = {}) {
-    checkOptionKeys(options, RPROP_OPTIONS, 'Rprop', RPROP_UNSUPPORTED);
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      etas: options.etas ?? [0.5, 1.2],
-      stepSizes: options.stepSizes ?? [1e-6, 50],
-      maximize: options.maximize ?? false,
-    });
-  }
-
-  protected override unsupportedOptions(): Unsupported {
-    return RPROP_UNSUPPORTED;
+    super(params, withDefaults('Rprop', options, RPROP_DEFAULTS, RPROP_UNSUPPORTED), RPROP_UNSUPPORTED);
   }
 
   protected checkOptions(o: RpropGroupOptions): void {
-    checkNonNegative('Rprop', 'lr', o.lr, 'Invalid learning rate');
+    checkOptionValues('Rprop', o, ['lr']);
     for (const name of ['etas', 'stepSizes'] as const) {
       const pair = o[name];
       if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`Rprop: option ${name} must be an array of two numbers, got ${JSON.stringify(pair)}`);
@@ -69,26 +58,19 @@ export class Rprop extends Optimizer<RpropGroupOptions, RpropState> {
     }
     const [etaminus, etaplus] = o.etas;
     if (!(0 < etaminus && etaminus < 1 && 1 < etaplus)) throw new Error(`Invalid eta values: ${etaminus}, ${etaplus}`);
-    checkBooleanOption('Rprop', 'maximize', o.maximize);
+    checkOptionValues('Rprop', o, ['maximize']);
   }
 
   protected updateGroup(group: ParamGroup<RpropGroupOptions>): void {
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      let s = this.state.get(param);
-      if (s === undefined) {
-        s = { step: 0, prev: zeroBuffer(param), stepSize: filledBuffer(param, group.lr) };
-        this.state.set(param, s);
-      }
+    const init = (param: Tensor): RpropState => ({ step: 0, prev: zeroBuffer(param), stepSize: filledBuffer(param, group.lr) });
+    updateEach(group.params, this.state, init, (param, grad, s) => {
       s.step += 1;
       rpropUpdate(floatData(param), floatData(grad), floatData(s.prev), floatData(s.stepSize), group, isFloat32(param));
-      param._version.value++;
-    }
+    });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): RpropState {
-    return { step: loadStep(entry), prev: loadBuffer(entry, 'prev', param), stepSize: loadBuffer(entry, 'stepSize', param) };
+    return { step: loadStep(entry), ...loadBuffers(entry, param, ['prev', 'stepSize']) };
   }
 }
 
@@ -121,8 +103,5 @@ function rpropUpdate(p: FloatArray, grad: FloatArray, prev: FloatArray, stepSize
   }
 }
 
-// NOTE: a local copy of optimizer.ts's round32, so that V8 inlines it in the loop: under tsx
-// (esbuild's CommonJS) an imported function is read through a getter on every call.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;

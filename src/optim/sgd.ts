@@ -1,18 +1,17 @@
 import type { FloatArray } from '../dtype';
-import { checkOptions as checkOptionKeys } from '../options';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  checkBooleanOption,
   checkNumberOption,
-  loadBuffer,
-  Optimizer,
-  OPTIMIZER_UNSUPPORTED,
-  type ParamGroup,
-  type Params,
+  checkOptionValues,
   isFloat32,
+  loadBuffer,
+  OPTIMIZER_UNSUPPORTED,
+  round32 as importedRound32,
+  withDefaults,
   zeroBuffer,
-} from './optimizer';
+} from './helpers';
+import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `SGD`, with PyTorch 2.x's defaults (lr 1e-3). */
 export interface SGDOptions {
@@ -25,10 +24,10 @@ export interface SGDOptions {
   maximize?: boolean;
 }
 
-const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'maximize'];
-
 /** A group's SGD options with every default filled in. */
 export type SGDGroupOptions = Required<SGDOptions>;
+
+const SGD_DEFAULTS: SGDGroupOptions = { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
 
 /** SGD's per-parameter state: the momentum buffer (only when momentum is used). */
 export type SGDState = { momentumBuffer: Tensor };
@@ -44,28 +43,13 @@ export type SGDState = { momentumBuffer: Tensor };
  */
 export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
   constructor(params: Params<SGDGroupOptions>, options: SGDOptions = {}) {
-    checkOptionKeys(options, SGD_OPTIONS, 'SGD', OPTIMIZER_UNSUPPORTED);
-    const o: Partial<SGDOptions> = options;
-    super(params, {
-      lr: o.lr ?? 1e-3,
-      momentum: o.momentum ?? 0,
-      dampening: o.dampening ?? 0,
-      nesterov: o.nesterov ?? false,
-      weightDecay: o.weightDecay ?? 0,
-      maximize: o.maximize ?? false,
-    });
+    super(params, withDefaults('SGD', options, SGD_DEFAULTS, OPTIMIZER_UNSUPPORTED));
   }
 
   protected checkOptions(o: SGDGroupOptions): void {
-    checkNumberOption('SGD', 'lr', o.lr);
-    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
-    checkNumberOption('SGD', 'momentum', o.momentum);
-    if (!(o.momentum >= 0)) throw new Error(`Invalid momentum value: ${o.momentum}`);
-    checkNumberOption('SGD', 'weightDecay', o.weightDecay);
-    if (!(o.weightDecay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weightDecay}`);
+    checkOptionValues('SGD', o, ['lr', 'momentum', 'weightDecay']);
     checkNumberOption('SGD', 'dampening', o.dampening);
-    checkBooleanOption('SGD', 'nesterov', o.nesterov);
-    checkBooleanOption('SGD', 'maximize', o.maximize);
+    checkOptionValues('SGD', o, ['nesterov', 'maximize']);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error('Nesterov momentum requires a momentum and zero dampening');
   }
 
@@ -137,8 +121,5 @@ function sgdUpdate(
   }
 }
 
-// NOTE: optimizer.ts's round32, copied so that V8 inlines it in the loops: under tsx (esbuild's
-// CommonJS) an imported function is read through a getter on every call, several times slower.
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
+const round32 = importedRound32;
