@@ -2,10 +2,9 @@ import type { FloatArray } from '../dtype';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  adamMoments as importedAdamMoments,
   checkOptionValues,
   isFloat32,
-  momentScalars,
+  lerpScalars,
   type MomentOptions,
   loadBuffers,
   loadOptionalBuffers,
@@ -114,17 +113,32 @@ interface AdamScalars extends MomentOptions {
   eps: number;
 }
 
-// t = step; g, m and v as adamMoments updates them;  vmax = max(vmax, v) with amsgrad
+// t = step, g = maximize ? -grad : grad
+// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
+// m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  vmax = max(vmax, v) with amsgrad
 // p = p + (-lr / (1 - beta1^t)) * m / (sqrt(amsgrad ? vmax : v) / sqrt(1 - beta2^t) + eps)
 // round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
 function adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars, f32: boolean): void {
-  const moments = momentScalars(k, f32);
+  const sign = k.maximize ? -1 : 1;
+  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
+  const weightDecay = round32(k.weightDecay, f32);
+  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
+  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
+  const beta2 = round32(k.beta2, f32);
+  const oneMinusBeta2 = round32(1 - k.beta2, f32);
   const bias2Sqrt = round32(k.bias2Sqrt, f32);
   const eps = round32(k.eps, f32);
   const negStepSize = round32(-k.stepSize, f32);
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    adamMoments(i, p, grad, m, v, moments, f32);
+    // NOTE: these lines and the scalars above are in adam.ts, nadam.ts and radam.ts alike: see MomentOptions
+    let g = sign * grad[i];
+    if (l2) g = round32(g + weightDecay * p[i], f32);
+    if (shrink !== 1) p[i] *= shrink;
+    const m0 = m[i];
+    const d = round32(g - m0, f32);
+    m[i] = small ? m0 + w * d : g - d * oneMinusW;
+    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
     let second = v[i];
     if (vmax !== null) {
       vmax[i] = Math.max(vmax[i], second); // NaN propagates, as in torch.maximum
@@ -135,6 +149,5 @@ function adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArra
   }
 }
 
-// NOTE: bound once, not called through the imports (see round32 in helpers.ts: several times faster under tsx).
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
 const round32 = importedRound32;
-const adamMoments = importedAdamMoments;

@@ -2,10 +2,9 @@ import type { FloatArray } from '../dtype';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  adamMoments as importedAdamMoments,
   checkOptionValues,
   isFloat32,
-  momentScalars,
+  lerpScalars,
   type MomentOptions,
   loadBuffers,
   loadNumber,
@@ -128,25 +127,39 @@ interface NAdamScalars extends MomentOptions {
   avgCoef: number;
 }
 
-// t = step; g, m and v as adamMoments updates them;  d = sqrt(v / (1 - beta2^t)) + eps
+// t = step, g = maximize ? -grad : grad
+// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
+// m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  d = sqrt(v / (1 - beta2^t)) + eps
 // p = p + gradCoef * g / d + avgCoef * m / d, with gradCoef = -lr (1 - mu_t) / (1 - mu_1...mu_t)
 //                                          and avgCoef = -lr mu_{t+1} / (1 - mu_1...mu_{t+1})
 // round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
 function nadamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, f32: boolean, k: NAdamScalars): void {
-  const moments = momentScalars(k, f32);
+  const sign = k.maximize ? -1 : 1;
+  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
+  const weightDecay = round32(k.weightDecay, f32);
+  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
+  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
+  const beta2 = round32(k.beta2, f32);
+  const oneMinusBeta2 = round32(1 - k.beta2, f32);
   const bias2 = round32(k.bias2, f32);
   const eps = round32(k.eps, f32);
   const gradCoef = round32(k.gradCoef, f32);
   const avgCoef = round32(k.avgCoef, f32);
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    const g = adamMoments(i, p, grad, m, v, moments, f32);
+    // NOTE: these lines and the scalars above are in adam.ts, nadam.ts and radam.ts alike: see MomentOptions
+    let g = sign * grad[i];
+    if (l2) g = round32(g + weightDecay * p[i], f32);
+    if (shrink !== 1) p[i] *= shrink;
+    const m0 = m[i];
+    const d = round32(g - m0, f32);
+    m[i] = small ? m0 + w * d : g - d * oneMinusW;
+    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
     const denom = round32(round32(Math.sqrt(round32(v[i] / bias2, f32)), f32) + eps, f32);
     p[i] += round32(round32(gradCoef * g, f32) / denom, f32);
     p[i] += round32(round32(avgCoef * m[i], f32) / denom, f32);
   }
 }
 
-// NOTE: bound once, not called through the imports (see round32 in helpers.ts: several times faster under tsx).
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
 const round32 = importedRound32;
-const adamMoments = importedAdamMoments;

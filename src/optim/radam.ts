@@ -2,10 +2,9 @@ import type { FloatArray } from '../dtype';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
 import {
-  adamMoments as importedAdamMoments,
   checkOptionValues,
   isFloat32,
-  momentScalars,
+  lerpScalars,
   type MomentOptions,
   loadBuffers,
   loadStep,
@@ -98,12 +97,20 @@ interface RAdamScalars extends MomentOptions {
   eps: number;
 }
 
-// t = step; g, m and v as adamMoments updates them;  mHat = m / (1 - beta1^t)
+// t = step, g = maximize ? -grad : grad
+// p = p * (1 - lr * weightDecay) if decoupled, else g = g + weightDecay * p
+// m = lerp(m, g, 1 - beta1);  v = beta2 * v + (1 - beta2) * g^2;  mHat = m / (1 - beta1^t)
 // p = p - mHat * lr * (1 / (sqrt(v) + eps)) * sqrt(1 - beta2^t) * rect   when rho_t > 5
 // p = p - mHat * lr                                                      otherwise
 // round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
 function radamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, f32: boolean, k: RAdamScalars): void {
-  const moments = momentScalars(k, f32);
+  const sign = k.maximize ? -1 : 1;
+  const l2 = k.weightDecay !== 0 && !k.decoupledWeightDecay;
+  const weightDecay = round32(k.weightDecay, f32);
+  const shrink = k.weightDecay !== 0 && k.decoupledWeightDecay ? round32(1 - k.lr * k.weightDecay, f32) : 1;
+  const { w, oneMinusW, small } = lerpScalars(1 - k.beta1, f32);
+  const beta2 = round32(k.beta2, f32);
+  const oneMinusBeta2 = round32(1 - k.beta2, f32);
   const bias1 = round32(k.bias1, f32);
   const lr = round32(k.lr, f32);
   const eps = round32(k.eps, f32);
@@ -112,7 +119,14 @@ function radamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArr
   const rectified = k.rect !== null;
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    adamMoments(i, p, grad, m, v, moments, f32);
+    // NOTE: these lines and the scalars above are in adam.ts, nadam.ts and radam.ts alike: see MomentOptions
+    let g = sign * grad[i];
+    if (l2) g = round32(g + weightDecay * p[i], f32);
+    if (shrink !== 1) p[i] *= shrink;
+    const m0 = m[i];
+    const d = round32(g - m0, f32);
+    m[i] = small ? m0 + w * d : g - d * oneMinusW;
+    v[i] = round32(v[i] * beta2, f32) + round32(oneMinusBeta2 * g, f32) * g;
     const step = round32(round32(m[i] / bias1, f32) * lr, f32);
     if (rectified) {
       // NOTE: PyTorch's `scalar / tensor` is `tensor.reciprocal() * scalar`: two roundings
@@ -124,6 +138,5 @@ function radamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArr
   }
 }
 
-// NOTE: bound once, not called through the imports (see round32 in helpers.ts: several times faster under tsx).
+// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
 const round32 = importedRound32;
-const adamMoments = importedAdamMoments;

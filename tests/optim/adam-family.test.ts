@@ -1,55 +1,33 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import * as torch from '../../src/index';
 import { nn, optim, Tensor } from '../../src/index';
+import {
+  type AnyOptimizer,
+  construct,
+  expectParams,
+  expectStateMatches,
+  expectTrajectory,
+  linearModelLosses,
+  type GoldenCase as Case,
+  makeOptimizer,
+  makeParams,
+  type OptimizerName,
+  type Options,
+  readGolden,
+  replayStep,
+} from './golden-helpers';
 
 // Golden trajectories from real PyTorch (see tests/golden/gen_optimizers_adam.py); no Python needed here.
-type Options = Record<string, number | boolean | number[]>;
-type GroupSpec = { params: number[]; addAt?: number } & Options;
-interface GoldenCase {
-  name: string;
-  optimizer: OptimizerName;
-  options: Options;
-  groups?: GroupSpec[];
-  dtype: 'float32' | 'float64';
+interface GoldenCase extends Case {
   defaultDtype?: 'float32' | 'float64';
-  shapes: number[][];
-  params0: number[][];
-  steps: { grads: (number[] | null)[]; params: number[][] }[];
-  finalState: Record<string, Record<string, number | number[]>>;
   finalGroups: Record<string, unknown>[];
   resumed: { at: number; params: number[][][]; finalState: GoldenCase['finalState']; identical: boolean };
 }
-type OptimizerName = 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Adagrad' | 'SGD';
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'optimizers-adam.json'), 'utf8')) as {
+const golden = readGolden<{
   torch: string;
   steps: number;
   cases: GoldenCase[];
   errors: { optimizer: OptimizerName; options: Options; message: string }[];
-};
-
-type AnyOptimizer = optim.Optimizer<object, optim.StateEntry>;
-type Make = (params: Iterable<Tensor> | Iterable<{ params: Tensor[] }>, options: Options) => AnyOptimizer;
-const OPTIMIZERS: Record<OptimizerName, Make> = {
-  Adam: (p, o) => new optim.Adam(p as never, o as never) as never,
-  AdamW: (p, o) => new optim.AdamW(p as never, o as never) as never,
-  Adamax: (p, o) => new optim.Adamax(p as never, o as never) as never,
-  NAdam: (p, o) => new optim.NAdam(p as never, o as never) as never,
-  RAdam: (p, o) => new optim.RAdam(p as never, o as never) as never,
-  Adagrad: (p, o) => new optim.Adagrad(p as never, o as never) as never,
-  SGD: (p, o) => new optim.SGD(p as never, o as never) as never,
-};
-
-/** |actual - expected| <= tol * max(1, |expected|), elementwise. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= tol * Math.max(1, Math.abs(expected[i])))) {
-      throw new Error(`${what}[${i}]: got ${actual[i]}, PyTorch has ${expected[i]} (error ${err})`);
-    }
-  }
-}
+}>('optimizers-adam.json');
 
 // float64: PyTorch's CPU kernels fuse some multiply-adds (JavaScript cannot), a few ulps apart.
 // float32: also PyTorch's float32 sqrt on the generating CPU, which is not correctly rounded.
@@ -63,58 +41,6 @@ function withDefaultDtype<T>(c: GoldenCase, fn: () => T): T {
     return fn();
   } finally {
     torch.setDefaultDtype(previous);
-  }
-}
-
-function makeParams(c: GoldenCase, values = c.params0): nn.Parameter[] {
-  return values.map((v, i) => new nn.Parameter(torch.tensor(v, { dtype: c.dtype }).reshape(c.shapes[i])));
-}
-
-function groupInput(params: Tensor[], { params: ids, addAt: _addAt, ...options }: GroupSpec) {
-  return { params: ids.map((i) => params[i]), ...options };
-}
-
-/** The optimizer as it is just before step `step`: the groups added by then are in it. */
-function makeOptimizer(c: GoldenCase, params: Tensor[], step = 0): AnyOptimizer {
-  const make = OPTIMIZERS[c.optimizer];
-  if (!c.groups) return make(params, c.options);
-  const opt = make(
-    c.groups.filter((g) => g.addAt === undefined).map((g) => groupInput(params, g)),
-    c.options,
-  );
-  for (const g of c.groups) if (g.addAt !== undefined && g.addAt <= step) opt.addParamGroup(groupInput(params, g) as never);
-  return opt;
-}
-
-/** Adds the groups due at `s`, gives each parameter the gradient PyTorch saw (null where it had none), then steps. */
-function replayStep(c: GoldenCase, s: number, params: Tensor[], opt: AnyOptimizer): void {
-  for (const g of c.groups ?? []) if (g.addAt === s) opt.addParamGroup(groupInput(params, g) as never);
-  c.steps[s].grads.forEach((g, i) => {
-    params[i].grad = g === null ? null : torch.tensor(g, { dtype: c.dtype }).reshape(c.shapes[i]);
-  });
-  opt.step();
-}
-
-function expectParams(c: GoldenCase, expected: number[][], params: Tensor[], what: string): void {
-  params.forEach((p, i) => expectClose(p.data, expected[i], tolerance(c), `${c.name}: ${what}, param ${i}`));
-}
-
-function expectStateMatches(c: GoldenCase, state: optim.OptimizerStateDict['state'], expected: GoldenCase['finalState']): void {
-  expect(Object.keys(state).sort()).toEqual(Object.keys(expected).sort());
-  for (const [id, entry] of Object.entries(expected)) {
-    const ours = state[Number(id)];
-    // the same keys in PyTorch's order
-    expect(Object.keys(ours)).toEqual(Object.keys(entry));
-    for (const [key, value] of Object.entries(entry)) {
-      if (key === 'step') expect(ours[key]).toBe(value);
-      else if (typeof value === 'number') expectClose([ours[key] as number], [value], tolerance(c), `${c.name}: state[${id}].${key}`);
-      else {
-        const t = ours[key] as Tensor;
-        expect(t).toBeInstanceOf(Tensor);
-        expect(t.dtype).toBe(c.dtype);
-        expectClose(t.data, value, tolerance(c), `${c.name}: state[${id}].${key}`);
-      }
-    }
   }
 }
 
@@ -132,15 +58,11 @@ const BIT_EXACT = [
 describe(`golden trajectories from PyTorch ${golden.torch}`, () => {
   test.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, c) =>
     withDefaultDtype(c, () => {
-      const params = makeParams(c);
-      const opt = makeOptimizer(c, params);
-      for (let s = 0; s < c.steps.length; s++) {
-        replayStep(c, s, params, opt);
-        expectParams(c, c.steps[s].params, params, `step ${s}`);
+      const opt = expectTrajectory(c, tolerance(c), (s, params) => {
         if (BIT_EXACT.includes(c.name)) params.forEach((p, i) => expect(Array.from(p.data)).toEqual(c.steps[s].params[i]));
-      }
+      });
       const sd = opt.stateDict();
-      expectStateMatches(c, sd.state, c.finalState);
+      expectStateMatches(c, sd.state, c.finalState, tolerance(c), tolerance(c));
       // the groups' options and parameter indices, as PyTorch saves them (less the options tsgrad leaves out)
       expect(sd.paramGroups).toEqual(c.finalGroups);
     }),
@@ -214,12 +136,12 @@ describe('stateDict -> loadStateDict into a fresh optimizer', () => {
         // both go on: the saved state is a copy, and the old optimizer stepping does not change the new one
         replayStep(c, s, params, opt);
         replayStep({ ...c, groups: c.groups?.filter((g) => g.addAt === undefined || g.addAt > at) }, s, fresh, opt2);
-        expectParams(c, c.resumed.params[s - at], fresh, `resumed, step ${s}`);
+        expectParams(c.resumed.params[s - at], fresh, tolerance(c), `${c.name}: resumed, step ${s}`);
         // PyTorch's own resumed run follows its uninterrupted one bit for bit, except NAdam's in float64
         // (its load casts mu_product from float32 to the parameter's dtype): so does ours
         if (c.resumed.identical) fresh.forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(params[i].data)));
       }
-      expectStateMatches(c, opt2.stateDict().state, c.resumed.finalState);
+      expectStateMatches(c, opt2.stateDict().state, c.resumed.finalState, tolerance(c), tolerance(c));
     }),
   );
 
@@ -249,7 +171,7 @@ describe("constructor errors, PyTorch's", () => {
     const p = new nn.Parameter(torch.zeros([2]));
     let message = '';
     try {
-      OPTIMIZERS[e.optimizer]([p], e.options);
+      construct(e.optimizer, [p], e.options);
     } catch (err) {
       message = (err as Error).message;
     }
@@ -532,19 +454,8 @@ describe('step(closure) and training', () => {
   });
 
   test.each(all)('%s: training a linear model lowers the loss', (_name, make) => {
-    const gen = new torch.Generator(0);
-    const x = torch.randn([32, 3], { generator: gen });
-    const y = x.matmul(torch.tensor([[1], [-2], [0.5]])).add(0.3);
-    const model = new nn.Linear(3, 1, { generator: new torch.Generator(1) });
-    const opt = make(model.parameters());
-    const lossAt = (): number => nn.functional.mseLoss(model.forward(x), y).item();
-    const first = lossAt();
-    for (let i = 0; i < 150; i++) {
-      opt.zeroGrad();
-      nn.functional.mseLoss(model.forward(x), y).backward();
-      opt.step();
-    }
-    expect(lossAt()).toBeLessThan(first * 0.05);
+    const [first, last] = linearModelLosses(make, 150);
+    expect(last).toBeLessThan(first * 0.05);
   });
 
   test("an LR scheduler's way: later steps use the group's new lr and betas", () => {

@@ -1,87 +1,30 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import * as torch from '../../src/index';
 import { nn, optim, Tensor } from '../../src/index';
+import {
+  expectResumedTrajectory,
+  expectStateMatches,
+  expectTrajectory,
+  findCase,
+  linearModelLosses,
+  type GoldenCase,
+  makeParams,
+  readGolden,
+  replayStep,
+} from './golden-helpers';
 
 // Golden trajectories from real PyTorch (see tests/golden/gen_optim_cases.py); no Python needed here.
-interface GoldenCase {
-  name: string;
-  optimizer: 'SGD' | 'Adam';
-  options: Record<string, number | boolean | number[]>;
-  groups?: ({ params: number[] } & Record<string, number | boolean | number[]>)[];
-  dtype: 'float32' | 'float64';
-  shapes: number[][];
-  params0: number[][];
-  steps: { grads: (number[] | null)[]; params: number[][] }[];
-  finalState: Record<string, Record<string, number | number[]>>;
-}
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'optim-cases.json'), 'utf8')) as {
-  cases: GoldenCase[];
-};
-const goldenCase = (name: string): GoldenCase => {
-  const c = golden.cases.find((x) => x.name === name);
-  if (!c) throw new Error(`no golden case ${name}`);
-  return c;
-};
-
-/** |actual - expected| <= tol * max(1, |expected|), elementwise. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= tol * Math.max(1, Math.abs(expected[i])))) {
-      throw new Error(`${what}[${i}]: got ${actual[i]}, PyTorch has ${expected[i]} (error ${err})`);
-    }
-  }
-}
+const golden = readGolden<{ cases: GoldenCase[] }>('optim-cases.json');
+const goldenCase = (name: string): GoldenCase => findCase(golden.cases, name);
 
 const tolerance = (c: GoldenCase): number => (c.dtype === 'float64' ? 1e-12 : 1e-6);
 
-function makeParams(c: GoldenCase): nn.Parameter[] {
-  return c.params0.map((values, i) => new nn.Parameter(torch.tensor(values, { dtype: c.dtype }).reshape(c.shapes[i])));
-}
-
-type AnyOptimizer = optim.Optimizer<object, optim.StateEntry>;
-
-function makeOptimizer(c: GoldenCase, params: Tensor[]): AnyOptimizer {
-  const defaults = c.options as Record<string, never>;
-  const input = c.groups ? c.groups.map(({ params: ids, ...rest }) => ({ params: ids.map((i) => params[i]), ...(rest as Record<string, never>) })) : params;
-  return c.optimizer === 'SGD' ? new optim.SGD(input, defaults as unknown as optim.SGDOptions) : new optim.Adam(input, defaults as optim.AdamOptions);
-}
-
-/** Gives each parameter the gradient PyTorch saw at `step` (null where it had none), then steps. */
-function replayStep(c: GoldenCase, s: number, params: Tensor[], opt: AnyOptimizer): void {
-  c.steps[s].grads.forEach((g, i) => {
-    params[i].grad = g === null ? null : torch.tensor(g, { dtype: c.dtype }).reshape(c.shapes[i]);
-  });
-  opt.step();
-}
-
-function expectParamsAt(c: GoldenCase, s: number, params: Tensor[]): void {
-  params.forEach((p, i) => expectClose(p.data, c.steps[s].params[i], tolerance(c), `${c.name}: step ${s}, param ${i}`));
-}
-
 function expectStateDictMatches(c: GoldenCase, sd: optim.OptimizerStateDict): void {
-  expect(Object.keys(sd.state).sort()).toEqual(Object.keys(c.finalState).sort());
-  for (const [id, entry] of Object.entries(c.finalState)) {
-    const ours = sd.state[Number(id)];
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(entry).sort());
-    for (const [key, value] of Object.entries(entry)) {
-      if (typeof value === 'number') expect(ours[key]).toBe(value);
-      else expectClose((ours[key] as Tensor).data, value, tolerance(c), `${c.name}: state[${id}].${key}`);
-    }
-  }
+  expectStateMatches(c, sd.state, c.finalState, tolerance(c), 0);
 }
 
 describe('golden trajectories from PyTorch', () => {
   test.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const params = makeParams(c);
-    const opt = makeOptimizer(c, params);
-    for (let s = 0; s < c.steps.length; s++) {
-      replayStep(c, s, params, opt);
-      expectParamsAt(c, s, params);
-    }
-    expectStateDictMatches(c, opt.stateDict());
+    expectStateDictMatches(c, expectTrajectory(c, tolerance(c)).stateDict());
   });
 
   test('the cases cover every option and both dtypes', () => {
@@ -140,7 +83,7 @@ describe('constructor errors, as PyTorch', () => {
     expect(new optim.SGD([p()]).defaults.lr).toBe(1e-3);
     expect(new optim.SGD([p()], {}).paramGroups[0].lr).toBe(1e-3);
     expect(new optim.SGD([{ params: [p()], lr: 0.1 }]).paramGroups[0].lr).toBe(0.1);
-    expect(() => new optim.SGD([p()], { lr: '0.1' } as unknown as optim.SGDOptions)).toThrow("SGD: option lr must be a number, got \"0.1\"");
+    expect(() => new optim.SGD([p()], { lr: '0.1' } as unknown as optim.SGDOptions)).toThrow('SGD: option lr must be a number, got "0.1"');
   });
 
   test('Adam', () => {
@@ -290,20 +233,9 @@ describe('step', () => {
   });
 
   test('training a linear model lowers the loss', () => {
-    const gen = new torch.Generator(0);
-    const x = torch.randn([32, 3], { generator: gen });
-    const y = x.matmul(torch.tensor([[1], [-2], [0.5]])).add(0.3);
     for (const make of [(ps: nn.Parameter[]) => new optim.SGD(ps, { lr: 0.05, momentum: 0.9 }), (ps: nn.Parameter[]) => new optim.Adam(ps, { lr: 0.05 })]) {
-      const model = new nn.Linear(3, 1, { generator: new torch.Generator(1) });
-      const opt = make(model.parameters());
-      const lossAt = (): number => nn.functional.mseLoss(model.forward(x), y).item();
-      const first = lossAt();
-      for (let i = 0; i < 100; i++) {
-        opt.zeroGrad();
-        nn.functional.mseLoss(model.forward(x), y).backward();
-        opt.step();
-      }
-      expect(lossAt()).toBeLessThan(first * 0.01);
+      const [first, last] = linearModelLosses(make, 100);
+      expect(last).toBeLessThan(first * 0.01);
     }
   });
 });
@@ -317,22 +249,7 @@ describe('stateDict / loadStateDict', () => {
     'adam amsgrad float32',
   ])('continuing from a saved state in a fresh optimizer follows the same trajectory: %s', (name) => {
     const c = goldenCase(name);
-    const params = makeParams(c);
-    const opt = makeOptimizer(c, params);
-    for (let s = 0; s < 3; s++) replayStep(c, s, params, opt);
-    const sd = opt.stateDict();
-
-    const fresh = makeParams(c);
-    fresh.forEach((p, i) => p.data.set(params[i].data));
-    const opt2 = makeOptimizer(c, fresh);
-    opt2.loadStateDict(sd);
-    // the saved state is a copy: stepping the old optimizer on does not change it
-    for (let s = 3; s < c.steps.length; s++) replayStep(c, s, params, opt);
-    for (let s = 3; s < c.steps.length; s++) {
-      replayStep(c, s, fresh, opt2);
-      expectParamsAt(c, s, fresh);
-    }
-    expectStateDictMatches(c, opt2.stateDict());
+    expectStateDictMatches(c, expectResumedTrajectory(c, 3, tolerance(c)).stateDict());
   });
 
   test("the saved form: state by parameter index, the groups' options with parameter indices", () => {

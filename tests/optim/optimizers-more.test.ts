@@ -1,27 +1,30 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import * as torch from '../../src/index';
 import { nn, Tensor } from '../../src/index';
 import { Adadelta } from '../../src/optim/adadelta';
 import { ASGD } from '../../src/optim/asgd';
 import { LBFGS, type LBFGSOptions, type LBFGSState } from '../../src/optim/lbfgs';
-import type { Optimizer, OptimizerStateDict, StateEntry } from '../../src/optim/optimizer';
+import type { OptimizerStateDict } from '../../src/optim/optimizer';
 import { RMSprop } from '../../src/optim/rmsprop';
 import { Rprop } from '../../src/optim/rprop';
+import {
+  type AnyOptimizer,
+  construct,
+  type DTypeName,
+  expectClose,
+  expectResumedTrajectory,
+  expectStateMatches,
+  expectTrajectory,
+  findCase as find,
+  type GoldenCase as Case,
+  makeParams,
+  type OptimizerName,
+  type Options,
+  readGolden,
+  replayStep,
+} from './golden-helpers';
 
 // Golden trajectories from real PyTorch (see tests/golden/gen_optimizers_more.py); no Python needed here.
-type Options = Record<string, number | boolean | number[] | string | null>;
-type DTypeName = 'float32' | 'float64';
-interface GoldenCase {
-  name: string;
-  optimizer: 'RMSprop' | 'Adadelta' | 'ASGD' | 'Rprop';
-  options: Options;
-  groups?: ({ params: number[] } & Options)[];
-  dtype: DTypeName;
-  shapes: number[][];
-  params0: number[][];
-  steps: { grads: (number[] | null)[]; params: number[][] }[];
-  finalState: Record<string, Record<string, number | number[]>>;
+interface GoldenCase extends Case {
   finalGroups: ({ params: number[] } & Options)[];
 }
 interface GoldenEval {
@@ -42,38 +45,17 @@ interface GoldenLBFGS {
   data?: Record<string, { shape: number[]; values: number[] }>;
 }
 interface GoldenError {
-  optimizer: keyof typeof CLASSES;
+  optimizer: OptimizerName;
   options: Record<string, number | number[] | string>;
   groups?: boolean;
   message: string;
 }
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'golden', 'optimizers-more.json'), 'utf8')) as {
+const golden = readGolden<{
   cases: GoldenCase[];
   lbfgs: GoldenLBFGS[];
-  defaults: { optimizer: keyof typeof CLASSES; options: Options }[];
+  defaults: { optimizer: OptimizerName; options: Options }[];
   errors: GoldenError[];
-};
-function find<T extends { name: string }>(list: T[], name: string): T {
-  const c = list.find((x) => x.name === name);
-  if (!c) throw new Error(`no golden case ${name}`);
-  return c;
-}
-
-type AnyOptimizer = Optimizer<object, StateEntry>;
-const CLASSES = { RMSprop, Adadelta, ASGD, Rprop, LBFGS } as const;
-const construct = (name: keyof typeof CLASSES, params: unknown, options?: unknown): AnyOptimizer =>
-  new (CLASSES[name] as unknown as new (p: unknown, o: unknown) => AnyOptimizer)(params, options);
-
-/** |actual - expected| <= tol * max(1, |expected|), elementwise; tol 0 asks for the same number. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol: number, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(actual[i] === expected[i] || err <= tol * Math.max(1, Math.abs(expected[i])))) {
-      throw new Error(`${what}[${i}]: got ${actual[i]}, PyTorch has ${expected[i]} (error ${err})`);
-    }
-  }
-}
+}>('optimizers-more.json');
 
 /**
  * Rprop matches PyTorch bit for bit, and ASGD in float32. PyTorch's CPU kernels fuse multiply-adds
@@ -86,49 +68,14 @@ function tolerance(c: { optimizer: string; dtype: DTypeName }): number {
   return c.dtype === 'float64' ? 1e-14 : 1e-6;
 }
 
-function makeParams(c: { params0: number[][]; shapes: number[][]; dtype: DTypeName }): nn.Parameter[] {
-  return c.params0.map((values, i) => new nn.Parameter(torch.tensor(values, { dtype: c.dtype }).reshape(c.shapes[i])));
-}
-
-function makeOptimizer(c: GoldenCase, params: Tensor[]): AnyOptimizer {
-  const input = c.groups ? c.groups.map(({ params: ids, ...rest }) => ({ params: ids.map((i) => params[i]), ...rest })) : params;
-  return construct(c.optimizer, input, c.options);
-}
-
-/** Gives each parameter the gradient PyTorch saw at `step` (null where it had none), then steps. */
-function replayStep(c: GoldenCase, s: number, params: Tensor[], opt: AnyOptimizer): void {
-  c.steps[s].grads.forEach((g, i) => {
-    params[i].grad = g === null ? null : torch.tensor(g, { dtype: c.dtype }).reshape(c.shapes[i]);
-  });
-  opt.step();
-}
-
-function expectParamsAt(c: GoldenCase, s: number, params: Tensor[]): void {
-  params.forEach((p, i) => expectClose(p.data, c.steps[s].params[i], tolerance(c), `${c.name}: step ${s}, param ${i}`));
-}
-
 function expectStateDictMatches(c: GoldenCase, sd: OptimizerStateDict): void {
-  expect(Object.keys(sd.state).sort()).toEqual(Object.keys(c.finalState).sort());
-  for (const [id, entry] of Object.entries(c.finalState)) {
-    const ours = sd.state[Number(id)];
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(entry).sort());
-    for (const [key, value] of Object.entries(entry)) {
-      if (typeof value === 'number') expect(ours[key]).toBe(value);
-      else expectClose((ours[key] as Tensor).data, value, tolerance(c), `${c.name}: state[${id}].${key}`);
-    }
-  }
+  expectStateMatches(c, sd.state, c.finalState, tolerance(c), 0);
   expect(sd.paramGroups).toEqual(c.finalGroups);
 }
 
 describe('golden trajectories from PyTorch', () => {
   test.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const params = makeParams(c);
-    const opt = makeOptimizer(c, params);
-    for (let s = 0; s < c.steps.length; s++) {
-      replayStep(c, s, params, opt);
-      expectParamsAt(c, s, params);
-    }
-    expectStateDictMatches(c, opt.stateDict());
+    expectStateDictMatches(c, expectTrajectory(c, tolerance(c)).stateDict());
   });
 
   test.each(['RMSprop', 'Adadelta', 'ASGD', 'Rprop'])('%s: the cases cover both dtypes, groups, steps without grad, maximize, weight decay', (name) => {
@@ -182,22 +129,7 @@ describe('stateDict / loadStateDict', () => {
     'rprop step sizes at both bounds float32',
   ])('continuing from a saved state in a fresh optimizer follows the same trajectory: %s', (name) => {
     const c = find(golden.cases, name);
-    const params = makeParams(c);
-    const opt = makeOptimizer(c, params);
-    for (let s = 0; s < 12; s++) replayStep(c, s, params, opt);
-    const sd = opt.stateDict();
-
-    const fresh = makeParams(c);
-    fresh.forEach((p, i) => p.data.set(params[i].data));
-    const opt2 = makeOptimizer(c, fresh);
-    opt2.loadStateDict(sd);
-    // the saved state is a copy: stepping the old optimizer on does not change it
-    for (let s = 12; s < c.steps.length; s++) replayStep(c, s, params, opt);
-    for (let s = 12; s < c.steps.length; s++) {
-      replayStep(c, s, fresh, opt2);
-      expectParamsAt(c, s, fresh);
-    }
-    expectStateDictMatches(c, opt2.stateDict());
+    expectStateDictMatches(c, expectResumedTrajectory(c, 12, tolerance(c)).stateDict());
   });
 
   test("the saved form: PyTorch's layout in camelCase", () => {
