@@ -89,7 +89,7 @@ export class BCELoss extends Module {
   }
 }
 
-/** Sigmoid + binary cross-entropy in one stable step (`nn.BCEWithLogitsLoss`). */
+/** Sigmoid + binary cross-entropy in one stable step (`nn.BCEWithLogitsLoss`); the weights are buffers, `posWeight` saved under PyTorch's key `pos_weight`. */
 export class BCEWithLogitsLoss extends Module {
   declare weight: Tensor | null;
   declare posWeight: Tensor | null;
@@ -97,7 +97,7 @@ export class BCEWithLogitsLoss extends Module {
     super();
     checkLossOptions(options, BCE_WITH_LOGITS_LOSS_OPTIONS, 'BCEWithLogitsLoss');
     this.registerBuffer('weight', options.weight ?? null);
-    this.registerBuffer('posWeight', options.posWeight ?? null);
+    this.registerBuffer('posWeight', options.posWeight ?? null, { key: 'pos_weight' });
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropyWithLogits(input, target, { ...this.options, weight: this.weight, posWeight: this.posWeight });
