@@ -60,7 +60,11 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor)) throw new Error(`${this.describe()} expects a Tensor input, got ${describe(x)}`);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
-      throw new Error(`${this.describe()} got input of shape ${fmt(x.shape)}: its last dimension must be ${this.inFeatures}`);
+      // NOTE: then PyTorch's message, where it has one: its matmul sees the leading dims flattened (mat1).
+      const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const theirs =
+        x.ndim === 0 ? '' : ` (PyTorch: mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape[x.ndim - 1]} and ${this.inFeatures}x${this.outFeatures}))`;
+      throw new Error(`${this.describe()} got input of shape ${fmt(x.shape)}: its last dimension must be ${this.inFeatures}${theirs}`);
     }
     return linear(x, this.weight, this.bias);
   }
