@@ -254,3 +254,4 @@ export { serializeSafetensors, deserializeSafetensors, parseSafetensors, type Sa
 export { serialize, deserialize, type CheckpointValue } from './serialization/checkpoint';
 export * as data from './data/index';
 export * as optim from './optim/index';
+export * as jit from './jit/index';

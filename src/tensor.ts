@@ -9,6 +9,7 @@
 import { type BackwardOptions, runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/grad-mode';
 import type { Node } from './autograd/node';
+import { tracer } from './autograd/trace-hook';
 import {
   allocate,
   checkDtype,
@@ -99,6 +100,7 @@ export class Tensor {
 
   /** The value of a one-element tensor as a number. */
   item(): number {
+    if (tracer !== null) tracer.read(this, 'item()');
     if (this.data.length !== 1) {
       throw new Error(
         `item: a tensor with ${this.data.length} elements (shape ${fmt(this.shape)}) cannot be converted to a number; only one-element tensors can`,
@@ -109,6 +111,7 @@ export class Tensor {
 
   /** The elements as nested arrays (a number for a 0-d tensor; booleans for bool tensors). */
   toArray(): NestedArray {
+    if (tracer !== null) tracer.read(this, 'toArray()');
     const data = this.data;
     const isBool = this.dtype === 'bool';
     const at = (i: number): number | boolean => (isBool ? data[i] !== 0 : data[i]);
@@ -1132,7 +1135,9 @@ export class Tensor {
   }
   /** Same as reshape: storage is always contiguous, so every reshape is a view (`x.view(-1, 784)`). */
   view(...shape: Sizes): Tensor {
-    return layout.reshape(this, sizesOf(shape, 'view'));
+    const y = layout.reshape(this, sizesOf(shape, 'view'));
+    if (tracer !== null) tracer.op('view', [this], { shape: y.shape }, y);
+    return y;
   }
   /** This tensor in `other`'s shape (`view_as`). */
   viewAs(other: Tensor): Tensor {

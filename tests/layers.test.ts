@@ -26,8 +26,10 @@ const LAYER: Record<string, number> = {
   optim: 7,
   data: 7,
   serialization: 7,
-  index: 8,
-  node: 9,
+  jit: 8,
+  onnx: 9,
+  index: 10,
+  node: 11,
 };
 
 /** The documented cycle: Tensor <-> autograd and Tensor <-> ops. */

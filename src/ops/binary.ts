@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor';
 import { cast, checkOperands, checkScalar, checkTensor, expandTo, type TensorOrNumber, toTensor, zerosOf } from './helpers';
 import { sumTo } from './layout';
 import { needsGrad, record } from '../autograd/record';
+import { tracer } from '../autograd/trace-hook';
 
 /**
  * Runs `run` over a and b broadcast together, computing in `dtype` and storing as `outDtype`.
@@ -61,7 +62,9 @@ export function add(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
   checkScalar(alpha, 'add', 'alpha');
   if (alpha !== 1) b = mul(b, alpha);
   const [out, at, bt] = arithmetic('add', k.addRun, a, b, resultType(a, b));
-  return needsGrad(at, bt) ? record(out, new AddBackward(at.shape, bt.shape), at, bt) : out;
+  if (needsGrad(at, bt)) record(out, new AddBackward(at.shape, bt.shape), at, bt);
+  if (tracer !== null) tracer.op('add', [at, bt], {}, out);
+  return out;
 }
 
 class AddBackward extends Node {
@@ -94,7 +97,9 @@ export function sub(a: TensorOrNumber, b: TensorOrNumber, alpha = 1): Tensor {
   const [out, at, bt] = arithmetic('sub', k.subRun, a, b, dtype);
   // PyTorch computes `2 - x` as rsub(x, 2): RsubBackward1
   const name = typeof a === 'number' ? 'RsubBackward1' : 'SubBackward0';
-  return needsGrad(at, bt) ? record(out, new SubBackward(name, at.shape, bt.shape), at, bt) : out;
+  if (needsGrad(at, bt)) record(out, new SubBackward(name, at.shape, bt.shape), at, bt);
+  if (tracer !== null) tracer.op('sub', [at, bt], {}, out);
+  return out;
 }
 
 class SubBackward extends Node {
@@ -115,7 +120,9 @@ class SubBackward extends Node {
 export function mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   checkOperands(a, b, 'mul');
   const [out, at, bt] = arithmetic('mul', k.mulRun, a, b, resultType(a, b));
-  return needsGrad(at, bt) ? record(out, new MulBackward(at, bt), at, bt) : out;
+  if (needsGrad(at, bt)) record(out, new MulBackward(at, bt), at, bt);
+  if (tracer !== null) tracer.op('mul', [at, bt], {}, out);
+  return out;
 }
 
 class MulBackward extends Node {
@@ -139,7 +146,9 @@ export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   const [out, at, bt] = elementwise('div', k.divRun, a, b, dtype);
   // PyTorch computes `2 / x` as x.reciprocal() * 2: MulBackward0
   const name = typeof a === 'number' ? 'MulBackward0' : 'DivBackward0';
-  return needsGrad(at, bt) ? record(out, new DivBackward(name, at, bt), at, bt) : out;
+  if (needsGrad(at, bt)) record(out, new DivBackward(name, at, bt), at, bt);
+  if (tracer !== null) tracer.op('div', [at, bt], {}, out);
+  return out;
 }
 
 class DivBackward extends Node {
@@ -165,7 +174,9 @@ export function powTensor(a: TensorOrNumber, b: TensorOrNumber): Tensor {
   if (dtype === 'bool') throw new Error('pow: bool tensors are not supported (as in PyTorch); convert them with .int() first');
   const [out, at, bt] = elementwise('pow', k.powRun, a, b, dtype);
   // PyTorch names pow(Tensor, Tensor) PowBackward1 and pow(Scalar, Tensor) PowBackward2
-  return needsGrad(at, bt) ? record(out, new PowBackward(typeof a === 'number' ? 'PowBackward2' : 'PowBackward1', at, bt, out), at, bt) : out;
+  if (needsGrad(at, bt)) record(out, new PowBackward(typeof a === 'number' ? 'PowBackward2' : 'PowBackward1', at, bt, out), at, bt);
+  if (tracer !== null) tracer.op('pow', [at, bt], {}, out);
+  return out;
 }
 
 class PowBackward extends Node {
@@ -193,7 +204,9 @@ export function neg(x: Tensor): Tensor {
   checkTensor(x, 'neg');
   if (x.dtype === 'bool') throw new Error('neg: negating a bool tensor is not supported (as in PyTorch); to invert a mask use x.eq(false)');
   const y = mul(x.detach(), -1);
-  return needsGrad(x) ? record(y, new NegBackward(), x) : y;
+  if (needsGrad(x)) record(y, new NegBackward(), x);
+  if (tracer !== null) tracer.op('neg', [x], {}, y);
+  return y;
 }
 
 class NegBackward extends Node {
@@ -206,7 +219,9 @@ class NegBackward extends Node {
 
 function compare(name: string, run: BinaryRun, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   checkOperands(a, b, name);
-  return elementwise(name, run, a, b, resultType(a, b), 'bool')[0];
+  const [out, at, bt] = elementwise(name, run, a, b, resultType(a, b), 'bool');
+  if (tracer !== null) tracer.op(name, [at, bt], {}, out);
+  return out;
 }
 
 /** Elementwise a && b of truth values (nonzero is true) as a bool tensor (`torch.logical_and`). */
@@ -243,7 +258,9 @@ export function where(condition: Tensor, a: TensorOrNumber, b: TensorOrNumber): 
   const out = zerosOf(shape, dtype);
   const o = out.data;
   for (let i = 0; i < o.length; i++) o[i] = c[i] ? ad[i] : bd[i];
-  return needsGrad(at, bt) ? record(out, new WhereBackward(condition, at.shape, bt.shape), at, bt) : out;
+  if (needsGrad(at, bt)) record(out, new WhereBackward(condition, at.shape, bt.shape), at, bt);
+  if (tracer !== null) tracer.op('where', [condition, at, bt], {}, out);
+  return out;
 }
 
 class WhereBackward extends Node {

@@ -13,6 +13,7 @@ import { sumTo as sumToKernel } from '../kernels/broadcast';
 import { cast, checkTensor, checkTensorList, expandTo, zerosOf } from './helpers';
 import { describe } from '../options';
 import { needsGrad, record } from '../autograd/record';
+import { tracer } from '../autograd/trace-hook';
 
 /** The shape `shape` asks for, with a single -1 inferred from x's element count. */
 function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
@@ -33,7 +34,9 @@ function resolveShape(x: Tensor, shape: Shape, where: string): number[] {
 
 /** The same elements in a new shape, sharing x's data (`torch.reshape` / `view`); one size may be -1. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
-  return viewAs(x, resolveShape(x, shape, 'reshape'), 'ViewBackward0');
+  const y = viewAs(x, resolveShape(x, shape, 'reshape'), 'ViewBackward0');
+  if (tracer !== null) tracer.op('reshape', [x], { shape: y.shape }, y);
+  return y;
 }
 
 /**
@@ -70,33 +73,45 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (start > end) throw new Error(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
   if (start === end) return x; // nothing to merge: PyTorch returns the input itself
   const merged = numel(x.shape.slice(start, end + 1));
-  return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
+  const y = reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
+  if (tracer !== null) tracer.op('flatten', [x], { startDim: start, endDim: end }, y);
+  return y;
 }
 
 /** Removes size-1 dims: all of them, or only `dim` (a no-op when that size is not 1), as in PyTorch. */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   checkTensor(x, 'squeeze');
-  if (dim === undefined)
-    return viewAs(
+  let y: Tensor;
+  let dims: number[];
+  if (dim === undefined) {
+    dims = x.shape.flatMap((s, i) => (s === 1 ? [i] : []));
+    y = viewAs(
       x,
       x.shape.filter((s) => s !== 1),
       'SqueezeBackward0',
     );
-  const dims = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
-  const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
-  if (repeated !== undefined) throw new Error(`squeeze: dim ${repeated} appears multiple times in the list of dims`);
-  return viewAs(
-    x,
-    x.shape.filter((s, i) => !(s === 1 && dims.includes(i))),
-    Array.isArray(dim) ? 'SqueezeBackward2' : 'SqueezeBackward1',
-  );
+  } else {
+    dims = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
+    const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
+    if (repeated !== undefined) throw new Error(`squeeze: dim ${repeated} appears multiple times in the list of dims`);
+    y = viewAs(
+      x,
+      x.shape.filter((s, i) => !(s === 1 && dims.includes(i))),
+      Array.isArray(dim) ? 'SqueezeBackward2' : 'SqueezeBackward1',
+    );
+  }
+  // the trace keeps the dims removed (those of size 1), sorted
+  if (tracer !== null) tracer.op('squeeze', [x], { dim: dims.filter((d) => x.shape[d] === 1).sort((a, b) => a - b) }, y);
+  return y;
 }
 
 /** Inserts a size-1 dim at `dim` (negative counts from the end of the result, as in PyTorch). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'unsqueeze');
   const d = normalizeDim(dim, x.ndim + 1, 'unsqueeze');
-  return viewAs(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)], 'UnsqueezeBackward0');
+  const y = viewAs(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)], 'UnsqueezeBackward0');
+  if (tracer !== null) tracer.op('unsqueeze', [x], { dim: d }, y);
+  return y;
 }
 
 function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
@@ -113,7 +128,9 @@ function permuteAs(x: Tensor, dims: readonly number[], name: string): Tensor {
     x.dtype,
   );
   k.permute(x.data, x.shape, perm, y.data);
-  return needsGrad(x) ? record(y, new PermuteBackward(name, perm), x) : y;
+  if (needsGrad(x)) record(y, new PermuteBackward(name, perm), x);
+  if (tracer !== null) tracer.op(where, [x], { dims: perm }, y);
+  return y;
 }
 
 class PermuteBackward extends Node {
@@ -167,7 +184,9 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   const target = shape.map((s, i) => (s === -1 && i >= offset ? x.shape[i - offset] : s));
   const expanded = expandTo(x, target);
   const y = expanded === x ? x._view(x.shape) : expanded;
-  return needsGrad(x) ? record(y, new ExpandBackward(x.shape), x) : y;
+  if (needsGrad(x)) record(y, new ExpandBackward(x.shape), x);
+  if (tracer !== null) tracer.op('expand', [x], { size: y.shape }, y);
+  return y;
 }
 
 class ExpandBackward extends Node {
@@ -235,7 +254,9 @@ function catAs(tensors: Tensor[], dim: number, name: string): Tensor {
     inner,
     y.data,
   );
-  return needsGrad(...tensors) ? record(y, new CatBackward(name, sizes, d), ...tensors) : y;
+  if (needsGrad(...tensors)) record(y, new CatBackward(name, sizes, d), ...tensors);
+  if (tracer !== null) tracer.op('cat', tensors, { dim: d }, y);
+  return y;
 }
 
 class CatBackward extends Node {
@@ -282,11 +303,13 @@ export function stack(list: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim(dim, tensors[0].ndim + 1, 'stack');
-  return catAs(
+  const y = catAs(
     tensors.map((t) => unsqueeze(t, d)),
     d,
     'StackBackward0',
   );
+  if (tracer !== null) tracer.op('stack', tensors, { dim: d }, y);
+  return y;
 }
 
 function checkIndex(index: Tensor, size: number, where: string): Int32Array {
@@ -309,7 +332,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex(index, x.shape[d], 'gather');
   const y = zerosOf(index.shape, x.dtype);
   k.gather(x.data, x.shape, d, idx, index.shape, y.data);
-  return needsGrad(x) ? record(y, new GatherBackward(x.shape, d, index), x) : y;
+  if (needsGrad(x)) record(y, new GatherBackward(x.shape, d, index), x);
+  if (tracer !== null) tracer.op('gather', [x, index], { dim: d }, y);
+  return y;
 }
 
 class GatherBackward extends Node {
@@ -402,7 +427,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
   checkIndex(index, x.ndim === 0 ? 1 : x.shape[d], 'indexSelect');
-  return selectAs(x, d, index, 'IndexSelectBackward0');
+  const y = selectAs(x, d, index, 'IndexSelectBackward0');
+  if (tracer !== null) tracer.op('indexSelect', [x, index], { dim: d }, y);
+  return y;
 }
 
 /** x's slices at a checked `index` along dim `d`, recorded under `name` (narrow is PyTorch's SliceBackward0). */
@@ -499,7 +526,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   }
   const index = new Int32Array(length);
   for (let i = 0; i < length; i++) index[i] = begin + i;
-  return selectAs(x, d, new Tensor(index, [length], 'int32'), 'SliceBackward0');
+  const y = selectAs(x, d, new Tensor(index, [length], 'int32'), 'SliceBackward0');
+  if (tracer !== null) tracer.op('narrow', [x], { dim: d, start: begin, length }, y);
+  return y;
 }
 
 /**

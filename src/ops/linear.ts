@@ -9,6 +9,7 @@ import { reshape, transpose } from './layout';
 import { matmul } from './matmul';
 import { sum } from './reduce';
 import { needsGrad, record } from '../autograd/record';
+import { tracer } from '../autograd/trace-hook';
 
 /**
  * x W^T + b for x of shape (..., in), weight (out, in) and an optional bias (out). The product
@@ -50,9 +51,13 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     outFeatures,
     y.data as FloatArray,
   );
-  if (!needsGrad(x, weight, bias)) return y;
-  const node = new LinearBackward(x, weight, rows, linearName(x.ndim, bias !== null));
-  return bias ? record(y, node, x, weight, bias) : record(y, node, x, weight);
+  if (needsGrad(x, weight, bias)) {
+    const node = new LinearBackward(x, weight, rows, linearName(x.ndim, bias !== null));
+    if (bias) record(y, node, x, weight, bias);
+    else record(y, node, x, weight);
+  }
+  if (tracer !== null) tracer.op('linear', [x, weight, bias], {}, y);
+  return y;
 }
 
 /**

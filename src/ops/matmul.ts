@@ -13,6 +13,7 @@ import { Tensor } from '../tensor';
 import { add, div, eq, mul, neg, sub, where } from './binary';
 import { cast, checkTensor, expandTo, zerosOf } from './helpers';
 import { needsGrad, record } from '../autograd/record';
+import { tracer } from '../autograd/trace-hook';
 import { cat, expand, indexSelect, permute, reshape, sumTo, transpose, unsqueeze, viewAs } from './layout';
 import { abs, clamp, pow, sign, sqrt } from './unary';
 import { sum } from './reduce';
@@ -22,6 +23,12 @@ import { sum } from './reduce';
  * and batched products whose leading dims broadcast ([b, m, k] · [k, n] too).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  const y = matmulUntraced(a, b);
+  if (tracer !== null) tracer.op('matmul', [a, b], {}, y);
+  return y;
+}
+
+function matmulUntraced(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, 'matmul', 'the first operand');
   checkTensor(b, 'matmul', 'the second operand');
   if (a.dtype !== b.dtype) {
@@ -161,7 +168,9 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
   if (input.shape[1] !== mat2.shape[0]) {
     throw new Error(`mm: input and mat2 shapes cannot be multiplied (${input.shape.join('x')} and ${mat2.shape.join('x')})`);
   }
-  return matmul(input, mat2);
+  const y = matmul(input, mat2);
+  if (tracer !== null) tracer.op('mm', [input, mat2], {}, y);
+  return y;
 }
 
 /** Batched matrix products (`torch.bmm`): [b, n, m] x [b, m, p] -> [b, n, p], with no broadcasting. */
@@ -173,7 +182,9 @@ export function bmm(input: Tensor, mat2: Tensor): Tensor {
   if (mat2.shape[0] !== input.shape[0] || mat2.shape[1] !== input.shape[2]) {
     throw new Error(`bmm: expected mat2 of shape [${input.shape[0]}, ${input.shape[2]}, p] for input of shape ${fmt(input.shape)}, got ${fmt(mat2.shape)}`);
   }
-  return batchedMatmul(input, mat2, input.shape, mat2.shape, 'BmmBackward0');
+  const y = batchedMatmul(input, mat2, input.shape, mat2.shape, 'BmmBackward0');
+  if (tracer !== null) tracer.op('bmm', [input, mat2], {}, y);
+  return y;
 }
 
 /** The matrix-vector product (`torch.mv`): [n, m] x [m] -> [n]. */

@@ -10,6 +10,7 @@ import { fmt, stridesOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { checkTensor } from './helpers';
 import { takeFlat } from './layout';
+import { tracer } from '../autograd/trace-hook';
 
 /** How `pad` fills: a constant, the mirror image without the edge, copies of the edge, or wrapping around. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -78,7 +79,9 @@ export function pad(x: Tensor, pad: readonly number[], mode: PadMode = 'constant
     }
     return o;
   });
-  return takeFlat(x, offsetMap(offsets), shape, name, value ?? 0);
+  const y = takeFlat(x, offsetMap(offsets), shape, name, value ?? 0);
+  if (tracer !== null) tracer.op('pad', [x], { pad: [...pad], mode, value: value ?? 0 }, y);
+  return y;
 }
 
 /** PyTorch's limits on one dim's padding: a non-negative result; reflect below the size, circular at most it; no empty padded dims. */

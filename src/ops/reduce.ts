@@ -5,6 +5,7 @@
  */
 import { Node } from '../autograd/node';
 import { needsGrad, record } from '../autograd/record';
+import { tracer } from '../autograd/trace-hook';
 import { allocate, checkDtype, type DType, type FloatDType, isFloatDtype, type TypedArray } from '../dtype';
 import { permute as permuteKernel } from '../kernels/layout';
 import * as k from '../kernels/reduce';
@@ -117,7 +118,9 @@ class SumBackward extends Node {
 
 /** Sum of all elements, or over `dim` (a number or a list), keeping reduced dims when `keepdim`. */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return reduceSum(x, dim, keepdim, false);
+  const y = reduceSum(x, dim, keepdim, false);
+  if (tracer !== null) tracer.op('sum', [x], { dim: reducedDims(x, dim, 'sum'), keepdim }, y);
+  return y;
 }
 
 /** Mean of all elements, or over `dim`; float tensors only, as in PyTorch. */
@@ -126,7 +129,9 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloatDtype(x.dtype)) {
     throw new Error(`mean: input dtype must be a floating point dtype, got ${x.dtype}; convert with .float() first`);
   }
-  return reduceSum(x, dim, keepdim, true);
+  const y = reduceSum(x, dim, keepdim, true);
+  if (tracer !== null) tracer.op('mean', [x], { dim: reducedDims(x, dim, 'mean'), keepdim }, y);
+  return y;
 }
 
 /** Max and min have no identity: the reduced dim (or, with no dim, the tensor) must not be empty. Other dims may be. */
@@ -256,7 +261,19 @@ export function max(x: Tensor): Tensor;
 /** The largest elements along `dim` and their indices, like `torch.max(x, 1)`. */
 export function max(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
-  return dim === undefined ? extremeAll(x, false) : extremeDim(x, dim, keepdim, false);
+  return extreme(x, dim, keepdim, false);
+}
+
+function extreme(x: Tensor, dim: number | undefined, keepdim: boolean, isMin: boolean): Tensor | [Tensor, Tensor] {
+  const name = isMin ? 'min' : 'max';
+  if (dim === undefined) {
+    const y = extremeAll(x, isMin);
+    if (tracer !== null) tracer.op(name, [x], { dim: null, keepdim: false }, y);
+    return y;
+  }
+  const out = extremeDim(x, dim, keepdim, isMin);
+  if (tracer !== null) tracer.op(name, [x], { dim: normalizeDim(dim, Math.max(x.ndim, 1), name), keepdim }, out);
+  return out;
 }
 
 /** The smallest element (a 0-d tensor). */
@@ -264,7 +281,7 @@ export function min(x: Tensor): Tensor;
 /** The smallest elements along `dim` and their indices, like `torch.min(x, 1)`. */
 export function min(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
-  return dim === undefined ? extremeAll(x, true) : extremeDim(x, dim, keepdim, true);
+  return extreme(x, dim, keepdim, true);
 }
 
 /** argmax and argmin of a bool tensor are an Error, as in PyTorch. */
@@ -276,17 +293,25 @@ function checkArgInput(x: Tensor, where: string): void {
 /** Index of the largest element (of the flattened tensor when `dim` is not given), as int32. */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   checkArgInput(x, 'argmax');
-  if (dim !== undefined) return extremeDim(x, dim, keepdim, false)[1];
-  const flat = extremeDim(x.reshape([-1]), 0, false, false)[1];
-  return keepdim ? flat.reshape(x.shape.map(() => 1)) : flat; // keepdim without a dim keeps every dim, as size 1
+  return argExtreme(x, dim, keepdim, false);
+}
+
+function argExtreme(x: Tensor, dim: number | undefined, keepdim: boolean, isMin: boolean): Tensor {
+  const name = isMin ? 'argmin' : 'argmax';
+  let y: Tensor;
+  if (dim !== undefined) y = extremeDim(x, dim, keepdim, isMin)[1];
+  else {
+    const flat = extremeDim(x.reshape([-1]), 0, false, isMin)[1];
+    y = keepdim ? flat.reshape(x.shape.map(() => 1)) : flat; // keepdim without a dim keeps every dim, as size 1
+  }
+  if (tracer !== null) tracer.op(name, [x], { dim: dim === undefined ? null : normalizeDim(dim, Math.max(x.ndim, 1), name), keepdim }, y);
+  return y;
 }
 
 /** Index of the smallest element (of the flattened tensor when `dim` is not given), as int32. */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   checkArgInput(x, 'argmin');
-  if (dim !== undefined) return extremeDim(x, dim, keepdim, true)[1];
-  const flat = extremeDim(x.reshape([-1]), 0, false, true)[1];
-  return keepdim ? flat.reshape(x.shape.map(() => 1)) : flat; // keepdim without a dim keeps every dim, as size 1
+  return argExtreme(x, dim, keepdim, true);
 }
 
 // ---- shared by the reductions below ----
@@ -404,13 +429,17 @@ class AmaxBackward extends Node {
 /** The largest elements over `dim` (a dim, a list, or all by default), values only (`torch.amax`); ties share the gradient. */
 export function amax(x: Tensor, dim: Dims = [], keepdim = false): Tensor {
   checkReduce(x, keepdim, 'amax');
-  return extremeOver(x, dim, keepdim, false, 'AmaxBackward0', 'amax');
+  const y = extremeOver(x, dim, keepdim, false, 'AmaxBackward0', 'amax');
+  if (tracer !== null) tracer.op('amax', [x], { dim: reducedDims(x, dim, 'amax'), keepdim }, y);
+  return y;
 }
 
 /** The smallest elements over `dim` (a dim, a list, or all by default), values only (`torch.amin`); ties share the gradient. */
 export function amin(x: Tensor, dim: Dims = [], keepdim = false): Tensor {
   checkReduce(x, keepdim, 'amin');
-  return extremeOver(x, dim, keepdim, true, 'AminBackward0', 'amin');
+  const y = extremeOver(x, dim, keepdim, true, 'AminBackward0', 'amin');
+  if (tracer !== null) tracer.op('amin', [x], { dim: reducedDims(x, dim, 'amin'), keepdim }, y);
+  return y;
 }
 
 /** `[min, max]` of all elements, or along `options.dim` (one dim), in one call (`torch.aminmax`). */

@@ -9,6 +9,7 @@ import { checkTensor, floatData, floatDtypeOf, zerosOf } from './helpers';
 import { sum } from './reduce';
 import { exp } from './unary';
 import { needsGrad, record } from '../autograd/record';
+import { tracer } from '../autograd/trace-hook';
 
 function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
   const where = log ? 'logSoftmax' : 'softmax';
@@ -54,10 +55,14 @@ class SoftmaxBackward extends Node {
 
 /** exp(x) / sum(exp(x)) along `dim` (`torch.softmax`); negative dims count from the end. */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike(x, dim, false);
+  const y = softmaxLike(x, dim, false);
+  if (tracer !== null) tracer.op('softmax', [x], { dim: normalizeDim(dim, Math.max(x.ndim, 1), 'softmax') }, y);
+  return y;
 }
 
 /** x - logsumexp(x) along `dim` (`torch.log_softmax`), exact where log(softmax(x)) would underflow. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike(x, dim, true);
+  const y = softmaxLike(x, dim, true);
+  if (tracer !== null) tracer.op('logSoftmax', [x], { dim: normalizeDim(dim, Math.max(x.ndim, 1), 'logSoftmax') }, y);
+  return y;
 }

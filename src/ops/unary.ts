@@ -7,6 +7,7 @@
  */
 import { Node } from '../autograd/node';
 import { needsGrad, record } from '../autograd/record';
+import { type TraceAttr, tracer } from '../autograd/trace-hook';
 import { kernels } from '../backend/registry';
 import { checkDtype, convert, type DType, type FloatArray, isFloatDtype, resultType, type TypedArray } from '../dtype';
 import { checkInteger, checkOptions, describe } from '../options';
@@ -40,7 +41,11 @@ interface UnaryOp {
   grad: (g: Tensor, saved: Tensor) => Tensor;
   /** The same gradient on storage, for backward without createGraph. */
   gradKernel?: GradKernel;
+  /** The op's options, as `jit.trace` records them (leakyRelu's negativeSlope, ...). */
+  traceAttrs?: Readonly<Record<string, TraceAttr>>;
 }
+
+const NO_ATTRS: Readonly<Record<string, TraceAttr>> = Object.freeze({});
 
 class UnaryBackward extends Node {
   readonly name: string;
@@ -85,8 +90,9 @@ function unaryOp(op: UnaryOp): (x: Tensor) => Tensor {
     const dtype = op.keepsDtype ? x.dtype : floatDtypeOf(x);
     const y = zerosOf(x.shape, dtype);
     op.kernel(cast(x, dtype).data as FloatArray, y.data as FloatArray);
-    if (!needsGrad(x)) return y;
-    return record(y, new UnaryBackward(op, op.saves === 'result' ? y : x), x);
+    if (needsGrad(x)) record(y, new UnaryBackward(op, op.saves === 'result' ? y : x), x);
+    if (tracer !== null) tracer.op(op.name, [x], op.traceAttrs ?? NO_ATTRS, y);
+    return y;
   };
 }
 
@@ -208,6 +214,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     gradKernel: (g, xs, out) => {
       for (let i = 0; i < g.length; i++) out[i] = xs[i] > 0 ? g[i] : g[i] * slope;
     },
+    traceAttrs: { negativeSlope },
   })(x);
 }
 
@@ -244,6 +251,7 @@ export function powScalar(x: Tensor, p: number): Tensor {
     // d/dx x^p = p x^(p-1), 0 for p = 0
     grad: (g, xs) => (p === 0 ? mul(g, 0) : mul(g, mul(powScalar(xs, p - 1), p))),
     gradKernel: (g, xs, out) => k.powScalarBackward(g, xs, p, out),
+    traceAttrs: { exponent: p },
   })(cast(x, dtype));
 }
 
@@ -272,6 +280,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
     // d/dx clamp(x) = 1 where lo <= x <= hi, else 0
     grad: (g, xs) => where(logicalAnd(ge(xs, lo), le(xs, hi)), g, 0),
     gradKernel: (g, xs, out) => k.clampBackward(g, xs, lo, hi, out),
+    traceAttrs: { min: min ?? null, max: max ?? null },
   })(cast(x, dtype));
 }
 
@@ -280,7 +289,9 @@ export function toDtype(x: Tensor, dtype: DType): Tensor {
   checkTensor(x, 'to');
   if (x.dtype === checkDtype(dtype, 'to')) return x;
   const y = new Tensor(convert(x.data, dtype), x.shape, dtype);
-  return needsGrad(x) && isFloatDtype(dtype) ? record(y, new ToCopyBackward(x.dtype), x) : y;
+  if (needsGrad(x) && isFloatDtype(dtype)) record(y, new ToCopyBackward(x.dtype), x);
+  if (tracer !== null) tracer.op('to', [x], { dtype }, y);
+  return y;
 }
 
 class ToCopyBackward extends Node {
@@ -298,7 +309,9 @@ class ToCopyBackward extends Node {
 export function clone(x: Tensor): Tensor {
   checkTensor(x, 'clone');
   const y = new Tensor(x.data.slice(), x.shape, x.dtype);
-  return needsGrad(x) ? record(y, new CloneBackward(), x) : y;
+  if (needsGrad(x)) record(y, new CloneBackward(), x);
+  if (tracer !== null) tracer.op('clone', [x], NO_ATTRS, y);
+  return y;
 }
 
 class CloneBackward extends Node {

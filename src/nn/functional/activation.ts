@@ -1,4 +1,5 @@
 /** Activations composed from primitives: no backward of their own, so their gradients (of any order) come free. */
+import { tracer } from '../../autograd/trace-hook';
 import { add, div } from '../../ops/binary';
 import { checkTensor } from '../../ops/helpers';
 import { abs } from '../../ops/unary';
@@ -12,5 +13,7 @@ export { leakyRelu } from '../../ops/unary';
  */
 export function softsign(x: Tensor): Tensor {
   checkTensor(x, 'softsign');
-  return div(x, add(abs(x), 1));
+  const y = div(x, add(abs(x), 1));
+  if (tracer !== null) tracer.op('softsign', [x], {}, y);
+  return y;
 }

@@ -12,6 +12,7 @@
 import { isGradEnabled, noGrad } from '../../autograd/grad-mode';
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
+import { tracer } from '../../autograd/trace-hook';
 import { type FloatArray, isFloatDtype } from '../../dtype';
 import { erfNumber } from '../../kernels/elementwise';
 import { checkBoolean, checkInteger, checkNumber, describe } from '../../options';
@@ -172,6 +173,12 @@ function eluOp(x: Tensor, name: string, gradFn: string, alpha: number, scale: nu
 
 /** x for x > 0, else alpha * (e^x - 1) (`F.elu`); `inplace` writes into x. grad_fn EluBackward0. */
 export function elu(x: Tensor, alpha = 1, inplace = false): Tensor {
+  const y = eluUntraced(x, alpha, inplace);
+  if (tracer !== null) tracer.op('elu', [x], { alpha, inplace }, y);
+  return y;
+}
+
+function eluUntraced(x: Tensor, alpha = 1, inplace = false): Tensor {
   checkFloat(x, 'elu');
   checkNumber(alpha, 'elu', 'alpha');
   return run(x, eluOp(x, 'elu', 'EluBackward0', alpha, 1, 1), checkInplace(inplace, 'elu'), 'EluBackward1');
@@ -179,12 +186,24 @@ export function elu(x: Tensor, alpha = 1, inplace = false): Tensor {
 
 /** scale * elu(x, alpha) with PyTorch's self-normalising constants (`F.selu`); grad_fn EluBackward0, as PyTorch. */
 export function selu(x: Tensor, inplace = false): Tensor {
+  const y = seluUntraced(x, inplace);
+  if (tracer !== null) tracer.op('selu', [x], { inplace }, y);
+  return y;
+}
+
+function seluUntraced(x: Tensor, inplace = false): Tensor {
   checkFloat(x, 'selu');
   return run(x, eluOp(x, 'selu', 'EluBackward0', SELU_ALPHA, SELU_SCALE, 1), checkInplace(inplace, 'selu'), 'EluBackward1');
 }
 
 /** max(0, x) + min(0, alpha * (e^(x / alpha) - 1)) (`F.celu`); alpha 0 is an Error, as in PyTorch. */
 export function celu(x: Tensor, alpha = 1, inplace = false): Tensor {
+  const y = celuUntraced(x, alpha, inplace);
+  if (tracer !== null) tracer.op('celu', [x], { alpha, inplace }, y);
+  return y;
+}
+
+function celuUntraced(x: Tensor, alpha = 1, inplace = false): Tensor {
   checkFloat(x, 'celu');
   checkNumber(alpha, 'celu', 'alpha');
   if (alpha === 0) throw new Error('celu: alpha cannot be 0 (ZeroDivisionError, as in PyTorch)');
@@ -208,6 +227,12 @@ export type GeluApproximate = 'none' | 'tanh';
  * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). grad_fn GeluBackward0.
  */
 export function gelu(x: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
+  const y = geluUntraced(x, options);
+  if (tracer !== null) tracer.op('gelu', [x], { approximate: options?.approximate ?? 'none' }, y);
+  return y;
+}
+
+function geluUntraced(x: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
   checkFloat(x, 'gelu');
   if (options === null || typeof options !== 'object') throw new Error(`gelu: options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
@@ -250,6 +275,12 @@ export function gelu(x: Tensor, options: { approximate?: GeluApproximate } = {})
 
 /** x * sigmoid(x) (`F.silu`, the swish); grad_fn SiluBackward0. */
 export function silu(x: Tensor, inplace = false): Tensor {
+  const y = siluUntraced(x, inplace);
+  if (tracer !== null) tracer.op('silu', [x], { inplace }, y);
+  return y;
+}
+
+function siluUntraced(x: Tensor, inplace = false): Tensor {
   checkFloat(x, 'silu');
   const op: Pointwise = {
     where: 'silu',
@@ -270,6 +301,12 @@ export function silu(x: Tensor, inplace = false): Tensor {
 
 /** x * tanh(softplus(x)) (`F.mish`); grad_fn MishBackward0. */
 export function mish(x: Tensor, inplace = false): Tensor {
+  const y = mishUntraced(x, inplace);
+  if (tracer !== null) tracer.op('mish', [x], { inplace }, y);
+  return y;
+}
+
+function mishUntraced(x: Tensor, inplace = false): Tensor {
   checkFloat(x, 'mish');
   const op: Pointwise = {
     where: 'mish',
@@ -293,6 +330,12 @@ export function mish(x: Tensor, inplace = false): Tensor {
  * SoftplusBackward0.
  */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  const y = softplusUntraced(x, beta, threshold);
+  if (tracer !== null) tracer.op('softplus', [x], { beta, threshold }, y);
+  return y;
+}
+
+function softplusUntraced(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkFloat(x, 'softplus');
   checkNumber(beta, 'softplus', 'beta');
   checkNumber(threshold, 'softplus', 'threshold');
@@ -312,6 +355,12 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 
 /** log(sigmoid(x)), stable for large |x| (`F.logsigmoid`); grad_fn LogSigmoidBackward0. */
 export function logsigmoid(x: Tensor): Tensor {
+  const y = logsigmoidUntraced(x);
+  if (tracer !== null) tracer.op('logsigmoid', [x], {}, y);
+  return y;
+}
+
+function logsigmoidUntraced(x: Tensor): Tensor {
   checkFloat(x, 'logsigmoid');
   return apply(x, {
     where: 'logsigmoid',
@@ -331,6 +380,12 @@ export function logsigmoid(x: Tensor): Tensor {
 
 /** x - lambd above lambd, x + lambd below -lambd, else 0 (`F.softshrink`); lambd must be >= 0, as in PyTorch. */
 export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  const y = softshrinkUntraced(x, lambd);
+  if (tracer !== null) tracer.op('softshrink', [x], { lambd }, y);
+  return y;
+}
+
+function softshrinkUntraced(x: Tensor, lambd = 0.5): Tensor {
   checkFloat(x, 'softshrink');
   checkNumber(lambd, 'softshrink', 'lambd');
   if (!(lambd >= 0)) throw new Error(`softshrink: lambd must be >= 0, got ${lambd} (as in PyTorch)`);
@@ -348,6 +403,12 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
 
 /** x where |x| > lambd, else 0 (`F.hardshrink`). */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  const y = hardshrinkUntraced(x, lambd);
+  if (tracer !== null) tracer.op('hardshrink', [x], { lambd }, y);
+  return y;
+}
+
+function hardshrinkUntraced(x: Tensor, lambd = 0.5): Tensor {
   checkFloat(x, 'hardshrink');
   checkNumber(lambd, 'hardshrink', 'lambd');
   const l = inDtype(x, lambd);
@@ -364,6 +425,12 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
 
 /** x - tanh(x) (`F.tanhshrink`), composed as PyTorch composes it (grad_fn SubBackward0). */
 export function tanhshrink(x: Tensor): Tensor {
+  const y = tanhshrinkUntraced(x);
+  if (tracer !== null) tracer.op('tanhshrink', [x], {}, y);
+  return y;
+}
+
+function tanhshrinkUntraced(x: Tensor): Tensor {
   checkTensor(x, 'tanhshrink');
   if (x.dtype === 'bool') throw new Error('tanhshrink: bool tensors are not supported (as in PyTorch); convert with .float() first');
   return sub(x, tanh(x));
@@ -395,6 +462,12 @@ function checkNotBool(x: unknown, where: string, what = where): Tensor {
  * integer (the bounds truncated), as in PyTorch. minVal > maxVal is an Error.
  */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1, inplace = false): Tensor {
+  const y = hardtanhUntraced(x, minVal, maxVal, inplace);
+  if (tracer !== null) tracer.op('hardtanh', [x], { minVal, maxVal, inplace }, y);
+  return y;
+}
+
+function hardtanhUntraced(x: Tensor, minVal = -1, maxVal = 1, inplace = false): Tensor {
   checkNotBool(x, 'hardtanh');
   checkNumber(minVal, 'hardtanh', 'minVal');
   checkNumber(maxVal, 'hardtanh', 'maxVal');
@@ -404,6 +477,12 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1, inplace = false): T
 
 /** min(max(x, 0), 6) (`F.relu6`): PyTorch's hardtanh(x, 0, 6), grad_fn HardtanhBackward0. */
 export function relu6(x: Tensor, inplace = false): Tensor {
+  const y = relu6Untraced(x, inplace);
+  if (tracer !== null) tracer.op('relu6', [x], { inplace }, y);
+  return y;
+}
+
+function relu6Untraced(x: Tensor, inplace = false): Tensor {
   checkNotBool(x, 'relu6', 'hardtanh');
   return run(x, hardtanhOp(x, 'relu6', 0, 6), checkInplace(inplace, 'relu6'));
 }
@@ -413,6 +492,12 @@ const ONE_SIXTH_F32 = Math.fround(1 / 6);
 
 /** min(max(x + 3, 0), 6) / 6 (`F.hardsigmoid`); grad_fn HardsigmoidBackward0. */
 export function hardsigmoid(x: Tensor, inplace = false): Tensor {
+  const y = hardsigmoidUntraced(x, inplace);
+  if (tracer !== null) tracer.op('hardsigmoid', [x], { inplace }, y);
+  return y;
+}
+
+function hardsigmoidUntraced(x: Tensor, inplace = false): Tensor {
   checkFloat(x, 'hardsigmoid');
   const inside = (v: number): boolean => v > -3 && v < 3;
   const op: Pointwise = {
@@ -428,6 +513,12 @@ export function hardsigmoid(x: Tensor, inplace = false): Tensor {
 
 /** x * hardsigmoid(x) (`F.hardswish`); grad_fn HardswishBackward0. */
 export function hardswish(x: Tensor, inplace = false): Tensor {
+  const y = hardswishUntraced(x, inplace);
+  if (tracer !== null) tracer.op('hardswish', [x], { inplace }, y);
+  return y;
+}
+
+function hardswishUntraced(x: Tensor, inplace = false): Tensor {
   checkFloat(x, 'hardswish');
   const low = (v: number): boolean => v <= -3;
   const high = (v: number): boolean => v >= 3;
@@ -447,6 +538,12 @@ export function hardswish(x: Tensor, inplace = false): Tensor {
  * stay integer (threshold and value truncated), as in PyTorch.
  */
 export function threshold(x: Tensor, threshold: number, value: number, inplace = false): Tensor {
+  const y = thresholdUntraced(x, threshold, value, inplace);
+  if (tracer !== null) tracer.op('threshold', [x], { threshold, value, inplace }, y);
+  return y;
+}
+
+function thresholdUntraced(x: Tensor, threshold: number, value: number, inplace = false): Tensor {
   checkNotBool(x, 'threshold');
   checkNumber(threshold, 'threshold', 'threshold');
   checkNumber(value, 'threshold', 'value');
@@ -472,6 +569,12 @@ export function threshold(x: Tensor, threshold: number, value: number, inplace =
  * PreluKernelBackward0.
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  const y = preluUntraced(x, weight);
+  if (tracer !== null) tracer.op('prelu', [x, weight], {}, y);
+  return y;
+}
+
+function preluUntraced(x: Tensor, weight: Tensor): Tensor {
   checkTensor(x, 'prelu');
   checkTensor(weight, 'prelu', 'weight');
   if (weight.ndim > 1) throw new Error(`prelu: weight must be a scalar or 1D tensor, got ${weight.ndim} dims (shape ${fmt(weight.shape)})`);
@@ -661,6 +764,12 @@ export function leakyRelu_(x: Tensor, negativeSlope = 0.01): Tensor {
  * grad_fn GluBackward0.
  */
 export function glu(x: Tensor, dim = -1): Tensor {
+  const y = gluUntraced(x, dim);
+  if (tracer !== null) tracer.op('glu', [x], { dim: normalizeDim(dim, Math.max(x.ndim, 1), 'glu') }, y);
+  return y;
+}
+
+function gluUntraced(x: Tensor, dim = -1): Tensor {
   checkTensor(x, 'glu');
   checkInteger(dim, 'glu', 'dim');
   if (x.ndim === 0) throw new Error('glu: glu does not support scalars because halving size must be even (as in PyTorch)');
@@ -694,6 +803,12 @@ class GluBackward extends Node {
 
 /** softmax(-x) along `dim` (`F.softmin`), composed as PyTorch composes it (grad_fn SoftmaxBackward0). */
 export function softmin(x: Tensor, dim: number): Tensor {
+  const y = softminUntraced(x, dim);
+  if (tracer !== null) tracer.op('softmin', [x], { dim: normalizeDim(dim, Math.max(x.ndim, 1), 'softmin') }, y);
+  return y;
+}
+
+function softminUntraced(x: Tensor, dim: number): Tensor {
   checkFloat(x, 'softmin');
   if (dim === undefined || dim === null) throw new Error('softmin: dim is required, e.g. softmin(x, 1) for the classes of an (N, C) batch');
   return softmax(neg(x), dim);

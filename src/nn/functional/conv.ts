@@ -11,6 +11,7 @@
  */
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
+import { tracer } from '../../autograd/trace-hook';
 import { kernels } from '../../backend/registry';
 import { allocateFloat, type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
 import { addChannelBias, col2im, type ConvGeometry, im2col, sumChannels } from '../../kernels/conv';
@@ -466,7 +467,13 @@ export function convNd(where: string, dims: 1 | 2, input: Tensor, weight: Tensor
   const params: ConvParams = { stride, padding, dilation, groups, transposed: false, outputPadding: new Array<number>(dims).fill(0) };
   const out = convOutputSize(where, x, kernel, params);
   const y = convolution(x, weight, bias, params, out);
-  return input.ndim === dims + 1 ? viewAs(y, y.shape.slice(1), 'SqueezeBackward1') : y;
+  const result = input.ndim === dims + 1 ? viewAs(y, y.shape.slice(1), 'SqueezeBackward1') : y;
+  if (tracer !== null) {
+    // pads: ONNX's [begin..., end...] per spatial dim ('same' puts an odd total's extra one at the end)
+    const pads = [...padding, ...padding.map((q, i) => q + (x.shape[2 + i] - input.shape[input.ndim - dims + i]))];
+    tracer.op(where, [input, weight, bias], { stride, padding: typeof p === 'string' ? p : padding, pads, dilation, groups }, result);
+  }
+  return result;
 }
 
 /** @internal A transposed convolution over `dims` spatial dims with PyTorch's checks (unbatched input too). */
@@ -500,7 +507,9 @@ export function convTransposeNd(where: string, dims: 1 | 2, input: Tensor, weigh
   const params: ConvParams = { stride, padding, dilation, groups, transposed: true, outputPadding };
   const out = convTransposeOutputSize(where, x, kernel, params);
   const y = convolution(x, weight, bias, params, out);
-  return input.ndim === dims + 1 ? viewAs(y, y.shape.slice(1), 'SqueezeBackward1') : y;
+  const result = input.ndim === dims + 1 ? viewAs(y, y.shape.slice(1), 'SqueezeBackward1') : y;
+  if (tracer !== null) tracer.op(where, [input, weight, bias], { stride, padding, outputPadding, groups, dilation }, result);
+  return result;
 }
 
 // ---- the primitive ----

@@ -6,6 +6,7 @@
  * times the incoming gradient. The masks cannot match PyTorch's: its random streams are not tsgrad's.
  */
 import { isGradEnabled } from '../../autograd/grad-mode';
+import { tracer } from '../../autograd/trace-hook';
 import { isFloatDtype } from '../../dtype';
 import { pyFloatRepr } from '../../format';
 import { checkBoolean, checkOptions, describe } from '../../options';
@@ -127,6 +128,12 @@ function writes(input: Tensor, p: number, training: boolean): boolean {
  * `training`; otherwise (or with p = 0) returns `input` itself. p = 1 gives zeros.
  */
 export function dropout(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
+  const y = dropoutUntraced(input, p, training, inplace, options);
+  if (tracer !== null) tracer.op('dropout', [input], { p, training, inplace }, y);
+  return y;
+}
+
+function dropoutUntraced(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
   const generator = checkArgs(input, p, training, inplace, options, 'dropout');
   const apply = (x: Tensor): Tensor => dropoutOf(x, p, training, false, false, generator, 'dropout');
   return inplace && writes(input, p, training) ? inPlace(input, apply, 'dropout') : apply(input);
@@ -137,6 +144,12 @@ export function dropout(input: Tensor, p = 0.5, training = true, inplace = false
  * rest by 1/(1-p) (`F.dropout1d`): one mask value per (sample, channel).
  */
 export function dropout1d(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
+  const y = dropout1dUntraced(input, p, training, inplace, options);
+  if (tracer !== null) tracer.op('dropout1d', [input], { p, training, inplace }, y);
+  return y;
+}
+
+function dropout1dUntraced(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
   const generator = checkArgs(input, p, training, inplace, options, 'dropout1d');
   if (input.ndim !== 2 && input.ndim !== 3) {
     throw new Error(
@@ -165,6 +178,12 @@ function asBatchOfOne(input: Tensor, p: number, training: boolean, inplace: bool
  * a warning, and other ranks are deprecated (a warning; below 2-D an Error in training).
  */
 export function dropout2d(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
+  const y = dropout2dUntraced(input, p, training, inplace, options);
+  if (tracer !== null) tracer.op('dropout2d', [input], { p, training, inplace }, y);
+  return y;
+}
+
+function dropout2dUntraced(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
   const generator = checkArgs(input, p, training, inplace, options, 'dropout2d');
   if (input.ndim !== 3 && input.ndim !== 4) {
     warnOnce(
@@ -191,6 +210,12 @@ export function dropout2d(input: Tensor, p = 0.5, training = true, inplace = fal
  * PyTorch, taken as unbatched.
  */
 export function dropout3d(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
+  const y = dropout3dUntraced(input, p, training, inplace, options);
+  if (tracer !== null) tracer.op('dropout3d', [input], { p, training, inplace }, y);
+  return y;
+}
+
+function dropout3dUntraced(input: Tensor, p = 0.5, training = true, inplace = false, options: DropoutOptions = {}): Tensor {
   const generator = checkArgs(input, p, training, inplace, options, 'dropout3d');
   if (input.ndim !== 4 && input.ndim !== 5) {
     warnOnce(
@@ -210,6 +235,12 @@ export function dropout3d(input: Tensor, p = 0.5, training = true, inplace = fal
  * mean and unit variance keep them. Only when `training`, which defaults to false as in PyTorch.
  */
 export function alphaDropout(input: Tensor, p = 0.5, training = false, inplace = false, options: DropoutOptions = {}): Tensor {
+  const y = alphaDropoutUntraced(input, p, training, inplace, options);
+  if (tracer !== null) tracer.op('alphaDropout', [input], { p, training, inplace }, y);
+  return y;
+}
+
+function alphaDropoutUntraced(input: Tensor, p = 0.5, training = false, inplace = false, options: DropoutOptions = {}): Tensor {
   const generator = checkArgs(input, p, training, inplace, options, 'alphaDropout');
   const apply = (x: Tensor): Tensor => dropoutOf(x, p, training, false, true, generator, 'alphaDropout');
   return inplace && writes(input, p, training) ? inPlace(input, apply, 'alphaDropout') : apply(input);
@@ -220,6 +251,12 @@ export function alphaDropout(input: Tensor, p = 0.5, training = false, inplace =
  * input of at least 2 dims. Only when `training`, which defaults to false as in PyTorch.
  */
 export function featureAlphaDropout(input: Tensor, p = 0.5, training = false, inplace = false, options: DropoutOptions = {}): Tensor {
+  const y = featureAlphaDropoutUntraced(input, p, training, inplace, options);
+  if (tracer !== null) tracer.op('featureAlphaDropout', [input], { p, training, inplace }, y);
+  return y;
+}
+
+function featureAlphaDropoutUntraced(input: Tensor, p = 0.5, training = false, inplace = false, options: DropoutOptions = {}): Tensor {
   const generator = checkArgs(input, p, training, inplace, options, 'featureAlphaDropout');
   const apply = (x: Tensor): Tensor => dropoutOf(x, p, training, true, true, generator, 'featureAlphaDropout');
   return inplace && writes(input, p, training) ? inPlace(input, apply, 'featureAlphaDropout') : apply(input);

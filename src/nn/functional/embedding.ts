@@ -11,6 +11,7 @@
 import { noGrad } from '../../autograd/grad-mode';
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
+import { tracer } from '../../autograd/trace-hook';
 import { type DType, isFloatDtype } from '../../dtype';
 import { checkBoolean, checkNumber, checkOptions, describe } from '../../options';
 import { mul } from '../../ops/binary';
@@ -145,8 +146,9 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
   const y = zerosOf([...input.shape, dim], weight.dtype);
   const w = weight.data;
   for (let k = 0; k < idx.length; k++) y.data.set(w.subarray(idx[k] * dim, (idx[k] + 1) * dim), k * dim);
-  if (!needsGrad(weight)) return y;
-  return record(y, new EmbeddingBackward(input, rows, gradientScales(idx, padding, scaleGradByFreq)), weight);
+  if (needsGrad(weight)) record(y, new EmbeddingBackward(input, rows, gradientScales(idx, padding, scaleGradByFreq)), weight);
+  if (tracer !== null) tracer.op('embedding', [input, weight], { paddingIdx: padding, maxNorm, normType, scaleGradByFreq }, y);
+  return y;
 }
 
 class EmbeddingBackward extends Node {

@@ -11,6 +11,7 @@
  */
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
+import { tracer } from '../../autograd/trace-hook';
 import { type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
 import { checkBoolean, checkInteger, checkNumber, checkOptions, describe } from '../../options';
 import { add, div, mul, sub } from '../../ops/binary';
@@ -184,9 +185,12 @@ export function batchNorm(
       for (let j = base; j < base + s; j++) out[j] = (x[j] - mu) * scale + shift;
     }
   }
-  if (!needsGrad(input, weight, bias)) return y;
-  const node = new NativeBatchNormBackward(input, weight, bias, training, meanOf, invstd, eps, [n, c, s]);
-  return record(y, node, ...([input, weight, bias].filter((t) => t !== null) as Tensor[]));
+  if (needsGrad(input, weight, bias)) {
+    const node = new NativeBatchNormBackward(input, weight, bias, training, meanOf, invstd, eps, [n, c, s]);
+    record(y, node, ...([input, weight, bias].filter((t) => t !== null) as Tensor[]));
+  }
+  if (tracer !== null) tracer.op('batchNorm', [input, rm, rv, weight, bias], { training, momentum, eps }, y);
+  return y;
 }
 
 /** Per-channel mean (into `meanOf`) and biased variance of x laid out as (n, c, s), in float64. */
@@ -499,7 +503,9 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   }
   const features = numel(shape);
   const rows = features === 0 ? 0 : input.numel() / features;
-  return rowNorm(input, weight, bias, eps, [rows, 1, features, 1], 'NativeLayerNormBackward0');
+  const y = rowNorm(input, weight, bias, eps, [rows, 1, features, 1], 'NativeLayerNormBackward0');
+  if (tracer !== null) tracer.op('layerNorm', [input, weight, bias], { normalizedShape: shape, eps }, y);
+  return y;
 }
 
 /** Options of `F.groupNorm`. */
@@ -548,7 +554,9 @@ export function groupNorm(input: Tensor, numGroups: number, options: GroupNormFu
       );
     }
   }
-  return rowNorm(input, weight, bias, eps, [n, numGroups, c / numGroups, numel(spatial)], 'NativeGroupNormBackward0');
+  const y = rowNorm(input, weight, bias, eps, [n, numGroups, c / numGroups, numel(spatial)], 'NativeGroupNormBackward0');
+  if (tracer !== null) tracer.op('groupNorm', [input, weight, bias], { numGroups, eps }, y);
+  return y;
 }
 
 // ---- instanceNorm (a composite of batchNorm) ----
@@ -618,7 +626,9 @@ export function instanceNorm(input: Tensor, options: InstanceNormFunctionalOptio
       stats._version.value++;
     }
   }
-  return reshape(y, input.shape);
+  const result = reshape(y, input.shape);
+  if (tracer !== null) tracer.op('instanceNorm', [input, runningMean, runningVar, weight, bias], { useInputStats, momentum, eps }, result);
+  return result;
 }
 
 // ---- rmsNorm and localResponseNorm (composites, as in PyTorch) ----

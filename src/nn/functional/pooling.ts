@@ -12,6 +12,7 @@
  */
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
+import { tracer } from '../../autograd/trace-hook';
 import { type FloatArray, isFloatDtype } from '../../dtype';
 import {
   adaptiveWindows,
@@ -293,7 +294,12 @@ function maxPool2dImpl(where: string, input: Tensor, kernelSize: PoolSize, o: Ma
   if (input.ndim !== 3 && input.ndim !== 4)
     throw new Error(`${where}: non-empty 3D or 4D (batch mode) tensor expected for input, got input of shape ${fmt(input.shape)}`);
   const g = pool2dGeometry(where, input, k, s.length === 0 ? k : s, p, d, ceilMode);
-  return maxPool2dCore(input, g, returnIndices);
+  const out = maxPool2dCore(input, g, returnIndices);
+  if (tracer !== null) {
+    const attrs = { kernelSize: g.k, stride: g.s, padding: g.p, dilation: g.d, ceilMode, returnIndices };
+    tracer.op('maxPool2d', [input], attrs, returnIndices ? [out[0], out[1]!] : out[0]);
+  }
+  return out;
 }
 
 function maxPool1dImpl(where: string, input: Tensor, kernelSize: PoolSize, o: MaxPoolOptions): [Tensor, Tensor | null] {
@@ -325,7 +331,12 @@ function maxPool1dImpl(where: string, input: Tensor, kernelSize: PoolSize, o: Ma
   if (out <= 0) throw new Error(`${where}: Invalid computed output size: ${out}`);
   const x2 = unsqueeze(x, -2);
   const [y, indices] = maxPool2dCore(x2, { k: [1, k], s: [1, s], p: [0, p], d: [1, d], out: [1, out] }, returnIndices);
-  return [squeeze(y, -2), indices && squeeze(indices, -2)];
+  const result: [Tensor, Tensor | null] = [squeeze(y, -2), indices && squeeze(indices, -2)];
+  if (tracer !== null) {
+    const attrs = { kernelSize: [k], stride: [s], padding: [p], dilation: [d], ceilMode, returnIndices };
+    tracer.op('maxPool1d', [input], attrs, result[1] ? [result[0], result[1]] : result[0]);
+  }
+  return result;
 }
 
 /**
@@ -436,7 +447,9 @@ function avgPool2dImpl(where: string, input: Tensor, kernelSize: PoolSize, o: Av
     throw new Error(`${where}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${fmt(input.shape)}`);
   }
   const g = pool2dGeometry(where, input, k, s.length === 0 ? k : s, p, [1, 1], ceilMode);
-  return avgPool2dCore(input, g, countIncludePad, divisor);
+  const y = avgPool2dCore(input, g, countIncludePad, divisor);
+  if (tracer !== null) tracer.op('avgPool2d', [input], { kernelSize: g.k, stride: g.s, padding: g.p, ceilMode, countIncludePad, divisorOverride: divisor }, y);
+  return y;
 }
 
 /** PyTorch's checkDimRange for the 1-D pools: 2-D (unbatched) or 3-D input. */
@@ -473,7 +486,12 @@ export function avgPool1d(input: Tensor, kernelSize: PoolSize, ...args: unknown[
   const s = Array.isArray(stride) && stride.length === 0 ? k : single(stride, where, one('stride'));
   const p = single(o.padding ?? 0, where, one('padding'));
   const y = avgPool2dImpl(where, unsqueeze(input, -2), [1, k], { stride: [1, s], padding: [0, p], ceilMode: o.ceilMode, countIncludePad: o.countIncludePad });
-  return squeeze(y, -2);
+  const result = squeeze(y, -2);
+  if (tracer !== null) {
+    const attrs = { kernelSize: [k], stride: [s], padding: [p], ceilMode: o.ceilMode ?? false, countIncludePad: o.countIncludePad ?? true };
+    tracer.op('avgPool1d', [input], attrs, result);
+  }
+  return result;
 }
 
 /**
@@ -579,7 +597,9 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly n
   checkTensor(input, where);
   check1dInput(where, input, 'adaptive_avg_pool1d');
   const size = adaptiveLength(where, outputSize) ?? input.shape[input.ndim - 1];
-  return squeeze(adaptiveAvgPool2dImpl(where, unsqueeze(input, -2), [1, size]), -2);
+  const y = squeeze(adaptiveAvgPool2dImpl(where, unsqueeze(input, -2), [1, size]), -2);
+  if (tracer !== null) tracer.op('adaptiveAvgPool1d', [input], { outputSize: [size] }, y);
+  return y;
 }
 
 /**
@@ -588,7 +608,9 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly n
  * `outputSize` is one size for both dims or [outH, outW], null keeping the input's size.
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
-  return adaptiveAvgPool2dImpl('adaptiveAvgPool2d', input, outputSize);
+  const y = adaptiveAvgPool2dImpl('adaptiveAvgPool2d', input, outputSize);
+  if (tracer !== null) tracer.op('adaptiveAvgPool2d', [input], { outputSize: y.shape.slice(-2) }, y);
+  return y;
 }
 
 /**
@@ -622,6 +644,7 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, ...ar
   const where = 'adaptiveMaxPool2d';
   const o = splitArgs<{ returnIndices?: boolean }>(where, ['returnIndices'], args);
   const [y, indices] = adaptiveMaxPool2dImpl(where, input, outputSize, flag(o.returnIndices, where, 'returnIndices', false));
+  if (tracer !== null) tracer.op('adaptiveMaxPool2d', [input], { outputSize: y.shape.slice(-2), returnIndices: indices !== null }, indices ? [y, indices] : y);
   return indices ? [y, indices] : y;
 }
 

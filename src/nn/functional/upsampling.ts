@@ -8,6 +8,7 @@
  * (src/kernels/pooling.ts), recorded as one node whose backward is the map's adjoint, itself an op,
  * so gradients of every order work (see `LinearMap` in ./pooling).
  */
+import { tracer } from '../../autograd/trace-hook';
 import type { FloatArray, FloatDType } from '../../dtype';
 import { bilinear, bilinearAdjoint, linearTaps, nearestGather, nearestIndices, nearestScatter, type Taps } from '../../kernels/pooling';
 import { checkTensor } from '../../ops/helpers';
@@ -214,7 +215,8 @@ export function interpolate(input: Tensor, ...args: unknown[]): Tensor {
   if (input.dtype !== 'float32' && input.dtype !== 'float64') {
     throw new Error(`${where}: input must be floating point (float32 or float64), got ${input.dtype}; convert it with .float() or .double()`);
   }
-  if (mode === 'area') return dims === 3 ? adaptiveAvgPool1d(input, size[0]) : adaptiveAvgPool2d(input, size);
+  const attrs = { size, scaleFactor: scales, mode, alignCorners };
+  if (mode === 'area') return traced(input, attrs, dims === 3 ? adaptiveAvgPool1d(input, size[0]) : adaptiveAvgPool2d(input, size));
   const spatial = input.shape.slice(2);
   checkSizes(where, spatial, size);
   const outShape = [...input.shape.slice(0, 2), ...size];
@@ -228,10 +230,24 @@ export function interpolate(input: Tensor, ...args: unknown[]): Tensor {
     const name = `Upsample${exact ? 'NearestExact' : 'Nearest'}${d}Backward0`;
     const rows = nearestIndices(hIn, hOut, hScale, exact);
     const cols = nearestIndices(wIn, wOut, wScale, exact);
-    return linearMapOp(input, new NearestMap(input.shape, outShape, [name, name.replace('Backward0', 'BackwardBackward0')], rows, cols, dims - 2));
+    return traced(
+      input,
+      attrs,
+      linearMapOp(input, new NearestMap(input.shape, outShape, [name, name.replace('Backward0', 'BackwardBackward0')], rows, cols, dims - 2)),
+    );
   }
   const name = `Upsample${mode === 'linear' ? 'Linear' : 'Bilinear'}${d}Backward0`;
   const rows = linearTaps(hIn, hOut, alignCorners!, hScale, f32);
   const cols = linearTaps(wIn, wOut, alignCorners!, wScale, f32);
-  return linearMapOp(input, new LinearInterpMap(input.shape, outShape, [name, name.replace('Backward0', 'BackwardBackward0')], rows, cols, dims - 2));
+  return traced(
+    input,
+    attrs,
+    linearMapOp(input, new LinearInterpMap(input.shape, outShape, [name, name.replace('Backward0', 'BackwardBackward0')], rows, cols, dims - 2)),
+  );
+}
+
+/** Reports interpolate to the tracer (`size`: the output's spatial sizes; `scaleFactor`: the scales asked for, or null). */
+function traced(input: Tensor, attrs: { size: number[]; scaleFactor: (number | null)[]; mode: string; alignCorners: boolean | null }, y: Tensor): Tensor {
+  if (tracer !== null) tracer.op('interpolate', [input], attrs, y);
+  return y;
 }
