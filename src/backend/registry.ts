@@ -9,7 +9,8 @@
  * choice is made at the first kernel call and then kept.
  */
 import { jsBackend } from './js';
-import { createWasmBackend, wasmUnavailableReason } from './wasm/backend';
+import { createThreadedWasmBackend, createWasmBackend, runningThreads, wasmUnavailableReason } from './wasm/backend';
+import { machineCores } from './wasm/pool';
 import type { FloatArray } from '../dtype';
 
 export { jsBackend } from './js';
@@ -85,6 +86,8 @@ export interface KernelBackend {
 
 let requested: BackendName | 'auto' = 'auto';
 let active: KernelBackend | null = null;
+/** The thread count set by setNumThreads; null: the machine's cores (looked up at first use). */
+let numThreads: number | null = null;
 
 /** The backend the hot kernels run on; on first use, resolves 'auto'. */
 export function kernels(): KernelBackend {
@@ -93,6 +96,9 @@ export function kernels(): KernelBackend {
 
 function resolve(): KernelBackend {
   if (requested === 'js') return (active = jsBackend);
+  const threads = getNumThreads();
+  const pooled = threads > 1 ? createThreadedWasmBackend(threads) : null;
+  if (pooled) return (active = pooled);
   const wasm = createWasmBackend();
   if (wasm) return (active = wasm);
   if (requested === 'wasm') throw new Error(wasmError());
@@ -121,4 +127,45 @@ export function setBackend(name: BackendName | 'auto'): void {
 /** The name of the backend the kernels run on ('auto' resolved). */
 export function getBackend(): BackendName {
   return kernels().name;
+}
+
+/**
+ * Sets the number of threads the kernels use (`torch.set_num_threads`), counting the calling
+ * thread: GEMM, matmul, Linear and the convolutions split across a pool of workers on one shared
+ * WebAssembly memory (worker_threads in Node; Web Workers in a cross-origin isolated page, from
+ * inside a Web Worker, as a browser's main thread may not block). 1 runs everything on the calling
+ * thread, exactly as a build without threads; where threads cannot run, every count does. Results
+ * are bit-identical whatever the count.
+ */
+export function setNumThreads(threads: number): void {
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    const got = typeof threads === 'number' ? String(threads) : `${typeof threads} ${String(threads)}`;
+    throw new Error(`setNumThreads: threads must be a positive integer, got ${got}`);
+  }
+  numThreads = threads;
+  active = null;
+}
+
+/**
+ * The number of threads the kernels may use (`torch.get_num_threads`): what setNumThreads set, by
+ * default the machine's logical cores. `getBackendInfo().threads` says how many run now.
+ */
+export function getNumThreads(): number {
+  return (numThreads ??= machineCores());
+}
+
+/** Which build of the kernels runs (see getBackendInfo). */
+export interface BackendInfo {
+  /** As getBackend(). */
+  name: BackendName;
+  /** The WebAssembly SIMD flavour ('none' on the js backend). */
+  simd: 'simd128' | 'none';
+  /** Threads running the kernels now: the caller plus the workers that have started (1 without a pool). */
+  threads: number;
+}
+
+/** The kernel build in use: backend name, SIMD flavour and threads running now. */
+export function getBackendInfo(): BackendInfo {
+  const k = kernels();
+  return { name: k.name, simd: k.name === 'wasm' ? 'simd128' : 'none', threads: runningThreads(k) };
 }

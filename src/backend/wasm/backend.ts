@@ -1,6 +1,9 @@
 /**
  * The WebAssembly SIMD kernel backend: the module compiled from ./assembly (bytes in
  * ./kernels.wasm.ts), instantiated synchronously at first use, and a scratch arena in its memory.
+ * Two of them: one thread on the SIMD128 build (its own memory), and, where threads can run, the
+ * threads build on a shared memory with a pool of workers (./pool.ts) that GEMM and the linear
+ * kernels split across.
  *
  * Tensors stay in JS typed arrays (growing a WebAssembly memory detaches every view on it, so
  * tensors cannot live there); each op copies its operands in with one `TypedArray.set` each and its
@@ -10,7 +13,8 @@
 import type { FloatArray } from '../../dtype';
 import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
-import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+import { KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
+import { CONTROL_BYTES, MAX_WORKERS, Pool, threadsUnavailableReason, type KernelName } from './pool';
 
 type Ptr = number;
 
@@ -20,10 +24,16 @@ interface KernelExports {
   gemmScratchBytes(n: number, k: number, elementBytes: number): number;
   gemmF32: GemmFn;
   gemmF64: GemmFn;
+  gemmPartF32: GemmPartFn;
+  gemmPartF64: GemmPartFn;
   linearForwardF32: LinearForwardFn;
   linearForwardF64: LinearForwardFn;
   linearBackwardF32: LinearBackwardFn;
   linearBackwardF64: LinearBackwardFn;
+  linearForwardPartF32: (...args: number[]) => void;
+  linearForwardPartF64: (...args: number[]) => void;
+  linearBackwardPartF32: (...args: number[]) => void;
+  linearBackwardPartF64: (...args: number[]) => void;
   crossEntropyForwardF32: CrossEntropyForwardFn;
   crossEntropyForwardF64: CrossEntropyForwardFn;
   crossEntropyBackwardF32: CrossEntropyBackwardFn;
@@ -35,6 +45,7 @@ interface KernelExports {
   sigmoidBackwardF32: Map2Fn;
   sigmoidBackwardF64: Map2Fn;
 }
+type GemmPartFn = (...args: [...Parameters<GemmFn>, part: number, parts: number]) => void;
 type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Ptr, b: Ptr, c: Ptr, accumulate: boolean, scratch: Ptr) => void;
 type LinearForwardFn = (x: Ptr, w: Ptr, bias: Ptr, rows: number, inF: number, outF: number, y: Ptr, scratch: Ptr) => void;
 type LinearBackwardFn = (g: Ptr, x: Ptr, w: Ptr, rows: number, inF: number, outF: number, dx: Ptr, dw: Ptr, db: Ptr, scratch: Ptr) => void;
@@ -51,6 +62,22 @@ type Map2Fn = (a: Ptr, b: Ptr, out: Ptr, n: number) => void;
 const ELEMENTWISE_MIN = 64;
 /** Bytes past each operand that the kernels may read (gemm's edge tiles read a full vector row). */
 const PAD = 64;
+/**
+ * Multiply-adds of a GEMM (m·n·k) per thread below which a thread is not worth waking: a hand-off
+ * costs a few microseconds, this much work ~10 us on one core.
+ */
+const MIN_WORK_PER_THREAD = 1 << 17;
+let minWorkPerThread = MIN_WORK_PER_THREAD;
+
+/**
+ * Sets the work per thread below which calls are not split (default MIN_WORK_PER_THREAD; 1 splits
+ * every call across all threads): for tests of the split at small sizes, and benchmarks.
+ */
+export function setMinWorkPerThread(work: number): void {
+  minWorkPerThread = work;
+}
+/** The pages a threads build's shared memory may grow to (the module's maximum: 4 GiB). */
+const SHARED_MAXIMUM_PAGES = 65536;
 
 /** A module with one function returning an i32x4.splat: it validates only where SIMD is supported. */
 const SIMD_PROBE = new Uint8Array([
@@ -109,20 +136,73 @@ export function createWasmBackend(): KernelBackend | null {
   return backend;
 }
 
+let threaded: WasmBackend | null = null;
+let threadsUnavailable: string | null = null;
+
+/**
+ * The threads backend, made at the first call (its workers start then, without being waited
+ * for), using `threads` threads counting the caller; null where threads cannot run here (see
+ * threadsBackendUnavailableReason).
+ */
+export function createThreadedWasmBackend(threads: number): KernelBackend | null {
+  if (!threaded && !threadsUnavailable) {
+    const single = createWasmBackend();
+    threadsUnavailable = single ? threadsUnavailableReason() : (unavailable ?? 'WebAssembly SIMD is unavailable');
+    if (!threadsUnavailable) {
+      try {
+        const module = new WebAssembly.Module(decodeBase64(KERNELS_THREADS_WASM_BASE64));
+        const memory = sharedMemory(2);
+        const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
+        const ex = instance.exports as unknown as KernelExports;
+        const control = (ex.heapBase() + 63) & ~63;
+        threaded = new WasmBackend(ex, new Pool(module, memory, control), control + CONTROL_BYTES);
+      } catch (e) {
+        threadsUnavailable = `starting the threads build failed: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+  }
+  threaded?.useThreads(threads);
+  return threaded;
+}
+
+/** A shared memory of `initial` pages, with the largest maximum this runtime reserves (4 GiB, else less). */
+function sharedMemory(initial: number): WebAssembly.Memory {
+  for (let maximum = SHARED_MAXIMUM_PAGES; ; maximum >>= 2) {
+    try {
+      return new WebAssembly.Memory({ initial, maximum, shared: true });
+    } catch (e) {
+      if (maximum <= 1024) throw e;
+    }
+  }
+}
+
+/** Threads that run `k`'s kernels now (1 for any backend but the threads one). */
+export function runningThreads(k: KernelBackend): number {
+  return k instanceof WasmBackend ? k.runningThreads() : 1;
+}
+
+/** Why the threads backend is unavailable, or null when it is (or was not tried yet). */
+export function threadsBackendUnavailableReason(): string | null {
+  return threadsUnavailable;
+}
+
 /** Why the wasm backend is unavailable, or null when it is (or was not tried yet). */
 export function wasmUnavailableReason(): string | null {
   return unavailable;
 }
 
-/** The WebAssembly memory's size in bytes, or 0 before the module is made (for tests and benchmarks). */
+/**
+ * Bytes of WebAssembly memory the kernels hold (for tests and benchmarks): the one-thread
+ * backend's memory plus the threads backend's shared one, 0 before either is made.
+ */
 export function wasmMemoryBytes(): number {
-  return backend ? backend.memoryBytes() : 0;
+  return (backend ? backend.memoryBytes() : 0) + (threaded ? threaded.memoryBytes() : 0);
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Base64 to bytes without atob or Buffer (neither is in every JS context). */
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const table = new Uint8Array(128);
   for (let i = 0; i < BASE64.length; i++) table[BASE64.charCodeAt(i)] = i;
   const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
@@ -141,6 +221,9 @@ const isF32 = (a: FloatArray): boolean => a.BYTES_PER_ELEMENT === 4;
 class WasmBackend implements KernelBackend {
   readonly name = 'wasm' as const;
   private readonly ex: KernelExports;
+  private readonly pool: Pool | null;
+  /** Threads a call may use, counting the caller (1 without a pool). */
+  private threads = 1;
   private readonly base: Ptr;
   private buffer: ArrayBuffer;
   private f32: Float32Array;
@@ -149,9 +232,11 @@ class WasmBackend implements KernelBackend {
   /** The next free byte of the arena during a call. */
   private top: Ptr = 0;
 
-  constructor(ex: KernelExports) {
+  /** `ex` the kernels; with a pool, the arena starts at `base` (after the pool's control block). */
+  constructor(ex: KernelExports, pool: Pool | null = null, base = ex.heapBase()) {
     this.ex = ex;
-    this.base = (ex.heapBase() + 63) & ~63;
+    this.pool = pool;
+    this.base = (base + 63) & ~63;
     this.buffer = ex.memory.buffer;
     this.f32 = new Float32Array(this.buffer);
     this.f64 = new Float64Array(this.buffer);
@@ -160,6 +245,30 @@ class WasmBackend implements KernelBackend {
 
   memoryBytes(): number {
     return this.ex.memory.buffer.byteLength;
+  }
+
+  /** Uses up to `threads` threads from now on (starting the workers that takes, without waiting for them). */
+  useThreads(threads: number): void {
+    if (!this.pool) return;
+    this.threads = Math.min(threads, MAX_WORKERS + 1);
+    this.pool.ensureWorkers(this.threads - 1);
+  }
+
+  /** Threads that run the kernels now: the caller and the workers that have started. */
+  runningThreads(): number {
+    return this.pool ? 1 + Math.min(this.threads - 1, this.pool.readyWorkers()) : 1;
+  }
+
+  /** How many threads a call of `work` multiply-adds is split across (1: this thread alone). */
+  private partsFor(work: number): number {
+    if (this.threads === 1 || work < 2 * minWorkPerThread) return 1;
+    return Math.max(1, Math.min(this.threads, 1 + this.pool!.readyWorkers(), Math.floor(work / minWorkPerThread)));
+  }
+
+  /** Runs `kernel(...args, scratch, part, parts)` for each part, part 0 here, the rest on the pool. */
+  private split(kernel: KernelName, args: number[], parts: number, scratch: Ptr, stride: number): void {
+    const f = this.ex[kernel] as (...a: number[]) => void;
+    this.pool!.run(kernel, args, parts, scratch, stride, () => f(...args, scratch, 0, parts));
   }
 
   /**
@@ -234,24 +343,30 @@ class WasmBackend implements KernelBackend {
       return;
     }
     const es = a.BYTES_PER_ELEMENT;
-    const scratch = this.ex.gemmScratchBytes(n, k, es);
-    if (!this.begin((m * k + k * n + m * n) * es + scratch, 4)) {
+    const parts = this.partsFor(m * n * k);
+    const scratch = (this.ex.gemmScratchBytes(n, k, es) + 63) & ~63;
+    if (!this.begin((m * k + k * n + m * n) * es + scratch * parts, 4)) {
       jsBackend.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
       return;
     }
     const pa = this.put(a, aOffset, m * k);
     const pb = this.put(b, bOffset, k * n);
     const pc = accumulate ? this.put(c, cOffset, m * n) : this.alloc(m * n * es);
-    const ps = this.alloc(scratch);
-    (es === 4 ? this.ex.gemmF32 : this.ex.gemmF64)(transA, transB, m, n, k, pa, pb, pc, accumulate, ps);
+    const ps = this.alloc(scratch * parts);
+    if (parts > 1) {
+      this.split(es === 4 ? 'gemmPartF32' : 'gemmPartF64', [+transA, +transB, m, n, k, pa, pb, pc, +accumulate], parts, ps, scratch);
+    } else {
+      (es === 4 ? this.ex.gemmF32 : this.ex.gemmF64)(transA, transB, m, n, k, pa, pb, pc, accumulate, ps);
+    }
     this.get(pc, c, cOffset, m * n);
   }
 
   linearForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, rows: number, inF: number, outF: number, y: FloatArray): void {
     if (rows === 0 || outF === 0) return;
     const es = x.BYTES_PER_ELEMENT;
-    const scratch = this.ex.gemmScratchBytes(outF, inF, es);
-    if (!this.begin((rows * inF + outF * inF + outF + rows * outF) * es + scratch, 5)) {
+    const parts = this.partsFor(rows * outF * inF);
+    const scratch = (this.ex.gemmScratchBytes(outF, inF, es) + 63) & ~63;
+    if (!this.begin((rows * inF + outF * inF + outF + rows * outF) * es + scratch * parts, 5)) {
       jsBackend.linearForward(x, w, bias, rows, inF, outF, y);
       return;
     }
@@ -259,8 +374,12 @@ class WasmBackend implements KernelBackend {
     const pw = this.put(w, 0, outF * inF);
     const pb = bias ? this.put(bias, 0, outF) : 0;
     const py = this.alloc(rows * outF * es);
-    const ps = this.alloc(scratch);
-    (es === 4 ? this.ex.linearForwardF32 : this.ex.linearForwardF64)(px, pw, pb, rows, inF, outF, py, ps);
+    const ps = this.alloc(scratch * parts);
+    if (parts > 1) {
+      this.split(es === 4 ? 'linearForwardPartF32' : 'linearForwardPartF64', [px, pw, pb, rows, inF, outF, py], parts, ps, scratch);
+    } else {
+      (es === 4 ? this.ex.linearForwardF32 : this.ex.linearForwardF64)(px, pw, pb, rows, inF, outF, py, ps);
+    }
     this.get(py, y, 0, rows * outF);
   }
 
@@ -276,8 +395,9 @@ class WasmBackend implements KernelBackend {
     db: FloatArray | null,
   ): void {
     const es = g.BYTES_PER_ELEMENT;
-    const scratch = Math.max(this.ex.gemmScratchBytes(inF, outF, es), this.ex.gemmScratchBytes(inF, rows, es));
-    if (!this.begin((rows * outF + 2 * rows * inF + 2 * outF * inF + outF) * es + scratch, 7)) {
+    const parts = this.partsFor(rows * inF * outF * ((dx ? 1 : 0) + (dw ? 1 : 0)));
+    const scratch = (Math.max(this.ex.gemmScratchBytes(inF, outF, es), this.ex.gemmScratchBytes(inF, rows, es)) + 63) & ~63;
+    if (!this.begin((rows * outF + 2 * rows * inF + 2 * outF * inF + outF) * es + scratch * parts, 7)) {
       jsBackend.linearBackward(g, x, w, rows, inF, outF, dx, dw, db);
       return;
     }
@@ -287,8 +407,12 @@ class WasmBackend implements KernelBackend {
     const pdx = dx ? this.alloc(rows * inF * es) : 0;
     const pdw = dw ? this.alloc(outF * inF * es) : 0;
     const pdb = db ? this.alloc(outF * es) : 0;
-    const ps = this.alloc(scratch);
-    (es === 4 ? this.ex.linearBackwardF32 : this.ex.linearBackwardF64)(pg, px, pw, rows, inF, outF, pdx, pdw, pdb, ps);
+    const ps = this.alloc(scratch * parts);
+    if (parts > 1) {
+      this.split(es === 4 ? 'linearBackwardPartF32' : 'linearBackwardPartF64', [pg, px, pw, rows, inF, outF, pdx, pdw, pdb], parts, ps, scratch);
+    } else {
+      (es === 4 ? this.ex.linearBackwardF32 : this.ex.linearBackwardF64)(pg, px, pw, rows, inF, outF, pdx, pdw, pdb, ps);
+    }
     if (dx) this.get(pdx, dx, 0, rows * inF);
     if (dw) this.get(pdw, dw, 0, outF * inF);
     if (db) this.get(pdb, db, 0, outF);

@@ -34,14 +34,22 @@ const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 512;
 
-/** A partial tile goes through here: 4 rows of up to 8 values. */
-const edge: usize = memory.data(4 * 8 * 8, 16);
+/** Bytes of the edge buffer at the start of the scratch: 4 rows of up to 8 float64 values. */
+const EDGE_BYTES: usize = 4 * 8 * 8;
 
-/** Scratch bytes gemm needs for packing (its last argument). */
+/**
+ * A partial tile goes through here: 4 rows of up to 8 values, at the start of the caller's scratch.
+ * NOTE: a global, not a static data segment: globals belong to each instance, while several
+ * instances (one per thread) share this module's memory, where a static buffer would be shared,
+ * and an active data segment rewritten each time a thread instantiates the module.
+ */
+let edge: usize = 0;
+
+/** Scratch bytes gemm needs for packing and its edge tile (its `scratch` argument). */
 export function gemmScratchBytes(n: i32, k: i32, elementBytes: i32): i32 {
   const kc = k < KC ? k : KC;
   const nc = (n < NC ? n : NC) + 8;
-  return (MC * kc + kc * nc) * elementBytes + 64;
+  return (MC * kc + kc * nc) * elementBytes + 64 + <i32>EDGE_BYTES;
 }
 
 export function gemmF32(
@@ -56,6 +64,21 @@ export function gemmF64(
   gemm<f64>(transA, transB, m, n, k, a, b, c, accumulate, scratch);
 }
 
+/** Part `part` of `parts` of gemmF32: the band of C that `band` gives (see there). */
+export function gemmPartF32(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize, part: i32, parts: i32,
+): void {
+  band<f32>(transA, transB, m, n, k, part, parts);
+  gemmBand<f32>(transA, transB, m, n, k, a, b, c, accumulate, scratch, bandRow0, bandRow1, bandCol0, bandCol1);
+}
+
+export function gemmPartF64(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize, part: i32, parts: i32,
+): void {
+  band<f64>(transA, transB, m, n, k, part, parts);
+  gemmBand<f64>(transA, transB, m, n, k, a, b, c, accumulate, scratch, bandRow0, bandRow1, bandCol0, bandCol1);
+}
+
 // @ts-ignore: decorator
 @inline function min(x: i32, y: i32): i32 {
   return x < y ? x : y;
@@ -64,28 +87,96 @@ export function gemmF64(
 export function gemm<T>(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize,
 ): void {
-  if (m <= 0 || n <= 0) return;
+  gemmBand<T>(transA, transB, m, n, k, a, b, c, accumulate, scratch, 0, m, 0, n);
+}
+
+// ---- splitting C across threads ----
+
+/** The band of C that `band` chose: rows [bandRow0, bandRow1), columns [bandCol0, bandCol1). */
+export let bandRow0: i32 = 0;
+export let bandRow1: i32 = 0;
+export let bandCol0: i32 = 0;
+export let bandCol1: i32 = 0;
+
+/**
+ * Part `part` of `parts` of C = op(A) · op(B), m×n with k steps: C cut into bands of whole register
+ * tiles (MR rows, or NR columns; 4 rows or 2 columns on dotNT's path) along the side whose split
+ * repeats the least packing (a row split makes every thread pack the op(B) panels it needs, a
+ * column split the op(A) ones), else the longer side. The band may be empty.
+ *
+ * Every element of C is computed by the same instructions whatever the split (the path, the k
+ * blocks and the packing are chosen from the whole product, and a register tile's lanes are
+ * independent), so results are bit-identical to one thread.
+ */
+export function band<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, part: i32, parts: i32): void {
+  const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
+  let byRows: bool;
+  let rowAlign = MR, colAlign = NR;
+  if (useDotNT<T>(transA, transB, m, n)) {
+    colAlign = 2;
+    byRows = m >= n;
+  } else {
+    const pa = packsA<T>(transA, m, n, k), pb = packsB(transB, n, k);
+    if (pa != pb) byRows = pa;
+    else if (pa) byRows = <i64>k * <i64>n <= <i64>k * <i64>m;
+    else byRows = m >= n;
+  }
+  const total = byRows ? m : n;
+  const align = byRows ? rowAlign : colAlign;
+  const tiles = (total + align - 1) / align;
+  const per = (tiles + parts - 1) / parts;
+  const from = min(total, part * per * align);
+  const to = min(total, (part + 1) * per * align);
+  if (byRows) {
+    bandRow0 = from; bandRow1 = to; bandCol0 = 0; bandCol1 = n;
+  } else {
+    bandRow0 = 0; bandRow1 = m; bandCol0 = from; bandCol1 = to;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function useDotNT<T>(transA: bool, transB: bool, m: i32, n: i32): bool {
+  return sizeof<T>() == 4 && transB && !transA && (n < 16 || m < 16);
+}
+
+// Pack op(B) when its rows are not contiguous, or are so far apart that every step of k is a
+// new page; pack op(A) when its k-steps are strided and the panel serves many column tiles.
+// @ts-ignore: decorator
+@inline function packsA<T>(transA: bool, m: i32, n: i32, k: i32): bool {
+  const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
+  return transA ? n > 2 * NR : (m >= 64 && n >= 64 && k >= 64);
+}
+// @ts-ignore: decorator
+@inline function packsB(transB: bool, n: i32, k: i32): bool {
+  return transB || (n >= 256 && k >= 64);
+}
+
+/** C[i0:i1, j0:j1] of the whole product (strides and every choice from m, n, k). */
+export function gemmBand<T>(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  if (i0 >= i1 || j0 >= j1) return;
   const es = <usize>sizeof<T>();
   if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * es);
+    if (!accumulate) for (let i = i0; i < i1; i++) memory.fill(c + (<usize>i * <usize>n + <usize>j0) * es, 0, <usize>(j1 - j0) * es);
     return;
   }
-  if (sizeof<T>() == 4 && transB && !transA && (n < 16 || m < 16)) {
-    dotNT(m, n, k, a, b, c, accumulate);
+  edge = (scratch + 15) & ~15;
+  if (useDotNT<T>(transA, transB, m, n)) {
+    dotNT(m, n, k, a, b, c, accumulate, i0, i1, j0, j1);
     return;
   }
   const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
   const kBlocks = (k + KC - 1) / KC;
   const kBlock = (k + kBlocks - 1) / kBlocks;
-  // Pack op(B) when its rows are not contiguous, or are so far apart that every step of k is a
-  // new page; pack op(A) when its k-steps are strided and the panel serves many column tiles.
-  const packB = transB || (n >= 256 && k >= 64);
-  const packA = transA ? n > 2 * NR : (m >= 64 && n >= 64 && k >= 64);
-  const pa = (scratch + 15) & ~15;
+  const packB = packsB(transB, n, k);
+  const packA = packsA<T>(transA, m, n, k);
+  const pa = edge + EDGE_BYTES;
   const pb = pa + <usize>(MC * min(k, KC)) * es;
   const ldc = <usize>n * es;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += kBlock) {
       const kc = min(kBlock, k - pc);
       // panel q of op(B)[pc:pc+kc, jc:jc+nc] starts at bBase + q*bPanel; step p adds p*bStep
@@ -97,8 +188,8 @@ export function gemm<T>(
         bBase = b + (<usize>pc * <usize>n + <usize>jc) * es; bStep = <usize>n * es; bPanel = <usize>NR * es;
       }
       const overwrite = !accumulate && pc == 0;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
         // op(A)[ic + i, pc + p] for the rows of panel r at aBase + r*aPanel + i*aRow + p*aStep
         let aBase: usize, aRow: usize, aStep: usize, aPanel: usize;
         if (packA) {
@@ -138,15 +229,15 @@ export function gemm<T>(
  * 4×2 tiles of dot products, summed across lanes at the end. For skinny products (x·Wᵀ with few
  * outputs), where packing would cost as much as the product.
  */
-function dotNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool): void {
+function dotNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, i0: i32, i1: i32, j0: i32, j1: i32): void {
   const row = <usize>k << 2;
   const k4 = k & ~3;
-  for (let j = 0; j < n; j += 2) {
-    const cols = min(2, n - j);
+  for (let j = j0; j < j1; j += 2) {
+    const cols = min(2, j1 - j);
     const b0 = b + <usize>j * row;
     const b1 = cols > 1 ? b0 + row : b0;
-    for (let i = 0; i < m; i += 4) {
-      const rows = min(4, m - i);
+    for (let i = i0; i < i1; i += 4) {
+      const rows = min(4, i1 - i);
       const a0 = a + <usize>i * row;
       const a1 = rows > 1 ? a0 + row : a0;
       const a2 = rows > 2 ? a1 + row : a1;

@@ -3,7 +3,7 @@
  * pointer is a byte address into this module's exported memory, which the JS side
  * (src/backend/wasm/backend.ts) lays out above `heapBase()` and grows as needed.
  */
-export { gemmF32, gemmF64, gemmScratchBytes } from './gemm';
+export { gemmF32, gemmF64, gemmPartF32, gemmPartF64, gemmScratchBytes } from './gemm';
 export * from './nn';
 
 /** The first byte past this module's static data: the JS side's arena starts here. */

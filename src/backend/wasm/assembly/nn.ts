@@ -5,7 +5,7 @@
  * stored to float32, exp and log imported from the host's Math), so their results are
  * bit-identical to the TS kernels; only the gemm inside linear sums float32 in f32 lanes.
  */
-import { gemm } from './gemm';
+import { band, bandCol0, bandCol1, bandRow0, bandRow1, gemm, gemmBand } from './gemm';
 
 // @ts-ignore: decorator
 @external('env', 'exp') declare function exp(x: f64): f64;
@@ -25,18 +25,63 @@ function linearBackward<T>(
 ): void {
   if (dx) gemm<T>(false, false, rows, inF, outF, g, w, dx, false, scratch);
   if (dw) gemm<T>(true, false, outF, inF, rows, g, x, dw, false, scratch);
-  if (db) {
-    const es = <usize>sizeof<T>();
-    for (let j = 0; j < outF; j++) {
-      let acc: f64 = 0;
-      let p = g + <usize>j * es;
-      for (let r = 0; r < rows; r++) {
-        acc += <f64>load<T>(p);
-        p += <usize>outF * es;
-      }
-      store<T>(db + <usize>j * es, <T>acc);
-    }
+  if (db) columnSums<T>(g, rows, outF, db, 0, outF);
+}
+
+/**
+ * Part `part` of `parts` of the linear forward: the band of y that gemm's `band` gives, its bias
+ * copied in first. Bit-identical to linearForward for any split.
+ */
+function linearForwardPart<T>(x: usize, w: usize, bias: usize, rows: i32, inF: i32, outF: i32, y: usize, scratch: usize, part: i32, parts: i32): void {
+  if (rows <= 0 || outF <= 0) return;
+  band<T>(false, true, rows, outF, inF, part, parts);
+  const es = <usize>sizeof<T>();
+  if (bias && bandCol0 < bandCol1) {
+    const bytes = <usize>(bandCol1 - bandCol0) * es;
+    for (let r = bandRow0; r < bandRow1; r++) memory.copy(y + (<usize>r * <usize>outF + <usize>bandCol0) * es, bias + <usize>bandCol0 * es, bytes);
   }
+  gemmBand<T>(false, true, rows, outF, inF, x, w, y, bias != 0, scratch, bandRow0, bandRow1, bandCol0, bandCol1);
+}
+
+/**
+ * Part `part` of `parts` of the linear backward: its band of dx (gemm's `band`), then of dW, then
+ * its share of db's columns. Bit-identical to linearBackward for any split.
+ */
+function linearBackwardPart<T>(
+  g: usize, x: usize, w: usize, rows: i32, inF: i32, outF: i32, dx: usize, dw: usize, db: usize, scratch: usize, part: i32, parts: i32,
+): void {
+  if (dx && rows > 0 && inF > 0) {
+    band<T>(false, false, rows, inF, outF, part, parts);
+    gemmBand<T>(false, false, rows, inF, outF, g, w, dx, false, scratch, bandRow0, bandRow1, bandCol0, bandCol1);
+  }
+  if (dw && outF > 0 && inF > 0) {
+    band<T>(true, false, outF, inF, rows, part, parts);
+    gemmBand<T>(true, false, outF, inF, rows, g, x, dw, false, scratch, bandRow0, bandRow1, bandCol0, bandCol1);
+  }
+  if (db) {
+    const per = (outF + parts - 1) / parts;
+    const from = part * per;
+    columnSums<T>(g, rows, outF, db, from, min(outF, from + per));
+  }
+}
+
+/** db[j] = sum over rows of g[r, j] for j in [from, to), in float64 (as the TS kernel). */
+function columnSums<T>(g: usize, rows: i32, outF: i32, db: usize, from: i32, to: i32): void {
+  const es = <usize>sizeof<T>();
+  for (let j = from; j < to; j++) {
+    let acc: f64 = 0;
+    let p = g + <usize>j * es;
+    for (let r = 0; r < rows; r++) {
+      acc += <f64>load<T>(p);
+      p += <usize>outF * es;
+    }
+    store<T>(db + <usize>j * es, <T>acc);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function min(x: i32, y: i32): i32 {
+  return x < y ? x : y;
 }
 
 export function linearForwardF32(x: usize, w: usize, bias: usize, rows: i32, inF: i32, outF: i32, y: usize, scratch: usize): void {
@@ -50,6 +95,22 @@ export function linearBackwardF32(g: usize, x: usize, w: usize, rows: i32, inF: 
 }
 export function linearBackwardF64(g: usize, x: usize, w: usize, rows: i32, inF: i32, outF: i32, dx: usize, dw: usize, db: usize, scratch: usize): void {
   linearBackward<f64>(g, x, w, rows, inF, outF, dx, dw, db, scratch);
+}
+export function linearForwardPartF32(x: usize, w: usize, bias: usize, rows: i32, inF: i32, outF: i32, y: usize, scratch: usize, part: i32, parts: i32): void {
+  linearForwardPart<f32>(x, w, bias, rows, inF, outF, y, scratch, part, parts);
+}
+export function linearForwardPartF64(x: usize, w: usize, bias: usize, rows: i32, inF: i32, outF: i32, y: usize, scratch: usize, part: i32, parts: i32): void {
+  linearForwardPart<f64>(x, w, bias, rows, inF, outF, y, scratch, part, parts);
+}
+export function linearBackwardPartF32(
+  g: usize, x: usize, w: usize, rows: i32, inF: i32, outF: i32, dx: usize, dw: usize, db: usize, scratch: usize, part: i32, parts: i32,
+): void {
+  linearBackwardPart<f32>(g, x, w, rows, inF, outF, dx, dw, db, scratch, part, parts);
+}
+export function linearBackwardPartF64(
+  g: usize, x: usize, w: usize, rows: i32, inF: i32, outF: i32, dx: usize, dw: usize, db: usize, scratch: usize, part: i32, parts: i32,
+): void {
+  linearBackwardPart<f64>(g, x, w, rows, inF, outF, dx, dw, db, scratch, part, parts);
 }
 
 // ---- softmax-cross-entropy over rows of `classes` logits, class-index targets ----
