@@ -1,12 +1,12 @@
 /**
- * The demo page: starts and pauses the training worker, charts its progress live, and predicts the
- * digit drawn on the canvas with its own copy of the model (the worker's latest weights), so that
- * predictions stay instant while the worker trains.
+ * The demo page: chooses the model (NeuralNet2 or the CNN), starts and pauses the training worker,
+ * charts its progress live, and predicts the digit drawn on the canvas with its own copy of the
+ * model (the worker's latest weights), so that predictions stay instant while the worker trains.
  */
 import * as torch from '../src/index';
 import { drawChart } from './chart';
 import { decodeDigits, PIXELS } from './digits';
-import { CONFIG, createModel } from './model';
+import { DEFAULT_MODEL, type DemoModel, MODEL_NAMES, MODELS, type ModelName, modelSpec, NUM_CLASSES } from './model';
 import { SIZE, toMnist } from './preprocess';
 import type { FromWorker, ToWorker, TrainPoint } from './protocol';
 
@@ -17,6 +17,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
 };
 
 const ui = {
+  choice: $<HTMLSelectElement>('model-choice'),
   model: $('model'),
   setup: $('setup'),
   train: $<HTMLButtonElement>('train'),
@@ -41,7 +42,7 @@ const ui = {
 const worker = new Worker('worker.js');
 const send = (message: ToWorker): void => worker.postMessage(message);
 let state: 'loading' | 'paused' | 'training' | 'done' = 'loading';
-let epochs: number = CONFIG.epochs;
+let epochs: number = MODELS[DEFAULT_MODEL].epochs;
 let trainCurve: TrainPoint[] = [];
 let testCurve: { epoch: number; loss: number; accuracy: number }[] = [];
 
@@ -50,6 +51,7 @@ function setState(next: typeof state): void {
   document.body.dataset.state = next;
   ui.train.disabled = next === 'loading' || next === 'done';
   ui.reset.disabled = next === 'loading';
+  ui.choice.disabled = next === 'loading';
   ui.train.textContent = next === 'training' ? 'Pause' : next === 'paused' && trainCurve.length > 0 ? 'Resume' : 'Train';
   const last = testCurve[testCurve.length - 1];
   ui.status.textContent = {
@@ -66,6 +68,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   switch (m.type) {
     case 'ready':
+      if (m.name !== modelName) useModel(m.name);
+      ui.choice.value = m.name;
       epochs = m.epochs;
       trainCurve = [];
       testCurve = [];
@@ -104,6 +108,11 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       ui.status.textContent = `Error: ${m.message.split('\n')[0]}`;
       console.error(`training worker: ${m.message}`);
       break;
+    default: {
+      const message = `the page got an unknown message from the training worker: ${JSON.stringify(m satisfies never)}`;
+      ui.status.textContent = `Error: ${message}`;
+      console.error(message);
+    }
   }
 };
 worker.onerror = (event) => {
@@ -113,6 +122,9 @@ worker.onerror = (event) => {
 
 ui.train.onclick = () => send({ type: state === 'training' ? 'pause' : 'start' });
 ui.reset.onclick = () => send({ type: 'reset' });
+for (const name of MODEL_NAMES) ui.choice.add(new Option(MODELS[name].label, name, name === DEFAULT_MODEL, name === DEFAULT_MODEL));
+// Another model starts a new run of it; the worker checks the name (and says so when it knows no such model).
+ui.choice.onchange = () => send({ type: 'reset', model: ui.choice.value as ModelName });
 
 let chartQueued = false;
 function scheduleChart(): void {
@@ -152,8 +164,17 @@ window.addEventListener('resize', scheduleChart);
 
 // ---- Drawing and predicting ----
 
-const model = createModel();
+let modelName: ModelName = DEFAULT_MODEL;
+let model: DemoModel = MODELS[DEFAULT_MODEL].create();
 model.eval();
+
+/** Replaces the page's copy of the model by a fresh one of `name` (the worker's weights follow). */
+function useModel(name: ModelName): void {
+  model = modelSpec(name).create();
+  model.eval();
+  modelName = name;
+  document.body.dataset.model = name;
+}
 const pen = ui.draw.getContext('2d', { willReadFrequently: true })!;
 const LINE_WIDTH = 22;
 
@@ -211,7 +232,7 @@ function schedulePredict(): void {
   });
 }
 
-const bars = Array.from({ length: CONFIG.numClasses }, (_, digit) => {
+const bars = Array.from({ length: NUM_CLASSES }, (_, digit) => {
   const row = document.createElement('li');
   row.innerHTML = `<span class="digit">${digit}</span><span class="bar"><span class="fill"></span></span><span class="pct">–</span>`;
   ui.probs.appendChild(row);
@@ -236,7 +257,9 @@ function predict(): void {
     ui.prediction.dataset.digit = '';
     return;
   }
-  const probs = torch.noGrad(() => torch.softmax(model(new torch.Tensor(image, [1, SIZE * SIZE], 'float32')), 1)).data;
+  // [1, 784] for NeuralNet2, [1, 1, 28, 28] for the CNN
+  const input = new torch.Tensor(image, [1, ...MODELS[modelName].inputShape], 'float32');
+  const probs = torch.noGrad(() => torch.softmax(model(input), 1)).data;
   let best = 0;
   for (let d = 1; d < probs.length; d++) if (probs[d] > probs[best]) best = d;
   bars.forEach((b, d) => {
@@ -284,5 +307,6 @@ ui.sample.onclick = () => {
   drawSample().catch((e: unknown) => console.error(e));
 };
 
+document.body.dataset.model = modelName;
 clearCanvas();
 setState('loading');

@@ -1,7 +1,8 @@
 /** The messages between the page and the training worker. */
+import type { ModelName } from './model';
 
-/** Page -> worker. */
-export type ToWorker = { type: 'start' } | { type: 'pause' } | { type: 'reset' };
+/** Page -> worker. `reset` starts a new run of the given model (the current one's when omitted). */
+export type ToWorker = { type: 'start' } | { type: 'pause' } | { type: 'reset'; model?: ModelName };
 
 /** A point of the training curves. */
 export interface TrainPoint {
@@ -15,7 +16,19 @@ export interface TrainPoint {
 
 /** Worker -> page. */
 export type FromWorker =
-  | { type: 'ready'; model: string; optimizer: string; trainSize: number; testSize: number; epochs: number; stepsPerEpoch: number; batchSize: number }
+  | {
+      type: 'ready';
+      /** Which model this run trains. */
+      name: ModelName;
+      /** The model's printed tree. */
+      model: string;
+      optimizer: string;
+      trainSize: number;
+      testSize: number;
+      epochs: number;
+      stepsPerEpoch: number;
+      batchSize: number;
+    }
   | { type: 'state'; state: 'paused' | 'training' | 'done' }
   | {
       type: 'progress';

@@ -1,13 +1,13 @@
 /**
- * The training side of the demo, in a Web Worker so that the page never freezes: NeuralNet2 with
- * tsgrad's SGD on the MNIST digits of digits.bin, in stretches of ~50 ms, with the page's messages
- * (pause, reset) handled between stretches. Progress, test evaluations and the weights are posted
- * to the page as they come.
+ * The training side of the demo, in a Web Worker so that the page never freezes: NeuralNet2 or the
+ * CNN with tsgrad's SGD on the MNIST digits of digits.bin, in stretches of ~50 ms, with the page's
+ * messages (pause, reset, another model) handled between stretches. Progress, test evaluations and
+ * the weights are posted to the page as they come.
  */
 import * as torch from '../src/index';
 import { data, nn, optim, type Tensor } from '../src/index';
 import { decodeDigits, PIXELS } from './digits';
-import { CONFIG, createModel, type NeuralNet2 } from './model';
+import { DEFAULT_MODEL, type DemoModel, type ModelName, modelSpec, type ModelSpec } from './model';
 import type { FromWorker, ToWorker } from './protocol';
 
 /** The parts of the worker's global scope used here (the project's tsconfig has the DOM types, not WebWorker's). */
@@ -22,14 +22,18 @@ const post = (message: FromWorker, transfer: Transferable[] = []): void => scope
 const STRETCH_MS = 50;
 /** How often the page gets fresh weights for its predictions. */
 const WEIGHTS_EVERY_MS = 250;
+/** The test digits go through the model this many at a time (the CNN's first activations alone take 37 MB for all 2,000 at once). */
+const EVAL_BATCH = 500;
 
 type Batch = [Tensor, Tensor];
 
 /** One training run from freshly seeded weights: `reset` replaces it with a new one. */
 class Run {
-  readonly model: NeuralNet2;
+  readonly spec: ModelSpec;
+  readonly model: DemoModel;
   readonly criterion = new nn.CrossEntropyLoss();
   readonly optimizer: optim.SGD;
+  readonly scheduler: optim.lrScheduler.StepLR | null;
   readonly trainLoader: data.DataLoader<[Tensor, Tensor], Batch>;
   readonly testImages: Tensor;
   readonly testLabels: Tensor;
@@ -43,26 +47,35 @@ class Run {
   private rate = 0;
   private lastWeights = 0;
 
-  constructor(images: Tensor, labels: Tensor) {
-    torch.manualSeed(CONFIG.seed);
-    const generator = new torch.Generator(CONFIG.seed);
-    const dataset = new data.TensorDataset(images, labels);
-    const [trainSet, testSet] = data.randomSplit(dataset, [1 - CONFIG.testFraction, CONFIG.testFraction], { generator });
-    this.trainLoader = new data.DataLoader(trainSet, { batchSize: CONFIG.batchSize, shuffle: true, generator });
+  /** `images` are [N, 1, 28, 28]; each model gets them in its own input shape ([N, 784] for NeuralNet2). */
+  constructor(
+    readonly name: ModelName,
+    images: Tensor,
+    labels: Tensor,
+  ) {
+    const spec = (this.spec = modelSpec(name));
+    torch.manualSeed(spec.seed);
+    const generator = new torch.Generator(spec.seed);
+    const dataset = new data.TensorDataset(images.reshape([images.shape[0], ...spec.inputShape]), labels);
+    const [trainSet, testSet] = data.randomSplit(dataset, [1 - spec.testFraction, spec.testFraction], { generator });
+    this.trainLoader = new data.DataLoader(trainSet, { batchSize: spec.batchSize, shuffle: true, generator });
     [this.testImages, this.testLabels] = testSet.getBatch!(Int32Array.from({ length: testSet.length }, (_, i) => i));
     this.stepsPerEpoch = this.trainLoader.length;
-    this.model = createModel();
-    this.optimizer = new optim.SGD(this.model.parameters(), { lr: CONFIG.lr, momentum: CONFIG.momentum });
+    this.model = spec.create();
+    this.optimizer = new optim.SGD(this.model.parameters(), { lr: spec.lr, momentum: spec.momentum });
+    this.scheduler = spec.gamma === 1 ? null : new optim.lrScheduler.StepLR(this.optimizer, 1, { gamma: spec.gamma });
     this.batches = this.trainLoader[Symbol.iterator]();
     post({
       type: 'ready',
+      name,
       model: String(this.model),
-      optimizer: `CrossEntropyLoss, SGD(lr=${CONFIG.lr}, momentum=${CONFIG.momentum})`,
+      optimizer:
+        `CrossEntropyLoss, SGD(lr=${spec.lr}, momentum=${spec.momentum})` + (this.scheduler ? `, StepLR(stepSize=1, gamma=${spec.gamma}) per epoch` : ''),
       trainSize: trainSet.length,
       testSize: testSet.length,
-      epochs: CONFIG.epochs,
+      epochs: spec.epochs,
       stepsPerEpoch: this.stepsPerEpoch,
-      batchSize: CONFIG.batchSize,
+      batchSize: spec.batchSize,
     });
     this.postWeights();
     this.evaluate();
@@ -80,7 +93,7 @@ class Run {
     let correct = 0;
     let seen = 0;
     let steps = 0;
-    const evalEvery = Math.ceil(this.stepsPerEpoch / CONFIG.evalsPerEpoch);
+    const evalEvery = Math.ceil(this.stepsPerEpoch / this.spec.evalsPerEpoch);
     while (performance.now() - started < STRETCH_MS) {
       let next = this.batches.next();
       if (next.done) {
@@ -105,6 +118,7 @@ class Run {
       if (this.stepInEpoch === this.stepsPerEpoch) {
         this.epoch++;
         this.stepInEpoch = 0;
+        this.scheduler?.step();
       }
       // NOTE: a stretch ends at every evaluation point, so that the test curve has its points at fixed fractions of an epoch.
       if (this.stepInEpoch % evalEvery === 0) break;
@@ -122,7 +136,7 @@ class Run {
       point: { epoch, loss: lossSum / steps, accuracy: correct / seen },
     });
     if (this.stepInEpoch % evalEvery === 0) this.evaluate();
-    const finished = this.epoch >= CONFIG.epochs;
+    const finished = this.epoch >= this.spec.epochs;
     if (finished || performance.now() - this.lastWeights > WEIGHTS_EVERY_MS) this.postWeights();
     return !finished;
   }
@@ -130,16 +144,23 @@ class Run {
   /** Loss and accuracy on the held-out digits, without recording a graph. */
   evaluate(): void {
     this.model.eval();
+    const total = this.testLabels.shape[0];
+    let lossSum = 0;
+    let correct = 0;
     torch.noGrad(() => {
-      const outputs = this.model(this.testImages);
-      const loss = this.criterion(outputs, this.testLabels).item();
-      // value, index: the index of the largest score is the predicted class
-      const [, predicted] = torch.max(outputs, 1);
-      const correct = predicted.eq(this.testLabels).sum().item();
-      const total = this.testLabels.shape[0];
-      post({ type: 'eval', epoch: this.epoch + this.stepInEpoch / this.stepsPerEpoch, loss, accuracy: correct / total, correct, total });
+      for (let start = 0; start < total; start += EVAL_BATCH) {
+        const length = Math.min(EVAL_BATCH, total - start);
+        const images = this.testImages.narrow(0, start, length);
+        const labels = this.testLabels.narrow(0, start, length);
+        const outputs = this.model(images);
+        lossSum += this.criterion(outputs, labels).item() * length;
+        // value, index: the index of the largest score is the predicted class
+        const [, predicted] = torch.max(outputs, 1);
+        correct += predicted.eq(labels).sum().item();
+      }
     });
     this.model.train();
+    post({ type: 'eval', epoch: this.epoch + this.stepInEpoch / this.stepsPerEpoch, loss: lossSum / total, accuracy: correct / total, correct, total });
   }
 
   postWeights(): void {
@@ -175,15 +196,19 @@ function fail(e: unknown): void {
 
 scope.onmessage = (event) => {
   try {
-    const message = event.data;
+    const message: unknown = event.data;
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (type !== 'start' && type !== 'pause' && type !== 'reset')
+      throw new Error(`training worker: unknown message ${JSON.stringify(message)}; expected type 'start', 'pause' or 'reset'`);
+    const m = message as ToWorker;
     if (!run || !digits) return;
-    if (message.type === 'start' && run.state === 'paused') {
+    if (m.type === 'start' && run.state === 'paused') {
       run.setState('training');
       loop(run);
-    } else if (message.type === 'pause' && run.state === 'training') {
+    } else if (m.type === 'pause' && run.state === 'training') {
       run.setState('paused');
-    } else if (message.type === 'reset') {
-      run = new Run(digits.images, digits.labels);
+    } else if (m.type === 'reset') {
+      run = new Run(m.model ?? run.name, digits.images, digits.labels);
       run.setState('paused');
     }
   } catch (e) {
@@ -191,7 +216,7 @@ scope.onmessage = (event) => {
   }
 };
 
-/** Loads digits.bin (served next to this script) into [N, 784] float32 images and [N] int32 labels. */
+/** Loads digits.bin (served next to this script) into [N, 1, 28, 28] float32 images and [N] int32 labels. */
 async function init(): Promise<void> {
   const response = await fetch(new URL('digits.bin', self.location.href));
   if (!response.ok) throw new Error(`could not load digits.bin: HTTP ${response.status}`);
@@ -199,10 +224,10 @@ async function init(): Promise<void> {
   const images = new Float32Array(count * PIXELS);
   for (let i = 0; i < images.length; i++) images[i] = pixels[i] / 255;
   digits = {
-    images: new torch.Tensor(images, [count, PIXELS], 'float32'),
+    images: new torch.Tensor(images, [count, 1, 28, 28], 'float32'),
     labels: new torch.Tensor(Int32Array.from(labels), [count], 'int32'),
   };
-  run = new Run(digits.images, digits.labels);
+  run = new Run(DEFAULT_MODEL, digits.images, digits.labels);
   run.setState('paused');
 }
 
