@@ -370,6 +370,12 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
       `${where_}: ${d}D target tensor expects ${d + 1}D input tensors, but found inputs with sizes ${fmt(input1.shape)} and ${fmt(input2.shape)}`,
     );
   }
+  if (!sameShape(input1.shape, input2.shape)) {
+    throw new Error(`${where_}: input1 of shape ${fmt(input1.shape)} and input2 of shape ${fmt(input2.shape)} must have the same shape`);
+  }
+  if (d === 1 && target.shape[0] !== input1.shape[0]) {
+    throw new Error(`${where_}: target of shape ${fmt(target.shape)} must have one entry per row of the inputs, of shape ${fmt(input1.shape)}`);
+  }
   const prodSum = sum(mul(input1, input2), d);
   const mag1 = add(sum(mul(input1, input1), d), EPSILON);
   const mag2 = add(sum(mul(input2, input2), d), EPSILON);
@@ -431,6 +437,9 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, options:
   checkLossOptions(options, MULTILABEL_SOFT_MARGIN_LOSS_OPTIONS, where_);
   const reduction = checkReduction(options.reduction, where_);
   if (input.ndim === 0) throw new Error(`${where_}: input must have a class dim (the last), got a 0-d tensor`);
+  if (!sameShape(input.shape, target.shape)) {
+    throw new Error(`${where_}: target of shape ${fmt(target.shape)} must have the same shape as the input ${fmt(input.shape)}`);
+  }
   let loss = neg(add(mul(target, logsigmoid(input)), mul(sub(1, target), logsigmoid(neg(input)))));
   if (options.weight !== null && options.weight !== undefined) loss = mul(loss, checkTensor(options.weight, where_, 'weight'));
   const classDim = input.ndim - 1;
@@ -475,7 +484,12 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMar
   }
   const n = nd <= 1 ? 1 : input.shape[0];
   const c = nd === 0 ? 1 : input.shape[nd - 1];
-  if (target.ndim > 1 || target.numel() !== n) throw new Error(`${where_}: inconsistent target size, expected ${n} but got ${fmt(target.shape)}`);
+  if (target.ndim > 1 || target.numel() !== n) {
+    throw new Error(
+      `${where_}: target tensor should be 1-D with size equal to the number of input samples (batch size). ` +
+        `Expected target size [${n}], but got ${fmt(target.shape)}. Input has shape ${fmt(input.shape)}.`,
+    );
+  }
   if (target.dtype !== 'int32') throw new Error(`${where_}: target must be an int32 tensor of class indices, got ${target.dtype}`);
   if (weight !== null && weight.numel() !== c) throw new Error(`${where_}: inconsistent weight size, expected ${c} but got ${fmt(weight.shape)}`);
   const ys = target.data;
