@@ -255,3 +255,4 @@ export { serialize, deserialize, type CheckpointValue } from './serialization/ch
 export * as data from './data/index';
 export * as optim from './optim/index';
 export * as jit from './jit/index';
+export * as onnx from './onnx/index';

@@ -151,11 +151,20 @@ class GraphTracer implements Tracer {
   private outputDims(t: Tensor, inputs: readonly (ValueId | null)[]): Dim[] {
     const axes: Dim[][] = [];
     for (const id of inputs) if (id !== null) axes.push(this.values.get(id)!.dims as Dim[]);
-    return t.shape.map((size, i) => {
+    const out: Dim[] = t.shape.map((size, i) => {
       for (const dims of axes) if (dims[i]?.dynamic && dims[i].size === size) return { size, dynamic: dims[i].dynamic };
       for (const dims of axes) for (const d of dims) if (d.dynamic && d.size === size) return { size, dynamic: d.dynamic };
       return { size, dynamic: null };
     });
+    // an axis merged with others (flatten(x, 0, 1), a reshape): the first fixed dim it divides follows it, as '<axis>*<k>'
+    for (const dims of axes) {
+      for (const d of dims) {
+        if (!d.dynamic || out.some((o) => o.dynamic === d.dynamic || o.dynamic?.startsWith(`${d.dynamic}*`))) continue;
+        const merged = out.find((o) => !o.dynamic && o.size > d.size && d.size > 0 && o.size % d.size === 0);
+        if (merged) merged.dynamic = `${d.dynamic}*${merged.size / d.size}`;
+      }
+    }
+    return out;
   }
 
   op(name: string, inputs: readonly (Tensor | null)[], attrs: Readonly<Record<string, TraceAttr>>, output: Tensor | readonly Tensor[]): void {

@@ -14,3 +14,6 @@ export type { SafetensorsContents, SafetensorsDtype, SafetensorsOptions, Safeten
 
 // Further Node-only modules are re-exported below, one line each (e.g. the MNIST loader, ./mnist).
 export { loadMnist, type LoadMnistOptions, type Mnist, MNIST_PIXELS } from './mnist';
+
+// ONNX export to a file: onnx.export(model, exampleInputs, 'model.onnx', options), as torch.onnx.export.
+export * as onnx from './onnx';
