@@ -28,18 +28,19 @@ export const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--use', 'ab
 /** Pages (64 KiB) the shared memory of a threads build may grow to: 4 GiB, all that wasm32 addresses. */
 export const SHARED_MAXIMUM_PAGES = 65536;
 
+const THREADS = ['--importMemory', '--sharedMemory', '--maximumMemory', String(SHARED_MAXIMUM_PAGES)];
+
 /**
  * The builds: 128-bit SIMD with its own memory (where SharedArrayBuffer is unavailable, and for one
  * thread), and the threads build, which imports a shared memory (env.memory) that the workers of
- * src/backend/wasm/pool.ts instantiate it on.
+ * src/backend/wasm/pool.ts instantiate it on; each also with relaxed SIMD, whose fused
+ * multiply-adds (`relaxed_madd`) the register tiles use where the runtime validates them.
  */
 export const VARIANTS = [
   { name: 'KERNELS_WASM_BASE64', what: 'SIMD128, own memory', flags: ['--enable', 'simd'] },
-  {
-    name: 'KERNELS_THREADS_WASM_BASE64',
-    what: 'SIMD128, imported shared memory',
-    flags: ['--enable', 'simd,threads', '--importMemory', '--sharedMemory', '--maximumMemory', String(SHARED_MAXIMUM_PAGES)],
-  },
+  { name: 'KERNELS_THREADS_WASM_BASE64', what: 'SIMD128, imported shared memory', flags: ['--enable', 'simd,threads', ...THREADS] },
+  { name: 'KERNELS_RELAXED_WASM_BASE64', what: 'relaxed SIMD, own memory', flags: ['--enable', 'simd,relaxed-simd'] },
+  { name: 'KERNELS_RELAXED_THREADS_WASM_BASE64', what: 'relaxed SIMD, imported shared memory', flags: ['--enable', 'simd,relaxed-simd,threads', ...THREADS] },
 ] as const;
 
 /** Whether the AssemblyScript compiler is installed (a devDependency). */

@@ -9,7 +9,7 @@
  * choice is made at the first kernel call and then kept.
  */
 import { jsBackend } from './js';
-import { createThreadedWasmBackend, createWasmBackend, runningThreads, wasmUnavailableReason } from './wasm/backend';
+import { createThreadedWasmBackend, createWasmBackend, runningThreads, simdFlavor, wasmUnavailableReason, type SimdFlavor } from './wasm/backend';
 import { machineCores } from './wasm/pool';
 import type { FloatArray } from '../dtype';
 
@@ -158,8 +158,12 @@ export function getNumThreads(): number {
 export interface BackendInfo {
   /** As getBackend(). */
   name: BackendName;
-  /** The WebAssembly SIMD flavour ('none' on the js backend). */
-  simd: 'simd128' | 'none';
+  /**
+   * The build of the WebAssembly kernels: 'relaxed-simd' (fused multiply-adds) where the runtime
+   * validates relaxed SIMD (Chrome 114+, Node 22+, Node 20 with --experimental-wasm-relaxed-simd),
+   * else 'simd128'; 'none' on the js backend.
+   */
+  simd: SimdFlavor | 'none';
   /** Threads running the kernels now: the caller plus the workers that have started (1 without a pool). */
   threads: number;
 }
@@ -167,5 +171,5 @@ export interface BackendInfo {
 /** The kernel build in use: backend name, SIMD flavour and threads running now. */
 export function getBackendInfo(): BackendInfo {
   const k = kernels();
-  return { name: k.name, simd: k.name === 'wasm' ? 'simd128' : 'none', threads: runningThreads(k) };
+  return { name: k.name, simd: simdFlavor(k), threads: runningThreads(k) };
 }

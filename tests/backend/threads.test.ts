@@ -18,6 +18,7 @@ import {
   createThreadedWasmBackend,
   createWasmBackend,
   decodeBase64,
+  relaxedSimdSupported,
   runningThreads,
   setMinWorkPerThread,
   threadsBackendUnavailableReason,
@@ -47,6 +48,26 @@ const COMBOS: [boolean, boolean][] = [
   [true, true],
 ];
 const U32 = 2 ** -24;
+/**
+ * The build every thread runs: relaxed SIMD where this runtime validates it, else SIMD128. A run
+ * under `node --experimental-wasm-relaxed-simd` (tests/backend/relaxed-simd.test.ts) names the one
+ * it expects in TSGRAD_EXPECT_SIMD.
+ */
+const SIMD = relaxedSimdSupported() ? 'relaxed-simd' : 'simd128';
+
+/** Where `got` and `want` differ in their bits (NaN payloads and -0 included): the first index, or -1. */
+function firstDifference(got: FloatArray, want: FloatArray): number {
+  if (got.length !== want.length) return 0;
+  const g = new Uint8Array(got.buffer, got.byteOffset, got.byteLength),
+    w = new Uint8Array(want.buffer, want.byteOffset, want.byteLength);
+  for (let i = 0; i < g.length; i++) if (g[i] !== w[i]) return Math.floor(i / got.BYTES_PER_ELEMENT);
+  return -1;
+}
+
+function expectSameBits(where: string, got: FloatArray, want: FloatArray): void {
+  const at = firstDifference(got, want);
+  expect({ where, at, got: got[at], want: want[at] }).toEqual({ where, at: -1, got: undefined, want: undefined });
+}
 const gen = new Generator(11);
 function random(ctor: Ctor, n: number): FloatArray {
   const a = new ctor(n);
@@ -103,7 +124,7 @@ function checkGemm(ctor: Ctor, transA: boolean, transB: boolean, m: number, n: n
   for (const threads of [1, 2, 3]) {
     const c = c0.slice();
     at(threads).gemm(transA, transB, m, n, k, a, 0, b, 0, c, 1, accumulate);
-    expect({ where, threads, c }).toEqual({ where, threads, c: one });
+    expectSameBits(`${where} at ${threads} threads`, c, one);
   }
   const ref = c0.slice();
   jsBackend.gemm(transA, transB, m, n, k, a, 0, b, 0, ref, 1, accumulate);
@@ -168,7 +189,10 @@ function checkLinear(ctor: Ctor, rows: number, inF: number, outF: number, withBi
     return { y, dx, dw, db, dwOnly };
   };
   const one = run(single!);
-  for (const threads of [1, 2, 3]) expect({ where, threads, ...run(at(threads)) }).toEqual({ where, threads, ...one });
+  for (const threads of [1, 2, 3]) {
+    const got = run(at(threads));
+    for (const key of ['y', 'dx', 'dw', 'db', 'dwOnly'] as const) expectSameBits(`${where} ${key} at ${threads} threads`, got[key], one[key]);
+  }
   const ref = run(jsBackend);
   const abs = (a: FloatArray) => a.map(Math.abs);
   const refAbs = (() => {
@@ -232,12 +256,20 @@ describe('training and convolution through the public API', () => {
     for (const threads of [2, 3]) {
       const got = trajectory(threads);
       expect(kernels()).toBe(pooled);
-      expect({ threads, got }).toEqual({ threads, got: one });
+      expectSameBits(`${threads} threads`, Float64Array.from(got), Float64Array.from(one));
     }
   });
 });
 
 describe('setNumThreads and getNumThreads', () => {
+  test('every thread runs the build this runtime supports best (TSGRAD_EXPECT_SIMD names it, when set)', () => {
+    if (process.env.TSGRAD_EXPECT_SIMD) expect(SIMD).toBe(process.env.TSGRAD_EXPECT_SIMD);
+    for (const threads of [1, 3]) {
+      setNumThreads(threads);
+      expect(getBackendInfo().simd).toBe(SIMD);
+    }
+  });
+
   test("the default is the machine's cores (os.availableParallelism())", async () => {
     // a fresh copy of the registry, where nothing has set it
     await jest.isolateModulesAsync(async () => {
@@ -250,12 +282,12 @@ describe('setNumThreads and getNumThreads', () => {
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);
     expect(kernels()).toBe(single);
-    expect(getBackendInfo()).toEqual({ name: 'wasm', simd: 'simd128', threads: 1 });
+    expect(getBackendInfo()).toEqual({ name: 'wasm', simd: SIMD, threads: 1 });
     expect(torch.getBackend()).toBe('wasm');
     setNumThreads(3);
     expect(getNumThreads()).toBe(3);
     expect(kernels()).toBe(pooled);
-    expect(getBackendInfo()).toEqual({ name: 'wasm', simd: 'simd128', threads: 3 });
+    expect(getBackendInfo()).toEqual({ name: 'wasm', simd: SIMD, threads: 3 });
     setNumThreads(2);
     expect(getBackendInfo().threads).toBe(2);
     torch.setBackend('js');

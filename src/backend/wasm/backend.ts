@@ -13,7 +13,7 @@
 import type { FloatArray } from '../../dtype';
 import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
-import { KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
+import { KERNELS_RELAXED_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
 import { CONTROL_BYTES, MAX_WORKERS, Pool, threadsUnavailableReason, type KernelName } from './pool';
 
 type Ptr = number;
@@ -112,8 +112,45 @@ const SIMD_PROBE = new Uint8Array([
   0x0b, // code: i32.const 0, i32x4.splat, end
 ]);
 
+/** v128.const 0 */
+const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+/**
+ * SIMD_PROBE's header, type and function sections, and a body returning f32x4.relaxed_madd of three
+ * zero vectors: it validates only where relaxed SIMD is supported.
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  ...SIMD_PROBE.subarray(0, 19),
+  0x0a,
+  61,
+  0x01,
+  59,
+  0x00,
+  ...V128_ZERO,
+  ...V128_ZERO,
+  ...V128_ZERO,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b,
+]);
+
+/**
+ * The SIMD flavour of the kernels: 'relaxed-simd' (fused multiply-adds in GEMM's register tiles)
+ * where the runtime validates relaxed SIMD, 'simd128' elsewhere.
+ *
+ * NOTE: relaxed SIMD ships in Chrome 114+, Firefox 145+... and Node 22+ (V8 11.4+); Node 20 (V8
+ * 11.3) has it only behind `node --experimental-wasm-relaxed-simd`, which a library cannot set. We
+ * use it wherever it validates, so on Node 20 the SIMD128 build runs unless the user starts node
+ * with that flag, which we take as asking for it (tests/backend/relaxed-simd.test.ts runs the thread
+ * tests in such a process). FMA rounds once where mul + add rounds twice: results differ from the
+ * SIMD128 build and the TS kernels in the last bits (within the same error bound), while staying
+ * bit-identical across thread counts, as every thread runs the same build.
+ */
+export type SimdFlavor = 'simd128' | 'relaxed-simd';
+
 let backend: WasmBackend | null = null;
 let unavailable: string | null = null;
+let flavor: SimdFlavor = 'simd128';
 
 /** The wasm backend, made at the first call; null where WebAssembly SIMD is unavailable. */
 export function createWasmBackend(): KernelBackend | null {
@@ -125,15 +162,31 @@ export function createWasmBackend(): KernelBackend | null {
       unavailable = 'this runtime rejects WebAssembly SIMD (128-bit) instructions';
     } else {
       // NOTE: synchronous compile; a browser's main thread may refuse it for large modules (Chrome's
-      // limit is 8 MB today, this module is ~10 KB), and then the js backend is used.
-      const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
-      const instance = new WebAssembly.Instance(module, { env: { exp: Math.exp, log: Math.log } });
-      backend = new WasmBackend(instance.exports as unknown as KernelExports);
+      // limit is 8 MB today, this module is ~12 KB), and then the js backend is used.
+      const relaxed = relaxedSimdSupported() ? instantiateOwn(KERNELS_RELAXED_WASM_BASE64) : null;
+      if (relaxed) flavor = 'relaxed-simd';
+      backend = new WasmBackend(relaxed ?? instantiateOwn(KERNELS_WASM_BASE64)!, flavor);
     }
   } catch (e) {
     unavailable = `compiling the kernels failed: ${e instanceof Error ? e.message : String(e)}`;
   }
   return backend;
+}
+
+/** Whether this runtime validates relaxed SIMD (then the kernels run the relaxed-SIMD builds). */
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
+/** The kernels of a build with its own memory; null if it fails to compile or instantiate. */
+function instantiateOwn(base64: string): KernelExports | null {
+  try {
+    const module = new WebAssembly.Module(decodeBase64(base64));
+    return new WebAssembly.Instance(module, { env: { exp: Math.exp, log: Math.log } }).exports as unknown as KernelExports;
+  } catch (e) {
+    if (base64 === KERNELS_WASM_BASE64) throw e;
+    return null;
+  }
 }
 
 let threaded: WasmBackend | null = null;
@@ -150,12 +203,13 @@ export function createThreadedWasmBackend(threads: number): KernelBackend | null
     threadsUnavailable = single ? threadsUnavailableReason() : (unavailable ?? 'WebAssembly SIMD is unavailable');
     if (!threadsUnavailable) {
       try {
-        const module = new WebAssembly.Module(decodeBase64(KERNELS_THREADS_WASM_BASE64));
+        // the same flavour as the one-thread backend, so the thread count never changes a result
+        const module = new WebAssembly.Module(decodeBase64(flavor === 'relaxed-simd' ? KERNELS_RELAXED_THREADS_WASM_BASE64 : KERNELS_THREADS_WASM_BASE64));
         const memory = sharedMemory(2);
         const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
         const ex = instance.exports as unknown as KernelExports;
         const control = (ex.heapBase() + 63) & ~63;
-        threaded = new WasmBackend(ex, new Pool(module, memory, control), control + CONTROL_BYTES);
+        threaded = new WasmBackend(ex, flavor, new Pool(module, memory, control), control + CONTROL_BYTES);
       } catch (e) {
         threadsUnavailable = `starting the threads build failed: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -179,6 +233,11 @@ function sharedMemory(initial: number): WebAssembly.Memory {
 /** Threads that run `k`'s kernels now (1 for any backend but the threads one). */
 export function runningThreads(k: KernelBackend): number {
   return k instanceof WasmBackend ? k.runningThreads() : 1;
+}
+
+/** The SIMD flavour of `k`'s kernels ('none' for the js backend). */
+export function simdFlavor(k: KernelBackend): SimdFlavor | 'none' {
+  return k instanceof WasmBackend ? k.simd : 'none';
 }
 
 /** Why the threads backend is unavailable, or null when it is (or was not tried yet). */
@@ -220,6 +279,7 @@ const isF32 = (a: FloatArray): boolean => a.BYTES_PER_ELEMENT === 4;
 
 class WasmBackend implements KernelBackend {
   readonly name = 'wasm' as const;
+  readonly simd: SimdFlavor;
   private readonly ex: KernelExports;
   private readonly pool: Pool | null;
   /** Threads a call may use, counting the caller (1 without a pool). */
@@ -233,8 +293,9 @@ class WasmBackend implements KernelBackend {
   private top: Ptr = 0;
 
   /** `ex` the kernels; with a pool, the arena starts at `base` (after the pool's control block). */
-  constructor(ex: KernelExports, pool: Pool | null = null, base = ex.heapBase()) {
+  constructor(ex: KernelExports, simd: SimdFlavor, pool: Pool | null = null, base = ex.heapBase()) {
     this.ex = ex;
+    this.simd = simd;
     this.pool = pool;
     this.base = (base + 63) & ~63;
     this.buffer = ex.memory.buffer;

@@ -84,6 +84,22 @@ export function gemmPartF64(
   return x < y ? x : y;
 }
 
+/**
+ * a * b + c per lane: one fused multiply-add (`relaxed_madd`) in the relaxed-SIMD builds
+ * (--enable relaxed-simd), a multiply then an add in the SIMD128 ones. Every multiply-add of the
+ * register tiles goes through these two.
+ */
+// @ts-ignore: decorator
+@inline function madd32(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+// @ts-ignore: decorator
+@inline function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 export function gemm<T>(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize,
 ): void {
@@ -249,11 +265,11 @@ function dotNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate:
       for (; p < end; p += 16) {
         const x0 = v128.load(a0 + p), x1 = v128.load(a1 + p), x2 = v128.load(a2 + p), x3 = v128.load(a3 + p);
         let y = v128.load(b0 + p);
-        s00 = f32x4.add(s00, f32x4.mul(x0, y)); s10 = f32x4.add(s10, f32x4.mul(x1, y));
-        s20 = f32x4.add(s20, f32x4.mul(x2, y)); s30 = f32x4.add(s30, f32x4.mul(x3, y));
+        s00 = madd32(x0, y, s00); s10 = madd32(x1, y, s10);
+        s20 = madd32(x2, y, s20); s30 = madd32(x3, y, s30);
         y = v128.load(b1 + p);
-        s01 = f32x4.add(s01, f32x4.mul(x0, y)); s11 = f32x4.add(s11, f32x4.mul(x1, y));
-        s21 = f32x4.add(s21, f32x4.mul(x2, y)); s31 = f32x4.add(s31, f32x4.mul(x3, y));
+        s01 = madd32(x0, y, s01); s11 = madd32(x1, y, s11);
+        s21 = madd32(x2, y, s21); s31 = madd32(x3, y, s31);
       }
       // lane sums, then the k % 4 tail in scalars
       store<f32>(edge, hsum(s00)); store<f32>(edge, hsum(s01), 4);
@@ -385,13 +401,13 @@ function tileF32x8(
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let x = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd32(x, b0, c00); c01 = madd32(x, b1, c01);
     x = v128.load32_splat(a + r1);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd32(x, b0, c10); c11 = madd32(x, b1, c11);
     x = v128.load32_splat(a + r2);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd32(x, b0, c20); c21 = madd32(x, b1, c21);
     x = v128.load32_splat(a + r3);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd32(x, b0, c30); c31 = madd32(x, b1, c31);
     a += aStep;
     b += bStep;
   }
@@ -420,8 +436,8 @@ function rowF32x8(kc: i32, a: usize, aStep: usize, b: usize, bStep: usize, c: us
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const x = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+    c0 = madd32(x, v128.load(b), c0);
+    c1 = madd32(x, v128.load(b, 16), c1);
     a += aStep;
     b += bStep;
   }
@@ -449,10 +465,10 @@ function tileF32x4(
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a + r1), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a + r2), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a + r3), b0));
+    c0 = madd32(v128.load32_splat(a), b0, c0);
+    c1 = madd32(v128.load32_splat(a + r1), b0, c1);
+    c2 = madd32(v128.load32_splat(a + r2), b0, c2);
+    c3 = madd32(v128.load32_splat(a + r3), b0, c3);
     a += aStep;
     b += bStep;
   }
@@ -480,13 +496,13 @@ function tileF64x4(
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let x = v128.load64_splat(a);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0)); c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    c00 = madd64(x, b0, c00); c01 = madd64(x, b1, c01);
     x = v128.load64_splat(a + r1);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0)); c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    c10 = madd64(x, b0, c10); c11 = madd64(x, b1, c11);
     x = v128.load64_splat(a + r2);
-    c20 = f64x2.add(c20, f64x2.mul(x, b0)); c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    c20 = madd64(x, b0, c20); c21 = madd64(x, b1, c21);
     x = v128.load64_splat(a + r3);
-    c30 = f64x2.add(c30, f64x2.mul(x, b0)); c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    c30 = madd64(x, b0, c30); c31 = madd64(x, b1, c31);
     a += aStep;
     b += bStep;
   }
@@ -520,10 +536,10 @@ function tileF64x2(
   let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
-    c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(a), b0));
-    c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(a + r1), b0));
-    c2 = f64x2.add(c2, f64x2.mul(v128.load64_splat(a + r2), b0));
-    c3 = f64x2.add(c3, f64x2.mul(v128.load64_splat(a + r3), b0));
+    c0 = madd64(v128.load64_splat(a), b0, c0);
+    c1 = madd64(v128.load64_splat(a + r1), b0, c1);
+    c2 = madd64(v128.load64_splat(a + r2), b0, c2);
+    c3 = madd64(v128.load64_splat(a + r3), b0, c3);
     a += aStep;
     b += bStep;
   }
