@@ -68,6 +68,11 @@ const PAD = 64;
  */
 const MIN_WORK_PER_THREAD = 1 << 17;
 let minWorkPerThread = MIN_WORK_PER_THREAD;
+/**
+ * Chunks a split call is cut into per thread: threads claim them one at a time, so a thread that
+ * starts late (a busy machine) delays the call by one chunk at most; more chunks repeat more packing.
+ */
+const CHUNKS_PER_THREAD = 3;
 
 /**
  * Sets the work per thread below which calls are not split (default MIN_WORK_PER_THREAD; 1 splits
@@ -209,7 +214,7 @@ export function createThreadedWasmBackend(threads: number): KernelBackend | null
         const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
         const ex = instance.exports as unknown as KernelExports;
         const control = (ex.heapBase() + 63) & ~63;
-        threaded = new WasmBackend(ex, flavor, new Pool(module, memory, control), control + CONTROL_BYTES);
+        threaded = new WasmBackend(ex, flavor, new Pool(module, memory, control, instance.exports), control + CONTROL_BYTES);
       } catch (e) {
         threadsUnavailable = `starting the threads build failed: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -326,10 +331,14 @@ class WasmBackend implements KernelBackend {
     return Math.max(1, Math.min(this.threads, 1 + this.pool!.readyWorkers(), Math.floor(work / minWorkPerThread)));
   }
 
-  /** Runs `kernel(...args, scratch, part, parts)` for each part, part 0 here, the rest on the pool. */
-  private split(kernel: KernelName, args: number[], parts: number, scratch: Ptr, stride: number): void {
-    const f = this.ex[kernel] as (...a: number[]) => void;
-    this.pool!.run(kernel, args, parts, scratch, stride, () => f(...args, scratch, 0, parts));
+  /**
+   * Runs `kernel(...args, scratch, chunk, chunks)` over `parts` threads (this one and parts - 1
+   * workers, each with its scratch, `stride` bytes apart from `scratch`), in CHUNKS_PER_THREAD
+   * chunks per thread while each keeps at least a quarter of minWorkPerThread.
+   */
+  private split(kernel: KernelName, args: number[], work: number, parts: number, scratch: Ptr, stride: number): void {
+    const chunks = Math.max(parts, Math.min(parts * CHUNKS_PER_THREAD, Math.floor((4 * work) / minWorkPerThread)));
+    this.pool!.run(kernel, args, parts, chunks, scratch, stride);
   }
 
   /**
@@ -415,7 +424,7 @@ class WasmBackend implements KernelBackend {
     const pc = accumulate ? this.put(c, cOffset, m * n) : this.alloc(m * n * es);
     const ps = this.alloc(scratch * parts);
     if (parts > 1) {
-      this.split(es === 4 ? 'gemmPartF32' : 'gemmPartF64', [+transA, +transB, m, n, k, pa, pb, pc, +accumulate], parts, ps, scratch);
+      this.split(es === 4 ? 'gemmPartF32' : 'gemmPartF64', [+transA, +transB, m, n, k, pa, pb, pc, +accumulate], m * n * k, parts, ps, scratch);
     } else {
       (es === 4 ? this.ex.gemmF32 : this.ex.gemmF64)(transA, transB, m, n, k, pa, pb, pc, accumulate, ps);
     }
@@ -437,7 +446,7 @@ class WasmBackend implements KernelBackend {
     const py = this.alloc(rows * outF * es);
     const ps = this.alloc(scratch * parts);
     if (parts > 1) {
-      this.split(es === 4 ? 'linearForwardPartF32' : 'linearForwardPartF64', [px, pw, pb, rows, inF, outF, py], parts, ps, scratch);
+      this.split(es === 4 ? 'linearForwardPartF32' : 'linearForwardPartF64', [px, pw, pb, rows, inF, outF, py], rows * outF * inF, parts, ps, scratch);
     } else {
       (es === 4 ? this.ex.linearForwardF32 : this.ex.linearForwardF64)(px, pw, pb, rows, inF, outF, py, ps);
     }
@@ -456,7 +465,8 @@ class WasmBackend implements KernelBackend {
     db: FloatArray | null,
   ): void {
     const es = g.BYTES_PER_ELEMENT;
-    const parts = this.partsFor(rows * inF * outF * ((dx ? 1 : 0) + (dw ? 1 : 0)));
+    const work = rows * inF * outF * ((dx ? 1 : 0) + (dw ? 1 : 0));
+    const parts = this.partsFor(work);
     const scratch = (Math.max(this.ex.gemmScratchBytes(inF, outF, es), this.ex.gemmScratchBytes(inF, rows, es)) + 63) & ~63;
     if (!this.begin((rows * outF + 2 * rows * inF + 2 * outF * inF + outF) * es + scratch * parts, 7)) {
       jsBackend.linearBackward(g, x, w, rows, inF, outF, dx, dw, db);
@@ -470,7 +480,7 @@ class WasmBackend implements KernelBackend {
     const pdb = db ? this.alloc(outF * es) : 0;
     const ps = this.alloc(scratch * parts);
     if (parts > 1) {
-      this.split(es === 4 ? 'linearBackwardPartF32' : 'linearBackwardPartF64', [pg, px, pw, rows, inF, outF, pdx, pdw, pdb], parts, ps, scratch);
+      this.split(es === 4 ? 'linearBackwardPartF32' : 'linearBackwardPartF64', [pg, px, pw, rows, inF, outF, pdx, pdw, pdb], work, parts, ps, scratch);
     } else {
       (es === 4 ? this.ex.linearBackwardF32 : this.ex.linearBackwardF64)(pg, px, pw, rows, inF, outF, pdx, pdw, pdb, ps);
     }

@@ -2,31 +2,36 @@
  * A pool of kernel threads sharing one WebAssembly memory with the calling thread: `worker_threads`
  * in Node, Web Workers elsewhere (where SharedArrayBuffer exists, i.e. a cross-origin isolated
  * page). Each worker instantiates the threads build of the kernels on the shared memory, then waits
- * on its word of a control block in that memory; a call posts one job (a kernel and its integer
- * arguments) to some workers, runs part 0 itself and waits until every worker has signalled done.
+ * on its word of a control block in that memory.
+ *
+ * A call posts one job: a kernel, its integer arguments, and a number of chunks (bands of the
+ * output, see `band` in assembly/gemm.ts). The caller and the woken workers claim chunks one at a
+ * time until none is left, and the caller returns once every chunk is done; so a worker that is
+ * slow to wake (or descheduled by a busy machine) costs at most the chunk it holds, never a fixed
+ * share of the work.
  *
  * The core imports no Node module: Node's worker_threads and os come from
  * `process.getBuiltinModule` (Node 20.16+), workers start from an inline source (eval in Node, a
  * Blob URL in browsers), and nothing blocks on a worker starting: a worker takes part once it has
- * flagged itself ready in shared memory, and until then its share runs on the caller.
+ * flagged itself ready in shared memory, and until then the caller does its chunks.
  */
 
 /** Words of the control block, in 4-byte units from its start. */
-const DONE = 0; // workers that finished the current job (Atomics.add, notify)
-const KERNEL = 1; // index into KERNEL_NAMES
-const NARGS = 2;
-const PARTS = 3;
+const NEXT = 0; // job sequence number (high 16 bits) and next unclaimed chunk (low 16 bits)
+const COMPLETED = 1; // chunks of the current job done (Atomics.add, notify)
+const KERNEL = 2; // index into KERNEL_NAMES
+const NARGS = 3;
+const CHUNKS = 4;
+const FAILED = 5; // 1 + the slot of a worker whose chunk threw, 0 if none
 const ARGS = 8; // ARGS .. ARGS + MAX_ARGS - 1
 const MAX_ARGS = 24;
 const HEADER_BYTES = 256;
-/** Per worker: its command word, readiness, part, scratch and error report. */
+/** Per worker: its command word, readiness, scratch and error report. */
 const SLOT_BYTES = 512;
-const FLAG = 0; // 0 idle, 1 run the job, -1 quit
+const FLAG = 0; // 0 idle, 1 there is a job, -1 quit
 const READY = 1; // 0 starting, 1 ready, -1 failed to start
-const PART = 2;
-const SCRATCH = 3;
-const STATUS = 4; // 0 ok, 1 the job threw
-const MSG_LEN = 5;
+const SCRATCH = 2; // its scratch in the current job, -1 if it takes no part
+const MSG_LEN = 3;
 const MSG_CHARS = 32 * 2; // byte offset of the message (UTF-16) in the slot
 const MSG_MAX = (SLOT_BYTES - MSG_CHARS) / 2;
 
@@ -34,6 +39,8 @@ const MSG_MAX = (SLOT_BYTES - MSG_CHARS) / 2;
 export const MAX_WORKERS = (65536 - HEADER_BYTES) / SLOT_BYTES - 1;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 65536;
+/** Chunks a job may have (the low 16 bits of NEXT). */
+export const MAX_CHUNKS = 65535;
 
 /** The kernels a job can name; each takes its arguments, then (scratch, part, parts). */
 export const KERNEL_NAMES = [
@@ -57,13 +64,18 @@ const SPIN_MS = 0.3;
  * The worker's whole program: self-contained (it imports nothing), as Node evaluates it from a
  * string and browsers load it from a Blob URL. Its data (module, memory, control block address,
  * slot, kernel names) comes as workerData in Node and as the first message in a browser.
+ *
+ * NOTE: a chunk is claimed by a compare-exchange on NEXT, after reading the job: the exchange
+ * succeeds only if NEXT still holds that job's sequence number with that chunk unclaimed, and a job
+ * cannot end (nor the next be written) while one of its chunks is unclaimed, so what was read is
+ * that job's. A worker waking late for a job that has ended finds its chunks gone and sleeps again.
  */
 const WORKER_SOURCE = `'use strict';
 const start = (init) => {
   const { module, memory, control, slot, names, spinMs } = init;
   const i32 = new Int32Array(memory.buffer);
   const u16 = new Uint16Array(memory.buffer);
-  const base = (control >> 2), me = (control + ${HEADER_BYTES} + slot * ${SLOT_BYTES}) >> 2;
+  const base = control >> 2, me = (control + ${HEADER_BYTES} + slot * ${SLOT_BYTES}) >> 2;
   let kernels;
   try {
     const ex = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } }).exports;
@@ -78,10 +90,29 @@ const start = (init) => {
     const at = (me << 1) + ${MSG_CHARS / 2};
     for (let i = 0; i < text.length; i++) u16[at + i] = text.charCodeAt(i);
     i32[me + ${MSG_LEN}] = text.length;
-    i32[me + ${STATUS}] = 1;
+  }
+  const args = [];
+  function work() {
+    for (;;) {
+      const v = Atomics.load(i32, base + ${NEXT});
+      const chunk = v & 0xffff, chunks = i32[base + ${CHUNKS}], scratch = i32[me + ${SCRATCH}];
+      if (chunk >= chunks || scratch === -1) return;
+      const kernel = kernels[i32[base + ${KERNEL}]], n = i32[base + ${NARGS}];
+      args.length = 0;
+      for (let i = 0; i < n; i++) args.push(i32[base + ${ARGS} + i]);
+      if (Atomics.compareExchange(i32, base + ${NEXT}, v, v + 1) !== v) continue;
+      args.push(scratch, chunk, chunks);
+      try {
+        kernel(...args);
+      } catch (e) {
+        report(e);
+        Atomics.store(i32, base + ${FAILED}, slot + 1);
+      }
+      Atomics.add(i32, base + ${COMPLETED}, 1);
+      Atomics.notify(i32, base + ${COMPLETED});
+    }
   }
   Atomics.store(i32, me + ${READY}, 1);
-  const args = [];
   for (;;) {
     let flag = Atomics.load(i32, me + ${FLAG});
     if (flag === 0) {
@@ -93,18 +124,8 @@ const start = (init) => {
       }
     }
     if (flag < 0) return;
-    try {
-      const n = i32[base + ${NARGS}];
-      args.length = 0;
-      for (let i = 0; i < n; i++) args.push(i32[base + ${ARGS} + i]);
-      args.push(i32[me + ${SCRATCH}], i32[me + ${PART}], i32[base + ${PARTS}]);
-      kernels[i32[base + ${KERNEL}]](...args);
-    } catch (e) {
-      report(e);
-    }
     Atomics.store(i32, me + ${FLAG}, 0);
-    Atomics.add(i32, base + ${DONE}, 1);
-    Atomics.notify(i32, base + ${DONE});
+    work();
   }
 };
 if (typeof process === 'object' && process && typeof process.getBuiltinModule === 'function') {
@@ -214,8 +235,12 @@ export class Pool {
   /** Slots of the workers that are ready, in order; refreshed until all started ones are. */
   private ready: number[] = [];
   private failed = 0;
+  private readonly own: ((...a: number[]) => void)[];
+  /** The sequence number of the last job (16 bits). */
+  private seq = 0;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
+  /** `own`: this thread's instance of the threads build (on `memory`), whose exports run its chunks. */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, own: WebAssembly.Exports) {
     const s = spawner();
     if (typeof s === 'string') throw new Error(`kernel threads: ${s}`);
     this.spawn = s;
@@ -224,6 +249,7 @@ export class Pool {
     this.control = control;
     this.i32 = new Int32Array(memory.buffer);
     this.u16 = new Uint16Array(memory.buffer);
+    this.own = KERNEL_NAMES.map((n) => own[n] as (...a: number[]) => void);
   }
 
   /** Starts workers until there are `count` (at most MAX_WORKERS); never waits for them. */
@@ -233,6 +259,7 @@ export class Pool {
       const slot = this.workers.length;
       const at = this.slotWord(slot);
       this.i32.fill(0, at, at + SLOT_BYTES / 4);
+      this.i32[at + SCRATCH] = -1;
       this.workers.push(this.spawn({ module: this.module, memory: this.memory, control: this.control, slot, names: KERNEL_NAMES, spinMs: SPIN_MS }));
     }
   }
@@ -258,43 +285,58 @@ export class Pool {
   }
 
   /**
-   * Runs `kernel(...args, scratch(p), p, parts)` for p = 0 .. parts-1: part 0 on this thread through
-   * `own`, the others on ready workers (parts - 1 <= readyWorkers()), and returns once all are done.
-   * A worker's error is thrown here as an Error, after every part has finished.
+   * Runs `kernel(...args, scratch, chunk, chunks)` for chunk = 0 .. chunks-1 on this thread and
+   * `threads - 1` ready workers (threads - 1 <= readyWorkers()); thread t uses the scratch at
+   * `scratchBase + t * scratchStride`. Returns once every chunk is done; an error in any chunk is
+   * thrown here as an Error, after all have finished.
    */
-  run(kernel: KernelName, args: readonly number[], parts: number, scratchBase: number, scratchStride: number, own: () => void): void {
+  run(kernel: KernelName, args: readonly number[], threads: number, chunks: number, scratchBase: number, scratchStride: number): void {
     if (args.length > MAX_ARGS) throw new Error(`kernel threads: ${args.length} arguments, at most ${MAX_ARGS}`);
+    if (chunks > MAX_CHUNKS) throw new Error(`kernel threads: ${chunks} chunks, at most ${MAX_CHUNKS}`);
     const i32 = this.i32;
     const base = this.control >> 2;
     i32[base + KERNEL] = KERNEL_NAMES.indexOf(kernel);
     i32[base + NARGS] = args.length;
-    i32[base + PARTS] = parts;
+    i32[base + CHUNKS] = chunks;
+    i32[base + FAILED] = 0;
     for (let i = 0; i < args.length; i++) i32[base + ARGS + i] = args[i];
-    Atomics.store(i32, base + DONE, 0);
-    const posted = parts - 1;
-    for (let p = 1; p <= posted; p++) {
-      const at = this.slotWord(this.ready[p - 1]);
-      i32[at + PART] = p;
-      i32[at + SCRATCH] = scratchBase + p * scratchStride;
-      i32[at + STATUS] = 0;
+    // every worker's scratch for this job (-1: not in it), before the job is published
+    for (let w = 0, t = 1; w < this.workers.length; w++) {
+      const inJob = t < threads && this.ready.includes(w);
+      i32[this.slotWord(w) + SCRATCH] = inJob ? scratchBase + t++ * scratchStride : -1;
+    }
+    Atomics.store(i32, base + COMPLETED, 0);
+    this.seq = (this.seq + 1) & 0xffff;
+    Atomics.store(i32, base + NEXT, this.seq << 16);
+    for (let t = 1; t < threads; t++) {
+      const at = this.slotWord(this.ready[t - 1]);
       Atomics.store(i32, at + FLAG, 1);
       Atomics.notify(i32, at + FLAG, 1);
     }
-    try {
-      own();
-    } finally {
-      // NOTE: wait even when part 0 threw: the workers are still writing into the arena
-      for (let done = Atomics.load(i32, base + DONE), spins = 0; done < posted; done = Atomics.load(i32, base + DONE)) {
-        if (++spins > 2000) Atomics.wait(i32, base + DONE, done, 50);
+    const f = this.own[KERNEL_NAMES.indexOf(kernel)];
+    let error: unknown = null;
+    for (;;) {
+      const v = Atomics.load(i32, base + NEXT);
+      const chunk = v & 0xffff;
+      if (chunk >= chunks) break;
+      if (Atomics.compareExchange(i32, base + NEXT, v, v + 1) !== v) continue;
+      try {
+        f(...args, scratchBase, chunk, chunks);
+      } catch (e) {
+        error ??= e;
       }
+      Atomics.add(i32, base + COMPLETED, 1);
     }
-    for (let p = 1; p <= posted; p++) {
-      const at = this.slotWord(this.ready[p - 1]);
-      if (i32[at + STATUS] !== 0) {
-        const len = i32[at + MSG_LEN];
-        const from = (at << 1) + MSG_CHARS / 2;
-        throw new Error(`a kernel thread failed in ${kernel}: ${String.fromCharCode(...this.u16.subarray(from, from + len))}`);
-      }
+    // NOTE: wait even when a chunk here threw: the workers are still writing into the arena
+    for (let done = Atomics.load(i32, base + COMPLETED), spins = 0; done < chunks; done = Atomics.load(i32, base + COMPLETED)) {
+      if (++spins > 2000) Atomics.wait(i32, base + COMPLETED, done, 50);
+    }
+    if (error !== null) throw error instanceof Error ? error : new Error(String(error));
+    const failed = i32[base + FAILED];
+    if (failed > 0) {
+      const at = this.slotWord(failed - 1);
+      const from = (at << 1) + MSG_CHARS / 2;
+      throw new Error(`a kernel thread failed in ${kernel}: ${String.fromCharCode(...this.u16.subarray(from, from + i32[at + MSG_LEN]))}`);
     }
   }
 }
