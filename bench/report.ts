@@ -1,5 +1,6 @@
 /** The benchmark's results: their shape (results.json), the printed tables and bench/RESULTS.md. */
 import type { Framework, LossKind } from './models';
+import type { CnnHeapReply, ConvReply } from './cnn';
 import type { WasmHeapReply } from './wasm-kernels';
 import type { HeapReply, MatmulRow } from './worker';
 
@@ -51,14 +52,68 @@ export interface ModelResult {
   frameworks: FrameworkResult[];
 }
 
+/** One framework on one convolutional net: time-boxed steps, or why it has none. */
+export interface CnnFrameworkResult {
+  framework: BenchEntry;
+  info: string;
+  /** "cannot train: <its error>" or "no conv: ...": the framework has no timings. */
+  unavailable?: string;
+  /**
+   * The forward loss at the initial weights (batch 0, dropout off), step 1's loss (the same batch and
+   * weights, dropout off) and batch 1's loss after that update (dropout off, no update): as many as it got to.
+   */
+  losses: number[];
+  /** Largest relative difference of `losses` from tsgrad's (js backend). */
+  lossError: number;
+  firstStepMs: number;
+  /** Step 1 was still running after this many ms, and was stopped: the step takes longer. */
+  stoppedAfterMs?: number;
+  /** The first step took longer than the time box: it is the only step timed (cold). */
+  firstStepOnly: boolean;
+  warmupSteps: number;
+  warmupSeconds: number;
+  /** Wall and CPU ms of each timed step. */
+  msPerStep: number[];
+  cpuMsPerStep: number[];
+  median?: number;
+  min?: number;
+  max?: number;
+  cpuMedian?: number;
+  cpuShare?: number;
+}
+
+export interface CnnResult {
+  id: string;
+  name: string;
+  batch: number;
+  lr: number;
+  referenceLosses: number[];
+  frameworks: CnnFrameworkResult[];
+}
+
 export interface BenchResults {
   machine: MachineInfo;
-  options: { reps: number; repMs: number; warmupMs: number; warmupMaxMs: number; lossTolerance: number };
+  options: {
+    reps: number;
+    repMs: number;
+    warmupMs: number;
+    warmupMaxMs: number;
+    lossTolerance: number;
+    cnnWarmupMs?: number;
+    cnnMs?: number;
+    cnnMaxSteps?: number;
+    cnnStepCapMs?: number;
+    convMs?: number;
+  };
   models: ModelResult[];
   matmul: { framework: BenchEntry; rows: MatmulRow[] }[];
   heap: HeapReply | null;
   /** tsgrad on the wasm backend: heap and WebAssembly memory over NeuralNet2 training. */
   wasmHeap?: WasmHeapReply | null;
+  /** The convolutional nets (section cnn), conv2d GFLOPS, and tsgrad-wasm's memory over LeNet-5 training. */
+  cnn?: CnnResult[];
+  conv?: ({ framework: BenchEntry } & ConvReply)[];
+  cnnHeap?: CnnHeapReply;
   seconds?: number;
 }
 
@@ -112,8 +167,53 @@ export function targets(r: BenchResults): Target[] {
       met: w.every((x) => x === w[0]) && growth < 5 * 2 ** 20,
     });
   }
+  out.push(...cnnTargets(r));
   return out;
 }
+
+/** Issue 14's ("Speed"): the step <= 1/4 of tfjs-cpu's, conv forward >= 15 GFLOPS on wasm, heap flat over 2,000 steps. */
+function cnnTargets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  for (const net of r.cnn ?? []) {
+    const peer = net.frameworks.find((f) => f.framework === 'tfjs-cpu' && (f.median !== undefined || f.stoppedAfterMs !== undefined));
+    for (const entry of ['tsgrad', 'tsgrad-wasm'] as const) {
+      const ts = net.frameworks.find((f) => f.framework === entry && f.median !== undefined);
+      if (!ts || !peer) continue;
+      const what = `14: ${entry} ${shortNet(net)} step <= 1/4 of tfjs-cpu's`;
+      if (peer.stoppedAfterMs !== undefined) {
+        // tfjs-cpu's step is longer than the cap, so the ratio is below ts / cap
+        const bound = ts.median! / peer.stoppedAfterMs;
+        const value = `< ${fmtRatio(bound)} (${fmtMs(ts.median!)} vs > ${fmtMs(peer.stoppedAfterMs)} ms: tfjs-cpu's step 1 was stopped unfinished)`;
+        out.push({ what, value, met: bound <= 1 / 4 });
+        continue;
+      }
+      const ratio = ts.median! / peer.median!;
+      const value = `${fmtRatio(ratio)} (${fmtMs(ts.median!)} vs ${fmtMs(peer.median!)} ms${peer.firstStepOnly ? ", tfjs-cpu's one cold step" : ''}; by CPU time ${fmtRatio(ts.cpuMedian! / peer.cpuMedian!)})`;
+      out.push({ what, value, met: ratio <= 1 / 4 });
+    }
+  }
+  const wasmConv = r.conv?.find((c) => c.framework === 'tsgrad-wasm')?.rows.find((row) => row.layer.startsWith('conv2') && row.direction === 'forward');
+  if (wasmConv) {
+    out.push({
+      what: `14: tsgrad-wasm conv2d forward >= 15 GFLOPS (${wasmConv.layer}, float32)`,
+      value: `${wasmConv.gflops.toFixed(2)} GFLOPS (batch ${wasmConv.batch})`,
+      met: wasmConv.gflops >= 15,
+    });
+  }
+  const h = r.cnnHeap;
+  if (h && h.samples.length >= 2) {
+    const [first, last] = [h.samples[0], h.samples[h.samples.length - 1]];
+    const growth = last.heapUsed - first.heapUsed;
+    out.push({
+      what: `14: tsgrad-wasm heap flat over ${h.steps} LeNet-5 steps (growth < 5 MB from step ${first.step}, WebAssembly memory unchanged)`,
+      value: `heapUsed ${h.samples.map((x) => mb(x.heapUsed)).join(' -> ')} MB; WebAssembly memory ${h.samples.map((x) => mb(x.wasmMemory)).join(' -> ')} MB`,
+      met: growth < 5 * 2 ** 20 && last.wasmMemory === first.wasmMemory,
+    });
+  }
+  return out;
+}
+
+const shortNet = (net: CnnResult) => (net.id === 'lenet' ? 'LeNet-5' : 'MNIST net');
 
 function heapGrowth(h: HeapReply): number {
   return h.samples[h.samples.length - 1].heapUsed - h.samples[0].heapUsed;
@@ -196,6 +296,95 @@ function matmulTable(r: BenchResults, markdown: boolean): string {
   return table(['shape (op(A) op(B))', ...names.map((n) => `${n} GFLOPS`), ...tsHead, ...wasmHead, ...peerHead], rows, markdown);
 }
 
+function cnnTable(net: CnnResult, r: BenchResults, markdown: boolean): string {
+  const ts = net.frameworks.find((f) => f.framework === 'tsgrad' && f.median !== undefined);
+  const wasm = net.frameworks.find((f) => f.framework === 'tsgrad-wasm' && f.median !== undefined);
+  const rows = net.frameworks.map((f) => {
+    const loss = (i: number) => (f.losses[i] === undefined || Number.isNaN(f.losses[i]) ? '-' : f.losses[i].toFixed(6));
+    const err = Number.isNaN(f.lossError) ? '-' : f.lossError.toExponential(1);
+    if (f.stoppedAfterMs !== undefined) {
+      const note = `step 1 stopped unfinished after ${(f.stoppedAfterMs / 1000).toFixed(0)} s (the cap): only the forward loss checked`;
+      const bound = (x?: CnnFrameworkResult) => (x ? `< ${fmtRatio(x.median! / f.stoppedAfterMs!)}` : '-');
+      return [f.framework, `> ${fmtMs(f.stoppedAfterMs)}`, '-', '0', '-', '-', '-', loss(0), '-', '-', err, bound(ts), bound(wasm), note];
+    }
+    if (f.unavailable || f.median === undefined)
+      return [f.framework, '-', '-', '0', '-', '-', '-', loss(0), '-', '-', err, '-', '-', (f.unavailable ?? '').replace(/\|/g, '/')];
+    const note = f.firstStepOnly ? `step 1 only (cold, dropout off): it took longer than the ${cnnBox(r)} time box` : '';
+    return [
+      f.framework,
+      fmtMs(f.median),
+      `${fmtMs(f.min!)}-${fmtMs(f.max!)}`,
+      String(f.msPerStep.length),
+      f.firstStepOnly ? '-' : `${f.warmupSteps} in ${f.warmupSeconds.toFixed(1)} s`,
+      f.cpuShare!.toFixed(2),
+      fmtMs(f.cpuMedian!),
+      loss(0),
+      loss(1),
+      loss(2),
+      err,
+      ts ? fmtRatio(ts.median! / f.median) : '-',
+      wasm ? fmtRatio(wasm.median! / f.median) : '-',
+      note,
+    ];
+  });
+  const head = [
+    'framework',
+    'median ms/step',
+    'min-max ms',
+    'steps timed',
+    'warm-up',
+    'cpu/wall',
+    'CPU ms/step',
+    'forward loss',
+    'step-1 loss',
+    'loss after step 1',
+    'loss rel. err',
+    'tsgrad / this',
+    'tsgrad-wasm / this',
+    'note',
+  ];
+  return table(head, rows, markdown);
+}
+
+const cnnBox = (r: BenchResults) => `${((r.options.cnnMs ?? NaN) / 1000).toFixed(0)} s`;
+
+function convTable(r: BenchResults, markdown: boolean): string {
+  const conv = r.conv ?? [];
+  const first = conv[0];
+  if (!first) return '';
+  const rows = first.rows.map((row) => [
+    row.layer,
+    row.direction,
+    ...conv.map((c) => {
+      const x = c.rows.find((y) => y.layer === row.layer && y.direction === row.direction);
+      if (!x) return '-';
+      if (x.error) return `cannot: ${x.error.replace(/\|/g, '/')}`;
+      return `${x.gflops.toFixed(x.gflops >= 1 ? 2 : 4)}${x.batch !== 64 ? ` (batch ${x.batch})` : ''}`;
+    }),
+  ]);
+  return table(['conv2d, float32', 'product', ...conv.map((c) => `${c.framework} GFLOPS`)], rows, markdown, 2);
+}
+
+function cnnHeapLines(h: CnnHeapReply): string[] {
+  return [
+    ...h.samples.map(
+      (x) => `after step ${x.step}: heapUsed ${mb(x.heapUsed)} MB, arrayBuffers ${mb(x.arrayBuffers)} MB, WebAssembly memory ${mb(x.wasmMemory)} MB`,
+    ),
+    `${fmtMs(h.msPerStep)} ms/step over the ${h.steps} steps (the GC pauses at the samples left out)`,
+  ];
+}
+
+function cnnIntro(r: BenchResults): string[] {
+  const o = r.options;
+  return [
+    `Each framework: the loss check against tsgrad's on the js backend (relative error <= ${o.lossTolerance}): the forward loss at the initial weights,`,
+    "then step 1 (dropout off) and batch 1's loss after its update (dropout off); then a warm-up of",
+    `>= ${(o.cnnWarmupMs ?? NaN) / 1000} s, and steps timed one by one in 3 interleaved rounds until ${cnnBox(r)} or ${o.cnnMaxSteps} steps: the median step.`,
+    `A step 1 still running after ${((o.cnnStepCapMs ?? NaN) / 1000).toFixed(0)} s is stopped (its process killed) and that time is a lower bound;`,
+    "one that finished but took longer than the time box is the row's only step (cold, dropout off).",
+  ];
+}
+
 function wasmHeapLines(h: WasmHeapReply): string[] {
   return [...heapLines(h), `WebAssembly memory (after the first 10 steps sized the arena) ${h.wasmMemory.map(mb).join(' MB -> ')} MB`];
 }
@@ -232,9 +421,18 @@ export function formatReport(r: BenchResults): string {
   if (r.matmul.length) out.push('float32 matmul, GFLOPS (2 m n k / median time; peers stop at n = 512 unless --peer-matmul-1024)', matmulTable(r, false), '');
   if (r.heap) out.push(`tsgrad heap over ${r.heap.steps} NeuralNet2 training steps (after forced GC)`, ...heapLines(r.heap), '');
   if (r.wasmHeap) out.push(`tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`, ...wasmHeapLines(r.wasmHeap), '');
+  if (r.cnn?.length) out.push(...cnnIntro(r), '');
+  for (const net of r.cnn ?? []) {
+    out.push(
+      `${net.name}: 28x28, batch ${net.batch}, cross-entropy, SGD lr ${net.lr}; tsgrad's losses ${net.referenceLosses.map((l) => l.toFixed(6)).join(', ')}`,
+    );
+    out.push(cnnTable(net, r, false), '');
+  }
+  if (r.conv?.length) out.push('conv2d GFLOPS (2 N O C kh kw OH OW / median time per call; each gradient alone)', convTable(r, false), '');
+  if (r.cnnHeap) out.push(`tsgrad-wasm over ${r.cnnHeap.steps} LeNet-5 training steps (after forced GCs)`, ...cnnHeapLines(r.cnnHeap), '');
   const t = targets(r);
   if (t.length) {
-    out.push('targets of "Performance I" (tsgrad on js) and "Performance II" (tsgrad on wasm)');
+    out.push('targets of "Performance I" (tsgrad on js), "Performance II" (tsgrad on wasm) and issue 14 (CNNs)');
     for (const x of t) out.push(`  [${x.met ? 'met' : 'NOT met'}] ${x.what}: ${x.value}`);
     out.push('');
   }
@@ -284,7 +482,7 @@ export function markdownReport(r: BenchResults): string {
   const t = targets(r);
   if (t.length) {
     out.push(
-      '## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend)',
+      '## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend; "14": the CNNs of issue 14)',
       '',
       table(
         ['target', 'measured', 'met'],
@@ -318,5 +516,47 @@ export function markdownReport(r: BenchResults): string {
       ...wasmHeapLines(r.wasmHeap).map((l) => `- ${l}`),
       '',
     );
+  if (r.cnn?.length) {
+    out.push(
+      '## Convolutional nets: ms per training step',
+      '',
+      "bench/cnn.ts. Every framework starts from the same weights (made in PyTorch's layout and converted to",
+      "tfjs's NHWC filters and [in, out] dense kernels) and trains on the same seeded 28x28 images.",
+      ...cnnIntro(r),
+      '',
+    );
+  }
+  for (const net of r.cnn ?? []) {
+    out.push(
+      `### ${net.name}`,
+      '',
+      `28x28, batch ${net.batch}, cross-entropy, plain SGD lr ${net.lr}; tsgrad's losses (js backend) ${net.referenceLosses.map((l) => l.toFixed(6)).join(', ')}.`,
+      '',
+    );
+    out.push(cnnTable(net, r, true), '');
+    for (const f of net.frameworks) out.push(`- ${f.framework}: ${f.info}`);
+    out.push('');
+  }
+  if (r.conv?.length) {
+    out.push(
+      '## conv2d GFLOPS (float32, stride 1, no padding)',
+      '',
+      '2 N O C kh kw OH OW per product / median seconds per call; the input and weight gradients each alone. A',
+      'peer whose call at batch 64 would not fit the time box is timed at a smaller batch (shown).',
+      '',
+      convTable(r, true),
+      '',
+      ...r.conv.map((c) => `- ${c.framework}: ${c.info}`),
+      '',
+    );
+  }
+  if (r.cnnHeap) {
+    out.push(
+      `## tsgrad-wasm heap and WebAssembly memory over ${r.cnnHeap.steps} LeNet-5 training steps`,
+      '',
+      ...cnnHeapLines(r.cnnHeap).map((l) => `- ${l}`),
+      '',
+    );
+  }
   return `${out.join('\n')}\n`;
 }

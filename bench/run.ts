@@ -1,16 +1,28 @@
 /**
  * `npm run bench`: tsgrad against TensorFlow.js (cpu and wasm backends) and js-pytorch on the same
- * models, data and initial weights; float32 GEMM GFLOPS; tsgrad's heap growth over training.
+ * models, data and initial weights; float32 GEMM GFLOPS; tsgrad's heap growth over training; the
+ * convolutional nets (LeNet-5, pytorch/examples' MNIST net), conv2d GFLOPS and heap (bench/cnn.ts).
  * tsgrad runs twice, on each kernel backend: `tsgrad` (js, the TS kernels) and `tsgrad-wasm`.
  * Writes bench/RESULTS.md and bench/results.json on a full run.
  *
- *   npm run bench                              everything (a few minutes)
- *   npm run bench -- --only mlp,nn2            some sections: mlp, nn2, nn1, matmul, heap
+ *   npm run bench                              everything (~8 minutes on an idle machine)
+ *   npm run bench -- --only mlp,nn2            some sections: mlp, nn2, nn1, matmul, heap, cnn
+ *   npm run bench -- --only cnn --cnn-ms 5000  the CNN section, each framework timed for <= 5 s a net
  *   npm run bench -- --frameworks tsgrad,tsgrad-wasm,tfjs-wasm
  *   npm run bench -- --quick                   fewer, shorter repetitions (a smoke test)
  *   npm run bench -- --wait-quiet 120          first wait up to 120 s for the cores to be idle (< 5% busy for 3 s)
  *   npm run bench -- --peer-matmul-1024        also time tfjs's matMul at n = 1024 (adds minutes)
- *   other flags: --reps N (>= 5), --rep-ms MS, --matmul-sizes 128,256, --write / --no-write
+ *   other flags: --reps N (>= 5), --rep-ms MS, --matmul-sizes 128,256, --write / --no-write,
+ *   --cnn-warmup-ms MS, --cnn-max-steps N, --cnn-step-cap-ms MS, --conv-ms MS (the time box of each
+ *   conv2d GFLOPS figure)
+ *
+ * The CNN steps are time-boxed, as tfjs-cpu's conv backward is slow (a MNIST-net step takes 2 to 14
+ * minutes here): after the loss check (the forward loss, then step 1 with dropout off and the loss
+ * after it), each framework warms up for --cnn-warmup-ms, then runs steps in 3 interleaved rounds
+ * until --cnn-ms (default 10 s) or --cnn-max-steps (default 300) are used; the median step is
+ * reported with the count. A step 1 still running after --cnn-step-cap-ms (default 60 s) is stopped
+ * (its process killed) and the row gives that time as a lower bound; a step 1 that finished but took
+ * longer than --cnn-ms is the row's only (cold) step.
  *
  * Where tsgrad's step spends its time: `npx tsx --expose-gc bench/profile.ts` (see its header).
  */
@@ -19,16 +31,41 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FRAMEWORKS, makeProblem, MODELS, type ModelSpec } from './models';
-import { type BenchEntry, formatReport, markdownReport, type BenchResults, type ModelResult, type FrameworkResult, type MachineInfo } from './report';
+import {
+  type BenchEntry,
+  type CnnFrameworkResult,
+  type CnnResult,
+  formatReport,
+  markdownReport,
+  type BenchResults,
+  type ModelResult,
+  type FrameworkResult,
+  type MachineInfo,
+} from './report';
 import { median, relativeError, summarize } from './stats';
 import { tsgradTrainer } from './tsgrad';
 import type { WasmHeapReply, WasmRequest } from './wasm-kernels';
+import {
+  CNN_BATCH,
+  CNN_LR,
+  CNN_NETS,
+  type CnnHeapReply,
+  type CnnFirstStepReply,
+  type CnnInitReply,
+  type CnnRequest,
+  type CnnTimeReply,
+  type CnnWarmupReply,
+  type ConvReply,
+  firstStep,
+  makeCnnProblem,
+  tsgradCnnTrainer,
+} from './cnn';
 import type { HeapReply, InitReply, MatmulRow, RepReply, Request, WarmupReply } from './worker';
 
 /** What a table row can be: a framework, or tsgrad on its wasm backend (a 'tsgrad' worker with TSGRAD_BACKEND=wasm). */
 const ENTRIES: readonly BenchEntry[] = ['tsgrad', 'tsgrad-wasm', ...FRAMEWORKS.filter((f) => f !== 'tsgrad')];
 
-const SECTIONS = ['mlp', 'nn2', 'nn1', 'matmul', 'heap'] as const;
+const SECTIONS = ['mlp', 'nn2', 'nn1', 'matmul', 'heap', 'cnn'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Every framework's first two losses must match tsgrad's this closely, or the comparison is off. */
@@ -46,6 +83,11 @@ interface Options {
   write: boolean;
   waitQuiet: number;
   peerMatmul1024: boolean;
+  cnnWarmupMs: number;
+  cnnMs: number;
+  cnnMaxSteps: number;
+  cnnStepCapMs: number;
+  convMs: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -61,6 +103,11 @@ function parseArgs(argv: string[]): Options {
     write: true,
     waitQuiet: 0,
     peerMatmul1024: false,
+    cnnWarmupMs: 3000,
+    cnnMs: 10000,
+    cnnMaxSteps: 300,
+    cnnStepCapMs: 60000,
+    convMs: 6000,
   };
   let subset = false;
   let write: boolean | null = null;
@@ -110,7 +157,27 @@ function parseArgs(argv: string[]): Options {
         o.warmupMaxMs = 1000;
         o.matmulSizes = [128, 256];
         o.heapSteps = 2000;
+        o.cnnWarmupMs = 500;
+        o.cnnMs = 3000;
+        o.cnnMaxSteps = 60;
+        o.cnnStepCapMs = 20000;
+        o.convMs = 2000;
         subset = true;
+        break;
+      case '--cnn-warmup-ms':
+        o.cnnWarmupMs = num(value(), flag);
+        break;
+      case '--cnn-ms':
+        o.cnnMs = num(value(), flag);
+        break;
+      case '--cnn-max-steps':
+        o.cnnMaxSteps = Math.max(1, Math.round(num(value(), flag)));
+        break;
+      case '--cnn-step-cap-ms':
+        o.cnnStepCapMs = num(value(), flag);
+        break;
+      case '--conv-ms':
+        o.convMs = num(value(), flag);
         break;
       case '--wait-quiet':
         o.waitQuiet = num(value(), flag);
@@ -174,7 +241,7 @@ class Worker {
     });
   }
 
-  request<T>(req: Request | WasmRequest): Promise<T> {
+  request<T>(req: Request | WasmRequest | CnnRequest): Promise<T> {
     if (this.pending) throw new Error(`${this.label}: one request at a time`);
     return new Promise<T>((resolve, reject) => {
       this.pending = { resolve: resolve as (v: unknown) => void, reject };
@@ -184,6 +251,11 @@ class Worker {
 
   stop(): void {
     if (this.child.connected) this.child.disconnect();
+  }
+
+  /** Ends the process now, mid-request (its pending request rejects). */
+  kill(): void {
+    this.child.kill('SIGKILL');
   }
 }
 
@@ -260,7 +332,119 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
   }
 }
 
-async function oneShot<T>(label: string, req: Request | WasmRequest, script?: string): Promise<T> {
+/**
+ * One convolutional net in every framework: the loss check against tsgrad's, computed here on the js
+ * backend (the forward loss at the initial weights; step 1 with dropout off and the loss after its
+ * update), then time-boxed steps. Each framework runs in its own process (bench/cnn.ts), one after
+ * another: a step 1 of minutes must not share the cores with another framework's.
+ */
+async function benchCnn(net: (typeof CNN_NETS)[number], o: Options): Promise<CnnResult> {
+  const problem = makeCnnProblem(net.id);
+  const reference = firstStep(tsgradCnnTrainer(problem, 'js')).losses;
+  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${net.id}`, 'js', 'cnn.ts') }));
+  try {
+    const inits: CnnInitReply[] = [];
+    const firsts: (CnnFirstStepReply | null)[] = [];
+    for (const { framework, worker } of workers) {
+      const init = await worker.request<CnnInitReply>({ type: 'cnn-init', entry: framework, net: net.id });
+      inits.push(init);
+      if (init.unavailable) {
+        console.error(`bench:   ${framework}: ${init.unavailable}`);
+        firsts.push(null);
+        continue;
+      }
+      console.error(`bench:   ${framework}: forward loss ${init.loss} (tsgrad: ${reference[0]}); step 1 (stopped after ${fmtSeconds(o.cnnStepCapMs)}) ...`);
+      let timer: NodeJS.Timeout | undefined;
+      const capped = new Promise<null>((resolve) => {
+        timer = setTimeout(() => {
+          worker.kill();
+          resolve(null);
+        }, o.cnnStepCapMs);
+      });
+      const asked = worker.request<CnnFirstStepReply>({ type: 'cnn-first-step' });
+      asked.catch(() => {}); // after a kill it rejects; the race has its answer by then
+      const first = await Promise.race([asked, capped]);
+      clearTimeout(timer);
+      firsts.push(first);
+      if (!first) console.error(`bench:   ${framework}: step 1 stopped after ${fmtSeconds(o.cnnStepCapMs)}`);
+      else if (first.unavailable) console.error(`bench:   ${framework}: ${first.unavailable}`);
+      else console.error(`bench:   ${framework}: losses ${first.losses.join(', ')} (tsgrad: ${reference.join(', ')}); step 1 took ${fmtSeconds(first.ms)}`);
+    }
+    const problems: string[] = [];
+    const lossErrors = inits.map((init, i) => {
+      if (init.unavailable) return NaN;
+      const f = workers[i].framework;
+      if (init.checksum !== problem.checksum) problems.push(`${f} got data/weights with checksum ${init.checksum}, expected ${problem.checksum}`);
+      const first = firsts[i];
+      const losses = first && !first.unavailable ? [init.loss, ...first.losses] : [init.loss];
+      const refs = [reference[0], ...reference];
+      const errs = losses.map((l, s) => relativeError(l, refs[s]));
+      errs.forEach((e, s) => {
+        if (!(e <= LOSS_TOLERANCE)) {
+          problems.push(`${f}: loss ${s} is ${losses[s]}, tsgrad's is ${refs[s]} (relative error ${e.toExponential(2)} > ${LOSS_TOLERANCE})`);
+        }
+      });
+      return Math.max(...errs);
+    });
+    if (problems.length) throw new Error(`${net.name}: the frameworks do not compute the same thing:\n  ${problems.join('\n  ')}`);
+
+    const live = firsts.map((f) => f !== null && !f.unavailable && f.ms <= o.cnnMs);
+    const warmups: (CnnWarmupReply | null)[] = [];
+    for (let i = 0; i < workers.length; i++) {
+      warmups.push(live[i] ? await workers[i].worker.request<CnnWarmupReply>({ type: 'cnn-warmup', ms: o.cnnWarmupMs }) : null);
+    }
+    const ROUNDS = 3;
+    const times: CnnTimeReply[] = workers.map(() => ({ ms: [], cpuMs: [] }));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let j = 0; j < workers.length; j++) {
+        const i = (j + r) % workers.length;
+        const left = o.cnnMaxSteps - times[i].ms.length;
+        if (!live[i] || left <= 0) continue;
+        const t = await workers[i].worker.request<CnnTimeReply>({
+          type: 'cnn-time',
+          ms: o.cnnMs / ROUNDS,
+          maxSteps: Math.min(left, Math.ceil(o.cnnMaxSteps / ROUNDS)),
+        });
+        times[i].ms.push(...t.ms);
+        times[i].cpuMs.push(...t.cpuMs);
+      }
+    }
+    const frameworks: CnnFrameworkResult[] = workers.map(({ framework }, i) => {
+      const [init, first] = [inits[i], firsts[i]];
+      const none = { firstStepOnly: false, warmupSteps: 0, warmupSeconds: 0, msPerStep: [], cpuMsPerStep: [] };
+      const base = { framework, info: init.info, lossError: lossErrors[i] };
+      if (init.unavailable || first?.unavailable) {
+        return { ...base, ...none, losses: [init.loss], firstStepMs: NaN, unavailable: init.unavailable ?? first?.unavailable };
+      }
+      if (!first) return { ...base, ...none, losses: [init.loss], firstStepMs: NaN, stoppedAfterMs: o.cnnStepCapMs };
+      const firstStepOnly = !live[i];
+      const ms = firstStepOnly ? [first.ms] : times[i].ms;
+      const cpu = firstStepOnly ? [first.cpuMs] : times[i].cpuMs;
+      return {
+        ...base,
+        losses: [init.loss, ...first.losses],
+        firstStepMs: first.ms,
+        firstStepOnly,
+        warmupSteps: warmups[i]?.steps ?? 0,
+        warmupSeconds: warmups[i]?.seconds ?? 0,
+        msPerStep: ms,
+        cpuMsPerStep: cpu,
+        ...summarize(ms),
+        cpuMedian: median(cpu),
+        cpuShare: cpu.reduce((a, b) => a + b, 0) / ms.reduce((a, b) => a + b, 0),
+      };
+    });
+    return { id: net.id, name: net.name, batch: CNN_BATCH, lr: CNN_LR, referenceLosses: [reference[0], ...reference], frameworks };
+  } finally {
+    for (const { worker } of workers) worker.stop();
+  }
+}
+
+function fmtSeconds(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`;
+}
+
+async function oneShot<T>(label: string, req: Request | WasmRequest | CnnRequest, script?: string): Promise<T> {
   const worker = new Worker(label, 'js', script);
   try {
     return await worker.request<T>(req);
@@ -347,7 +531,18 @@ async function main(): Promise<void> {
   if (o.waitQuiet > 0) await waitQuiet(o.waitQuiet);
   const results: BenchResults = {
     machine: machineInfo(),
-    options: { reps: o.reps, repMs: o.repMs, warmupMs: o.warmupMs, warmupMaxMs: o.warmupMaxMs, lossTolerance: LOSS_TOLERANCE },
+    options: {
+      reps: o.reps,
+      repMs: o.repMs,
+      warmupMs: o.warmupMs,
+      warmupMaxMs: o.warmupMaxMs,
+      lossTolerance: LOSS_TOLERANCE,
+      cnnWarmupMs: o.cnnWarmupMs,
+      cnnMs: o.cnnMs,
+      cnnMaxSteps: o.cnnMaxSteps,
+      cnnStepCapMs: o.cnnStepCapMs,
+      convMs: o.convMs,
+    },
     models: [],
     matmul: [],
     heap: null,
@@ -377,6 +572,25 @@ async function main(): Promise<void> {
     if (o.frameworks.includes('tsgrad-wasm')) {
       console.error(`bench: tsgrad-wasm heap and WebAssembly memory over ${o.heapSteps} NeuralNet2 steps ...`);
       results.wasmHeap = await oneShot<WasmHeapReply>('tsgrad-wasm heap', { type: 'heap', steps: o.heapSteps }, 'wasm-kernels.ts');
+    }
+  }
+  if (o.sections.includes('cnn')) {
+    results.cnn = [];
+    for (const net of CNN_NETS) {
+      console.error(`bench: ${net.name}, batch ${CNN_BATCH} ...`);
+      results.cnn.push(await benchCnn(net, o));
+    }
+    results.conv = [];
+    for (const framework of o.frameworks) {
+      if (framework === 'js-pytorch') continue; // no convolution (its row in the CNN tables says so)
+      console.error(`bench: conv2d GFLOPS, ${framework} ...`);
+      const reply = await oneShot<ConvReply>(`${framework} conv`, { type: 'conv', entry: framework, budgetMs: o.convMs }, 'cnn.ts');
+      results.conv.push({ framework, ...reply });
+    }
+    if (o.frameworks.includes('tsgrad-wasm')) {
+      const at = [100, Math.round(o.heapSteps / 2), o.heapSteps].filter((s, i, a) => s <= o.heapSteps && a.indexOf(s) === i);
+      console.error(`bench: tsgrad-wasm heap and WebAssembly memory over ${o.heapSteps} LeNet-5 steps ...`);
+      results.cnnHeap = await oneShot<CnnHeapReply>('tsgrad-wasm cnn heap', { type: 'cnn-heap', steps: o.heapSteps, at }, 'cnn.ts');
     }
   }
   results.machine.loadEnd = os.loadavg();
