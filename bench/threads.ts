@@ -7,6 +7,10 @@
  * and NeuralNet1 (bench/models.ts: same data and initial weights as `npm run bench`), and GFLOPS of
  * a float32 1024 x 1024 matmul through the public API. Each figure is the median of `reps` samples
  * (each sample batches enough steps or calls to last >= 20 ms, bench/stats.ts's `time`).
+ *
+ * Beside each figure, the cores the process had on average while it was measured (its CPU time,
+ * all threads, over the wall time): on a machine shared with other work this says whether the
+ * threads had cores to run on (a worker's polling between jobs counts as CPU time too).
  */
 import { getBackendInfo, setNumThreads } from '../src/backend/registry';
 import { machineCores } from '../src/backend/wasm/pool';
@@ -22,6 +26,8 @@ interface Row {
   unit: 'ms/step' | 'GFLOPS';
   /** threads -> median figure */
   figures: Map<number, number>;
+  /** threads -> CPU seconds per wall second while measuring */
+  cores: Map<number, number>;
 }
 
 /** An SGD step of 784-512-512-10 on batch 128 (float32, cross-entropy; data from bench/models.ts's generator). */
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
     ['NeuralNet2 784-5-3, batch 32', 'ms/step', () => trainerStep('nn2'), 0],
     ['NeuralNet1 784-5-1, batch 32', 'ms/step', () => trainerStep('nn1'), 0],
   ];
-  const rows: Row[] = cases.map(([name, unit]) => ({ name, unit, figures: new Map() }));
+  const rows: Row[] = cases.map(([name, unit]) => ({ name, unit, figures: new Map(), cores: new Map() }));
   for (const threads of counts) {
     setNumThreads(threads);
     const running = await untilRunning(threads);
@@ -84,27 +90,27 @@ async function main(): Promise<void> {
     cases.forEach(([, unit, make, flop], i) => {
       const f = make();
       for (let w = 0; w < 20; w++) f(); // warm-up (JIT, arena size)
+      const cpu0 = process.cpuUsage(),
+        t0 = performance.now();
       const { seconds } = time(f, reps);
+      const cpu = process.cpuUsage(cpu0);
+      rows[i].cores.set(threads, (cpu.user + cpu.system) / 1e3 / (performance.now() - t0));
       rows[i].figures.set(threads, unit === 'GFLOPS' ? flop / seconds / 1e9 : seconds * 1e3);
     });
   }
-  const head = 'tsgrad (wasm)'.padEnd(32) + 'unit'.padEnd(9) + counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`.padStart(12)).join('');
+  const head = 'tsgrad (wasm)'.padEnd(32) + 'unit'.padEnd(9) + counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`.padStart(12) + 'cores'.padStart(7)).join('');
   console.log(`\n${head}`);
   for (const r of rows) {
-    console.log(
-      r.name.padEnd(32) +
-        r.unit.padEnd(9) +
-        counts
-          .map((t) =>
-            r.figures
-              .get(t)!
-              .toFixed(r.unit === 'GFLOPS' ? 1 : 3)
-              .padStart(12),
-          )
-          .join(''),
+    const cells = counts.map(
+      (t) =>
+        r.figures
+          .get(t)!
+          .toFixed(r.unit === 'GFLOPS' ? 1 : 3)
+          .padStart(12) + r.cores.get(t)!.toFixed(2).padStart(7),
     );
+    console.log(r.name.padEnd(32) + r.unit.padEnd(9) + cells.join(''));
   }
-  console.log(`\nmedians of ${reps} samples; ${cores} cores (${process.version})`);
+  console.log(`\nmedians of ${reps} samples; cores: CPU seconds per second while measuring; ${cores} cores (${process.version})`);
 }
 
 void main();
