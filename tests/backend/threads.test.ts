@@ -352,6 +352,31 @@ describe('the pool', () => {
     expect(new Float32Array(memory.buffer, c, n * n).every((v) => v === n)).toBe(true);
   }, 60_000);
 
+  test('a worker idle for 5 s ends itself, and the pool starts a new one when a call wants it', async () => {
+    const module = new WebAssembly.Module(decodeBase64(KERNELS_THREADS_WASM_BASE64));
+    const memory = new WebAssembly.Memory({ initial: 4, maximum: 16, shared: true });
+    const own = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } }).exports;
+    const pool = new Pool(module, memory, 0, own);
+    pool.ensureWorkers(1);
+    const until = async (ready: number, what: string) => {
+      for (let waited = 0; pool.readyWorkers() !== ready; waited += 20) {
+        if (waited > 30_000) throw new Error(`waited 30 s for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await until(1, 'the worker to start');
+    const started = Date.now();
+    await until(0, 'the worker to retire'); // this call saw it retired and started another
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+    await until(1, 'the new worker to start');
+    // 8×8×8 ones, in 4 chunks over 2 threads
+    const [a, b, c, scratch] = [CONTROL_BYTES, CONTROL_BYTES + 4096, CONTROL_BYTES + 2048, CONTROL_BYTES + 8192];
+    new Float32Array(memory.buffer).fill(1, a / 4, a / 4 + 64).fill(1, b / 4, b / 4 + 64);
+    const stride = (own.gemmScratchBytes as (n: number, k: number, es: number) => number)(8, 8, 4);
+    pool.run('gemmPartF32', [0, 0, 8, 8, 8, a, b, c, 0], 2, 4, scratch, stride);
+    expect(Array.from(new Float32Array(memory.buffer, c, 64))).toEqual(new Array(64).fill(8));
+  }, 60_000);
+
   test('the shared memory stays flat over 2,000 split gemm calls', () => {
     setNumThreads(2);
     const k = kernels();

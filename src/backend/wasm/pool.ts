@@ -28,8 +28,8 @@ const MAX_ARGS = 24;
 const HEADER_BYTES = 256;
 /** Per worker: its command word, readiness, scratch and error report. */
 const SLOT_BYTES = 512;
-const FLAG = 0; // 0 idle, 1 there is a job, -1 quit
-const READY = 1; // 0 starting, 1 ready, -1 failed to start
+const FLAG = 0; // 0 idle, 1 there is a job
+const READY = 1; // 0 starting, 1 ready, -1 failed to start, 2 retired (idle too long)
 const SCRATCH = 2; // its scratch in the current job, -1 if it takes no part
 const MSG_LEN = 3;
 const MSG_CHARS = 32 * 2; // byte offset of the message (UTF-16) in the slot
@@ -59,6 +59,12 @@ export type KernelName = (typeof KERNEL_NAMES)[number];
  * microseconds to wake, a polling one well under one.
  */
 const SPIN_MS = 0.3;
+/**
+ * A worker idle this long (ms) ends itself, and the pool starts a new one at the next call that
+ * wants it (meanwhile the caller does its chunks): idle threads cost memory (a Node worker ~10 MB),
+ * and a program that loads the library afresh many times (a test runner) would otherwise pile them up.
+ */
+const IDLE_MS = 5000;
 
 /**
  * The worker's whole program: self-contained (it imports nothing), as Node evaluates it from a
@@ -72,7 +78,7 @@ const SPIN_MS = 0.3;
  */
 const WORKER_SOURCE = `'use strict';
 const start = (init) => {
-  const { module, memory, control, slot, names, spinMs } = init;
+  const { module, memory, control, slot, names, spinMs, idleMs } = init;
   const i32 = new Int32Array(memory.buffer);
   const u16 = new Uint16Array(memory.buffer);
   const base = control >> 2, me = (control + ${HEADER_BYTES} + slot * ${SLOT_BYTES}) >> 2;
@@ -119,11 +125,11 @@ const start = (init) => {
       const until = performance.now() + spinMs;
       while (flag === 0 && performance.now() < until) flag = Atomics.load(i32, me + ${FLAG});
       if (flag === 0) {
-        Atomics.wait(i32, me + ${FLAG}, 0);
+        // retire when idle: a job posted meanwhile is done by the caller, which claims every chunk left
+        if (Atomics.wait(i32, me + ${FLAG}, 0, idleMs) === 'timed-out' && Atomics.compareExchange(i32, me + ${READY}, 1, 2) === 1) return;
         continue;
       }
     }
-    if (flag < 0) return;
     Atomics.store(i32, me + ${FLAG}, 0);
     work();
   }
@@ -147,6 +153,7 @@ interface WorkerInit {
   slot: number;
   names: readonly string[];
   spinMs: number;
+  idleMs: number;
 }
 
 /** Starts one worker running WORKER_SOURCE with `init`; null where this runtime cannot. */
@@ -232,9 +239,10 @@ export class Pool {
   private readonly i32: Int32Array;
   private readonly u16: Uint16Array;
   private readonly workers: WorkerHandle[] = [];
-  /** Slots of the workers that are ready, in order; refreshed until all started ones are. */
-  private ready: number[] = [];
-  private failed = 0;
+  /** Slots of the workers that are ready, in order, as of the last readyWorkers(). */
+  private readonly ready: number[] = [];
+  /** Workers wanted (retired ones are started again up to this many). */
+  private wanted = 0;
   private readonly own: ((...a: number[]) => void)[];
   /** The sequence number of the last job (16 bits). */
   private seq = 0;
@@ -254,28 +262,25 @@ export class Pool {
 
   /** Starts workers until there are `count` (at most MAX_WORKERS); never waits for them. */
   ensureWorkers(count: number): void {
-    const want = Math.min(count, MAX_WORKERS);
-    while (this.workers.length < want) {
-      const slot = this.workers.length;
-      const at = this.slotWord(slot);
-      this.i32.fill(0, at, at + SLOT_BYTES / 4);
-      this.i32[at + SCRATCH] = -1;
-      this.workers.push(this.spawn({ module: this.module, memory: this.memory, control: this.control, slot, names: KERNEL_NAMES, spinMs: SPIN_MS }));
-    }
+    this.wanted = Math.min(count, MAX_WORKERS);
+    while (this.workers.length < this.wanted) this.start(this.workers.length);
   }
 
-  /** Workers that have started and can take a job now. */
+  private start(slot: number): void {
+    const at = this.slotWord(slot);
+    this.i32.fill(0, at, at + SLOT_BYTES / 4);
+    this.i32[at + SCRATCH] = -1;
+    const init = { module: this.module, memory: this.memory, control: this.control, slot, names: KERNEL_NAMES, spinMs: SPIN_MS, idleMs: IDLE_MS };
+    this.workers[slot] = this.spawn(init);
+  }
+
+  /** Workers that have started and can take a job now; starts again the wanted ones that retired. */
   readyWorkers(): number {
-    if (this.ready.length + this.failed < this.workers.length) {
-      const ready: number[] = [];
-      let failed = 0;
-      for (let w = 0; w < this.workers.length; w++) {
-        const r = Atomics.load(this.i32, this.slotWord(w) + READY);
-        if (r === 1) ready.push(w);
-        else if (r < 0) failed++;
-      }
-      this.ready = ready;
-      this.failed = failed;
+    this.ready.length = 0;
+    for (let w = 0; w < this.workers.length; w++) {
+      const r = Atomics.load(this.i32, this.slotWord(w) + READY);
+      if (r === 1) this.ready.push(w);
+      else if (r === 2 && w < this.wanted) this.start(w);
     }
     return this.ready.length;
   }
