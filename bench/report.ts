@@ -300,8 +300,9 @@ function cnnTable(net: CnnResult, r: BenchResults, markdown: boolean): string {
   const ts = net.frameworks.find((f) => f.framework === 'tsgrad' && f.median !== undefined);
   const wasm = net.frameworks.find((f) => f.framework === 'tsgrad-wasm' && f.median !== undefined);
   const rows = net.frameworks.map((f) => {
-    const loss = (i: number) => (f.losses[i] === undefined || Number.isNaN(f.losses[i]) ? '-' : f.losses[i].toFixed(6));
-    const err = Number.isNaN(f.lossError) ? '-' : f.lossError.toExponential(1);
+    // NaN comes back from a worker (and from results.json) as null
+    const loss = (i: number) => (isNumber(f.losses[i]) ? f.losses[i].toFixed(6) : '-');
+    const err = isNumber(f.lossError) ? f.lossError.toExponential(1) : '-';
     if (f.stoppedAfterMs !== undefined) {
       const note = `step 1 stopped unfinished after ${(f.stoppedAfterMs / 1000).toFixed(0)} s (the cap): only the forward loss checked`;
       const bound = (x?: CnnFrameworkResult) => (x ? `< ${fmtRatio(x.median! / f.stoppedAfterMs!)}` : '-');
@@ -346,6 +347,7 @@ function cnnTable(net: CnnResult, r: BenchResults, markdown: boolean): string {
   return table(head, rows, markdown);
 }
 
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const cnnBox = (r: BenchResults) => `${((r.options.cnnMs ?? NaN) / 1000).toFixed(0)} s`;
 
 function convTable(r: BenchResults, markdown: boolean): string {

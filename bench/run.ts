@@ -596,9 +596,10 @@ async function main(): Promise<void> {
   results.machine.loadEnd = os.loadavg();
   results.seconds = (performance.now() - t0) / 1000;
 
+  // results.json first: if a table cannot be made, the numbers are kept
+  if (o.write) fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatReport(results));
   if (o.write) {
-    fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdownReport(results));
     console.error('bench: wrote bench/RESULTS.md and bench/results.json');
   } else {
