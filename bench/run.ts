@@ -5,7 +5,7 @@
  * tsgrad runs twice, on each kernel backend: `tsgrad` (js, the TS kernels) and `tsgrad-wasm`.
  * Writes bench/RESULTS.md and bench/results.json on a full run.
  *
- *   npm run bench                              everything (~8 minutes on an idle machine)
+ *   npm run bench                              everything (minutes; the cnn section took 5 on 2 busy cores)
  *   npm run bench -- --only mlp,nn2            some sections: mlp, nn2, nn1, matmul, heap, cnn
  *   npm run bench -- --only cnn --cnn-ms 5000  the CNN section, each framework timed for <= 5 s a net
  *   npm run bench -- --frameworks tsgrad,tsgrad-wasm,tfjs-wasm
