@@ -6,7 +6,7 @@
  *   dist/types/**.d.ts                          declarations, from tsc (tsconfig.build.json)
  *   dist/index.d.mts, dist/node/index.d.mts     the same declarations seen as ES modules
  *
- * Each entry is one esbuild bundle; seedrandom stays an external dependency. The node entry
+ * Each entry is one esbuild bundle; seedrandom and protobufjs stay external dependencies. The node entry
  * imports the core from ../index.{mjs,cjs} rather than bundling a copy of it, so `tsgrad` and
  * `tsgrad/node` share one Tensor class (instanceof holds across them).
  *
@@ -64,7 +64,7 @@ async function bundle(outdir: string): Promise<void> {
         format,
         platform: isNode ? 'node' : 'neutral',
         target: 'es2022',
-        external: ['seedrandom'],
+        external: ['seedrandom', 'protobufjs', 'protobufjs/light.js'],
         // NOTE: keepNames, because printing a module uses its class name (`Linear(...)`).
         keepNames: true,
         plugins: isNode ? [coreAsExternal(ext)] : [],

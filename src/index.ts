@@ -39,7 +39,7 @@ export {
 } from './creation';
 export { randLike, randnLike, randintLike, normal, bernoulli, multinomial, poisson, logspace, type SampleOptions, type NormalOptions } from './sampling';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
-export { setBackend, getBackend, type BackendName } from './backend/registry';
+export { setBackend, getBackend, setNumThreads, getNumThreads, getBackendInfo, type BackendInfo, type BackendName } from './backend/registry';
 export { setPrintOptions, getPrintOptions } from './format';
 export type { TensorOrNumber } from './ops/helpers';
 export { add, sub, mul, div, neg, eq, ne, gt, lt, ge, le, logicalAnd } from './ops/binary';

@@ -1,7 +1,9 @@
 /** `exportPyTorch`: writes a model's PyTorch sources and weights to a folder (the sources come from ../jit/pytorch). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type PyTorchExportOptions, type PyTorchLoss, toPyTorch } from '../jit/pytorch';
+import type { PyTorchExportOptions, PyTorchLoss } from '../jit/pytorch';
+// NOTE: through the core's public `jit` namespace: the package build turns every import leaving src/node into one of the core bundle
+import { jit } from '../index';
 import type { Module } from '../nn/module';
 import type { Tensor } from '../tensor';
 import { save } from './safetensors';
@@ -32,7 +34,7 @@ export interface PyTorchExportResult {
 export function exportPyTorch(model: Module, exampleInputs: Tensor | readonly Tensor[], dir: string, options?: PyTorchExportOptions): PyTorchExportResult {
   if (typeof dir !== 'string' || dir === '')
     throw new Error(`exportPyTorch: dir must be a folder path (a non-empty string), got ${JSON.stringify(dir) ?? String(dir)}`);
-  const out = toPyTorch(model, exampleInputs, options);
+  const out = jit.toPyTorch(model, exampleInputs, options);
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new Error(`exportPyTorch: dir '${dir}' exists and is not a directory`);
   try {
     fs.mkdirSync(dir, { recursive: true });

@@ -17,3 +17,7 @@ export { loadMnist, type LoadMnistOptions, type Mnist, MNIST_PIXELS } from './mn
 
 // ONNX export to a file: onnx.export(model, exampleInputs, 'model.onnx', options), as torch.onnx.export.
 export * as onnx from './onnx';
+
+// PyTorch export to a folder: model.py, model.safetensors, train_ddp.py (see jit.toPyTorch for the text alone).
+export { exportPyTorch, type PyTorchExportResult } from './export-pytorch';
+export type { PyTorchExportOptions, PyTorchLoss, PyTorchOptimizer } from '../jit/pytorch';

@@ -3,7 +3,7 @@
  * descriptor: loaded with `Root.fromJSON`, so encoding needs no .proto file (browsers too).
  * Field numbers are onnx.proto3's.
  */
-import * as protobuf from 'protobufjs/light';
+import * as protobuf from 'protobufjs/light.js';
 
 const SCHEMA = {
   nested: {

@@ -231,7 +231,8 @@ test('the core bundle loads and trains in a browser-like context without WebAsse
     write: false,
     logLevel: 'silent',
   });
-  const context = vm.createContext({ console });
+  // TextDecoder/TextEncoder: web APIs every browser has (protobufjs, behind onnx.export, reads them at load)
+  const context = vm.createContext({ console, TextDecoder, TextEncoder });
   vm.runInContext('delete globalThis.WebAssembly;', context);
   vm.runInContext(`${bundle.outputFiles[0].text}\nglobalThis.tsgrad = tsgrad;`, context);
   const result = vm.runInContext(

