@@ -27,6 +27,7 @@ const ui = {
   loss: $('loss'),
   testAccuracy: $('test-accuracy'),
   samplesPerSec: $('samples-per-sec'),
+  threads: $('threads'),
   status: $('status'),
   chart: $<HTMLCanvasElement>('chart'),
   draw: $<HTMLCanvasElement>('draw'),
@@ -81,6 +82,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       ui.step.textContent = '0';
       ui.loss.textContent = '–';
       ui.samplesPerSec.textContent = '–';
+      ui.threads.textContent = '–';
       scheduleChart();
       break;
     case 'state':
@@ -92,6 +94,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       ui.step.textContent = m.step.toLocaleString('en-US');
       ui.loss.textContent = m.point.loss.toFixed(4);
       ui.samplesPerSec.textContent = Math.round(m.samplesPerSec).toLocaleString('en-US');
+      ui.threads.textContent = `${m.threads} of ${navigator.hardwareConcurrency} (${m.simd})`;
+      ui.threads.dataset.value = String(m.threads);
       scheduleChart();
       break;
     case 'eval':

@@ -37,6 +37,9 @@ export type FromWorker =
       samples: number;
       /** Training throughput over the last stretch of steps. */
       samplesPerSec: number;
+      /** The kernel threads the worker's last step ran on, and the WebAssembly build (`torch.getBackendInfo()`). */
+      threads: number;
+      simd: string;
       point: TrainPoint;
     }
   | { type: 'eval'; epoch: number; loss: number; accuracy: number; correct: number; total: number }

@@ -34,7 +34,15 @@ export function serveDir(root: string, port: number): Promise<DemoServer> {
       return;
     }
     const body = fs.readFileSync(file);
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
+    // Cross-origin isolation (COOP + COEP), so the page and its workers get SharedArrayBuffer and the
+    // training worker's kernels run on every core (tsgrad's kernel threads, setNumThreads).
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.length,
+      'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve, reject) => {

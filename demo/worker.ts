@@ -133,6 +133,8 @@ class Run {
       epoch,
       samples: this.samples,
       samplesPerSec: this.rate,
+      threads: torch.getBackendInfo().threads,
+      simd: torch.getBackendInfo().simd,
       point: { epoch, loss: lossSum / steps, accuracy: correct / seen },
     });
     if (this.stepInEpoch % evalEvery === 0) this.evaluate();

@@ -120,6 +120,7 @@ if (!HAVE_CHROMIUM && !REQUIRED) {
     // While the worker trains, the page's own frames keep coming: time a few round trips.
     const frameGaps: number[] = [];
     let accuracy = 0;
+    let threads = 0;
     while (accuracy < target) {
       if (Date.now() - started > 90_000) throw new Error(`${name}: test accuracy still ${accuracy} after 90 s`);
       frameGaps.push(
@@ -132,13 +133,18 @@ if (!HAVE_CHROMIUM && !REQUIRED) {
         ),
       );
       accuracy = Number(await page.getAttribute('#test-accuracy', 'data-value'));
+      threads = Math.max(threads, Number(await page.getAttribute('#threads', 'data-value')));
       await page.waitForTimeout(100);
     }
     const seconds = (Date.now() - started) / 1000;
     const samplesPerSec = Number((await text('#samples-per-sec')).replace(/,/g, ''));
     console.log(
-      `demo, ${name}: ${(100 * accuracy).toFixed(1)}% test accuracy after ${seconds.toFixed(1)} s (${await text('#epoch')} epochs, ${Math.round(samplesPerSec)} samples/s); slowest frame ${Math.round(Math.max(...frameGaps))} ms`,
+      `demo, ${name}: ${(100 * accuracy).toFixed(1)}% test accuracy after ${seconds.toFixed(1)} s (${await text('#epoch')} epochs, ${Math.round(samplesPerSec)} samples/s, kernel threads ${await text('#threads')}); slowest frame ${Math.round(Math.max(...frameGaps))} ms`,
     );
+    // The page is cross-origin isolated (npm run demo's COOP/COEP headers), so the training worker's
+    // kernels run on more than one thread where the machine has more than one core.
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    if ((await page.evaluate(() => navigator.hardwareConcurrency)) > 1) expect(threads).toBeGreaterThan(1);
     expect(Math.max(...frameGaps)).toBeLessThan(1000);
     expect(samplesPerSec).toBeGreaterThan(0);
     expect(Number((await text('#step')).replace(/,/g, ''))).toBeGreaterThan(0);
