@@ -95,6 +95,8 @@ export interface ModuleCall {
   parent: number;
   /** Tensor arguments, as value ids (non-tensor arguments are not values). */
   inputs: readonly ValueId[];
+  /** Whether the call also passed arguments that are not tensors (MaxUnpool2d's outputSize, ...): not in the graph, so a call of it cannot be re-spelled. */
+  otherArgs: boolean;
   /** The tensors returned, as value ids. */
   outputs: readonly ValueId[];
 }

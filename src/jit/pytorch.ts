@@ -594,6 +594,11 @@ class ForwardWriter {
 
   private writeCall(c: number, step: number): void {
     const call = this.gen.graph.moduleCalls[c];
+    if (call.otherArgs) {
+      throw new Error(
+        `exportPyTorch: the forward of ${this.where()} calls '${call.path}' (${call.className}) with arguments that are not tensors, which the trace does not record; pass tensors only, or call the functional form`,
+      );
+    }
     const args = call.inputs.map((v) => this.value(v, false));
     this.assign(call.outputs, `${accessor(this.gen.tree, this.call.path, call.path)}(${args.join(', ')})`, step, call.inputs[0]);
   }

@@ -197,6 +197,7 @@ class GraphTracer implements Tracer {
       library: LIBRARY_CLASSES.has(module.constructor),
       parent,
       inputs,
+      otherArgs: args.some((a) => !(a instanceof Tensor) && a !== undefined),
       outputs: [],
     };
     this.moduleCalls.push(record);

@@ -384,6 +384,14 @@ describe('exportPyTorch: errors', () => {
       }
     }
     expect(() => toPyTorch(new R(), torch.randn(2, 3))).toThrow('exportPyTorch: the trace has round, but does not record its decimals');
+    // a library module called with a non-tensor argument (not in the graph): an Error, never a call without it
+    class U extends nn.Module {
+      lin = new nn.Linear(3, 2);
+      forward(x: Tensor): Tensor {
+        return (this.lin as unknown as (x: Tensor, n: number) => Tensor)(x, 5);
+      }
+    }
+    expect(() => toPyTorch(new U(), torch.randn(2, 3))).toThrow("calls 'lin' (Linear) with arguments that are not tensors");
   });
 
   it('rejects loss modules, shared modules and tied weights', () => {
