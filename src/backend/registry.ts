@@ -12,6 +12,7 @@ import { jsBackend } from './js';
 import { createThreadedWasmBackend, createWasmBackend, runningThreads, simdFlavor, wasmUnavailableReason, type SimdFlavor } from './wasm/backend';
 import { machineCores } from './wasm/pool';
 import type { FloatArray } from '../dtype';
+import type { ConvShape } from '../kernels/conv';
 
 export { jsBackend } from './js';
 
@@ -74,6 +75,19 @@ export interface KernelBackend {
     scale: number,
     dx: FloatArray,
   ): void;
+  /**
+   * A convolution over a batch (`s`: src/kernels/conv.ts ConvShape): y[n, group] = W_group ·
+   * im2col(x[n, group]), then y[n, c] += bias[c]; y overwritten. The contract of `convForward` in
+   * src/kernels/conv.ts.
+   */
+  convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray): void;
+  /**
+   * Its gradients from g: dx[n, group] = col2im(W_group^T · g[n, group]), dw = sum over images of
+   * g[n, group] · im2col(x[n, group])^T, each when given (overwritten). The contract of
+   * `convBackward` in src/kernels/conv.ts, except that dw's sum over images may be grouped
+   * differently (to rounding).
+   */
+  convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dx: FloatArray | null, dw: FloatArray | null): void;
   /** out = max(x, 0) (x > 0 ? x : 0). */
   relu(x: FloatArray, out: FloatArray): void;
   /** out = g where y > 0, else 0 (y is relu's output). */

@@ -8,6 +8,7 @@
  * image[c, oi * sH - pH + ki * dH, oj * sW - pW + kj * dW], or 0 where that falls in the padding.
  */
 import type { FloatArray } from '../dtype';
+import { gemm } from './matmul';
 
 /** The geometry of one convolution over 2 spatial dims: image, kernel, stride, padding, dilation and the blocks counted. */
 export interface ConvGeometry {
@@ -105,6 +106,94 @@ export function col2im(src: FloatArray, srcOffset: number, channels: number, g: 
           }
         }
         row += blocks;
+      }
+    }
+  }
+}
+
+/**
+ * The sizes of one convolution call over a batch: `batch` images of `groups * imageChannels`
+ * planes [inH, inW] (the image side: a convolution's input, a transposed one's output) and their
+ * `groups * blockChannels` planes [outH, outW] of blocks (the block side). The weight is
+ * [groups * blockChannels, imageChannels * kH * kW] (a convolution's; a transposed one's read as that).
+ */
+export interface ConvShape {
+  readonly batch: number;
+  readonly groups: number;
+  readonly imageChannels: number;
+  readonly blockChannels: number;
+  readonly geo: ConvGeometry;
+}
+
+/** Whether the column matrix is the image itself (a 1x1 kernel, stride 1, no padding, as many blocks as pixels). */
+export function isIdentity(geo: ConvGeometry): boolean {
+  return geo.kH === 1 && geo.kW === 1 && geo.sH === 1 && geo.sW === 1 && geo.pH === 0 && geo.pW === 0 && geo.outH === geo.inH && geo.outW === geo.inW;
+}
+
+/** A scratch array of `n` elements of a's type. */
+function scratchLike(a: FloatArray, n: number): FloatArray {
+  return a instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+}
+
+/**
+ * y[n, group] = W_group · im2col(x[n, group]) for each image and group, then y[n, c] += bias[c]
+ * (bias null: none): a convolution's forward, a transposed one's input gradient. y is overwritten.
+ */
+export function convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray): void {
+  const { batch, groups, imageChannels, blockChannels, geo } = s;
+  const rows = imageChannels * geo.kH * geo.kW;
+  const blocks = geo.outH * geo.outW;
+  const pixels = geo.inH * geo.inW;
+  const identity = isIdentity(geo);
+  const cols = identity ? y : scratchLike(x, rows * blocks);
+  for (let n = 0; n < batch; n++) {
+    for (let g = 0; g < groups; g++) {
+      const image = (n * groups + g) * imageChannels * pixels;
+      const side = (n * groups + g) * blockChannels * blocks;
+      const w0 = g * blockChannels * rows;
+      if (identity) gemm(false, false, blockChannels, blocks, rows, w, w0, x, image, y, side, false);
+      else {
+        im2col(x, image, imageChannels, geo, cols, 0);
+        gemm(false, false, blockChannels, blocks, rows, w, w0, cols, 0, y, side, false);
+      }
+    }
+  }
+  if (bias) addChannelBias(y, bias, batch, groups * blockChannels, blocks);
+}
+
+/**
+ * The gradients of convForward from g (block side): dx[n, group] = col2im(W_group^T · g[n, group])
+ * and dw = the sum over images, in order, of g[n, group] · im2col(x[n, group])^T, each only when
+ * given (and overwritten); x is read only for dw, w only for dx. Also a transposed convolution's
+ * forward (dx) and weight gradient (dw), with its input as g.
+ */
+export function convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dx: FloatArray | null, dw: FloatArray | null): void {
+  const { batch, groups, imageChannels, blockChannels, geo } = s;
+  const rows = imageChannels * geo.kH * geo.kW;
+  const blocks = geo.outH * geo.outW;
+  const pixels = geo.inH * geo.inW;
+  const identity = isIdentity(geo);
+  if (dx && !identity) dx.fill(0);
+  if (dw) dw.fill(0);
+  const cols = identity || !(dx || dw) ? g : scratchLike(g, rows * blocks);
+  for (let n = 0; n < batch; n++) {
+    for (let k = 0; k < groups; k++) {
+      const image = (n * groups + k) * imageChannels * pixels;
+      const side = (n * groups + k) * blockChannels * blocks;
+      const w0 = k * blockChannels * rows;
+      if (dw && x) {
+        if (identity) gemm(false, true, blockChannels, rows, blocks, g, side, x, image, dw, w0, true);
+        else {
+          im2col(x, image, imageChannels, geo, cols, 0);
+          gemm(false, true, blockChannels, rows, blocks, g, side, cols, 0, dw, w0, true);
+        }
+      }
+      if (dx && w) {
+        if (identity) gemm(true, false, rows, blocks, blockChannels, w, w0, g, side, dx, image, false);
+        else {
+          gemm(true, false, rows, blocks, blockChannels, w, w0, g, side, cols, 0, false);
+          col2im(cols, 0, imageChannels, geo, dx, image);
+        }
       }
     }
   }

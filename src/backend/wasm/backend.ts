@@ -11,10 +11,11 @@
  * memory grows only when a call needs more than any before it, so it stays flat over a training run.
  */
 import type { FloatArray } from '../../dtype';
+import type { ConvShape } from '../../kernels/conv';
 import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
 import { KERNELS_RELAXED_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
-import { CONTROL_BYTES, MAX_WORKERS, Pool, threadsUnavailableReason, type KernelName } from './pool';
+import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, Pool, threadsUnavailableReason, type KernelName } from './pool';
 
 type Ptr = number;
 
@@ -34,6 +35,12 @@ interface KernelExports {
   linearForwardPartF64: (...args: number[]) => void;
   linearBackwardPartF32: (...args: number[]) => void;
   linearBackwardPartF64: (...args: number[]) => void;
+  convForwardPartF32: ConvForwardPartFn;
+  convForwardPartF64: ConvForwardPartFn;
+  convBackwardPartF32: ConvBackwardPartFn;
+  convBackwardPartF64: ConvBackwardPartFn;
+  convSumSlicesF32: (src: Ptr, slices: number, n: number, dst: Ptr) => void;
+  convSumSlicesF64: (src: Ptr, slices: number, n: number, dst: Ptr) => void;
   crossEntropyForwardF32: CrossEntropyForwardFn;
   crossEntropyForwardF64: CrossEntropyForwardFn;
   crossEntropyBackwardF32: CrossEntropyBackwardFn;
@@ -49,6 +56,35 @@ type GemmPartFn = (...args: [...Parameters<GemmFn>, part: number, parts: number]
 type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Ptr, b: Ptr, c: Ptr, accumulate: boolean, scratch: Ptr) => void;
 type LinearForwardFn = (x: Ptr, w: Ptr, bias: Ptr, rows: number, inF: number, outF: number, y: Ptr, scratch: Ptr) => void;
 type LinearBackwardFn = (g: Ptr, x: Ptr, w: Ptr, rows: number, inF: number, outF: number, dx: Ptr, dw: Ptr, db: Ptr, scratch: Ptr) => void;
+type ConvForwardPartFn = (
+  geo: Ptr,
+  x: Ptr,
+  w: Ptr,
+  bias: Ptr,
+  y: Ptr,
+  batch: number,
+  groups: number,
+  imageChannels: number,
+  blockChannels: number,
+  scratch: Ptr,
+  chunk: number,
+  chunks: number,
+) => void;
+type ConvBackwardPartFn = (
+  geo: Ptr,
+  g: Ptr,
+  x: Ptr,
+  w: Ptr,
+  dx: Ptr,
+  dw: Ptr,
+  batch: number,
+  groups: number,
+  imageChannels: number,
+  blockChannels: number,
+  scratch: Ptr,
+  chunk: number,
+  chunks: number,
+) => void;
 type CrossEntropyForwardFn = (x: Ptr, targets: Ptr, rows: number, classes: number, ignoreIndex: number, stats: Ptr, losses: Ptr) => number;
 type CrossEntropyBackwardFn = (x: Ptr, targets: Ptr, stats: Ptr, rows: number, classes: number, ignoreIndex: number, scale: number, dx: Ptr) => void;
 type MapFn = (x: Ptr, out: Ptr, n: number) => void;
@@ -222,6 +258,22 @@ export function createThreadedWasmBackend(threads: number): KernelBackend | null
   }
   threaded?.useThreads(threads);
   return threaded;
+}
+
+/**
+ * The weight gradient of a convolution over a batch is summed in slices of whole images, each
+ * slice's partial sum computed by one thread, then the partials added in slice order: at most this
+ * many slices (so at most this many threads share a backward), and fewer when the partials would
+ * take more than SLICE_BYTES. The slices depend on the batch and the weight only, never on the
+ * thread count, so the gradient is bit-identical whatever the thread count.
+ */
+const MAX_SLICES = 16;
+const SLICE_BYTES = 64 << 20;
+
+/** The slices (see MAX_SLICES) a batch of `batch` images is cut into for a weight gradient of `weightBytes`. */
+export function convSlices(batch: number, weightBytes: number): number {
+  const most = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BYTES / Math.max(1, weightBytes))));
+  return Math.ceil(batch / Math.ceil(batch / most));
 }
 
 /** A shared memory of `initial` pages, with the largest maximum this runtime reserves (4 GiB, else less). */
@@ -526,6 +578,115 @@ class WasmBackend implements KernelBackend {
     const pd = this.alloc(rows * classes * es);
     (es === 4 ? this.ex.crossEntropyBackwardF32 : this.ex.crossEntropyBackwardF64)(px, pt, pl, rows, classes, ignoreIndex, scale, pd);
     this.get(pd, dx, 0, rows * classes);
+  }
+
+  /** Writes the geometry of `s` (12 i32, as assembly/conv.ts reads it) into the arena. */
+  private putGeometry(s: ConvShape): Ptr {
+    const { inH, inW, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW } = s.geo;
+    const p = this.alloc(48);
+    this.i32.set([inH, inW, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW], p >> 2);
+    return p;
+  }
+
+  /** Bytes of one thread's scratch for a convolution: the columns of one image and group, then gemm's (as gemmScratch in assembly/conv.ts). */
+  private convScratchBytes(s: ConvShape, es: number): number {
+    const { kH, kW, outH, outW } = s.geo;
+    const rows = s.imageChannels * kH * kW;
+    const blocks = outH * outW;
+    const bc = s.blockChannels;
+    const gemmBytes = Math.max(
+      this.ex.gemmScratchBytes(blocks, rows, es),
+      this.ex.gemmScratchBytes(rows, blocks, es),
+      this.ex.gemmScratchBytes(blocks, bc, es),
+    );
+    return (((rows * blocks * es + 64 + 63) & ~63) + gemmBytes + 63) & ~63;
+  }
+
+  /**
+   * The whole batch in one call: the input copied in once and the output out once; images split
+   * across the threads (each image is computed the same way on any thread: bit-identical whatever
+   * the thread count, and to the TS kernel's im2col + this backend's gemm per image).
+   */
+  convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    if (batch === 0) return;
+    const es = x.BYTES_PER_ELEMENT;
+    const rows = ic * geo.kH * geo.kW;
+    const blocks = geo.outH * geo.outW;
+    const xLen = batch * groups * ic * geo.inH * geo.inW;
+    const wLen = groups * bc * rows;
+    const yLen = batch * groups * bc * blocks;
+    const parts = Math.min(this.partsFor(yLen * rows), batch);
+    const scratch = this.convScratchBytes(s, es);
+    if (!this.begin((xLen + wLen + groups * bc + yLen) * es + 48 + scratch * parts, 5)) {
+      jsBackend.convForward(x, w, bias, s, y);
+      return;
+    }
+    const pg = this.putGeometry(s);
+    const px = this.put(x, 0, xLen);
+    const pw = this.put(w, 0, wLen);
+    const pb = bias ? this.put(bias, 0, groups * bc) : 0;
+    const py = this.alloc(yLen * es);
+    const ps = this.alloc(scratch * parts);
+    if (parts > 1) {
+      const args = [pg, px, pw, pb, py, batch, groups, ic, bc];
+      this.pool!.run(es === 4 ? 'convForwardPartF32' : 'convForwardPartF64', args, parts, Math.min(batch, MAX_CHUNKS), ps, scratch);
+    } else {
+      (es === 4 ? this.ex.convForwardPartF32 : this.ex.convForwardPartF64)(pg, px, pw, pb, py, batch, groups, ic, bc, ps, 0, 1);
+    }
+    this.get(py, y, 0, yLen);
+  }
+
+  /**
+   * The whole batch in one call, images split across the threads: dx per image as the TS kernel
+   * (bit-identical to it with this backend's gemm); dw summed in slices of images (convSlices),
+   * so it agrees with the TS kernel's sum in image order to rounding, and bit for bit when the
+   * batch is one slice.
+   */
+  convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dxOut: FloatArray | null, dwOut: FloatArray | null): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    const dx = w ? dxOut : null;
+    const dw = x ? dwOut : null;
+    if (!dx && !dw) return;
+    const es = g.BYTES_PER_ELEMENT;
+    const rows = ic * geo.kH * geo.kW;
+    const blocks = geo.outH * geo.outW;
+    const xLen = batch * groups * ic * geo.inH * geo.inW;
+    const wLen = groups * bc * rows;
+    const gLen = batch * groups * bc * blocks;
+    if (batch === 0) {
+      dw?.fill(0);
+      return;
+    }
+    const slices = dw ? convSlices(batch, wLen * es) : Math.min(batch, MAX_CHUNKS);
+    const work = gLen * rows * ((dx ? 1 : 0) + (dw ? 1 : 0));
+    const parts = Math.min(this.partsFor(work), slices);
+    const chunks = dw || parts > 1 ? slices : 1;
+    const scratch = this.convScratchBytes(s, es);
+    const bytes = (gLen + (dw ? xLen + slices * wLen : 0) + (dx ? wLen + xLen : 0)) * es + 48 + scratch * parts;
+    if (!this.begin(bytes, 6)) {
+      jsBackend.convBackward(g, x, w, s, dx, dw);
+      return;
+    }
+    const pgeo = this.putGeometry(s);
+    const pg = this.put(g, 0, gLen);
+    const px = dw && x ? this.put(x, 0, xLen) : 0;
+    const pw = dx && w ? this.put(w, 0, wLen) : 0;
+    const pdx = dx ? this.alloc(xLen * es) : 0;
+    const pdw = dw ? this.alloc(slices * wLen * es) : 0;
+    const ps = this.alloc(scratch * parts);
+    if (parts > 1) {
+      const args = [pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc];
+      this.pool!.run(es === 4 ? 'convBackwardPartF32' : 'convBackwardPartF64', args, parts, chunks, ps, scratch);
+    } else {
+      const f = es === 4 ? this.ex.convBackwardPartF32 : this.ex.convBackwardPartF64;
+      for (let c = 0; c < chunks; c++) f(pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc, ps, c, chunks);
+    }
+    if (dx) this.get(pdx, dx, 0, xLen);
+    if (dw) {
+      (es === 4 ? this.ex.convSumSlicesF32 : this.ex.convSumSlicesF64)(pdw, slices, wLen, pdw);
+      this.get(pdw, dw, 0, wLen);
+    }
   }
 
   /** out = f(x) in wasm; false (nothing done) when the memory cannot hold it. */

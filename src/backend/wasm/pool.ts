@@ -50,6 +50,10 @@ export const KERNEL_NAMES = [
   'linearForwardPartF64',
   'linearBackwardPartF32',
   'linearBackwardPartF64',
+  'convForwardPartF32',
+  'convForwardPartF64',
+  'convBackwardPartF32',
+  'convBackwardPartF64',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 

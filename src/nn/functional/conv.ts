@@ -13,8 +13,8 @@ import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
 import { tracer } from '../../autograd/trace-hook';
 import { kernels } from '../../backend/registry';
-import { allocateFloat, type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
-import { addChannelBias, col2im, type ConvGeometry, im2col, sumChannels } from '../../kernels/conv';
+import { type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
+import { addChannelBias, col2im, type ConvGeometry, type ConvShape, im2col, isIdentity, sumChannels } from '../../kernels/conv';
 import { checkTensor, zerosOf } from '../../ops/helpers';
 import { reshape, transpose, unsqueeze, viewAs } from '../../ops/layout';
 import { matmul } from '../../ops/matmul';
@@ -534,13 +534,8 @@ function geometry(image: Shape, kernel: Shape, stride: Shape, padding: Shape, di
   };
 }
 
-/** Whether the column matrix is the image itself (a 1x1 kernel, stride 1, no padding, as many blocks as pixels). */
-function isIdentity(geo: ConvGeometry): boolean {
-  return geo.kH === 1 && geo.kW === 1 && geo.sH === 1 && geo.sW === 1 && geo.pH === 0 && geo.pW === 0 && geo.outH === geo.inH && geo.outW === geo.inW;
-}
-
 /** The sizes one convolution call works with, per batch entry and group. */
-class ConvLayout {
+class ConvLayout implements ConvShape {
   readonly batch: number;
   readonly groups: number;
   /** Channels of the image side per group (a convolution's input, a transposed one's output). */
@@ -583,33 +578,13 @@ export function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, p: C
   const xd = x.data as FloatArray;
   const wd = weight.data as FloatArray;
   const yd = y.data as FloatArray;
-  const { batch, groups, imageChannels, blockChannels, rows, blocks, pixels, geo, identity } = lay;
   const kern = kernels();
-  const scratch = identity ? yd : allocateFloat(dtype, rows * blocks);
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const image = (n * groups + g) * imageChannels * pixels;
-      const side = (n * groups + g) * blockChannels * blocks;
-      if (!p.transposed) {
-        // y[n, group] = W_g [blockChannels, rows] · cols [rows, blocks]
-        const w0 = g * blockChannels * rows;
-        if (identity) kern.gemm(false, false, blockChannels, blocks, rows, wd, w0, xd, image, yd, side, false);
-        else {
-          im2col(xd, image, imageChannels, geo, scratch, 0);
-          kern.gemm(false, false, blockChannels, blocks, rows, wd, w0, scratch, 0, yd, side, false);
-        }
-      } else {
-        // y[n, group] = col2im(W_g^T [rows, blockChannels] · x [blockChannels, blocks])
-        const w0 = g * blockChannels * rows;
-        if (identity) kern.gemm(true, false, rows, blocks, blockChannels, wd, w0, xd, side, yd, image, false);
-        else {
-          kern.gemm(true, false, rows, blocks, blockChannels, wd, w0, xd, side, scratch, 0, false);
-          col2im(scratch, 0, imageChannels, geo, yd, image);
-        }
-      }
-    }
+  if (!p.transposed) kern.convForward(xd, wd, bias ? (bias.data as FloatArray) : null, lay, yd);
+  else {
+    // y = col2im(W^T x) per batch entry and group: the input gradient of the convolution y -> x
+    kern.convBackward(xd, null, wd, lay, yd, null);
+    if (bias) addChannelBias(yd, bias.data as FloatArray, lay.batch, outChannels, numel(out));
   }
-  if (bias) addChannelBias(yd, bias.data as FloatArray, batch, outChannels, numel(out));
   if (!needsGrad(x, weight, bias)) return y;
   const node = new ConvolutionBackward(x, weight, p, lay);
   return bias ? record(y, node, x, weight, bias) : record(y, node, x, weight);
@@ -657,7 +632,6 @@ class ConvolutionBackward extends Node {
   }
   override fastBackward(g: Tensor): (Tensor | null)[] {
     const [x, w] = this.saved;
-    const { batch, groups, imageChannels, blockChannels, rows, blocks, pixels, geo, identity } = this.lay;
     const need = this.needsInputGrad;
     const dtype = g.dtype as FloatDType;
     const dx = need[0] ? zerosOf(x.shape, dtype) : null;
@@ -668,41 +642,11 @@ class ConvolutionBackward extends Node {
     const dxd = dx ? (dx.data as FloatArray) : null;
     const dwd = dw ? (dw.data as FloatArray) : null;
     const kern = kernels();
-    const scratch = identity || !(dx || dw) ? gd : allocateFloat(dtype, rows * blocks);
-    for (let n = 0; n < batch; n++) {
-      for (let k = 0; k < groups; k++) {
-        const image = (n * groups + k) * imageChannels * pixels;
-        const side = (n * groups + k) * blockChannels * blocks;
-        const w0 = k * blockChannels * rows;
-        if (!this.p.transposed) {
-          // x is the image, g the block side
-          if (dwd) {
-            if (identity) kern.gemm(false, true, blockChannels, rows, blocks, gd, side, xd, image, dwd, w0, true);
-            else {
-              im2col(xd, image, imageChannels, geo, scratch, 0);
-              kern.gemm(false, true, blockChannels, rows, blocks, gd, side, scratch, 0, dwd, w0, true);
-            }
-          }
-          if (dxd) {
-            if (identity) kern.gemm(true, false, rows, blocks, blockChannels, wd, w0, gd, side, dxd, image, false);
-            else {
-              kern.gemm(true, false, rows, blocks, blockChannels, wd, w0, gd, side, scratch, 0, false);
-              col2im(scratch, 0, imageChannels, geo, dxd, image);
-            }
-          }
-        } else if (dxd || dwd) {
-          // g is the image, x the block side
-          let cols = gd;
-          let c0 = image;
-          if (!identity) {
-            im2col(gd, image, imageChannels, geo, scratch, 0);
-            cols = scratch;
-            c0 = 0;
-          }
-          if (dxd) kern.gemm(false, false, blockChannels, blocks, rows, wd, w0, cols, c0, dxd, side, false);
-          if (dwd) kern.gemm(false, true, blockChannels, rows, blocks, xd, side, cols, c0, dwd, w0, true);
-        }
-      }
+    // x is the image side and g the block side; transposed, g is the image side and x the block side
+    if (!this.p.transposed) kern.convBackward(gd, xd, wd, this.lay, dxd, dwd);
+    else {
+      if (dxd) kern.convForward(gd, wd, null, this.lay, dxd);
+      if (dwd) kern.convBackward(xd, gd, null, this.lay, null, dwd);
     }
     const grads: (Tensor | null)[] = [dx, dw];
     if (need.length === 3) {
