@@ -15,7 +15,8 @@ import * as torch from '../src/index';
 import { nn, optim, type Tensor } from '../src/index';
 import { wasmMemoryBytes } from '../src/backend/wasm/backend';
 import { Generator } from '../src/random';
-import type { BenchEntry } from './report';
+import { type BenchEntry, TSGRAD_ENTRIES, tsgradEntry } from './report';
+import { useBackend } from './tsgrad';
 import { median } from './stats';
 
 export type CnnNetId = 'lenet' | 'mnist';
@@ -134,8 +135,8 @@ class MnistNet extends nn.Module {
 }
 
 /** tsgrad's trainer; sets the kernel backend (global) to `backend`. */
-export function tsgradCnnTrainer(problem: CnnProblem, backend: 'js' | 'wasm'): CnnTrainer {
-  torch.setBackend(backend);
+export function tsgradCnnTrainer(problem: CnnProblem, backend: 'js' | 'wasm', threads: number | null = null): CnnTrainer {
+  useBackend(backend, threads);
   torch.manualSeed(SEED); // dropout's masks
   const model = problem.id === 'lenet' ? new LeNet() : new MnistNet();
   const state: Record<string, Tensor> = {};
@@ -344,17 +345,18 @@ async function init(entry: BenchEntry, net: CnnNetId): Promise<CnnInitReply> {
   let info: string;
   switch (entry) {
     case 'tsgrad':
-    case 'tsgrad-wasm': {
-      trainer = tsgradCnnTrainer(problem, entry === 'tsgrad' ? 'js' : 'wasm');
+    case 'tsgrad-wasm':
+    case 'tsgrad-wasm-1t': {
+      trainer = tsgradCnnTrainer(problem, entry === 'tsgrad' ? 'js' : 'wasm', TSGRAD_ENTRIES[entry].threads);
       peer = false;
-      info = `tsgrad (this tree), kernel backend ${entry === 'tsgrad' ? 'js' : 'wasm'}: nn.Conv2d, F.maxPool2d, nn.Dropout, nn.Linear, nn.CrossEntropyLoss, optim.SGD`;
+      info = `tsgrad (this tree): nn.Conv2d, F.maxPool2d, nn.Dropout, nn.Linear, nn.CrossEntropyLoss, optim.SGD; kernel backend ${torch.getBackend()}, setNumThreads ${torch.getNumThreads()}`;
       break;
     }
     case 'tfjs-cpu':
     case 'tfjs-wasm': {
       const tf = await loadTfjs(entry === 'tfjs-cpu' ? 'cpu' : 'wasm');
       const how = 'tf.fused.conv2d / tf.fused.matMul (bias, relu), tf.maxPool, tf.dropout, tf.losses.softmaxCrossEntropy, tf.train.sgd minimize';
-      info = `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}: ${how}`;
+      info = `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, ${(await import('./peers/tfjs')).tfjsThreads()} thread(s): ${how}`;
       trainer = tfjsCnnTrainer(tf, problem);
       peer = true;
       break;
@@ -501,11 +503,12 @@ function timeConv(make: (batch: number) => () => void, budgetMs: number, fixedBa
 async function convGflops(entry: BenchEntry, budgetMs: number): Promise<ConvReply> {
   let make: (s: ConvShape, dir: ConvDirection, batch: number) => () => void;
   let info: string;
-  const tsgrad = entry === 'tsgrad' || entry === 'tsgrad-wasm';
-  if (tsgrad) {
-    torch.setBackend(entry === 'tsgrad' ? 'js' : 'wasm');
+  const ts = tsgradEntry(entry);
+  const tsgrad = ts !== null;
+  if (ts) {
+    useBackend(ts.backend, ts.threads);
     make = tsgradConv;
-    info = `tsgrad F.conv2d on the ${entry === 'tsgrad' ? 'js' : 'wasm'} backend: forward under noGrad; each gradient alone by autograd.grad (retainGraph) over one conv2d`;
+    info = `tsgrad F.conv2d on the ${ts.backend} backend (setNumThreads ${torch.getNumThreads()}): forward under noGrad; each gradient alone by autograd.grad (retainGraph) over one conv2d`;
   } else if (entry === 'tfjs-cpu' || entry === 'tfjs-wasm') {
     const tf = await loadTfjs(entry === 'tfjs-cpu' ? 'cpu' : 'wasm');
     make = (s, dir, batch) => tfjsConv(tf, s, dir, batch);

@@ -8,12 +8,15 @@ import { Generator } from '../src/random';
 /** Cross-entropy on logits (class-index labels), or sigmoid + binary cross-entropy (0/1 labels). */
 export type LossKind = 'cross-entropy' | 'sigmoid-bce';
 
-/** Linear(inputs, hidden) -> ReLU -> Linear(hidden, outputs), then the loss; plain SGD. */
+/**
+ * Linear(inputs, hidden[0]) -> ReLU -> ... -> Linear(hidden[last], outputs), then the loss; plain SGD.
+ */
 export interface ModelSpec {
-  id: 'mlp' | 'nn2' | 'nn1';
+  id: 'mlp512' | 'mlp' | 'nn2' | 'nn1';
   name: string;
   inputs: number;
-  hidden: number;
+  /** The widths of the hidden layers (a ReLU after each). */
+  hidden: number[];
   outputs: number;
   batch: number;
   loss: LossKind;
@@ -21,10 +24,17 @@ export interface ModelSpec {
 }
 
 export const MODELS: readonly ModelSpec[] = [
-  { id: 'mlp', name: 'MLP 784-128-10', inputs: 784, hidden: 128, outputs: 10, batch: 64, loss: 'cross-entropy', lr: 0.1 },
-  { id: 'nn2', name: 'NeuralNet2 784-5-3', inputs: 784, hidden: 5, outputs: 3, batch: 32, loss: 'cross-entropy', lr: 0.1 },
-  { id: 'nn1', name: 'NeuralNet1 784-5-1', inputs: 784, hidden: 5, outputs: 1, batch: 32, loss: 'sigmoid-bce', lr: 0.1 },
+  { id: 'mlp512', name: 'MLP 784-512-512-10', inputs: 784, hidden: [512, 512], outputs: 10, batch: 128, loss: 'cross-entropy', lr: 0.1 },
+  { id: 'mlp', name: 'MLP 784-128-10', inputs: 784, hidden: [128], outputs: 10, batch: 64, loss: 'cross-entropy', lr: 0.1 },
+  { id: 'nn2', name: 'NeuralNet2 784-5-3', inputs: 784, hidden: [5], outputs: 3, batch: 32, loss: 'cross-entropy', lr: 0.1 },
+  { id: 'nn1', name: 'NeuralNet1 784-5-1', inputs: 784, hidden: [5], outputs: 1, batch: 32, loss: 'sigmoid-bce', lr: 0.1 },
 ];
+
+/** The [in, out] features of each Linear layer of `spec`, first to last. */
+export function layerSizes(spec: ModelSpec): [number, number][] {
+  const widths = [spec.inputs, ...spec.hidden, spec.outputs];
+  return widths.slice(1).map((out, i) => [widths[i], out]);
+}
 
 export function modelSpec(id: string): ModelSpec {
   const spec = MODELS.find((m) => m.id === id);
@@ -32,13 +42,14 @@ export function modelSpec(id: string): ModelSpec {
   return spec;
 }
 
-/** The weights in PyTorch's layout: w1 is hidden x inputs, w2 is outputs x hidden, row-major. */
-export interface Weights {
-  w1: Float32Array;
-  b1: Float32Array;
-  w2: Float32Array;
-  b2: Float32Array;
+/** One Linear layer's weights in PyTorch's layout: w is out x in, row-major; b has out entries. */
+export interface LayerWeights {
+  w: Float32Array;
+  b: Float32Array;
 }
+
+/** The Linear layers' weights, first to last (layerSizes gives their shapes). */
+export type Weights = LayerWeights[];
 
 /** One mini-batch: x is batch x inputs in [0, 1); labels are class indices, or 0/1 for BCE. */
 export interface Batch {
@@ -69,14 +80,12 @@ export function makeProblem(spec: ModelSpec): Problem {
     g.fillUniform(a, -bound, bound);
     return a;
   };
-  const bound1 = 1 / Math.sqrt(spec.inputs);
-  const bound2 = 1 / Math.sqrt(spec.hidden);
-  const weights: Weights = {
-    w1: uniform(spec.hidden * spec.inputs, bound1),
-    b1: uniform(spec.hidden, bound1),
-    w2: uniform(spec.outputs * spec.hidden, bound2),
-    b2: uniform(spec.outputs, bound2),
-  };
+  // layer by layer, w then b: for one hidden layer the same draws as before there were more
+  const weights: Weights = layerSizes(spec).map(([inF, outF]) => {
+    const bound = 1 / Math.sqrt(inF);
+    const w = uniform(outF * inF, bound);
+    return { w, b: uniform(outF, bound) };
+  });
   const classes = spec.loss === 'cross-entropy' ? spec.outputs : 2;
   const batches: Batch[] = [];
   for (let b = 0; b < BATCHES; b++) {
@@ -86,7 +95,7 @@ export function makeProblem(spec: ModelSpec): Problem {
     g.fillInteger(labels, 0, classes);
     batches.push({ x, labels });
   }
-  return { spec, weights, batches, checksum: checksum([weights.w1, weights.b1, weights.w2, weights.b2, ...batches.flatMap((b) => [b.x, b.labels])]) };
+  return { spec, weights, batches, checksum: checksum([...weights.flatMap((l) => [l.w, l.b]), ...batches.flatMap((b) => [b.x, b.labels])]) };
 }
 
 /** FNV-1a over the bytes of the arrays, as hex. */

@@ -1,5 +1,8 @@
 /**
- * Where a tsgrad training step spends its time: `npx tsx --expose-gc bench/profile.ts [--only mlp,nn2,nn1]`.
+ * Where a tsgrad training step spends its time: `npx tsx --expose-gc bench/profile.ts [--only mlp512,mlp,nn2,nn1]`.
+ * The kernel backend and threads come from $TSGRAD_BACKEND (js or wasm; js by default) and
+ * $TSGRAD_THREADS (tsgrad's default, all cores, when unset), e.g.
+ * `TSGRAD_BACKEND=wasm TSGRAD_THREADS=2 npx tsx --expose-gc bench/profile.ts --only mlp`.
  *
  * Times each phase of the step (zeroGrad, each forward op, the loss, backward with each autograd
  * node's own backward and the engine around them, the optimizer step) over many steps, plus the GC
@@ -10,10 +13,10 @@
  *   npx tsx bench/cpuprofile.ts /tmp/prof/*.cpuprofile
  */
 import { PerformanceObserver } from 'perf_hooks';
-import { sigmoid, type Tensor } from '../src/index';
+import { getNumThreads, sigmoid, type Tensor } from '../src/index';
 import type { Node } from '../src/autograd/node';
 import { makeProblem, MODELS, type ModelSpec } from './models';
-import { tsgradParts } from './tsgrad';
+import { describeKernels, threadsRunning, tsgradParts } from './tsgrad';
 
 type BackwardFn = (this: Node, g: Tensor) => (Tensor | null)[];
 
@@ -44,6 +47,7 @@ function instrument(root: Node): void {
 
 async function profile(spec: ModelSpec, steps: number): Promise<void> {
   const { model, criterion, optimizer, xs, ys } = tsgradParts(makeProblem(spec));
+  await threadsRunning(getNumThreads());
   const bce = spec.loss === 'sigmoid-bce';
   const timed = <T>(key: string, f: () => T): T => {
     const t0 = performance.now();
@@ -54,9 +58,11 @@ async function profile(spec: ModelSpec, steps: number): Promise<void> {
   let instrumented = false;
   const step = (b: number) => {
     timed('zeroGrad', () => optimizer.zeroGrad());
-    const h = timed('forward: linear1', () => model.linear1.forward(xs[b]));
-    const a = timed('forward: relu', () => model.relu.forward(h));
-    let out = timed('forward: linear2', () => model.linear2.forward(a));
+    let out = timed('forward: linear 1', () => model.linears[0].forward(xs[b]));
+    model.linears.slice(1).forEach((linear, i) => {
+      const a = timed(`forward: relu ${i + 1}`, () => model.relu.forward(out));
+      out = timed(`forward: linear ${i + 2}`, () => linear.forward(a));
+    });
     if (bce) out = timed('forward: sigmoid', () => sigmoid(out));
     const loss = timed(`forward: loss (${criterion.constructor.name})`, () => criterion.forward(out, ys[b]));
     if (!instrumented) {
@@ -99,7 +105,9 @@ async function profile(spec: ModelSpec, steps: number): Promise<void> {
   const perStep = (ms: number) => (ms / steps) * 1000;
   const nodeTotal = [...timers].filter(([k]) => k.startsWith('  backward:')).reduce((s, [, v]) => s + v, 0);
   add('  backward: engine (topo sort, checks, accumulation, freeing)', (timers.get('backward (total)') ?? 0) - nodeTotal);
-  console.log(`\n${spec.name}, batch ${spec.batch}: ${plainMs.toFixed(4)} ms/step plain, ${instrumentedMs.toFixed(4)} ms/step instrumented, ${steps} steps`);
+  console.log(
+    `\n${spec.name}, batch ${spec.batch}, ${describeKernels()}: ${plainMs.toFixed(4)} ms/step plain, ${instrumentedMs.toFixed(4)} ms/step instrumented, ${steps} steps`,
+  );
   console.log(`GC: ${gcCount} pauses, ${perStep(gcMs).toFixed(1)} us/step`);
   const order = [...timers.keys()];
   const sortKey = (k: string) => (k.startsWith('  backward:') ? order.indexOf('backward (total)') + 0.5 : order.indexOf(k));
@@ -113,15 +121,20 @@ async function profile(spec: ModelSpec, steps: number): Promise<void> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const onlyAt = argv.indexOf('--only');
-  const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : MODELS.map((m) => m.id);
-  const plainOnly = argv.includes('--plain');
+  let only = MODELS.map((m) => m.id as string);
+  let plainOnly = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--only' && argv[i + 1]) only = argv[++i].split(',');
+    else if (argv[i] === '--plain') plainOnly = true;
+    else throw new Error(`profile: unknown argument '${argv[i]}' (--only ${MODELS.map((m) => m.id).join(',')}, --plain)`);
+  }
+  for (const id of only) if (!MODELS.some((m) => m.id === id)) throw new Error(`profile: unknown model '${id}'`);
   for (const spec of MODELS.filter((m) => only.includes(m.id))) {
-    const steps = spec.id === 'mlp' ? 400 : 4000;
+    const steps = spec.id === 'mlp512' ? 150 : spec.id === 'mlp' ? 400 : 4000;
     if (plainOnly) {
-      // just the step, for --cpu-prof
       // just the step, for --cpu-prof: ~4 s of it, so that start-up is a small part of the profile
       const { model, criterion, optimizer, xs, ys } = tsgradParts(makeProblem(spec));
+      await threadsRunning(getNumThreads());
       const t0 = performance.now();
       let i = 0;
       for (; performance.now() - t0 < 4000; i++) {
@@ -129,7 +142,7 @@ async function main(): Promise<void> {
         criterion.forward(model.forward(xs[i % xs.length]), ys[i % ys.length]).backward();
         optimizer.step();
       }
-      console.log(`${spec.name}: ${((performance.now() - t0) / i).toFixed(4)} ms/step over ${i} steps`);
+      console.log(`${spec.name}, ${describeKernels()}: ${((performance.now() - t0) / i).toFixed(4)} ms/step over ${i} steps`);
     } else {
       await profile(spec, steps);
     }

@@ -2,10 +2,25 @@
 import type { Framework, LossKind } from './models';
 import type { CnnHeapReply, ConvReply } from './cnn';
 import type { WasmHeapReply } from './wasm-kernels';
-import type { HeapReply, MatmulRow } from './worker';
+import type { HeapReply, MatmulRow, SmallOpsReply } from './worker';
 
-/** A row of the tables: a framework, or tsgrad on its wasm kernel backend ('tsgrad' is its js backend). */
-export type BenchEntry = Framework | 'tsgrad-wasm';
+/**
+ * A row of the tables: a framework, or tsgrad on its wasm kernel backend ('tsgrad' is its js
+ * backend): `tsgrad-wasm` at tsgrad's default threads (all cores), `tsgrad-wasm-1t` at setNumThreads(1).
+ */
+export type BenchEntry = Framework | 'tsgrad-wasm' | 'tsgrad-wasm-1t';
+
+/** tsgrad's entries: the kernel backend and the threads each asks for (null: tsgrad's default, all cores). */
+export const TSGRAD_ENTRIES: Readonly<Record<'tsgrad' | 'tsgrad-wasm' | 'tsgrad-wasm-1t', { backend: 'js' | 'wasm'; threads: number | null }>> = {
+  tsgrad: { backend: 'js', threads: null },
+  'tsgrad-wasm': { backend: 'wasm', threads: null },
+  'tsgrad-wasm-1t': { backend: 'wasm', threads: 1 },
+};
+
+/** tsgrad's backend and threads for `entry`, or null for a peer. */
+export function tsgradEntry(entry: BenchEntry): { backend: 'js' | 'wasm'; threads: number | null } | null {
+  return entry in TSGRAD_ENTRIES ? TSGRAD_ENTRIES[entry as keyof typeof TSGRAD_ENTRIES] : null;
+}
 
 export interface MachineInfo {
   cpu: string;
@@ -25,6 +40,8 @@ export interface MachineInfo {
 export interface FrameworkResult {
   framework: BenchEntry;
   info: string;
+  /** The threads its kernels ran on (tsgrad: getBackendInfo().threads; tfjs-wasm: getThreadsCount()). */
+  threads?: number;
   losses: number[];
   /** Largest relative difference of `losses` from tsgrad's. */
   lossError: number;
@@ -106,15 +123,23 @@ export interface BenchResults {
     convMs?: number;
   };
   models: ModelResult[];
-  matmul: { framework: BenchEntry; rows: MatmulRow[] }[];
+  matmul: { framework: BenchEntry; rows: MatmulRow[]; threads?: number }[];
+  /** Issue 16's chain of 300 small ops, on each tsgrad entry (section ops). */
+  smallOps?: SmallOpsResult[];
   heap: HeapReply | null;
-  /** tsgrad on the wasm backend: heap and WebAssembly memory over NeuralNet2 training. */
+  /** tsgrad on the wasm backend (all cores): heap and WebAssembly memory over NeuralNet2 training. */
   wasmHeap?: WasmHeapReply | null;
+  /** The same over MLP 784-128-10 training, whose products the kernel threads split. */
+  wasmHeapMlp?: WasmHeapReply | null;
   /** The convolutional nets (section cnn), conv2d GFLOPS, and tsgrad-wasm's memory over LeNet-5 training. */
   cnn?: CnnResult[];
   conv?: ({ framework: BenchEntry } & ConvReply)[];
   cnnHeap?: CnnHeapReply;
   seconds?: number;
+}
+
+export interface SmallOpsResult extends SmallOpsReply {
+  framework: BenchEntry;
 }
 
 interface Target {
@@ -131,6 +156,7 @@ export function targets(r: BenchResults): Target[] {
   const out: Target[] = [];
   const stepTarget = (entry: BenchEntry, issue: string, rule: (id: string) => readonly [Framework, number]) => {
     for (const m of r.models) {
+      if (m.id === 'mlp512') continue; // issue 16's model: its targets are in issue16Targets
       const [peer, factor] = rule(m.id);
       const ts = m.frameworks.find((f) => f.framework === entry);
       const other = m.frameworks.find((f) => f.framework === peer);
@@ -168,7 +194,124 @@ export function targets(r: BenchResults): Target[] {
     });
   }
   out.push(...cnnTargets(r));
+  out.push(...issue16Targets(r));
   return out;
+}
+
+/**
+ * Issue 16's targets for tsgrad-wasm at its default threads (all cores), from PyTorch's figures as
+ * the issue gives them (measured there on a 2-core machine, not by this bench): the 784-512-512-10
+ * step <= 2 x PyTorch's 2-thread 4.06 ms; the 784-128-10 step <= PyTorch's 1-thread 0.58 ms; matmul
+ * 1024 >= 60 GFLOPS; small ops <= 2.6 us per op; NeuralNet1/2 steps <= 0.07 ms; heap and WebAssembly
+ * memory flat over 2,000 steps with the threads on.
+ */
+export const ISSUE16 = { mlp512Ms: 2 * 4.06, mlpMs: 0.58, matmulGflops: 60, smallOpsUs: 2.6, seedNetMs: 0.07 } as const;
+
+function issue16Targets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  const entry = 'tsgrad-wasm';
+  const th = threadsOf(r, entry);
+  const at = th ? ` (${threadWord(th)})` : '';
+  const step = (id: string, limit: number, why: string) => {
+    const f = r.models.find((m) => m.id === id)?.frameworks.find((x) => x.framework === entry);
+    const name = r.models.find((m) => m.id === id)?.name;
+    if (f) out.push({ what: `16: ${entry}${at} ${name} step <= ${limit.toFixed(2)} ms (${why})`, value: `${fmtMs(f.median)} ms`, met: f.median <= limit });
+  };
+  step('mlp512', ISSUE16.mlp512Ms, "2x PyTorch's 2 threads");
+  step('mlp', ISSUE16.mlpMs, "PyTorch's 1 thread");
+  step('nn2', ISSUE16.seedNetMs, 'no slower than before threads');
+  step('nn1', ISSUE16.seedNetMs, 'no slower than before threads');
+  const mm = matmul1024(r, entry);
+  if (mm)
+    out.push({
+      what: `16: ${entry}${at} float32 matmul 1024 (NN) >= ${ISSUE16.matmulGflops} GFLOPS`,
+      value: `${mm.gflops.toFixed(1)} GFLOPS`,
+      met: mm.gflops >= ISSUE16.matmulGflops,
+    });
+  const ops = r.smallOps?.find((x) => x.framework === entry);
+  if (ops)
+    out.push({
+      what: `16: ${entry}${at} small ops <= ${ISSUE16.smallOpsUs} us per op`,
+      value: `${ops.usPerOp.toFixed(2)} us`,
+      met: ops.usPerOp <= ISSUE16.smallOpsUs,
+    });
+  for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
+    if (!h?.threads) continue;
+    const w = h.wasmMemory;
+    const growth = heapGrowth(h);
+    out.push({
+      what: `16: ${entry} (${threadWord(h.threads)}) WebAssembly memory flat and heap growth < 5 MB over ${h.steps} ${modelName(h.model)} steps`,
+      value: `memory ${w.map(mb).join(' -> ')} MB; heap growth ${mb(growth)} MB`,
+      met: w.every((x) => x === w[0]) && growth < 5 * 2 ** 20,
+    });
+  }
+  return out;
+}
+
+const threadWord = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+const modelName = (id = 'nn2') => ({ mlp: 'MLP 784-128-10', nn2: 'NeuralNet2', nn1: 'NeuralNet1', mlp512: 'MLP 784-512-512-10' })[id] ?? id;
+
+/** The threads `entry` ran on in this run (its first model row, GEMM or small-ops figure that says), or undefined. */
+export function threadsOf(r: BenchResults, entry: BenchEntry): number | undefined {
+  for (const m of r.models) {
+    const t = m.frameworks.find((f) => f.framework === entry)?.threads;
+    if (t !== undefined) return t;
+  }
+  return r.matmul.find((x) => x.framework === entry)?.threads ?? r.smallOps?.find((x) => x.framework === entry)?.threads;
+}
+
+/** "tsgrad-wasm (2 threads)": an entry with the threads it ran on, for column headers. */
+function withThreads(r: BenchResults, entry: BenchEntry): string {
+  const t = threadsOf(r, entry);
+  return t === undefined || t < 0 ? entry : `${entry} (${threadWord(t)})`;
+}
+
+function matmul1024(r: BenchResults, entry: BenchEntry): MatmulRow | undefined {
+  return r.matmul.find((x) => x.framework === entry)?.rows.find((y) => y.m === 1024 && y.n === 1024 && y.k === 1024 && !y.transA && !y.transB);
+}
+
+/**
+ * Issue 16's table, PyTorch-free: tsgrad-wasm at 1 thread and at all cores beside tfjs-wasm (no wasm
+ * threads in Node), from whatever this run measured.
+ */
+function issue16Table(r: BenchResults, markdown: boolean): string {
+  const cols: BenchEntry[] = ['tsgrad-wasm-1t', 'tsgrad-wasm', 'tfjs-wasm'];
+  const rows: string[][] = [];
+  const stepRow = (id: string) => {
+    const m = r.models.find((x) => x.id === id);
+    if (!m) return;
+    const cell = (e: BenchEntry) => {
+      const f = m.frameworks.find((x) => x.framework === e);
+      return f ? fmtMs(f.median) : '-';
+    };
+    rows.push([`SGD step, ${m.name}, batch ${m.batch} (ms)`, ...cols.map(cell)]);
+  };
+  stepRow('mlp512');
+  stepRow('mlp');
+  if (r.matmul.length) {
+    rows.push(['matmul 1024 x 1024 float32, NN (GFLOPS)', ...cols.map((e) => matmul1024(r, e)?.gflops.toFixed(1) ?? '-')]);
+  }
+  if (r.smallOps?.length) {
+    rows.push([
+      '300 small ops ([32, 10] mul, add, relu) forward + backward (us per op)',
+      ...cols.map((e) => r.smallOps!.find((x) => x.framework === e)?.usPerOp.toFixed(2) ?? '-'),
+    ]);
+  }
+  stepRow('nn2');
+  stepRow('nn1');
+  const heaps = [r.wasmHeap, r.wasmHeapMlp].filter((h): h is WasmHeapReply => !!h?.threads);
+  for (const h of heaps) {
+    rows.push([
+      `WebAssembly memory over ${h.steps} ${modelName(h.model)} steps (MB)`,
+      ...cols.map((e) => (e === 'tsgrad-wasm' ? h.wasmMemory.map(mb).join(' -> ') : '-')),
+    ]);
+  }
+  if (!rows.length) return '';
+  return table(['work', ...cols.map((e) => withThreads(r, e))], rows, markdown);
+}
+
+function smallOpsLines(r: BenchResults): string[] {
+  return (r.smallOps ?? []).map((x) => `${x.framework}: ${x.usPerOp.toFixed(2)} us per op (fastest sample ${x.bestUsPerOp.toFixed(2)}); ${x.info}`);
 }
 
 /** Issue 14's ("Speed"): the step <= 1/4 of tfjs-cpu's, conv forward >= 15 GFLOPS on wasm, heap flat over 2,000 steps. */
@@ -213,6 +356,13 @@ function cnnTargets(r: BenchResults): Target[] {
   return out;
 }
 
+/** What the report says of TensorFlow.js's threads (what its API reports is in each tfjs-wasm row's notes). */
+const TFJS_THREADS_NOTE =
+  "TensorFlow.js's wasm backend has no threads in Node: its WASM_HAS_MULTITHREAD_SUPPORT flag is false there (tensorflow/tfjs#3830), so it loads its single-threaded SIMD build; the bench asks for all cores with setThreadsCount and records getThreadsCount()";
+
+const SMALL_OPS_TITLE =
+  'Small ops (issue 16): h = relu(h * w + 1) 100 times on [32, 10] float32 (300 ops), sum, backward; us per op = the whole forward + backward / 300';
+
 const shortNet = (net: CnnResult) => (net.id === 'lenet' ? 'LeNet-5' : 'MNIST net');
 
 function heapGrowth(h: HeapReply): number {
@@ -239,6 +389,7 @@ function modelTable(m: ModelResult, markdown: boolean): string {
   const wasm = m.frameworks.find((f) => f.framework === 'tsgrad-wasm');
   const rows = m.frameworks.map((f) => [
     f.framework,
+    f.threads === undefined ? '?' : String(f.threads),
     fmtMs(f.median),
     `${fmtMs(f.min)}-${fmtMs(f.max)}`,
     `${f.stepsPerRep} x ${f.msPerStep.length}`,
@@ -250,8 +401,10 @@ function modelTable(m: ModelResult, markdown: boolean): string {
     ts ? fmtRatio(ts.cpuMedian / f.cpuMedian) : '-',
     ...(wasm ? [fmtRatio(wasm.median / f.median), fmtRatio(wasm.cpuMedian / f.cpuMedian)] : []),
   ]);
+  const wasmName = wasm?.threads !== undefined ? `tsgrad-wasm (${threadWord(wasm.threads)})` : 'tsgrad-wasm';
   const head = [
     'framework',
+    'threads',
     'median ms/step',
     'min-max ms',
     'steps x reps',
@@ -261,7 +414,7 @@ function modelTable(m: ModelResult, markdown: boolean): string {
     'loss rel. err',
     'tsgrad / this',
     'tsgrad / this (CPU)',
-    ...(wasm ? ['tsgrad-wasm / this', 'tsgrad-wasm / this (CPU)'] : []),
+    ...(wasm ? [`${wasmName} / this`, `${wasmName} / this (CPU)`] : []),
   ];
   return table(head, rows, markdown);
 }
@@ -293,7 +446,11 @@ function matmulTable(r: BenchResults, markdown: boolean): string {
     return [row.name, ...cells, ...(ts ? [best ?? '-', ...ratios] : []), ...wasmCells];
   });
   const tsHead = names.includes('tsgrad') ? ['tsgrad best sample', ...names.filter((n) => n !== 'tsgrad').map((n) => `tsgrad / ${n}`)] : [];
-  return table(['shape (op(A) op(B))', ...names.map((n) => `${n} GFLOPS`), ...tsHead, ...wasmHead, ...peerHead], rows, markdown);
+  const named = (n: BenchEntry) => {
+    const t = r.matmul.find((x) => x.framework === n)?.threads;
+    return t === undefined || t < 0 ? n : `${n} (${threadWord(t)})`;
+  };
+  return table(['shape (op(A) op(B))', ...names.map((n) => `${named(n)} GFLOPS`), ...tsHead, ...wasmHead, ...peerHead], rows, markdown);
 }
 
 function cnnTable(net: CnnResult, r: BenchResults, markdown: boolean): string {
@@ -388,7 +545,8 @@ function cnnIntro(r: BenchResults): string[] {
 }
 
 function wasmHeapLines(h: WasmHeapReply): string[] {
-  return [...heapLines(h), `WebAssembly memory (after the first 10 steps sized the arena) ${h.wasmMemory.map(mb).join(' MB -> ')} MB`];
+  const sized = h.threads ? "the first 10 steps, and 10 more once the pool's workers ran" : 'the first 10 steps';
+  return [...heapLines(h), `WebAssembly memory (after ${sized} sized the arena) ${h.wasmMemory.map(mb).join(' MB -> ')} MB`];
 }
 
 function heapLines(h: HeapReply): string[] {
@@ -416,13 +574,23 @@ function header(r: BenchResults): string[] {
 /** The tables printed to stdout. */
 export function formatReport(r: BenchResults): string {
   const out: string[] = ['', ...header(r), ''];
+  const i16 = issue16Table(r, false);
+  if (i16) out.push(`issue 16: tsgrad at 1 thread and at all cores, beside tfjs-wasm (${TFJS_THREADS_NOTE})`, i16, '');
   for (const m of r.models) {
     out.push(`${m.name}: batch ${m.batch}, ${m.loss}, SGD lr 0.1; step-1 loss ${m.referenceLosses[0].toFixed(6)} in every framework`);
     out.push(modelTable(m, false), '');
   }
   if (r.matmul.length) out.push('float32 matmul, GFLOPS (2 m n k / median time; peers stop at n = 512 unless --peer-matmul-1024)', matmulTable(r, false), '');
   if (r.heap) out.push(`tsgrad heap over ${r.heap.steps} NeuralNet2 training steps (after forced GC)`, ...heapLines(r.heap), '');
-  if (r.wasmHeap) out.push(`tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`, ...wasmHeapLines(r.wasmHeap), '');
+  if (r.smallOps?.length) out.push(SMALL_OPS_TITLE, ...smallOpsLines(r), '');
+  for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
+    if (h)
+      out.push(
+        `tsgrad-wasm heap and WebAssembly memory over ${h.steps} ${modelName(h.model)} training steps${h.threads ? ` (${threadWord(h.threads)})` : ''}`,
+        ...wasmHeapLines(h),
+        '',
+      );
+  }
   if (r.cnn?.length) out.push(...cnnIntro(r), '');
   for (const net of r.cnn ?? []) {
     out.push(
@@ -434,7 +602,7 @@ export function formatReport(r: BenchResults): string {
   if (r.cnnHeap) out.push(`tsgrad-wasm over ${r.cnnHeap.steps} LeNet-5 training steps (after forced GCs)`, ...cnnHeapLines(r.cnnHeap), '');
   const t = targets(r);
   if (t.length) {
-    out.push('targets of "Performance I" (tsgrad on js), "Performance II" (tsgrad on wasm) and issue 14 (CNNs)');
+    out.push('targets of "Performance I" (tsgrad on js), "Performance II" (tsgrad on wasm), issue 14 (CNNs) and issue 16 (threads)');
     for (const x of t) out.push(`  [${x.met ? 'met' : 'NOT met'}] ${x.what}: ${x.value}`);
     out.push('');
   }
@@ -449,7 +617,9 @@ export function markdownReport(r: BenchResults): string {
     '',
     'Made by `npm run bench` (bench/run.ts); the raw numbers are in bench/results.json. Lower ms is better;',
     '"tsgrad / this" below 1 means tsgrad is faster. tsgrad runs on each of its kernel backends: `tsgrad` is the',
-    'js backend (the TypeScript kernels), `tsgrad-wasm` the wasm backend (WebAssembly SIMD, src/backend/wasm).',
+    'js backend (the TypeScript kernels), `tsgrad-wasm` the wasm backend (WebAssembly SIMD, src/backend/wasm) at',
+    "tsgrad's default threads (all cores: a pool of workers on one shared WebAssembly memory), `tsgrad-wasm-1t` the",
+    `wasm backend at setNumThreads(1); the "threads" columns and headers say how many ran. ${TFJS_THREADS_NOTE}.`,
     'Every framework trains the same model on the same seeded data from the same initial weights, and its first',
     `two losses were checked against tsgrad's on the js backend (relative error <= ${r.options.lossTolerance}) before timing.`,
     '',
@@ -481,10 +651,21 @@ export function markdownReport(r: BenchResults): string {
     'times: each round of repetitions runs every framework back to back.',
     '',
   ];
+  const i16 = issue16Table(r, true);
+  if (i16) {
+    out.push(
+      '## Issue 16: tsgrad at 1 thread and at all cores, beside TensorFlow.js wasm',
+      '',
+      `Medians from the sections below (the same runs). ${TFJS_THREADS_NOTE}.`,
+      '',
+      i16,
+      '',
+    );
+  }
   const t = targets(r);
   if (t.length) {
     out.push(
-      '## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend; "14": the CNNs of issue 14)',
+      '## Targets ("Performance I": tsgrad on its js backend; "Performance II": on its wasm backend; "14": the CNNs of issue 14; "16": threads, from the PyTorch figures issue 16 gives)',
       '',
       table(
         ['target', 'measured', 'met'],
@@ -505,19 +686,22 @@ export function markdownReport(r: BenchResults): string {
     out.push(
       '## float32 matmul (GFLOPS = 2 m n k / median time)',
       '',
-      'tsgrad: the TS `gemm` via bench/matmul.ts; tsgrad-wasm: `kernels().gemm` on the wasm backend via bench/wasm-kernels.ts, copying the operands into WebAssembly memory and the result out on every call, as the ops do; tfjs: `tf.matMul(a, b, transposeA, transposeB)`, including its output allocation.',
+      'tsgrad: the TS `gemm` via bench/matmul.ts (one thread); tsgrad-wasm (all cores) and tsgrad-wasm-1t (setNumThreads(1)): `kernels().gemm` on the wasm backend via bench/wasm-kernels.ts, copying the operands into WebAssembly memory and the result out on every call, as the ops do; tfjs: `tf.matMul(a, b, transposeA, transposeB)`, including its output allocation. The headers give the threads each ran on.',
       '',
     );
     out.push(matmulTable(r, true), '');
   }
+  if (r.smallOps?.length) out.push(`## ${SMALL_OPS_TITLE}`, '', ...smallOpsLines(r).map((l) => `- ${l}`), '');
   if (r.heap) out.push(`## tsgrad heap over ${r.heap.steps} NeuralNet2 training steps`, '', ...heapLines(r.heap).map((l) => `- ${l}`), '');
-  if (r.wasmHeap)
+  for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
+    if (!h) continue;
     out.push(
-      `## tsgrad-wasm heap and WebAssembly memory over ${r.wasmHeap.steps} NeuralNet2 training steps`,
+      `## tsgrad-wasm heap and WebAssembly memory over ${h.steps} ${modelName(h.model)} training steps${h.threads ? ` (${threadWord(h.threads)})` : ''}`,
       '',
-      ...wasmHeapLines(r.wasmHeap).map((l) => `- ${l}`),
+      ...wasmHeapLines(h).map((l) => `- ${l}`),
       '',
     );
+  }
   if (r.cnn?.length) {
     out.push(
       '## Convolutional nets: ms per training step',

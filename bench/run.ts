@@ -1,18 +1,23 @@
 /**
  * `npm run bench`: tsgrad against TensorFlow.js (cpu and wasm backends) and js-pytorch on the same
- * models, data and initial weights; float32 GEMM GFLOPS; tsgrad's heap growth over training; the
- * convolutional nets (LeNet-5, pytorch/examples' MNIST net), conv2d GFLOPS and heap (bench/cnn.ts).
- * tsgrad runs twice, on each kernel backend: `tsgrad` (js, the TS kernels) and `tsgrad-wasm`.
- * Writes bench/RESULTS.md and bench/results.json on a full run.
+ * models, data and initial weights; float32 GEMM GFLOPS; issue 16's chain of small ops; tsgrad's
+ * heap growth over training; the convolutional nets (LeNet-5, pytorch/examples' MNIST net), conv2d
+ * GFLOPS and heap (bench/cnn.ts). tsgrad runs on each kernel backend: `tsgrad` (js, the TS kernels),
+ * `tsgrad-wasm` (wasm at tsgrad's default threads: all cores) and `tsgrad-wasm-1t` (wasm,
+ * setNumThreads(1)). TensorFlow.js's wasm backend has no threads in Node (the report says what its
+ * API reported). Writes bench/RESULTS.md and bench/results.json on a full run.
  *
  *   npm run bench                              everything (minutes; the cnn section took 5 on 2 busy cores)
- *   npm run bench -- --only mlp,nn2            some sections: mlp, nn2, nn1, matmul, heap, cnn
+ *   npm run bench -- --only mlp,nn2            some sections: mlp512, mlp, nn2, nn1, matmul, ops, heap, cnn
+ *   npm run bench -- --only mlp512,mlp,nn2,nn1,matmul,ops --frameworks tsgrad-wasm-1t,tsgrad-wasm --matmul-sizes 1024
+ *                                              tsgrad at 1 thread and at all cores alone (issue 16's rows)
  *   npm run bench -- --only cnn --cnn-ms 5000  the CNN section, each framework timed for <= 5 s a net
  *   npm run bench -- --frameworks tsgrad,tsgrad-wasm,tfjs-wasm
  *   npm run bench -- --quick                   fewer, shorter repetitions (a smoke test)
  *   npm run bench -- --wait-quiet 120          first wait up to 120 s for the cores to be idle (< 5% busy for 3 s)
  *   npm run bench -- --peer-matmul-1024        also time tfjs's matMul at n = 1024 (adds minutes)
- *   other flags: --reps N (>= 5), --rep-ms MS, --matmul-sizes 128,256, --write / --no-write,
+ *   other flags: --reps N (>= 5), --rep-ms MS, --matmul-sizes 128,256, --write / --no-write, --out-dir DIR
+ *   (where RESULTS.md and results.json go; bench/ by default),
  *   --cnn-warmup-ms MS, --cnn-max-steps N, --cnn-step-cap-ms MS, --conv-ms MS (the time box of each
  *   conv2d GFLOPS figure)
  *
@@ -41,6 +46,8 @@ import {
   type ModelResult,
   type FrameworkResult,
   type MachineInfo,
+  type SmallOpsResult,
+  tsgradEntry,
 } from './report';
 import { median, relativeError, summarize } from './stats';
 import { tsgradTrainer } from './tsgrad';
@@ -60,12 +67,15 @@ import {
   makeCnnProblem,
   tsgradCnnTrainer,
 } from './cnn';
-import type { HeapReply, InitReply, MatmulRow, RepReply, Request, WarmupReply } from './worker';
+import type { HeapReply, InitReply, MatmulReply, RepReply, Request, SmallOpsReply, WarmupReply } from './worker';
 
-/** What a table row can be: a framework, or tsgrad on its wasm backend (a 'tsgrad' worker with TSGRAD_BACKEND=wasm). */
-const ENTRIES: readonly BenchEntry[] = ['tsgrad', 'tsgrad-wasm', ...FRAMEWORKS.filter((f) => f !== 'tsgrad')];
+/**
+ * What a table row can be: a framework, or tsgrad on its wasm backend at all cores or at 1 thread (a
+ * 'tsgrad' worker with $TSGRAD_BACKEND and $TSGRAD_THREADS set: see entryEnv).
+ */
+const ENTRIES: readonly BenchEntry[] = ['tsgrad', 'tsgrad-wasm-1t', 'tsgrad-wasm', ...FRAMEWORKS.filter((f) => f !== 'tsgrad')];
 
-const SECTIONS = ['mlp', 'nn2', 'nn1', 'matmul', 'heap', 'cnn'] as const;
+const SECTIONS = ['mlp512', 'mlp', 'nn2', 'nn1', 'matmul', 'ops', 'heap', 'cnn'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Every framework's first two losses must match tsgrad's this closely, or the comparison is off. */
@@ -81,6 +91,8 @@ interface Options {
   matmulSizes: number[];
   heapSteps: number;
   write: boolean;
+  /** Where RESULTS.md and results.json go (bench/ by default). */
+  outDir: string;
   waitQuiet: number;
   peerMatmul1024: boolean;
   cnnWarmupMs: number;
@@ -101,6 +113,7 @@ function parseArgs(argv: string[]): Options {
     matmulSizes: [128, 256, 512, 1024],
     heapSteps: 2000,
     write: true,
+    outDir: __dirname,
     waitQuiet: 0,
     peerMatmul1024: false,
     cnnWarmupMs: 3000,
@@ -191,6 +204,13 @@ function parseArgs(argv: string[]): Options {
       case '--no-write':
         write = false;
         break;
+      case '--out-dir': {
+        const dir = value();
+        if (!dir) throw new Error(`${flag} needs a directory`);
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${flag}: '${dir}' is not a directory`);
+        o.outDir = path.resolve(dir);
+        break;
+      }
       case '--help':
       case '-h':
         console.log(
@@ -211,8 +231,23 @@ function parseArgs(argv: string[]): Options {
 }
 
 /**
+ * The environment of a process measuring `entry`: tsgrad's kernel backend ($TSGRAD_BACKEND) and
+ * threads ($TSGRAD_THREADS; unset: tsgrad's default, all cores), read by bench/tsgrad.ts.
+ */
+function entryEnv(entry: BenchEntry): NodeJS.ProcessEnv {
+  const ts = tsgradEntry(entry) ?? { backend: 'js', threads: null };
+  const env: NodeJS.ProcessEnv = { ...process.env, TSGRAD_BACKEND: ts.backend };
+  delete env.TSGRAD_THREADS;
+  if (ts.threads !== null) env.TSGRAD_THREADS = String(ts.threads);
+  return env;
+}
+
+/** The framework a worker builds for `entry` (tsgrad's entries are all 'tsgrad', told apart by entryEnv). */
+const workerFramework = (entry: BenchEntry) => (tsgradEntry(entry) ? 'tsgrad' : (entry as Exclude<BenchEntry, 'tsgrad-wasm' | 'tsgrad-wasm-1t'>));
+
+/**
  * A child process running bench/worker.ts (or `script`), asked one thing at a time; tsgrad in it
- * runs on the kernel backend `backend` ($TSGRAD_BACKEND, read by bench/tsgrad.ts).
+ * runs on the kernel backend and threads of `entry` (entryEnv).
  */
 class Worker {
   private readonly child: ChildProcess;
@@ -220,13 +255,13 @@ class Worker {
 
   constructor(
     readonly label: string,
-    backend: 'js' | 'wasm' = 'js',
+    entry: BenchEntry = 'tsgrad',
     script = 'worker.ts',
   ) {
     this.child = fork(path.join(__dirname, script), [], {
       execArgv: [...process.execArgv, '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, TSGRAD_BACKEND: backend },
+      env: entryEnv(entry),
     });
     this.child.on('message', (msg: { ok: boolean; value?: unknown; error?: string }) => {
       const p = this.pending;
@@ -265,17 +300,12 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
   const refLosses = [reference.step(0), reference.step(1)];
   const refChecksum = makeProblem(spec).checksum;
 
-  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${spec.id}`, f === 'tsgrad-wasm' ? 'wasm' : 'js') }));
+  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${spec.id}`, f) }));
   try {
-    const inits = await Promise.all(
-      workers.map(({ framework, worker }) =>
-        worker.request<InitReply>({ type: 'init', framework: framework === 'tsgrad-wasm' ? 'tsgrad' : framework, model: spec.id }),
-      ),
-    );
-    inits.forEach((init, i) => {
-      if (workers[i].framework === 'tsgrad') init.info += '; kernel backend js (the TS kernels)';
-      if (workers[i].framework === 'tsgrad-wasm') init.info += '; kernel backend wasm (WebAssembly SIMD)';
-    });
+    // one at a time: a pool's workers starting must not share the cores with another framework's start
+    const inits: InitReply[] = [];
+    for (const { framework, worker } of workers)
+      inits.push(await worker.request<InitReply>({ type: 'init', framework: workerFramework(framework), model: spec.id }));
     const problems: string[] = [];
     const lossErrors = inits.map((init, i) => {
       const f = workers[i].framework;
@@ -315,6 +345,7 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
       return {
         framework,
         info: inits[i].info,
+        threads: inits[i].threads,
         losses: inits[i].losses,
         lossError: lossErrors[i],
         warmupSeconds: warmups[i].seconds,
@@ -341,7 +372,7 @@ async function benchModel(spec: ModelSpec, o: Options): Promise<ModelResult> {
 async function benchCnn(net: (typeof CNN_NETS)[number], o: Options): Promise<CnnResult> {
   const problem = makeCnnProblem(net.id);
   const reference = firstStep(tsgradCnnTrainer(problem, 'js')).losses;
-  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${net.id}`, 'js', 'cnn.ts') }));
+  const workers = o.frameworks.map((f) => ({ framework: f, worker: new Worker(`${f} ${net.id}`, f, 'cnn.ts') }));
   try {
     const inits: CnnInitReply[] = [];
     const firsts: (CnnFirstStepReply | null)[] = [];
@@ -444,8 +475,8 @@ function fmtSeconds(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`;
 }
 
-async function oneShot<T>(label: string, req: Request | WasmRequest | CnnRequest, script?: string): Promise<T> {
-  const worker = new Worker(label, 'js', script);
+async function oneShot<T>(label: string, req: Request | WasmRequest | CnnRequest, script?: string, entry: BenchEntry = 'tsgrad'): Promise<T> {
+  const worker = new Worker(label, entry, script);
   try {
     return await worker.request<T>(req);
   } finally {
@@ -559,19 +590,35 @@ async function main(): Promise<void> {
       console.error(`bench: float32 GEMM, ${framework} ...`);
       // the peers' products at n = 1024 take seconds a call (minutes in all): unless asked, they stop at 512
       const sizes = framework.startsWith('tsgrad') || o.peerMatmul1024 ? o.matmulSizes : o.matmulSizes.filter((n) => n <= 512);
-      const rows =
-        framework === 'tsgrad-wasm'
-          ? await oneShot<MatmulRow[]>('tsgrad-wasm matmul', { type: 'matmul', sizes, skinny: true }, 'wasm-kernels.ts')
-          : await oneShot<MatmulRow[]>(`${framework} matmul`, { type: 'matmul', framework, sizes, skinny: true });
-      results.matmul.push({ framework, rows });
+      const reply =
+        tsgradEntry(framework)?.backend === 'wasm'
+          ? await oneShot<MatmulReply>(`${framework} matmul`, { type: 'matmul', sizes, skinny: true }, 'wasm-kernels.ts', framework)
+          : await oneShot<MatmulReply>(`${framework} matmul`, { type: 'matmul', framework: workerFramework(framework), sizes, skinny: true });
+      results.matmul.push({ framework, ...reply });
+    }
+  }
+  if (o.sections.includes('ops')) {
+    results.smallOps = [];
+    for (const framework of o.frameworks.filter((f) => tsgradEntry(f))) {
+      console.error(`bench: small ops, ${framework} ...`);
+      const reply = await oneShot<SmallOpsReply>(`${framework} small ops`, { type: 'small-ops', reps: o.reps, warmupMs: o.warmupMs }, 'worker.ts', framework);
+      results.smallOps.push({ framework, ...reply } satisfies SmallOpsResult);
     }
   }
   if (o.sections.includes('heap')) {
     console.error(`bench: tsgrad heap over ${o.heapSteps} NeuralNet2 steps ...`);
     results.heap = await oneShot<HeapReply>('tsgrad heap', { type: 'heap', model: 'nn2', steps: o.heapSteps });
     if (o.frameworks.includes('tsgrad-wasm')) {
+      // at tsgrad's default threads (all cores): NeuralNet2's products are too small to split, the MLP's are not
       console.error(`bench: tsgrad-wasm heap and WebAssembly memory over ${o.heapSteps} NeuralNet2 steps ...`);
-      results.wasmHeap = await oneShot<WasmHeapReply>('tsgrad-wasm heap', { type: 'heap', steps: o.heapSteps }, 'wasm-kernels.ts');
+      results.wasmHeap = await oneShot<WasmHeapReply>('tsgrad-wasm heap', { type: 'heap', model: 'nn2', steps: o.heapSteps }, 'wasm-kernels.ts', 'tsgrad-wasm');
+      console.error(`bench: tsgrad-wasm heap and WebAssembly memory over ${o.heapSteps} MLP 784-128-10 steps ...`);
+      results.wasmHeapMlp = await oneShot<WasmHeapReply>(
+        'tsgrad-wasm mlp heap',
+        { type: 'heap', model: 'mlp', steps: o.heapSteps },
+        'wasm-kernels.ts',
+        'tsgrad-wasm',
+      );
     }
   }
   if (o.sections.includes('cnn')) {
@@ -584,26 +631,27 @@ async function main(): Promise<void> {
     for (const framework of o.frameworks) {
       if (framework === 'js-pytorch') continue; // no convolution (its row in the CNN tables says so)
       console.error(`bench: conv2d GFLOPS, ${framework} ...`);
-      const reply = await oneShot<ConvReply>(`${framework} conv`, { type: 'conv', entry: framework, budgetMs: o.convMs }, 'cnn.ts');
+      const reply = await oneShot<ConvReply>(`${framework} conv`, { type: 'conv', entry: framework, budgetMs: o.convMs }, 'cnn.ts', framework);
       results.conv.push({ framework, ...reply });
     }
     if (o.frameworks.includes('tsgrad-wasm')) {
       const at = [100, Math.round(o.heapSteps / 2), o.heapSteps].filter((s, i, a) => s <= o.heapSteps && a.indexOf(s) === i);
       console.error(`bench: tsgrad-wasm heap and WebAssembly memory over ${o.heapSteps} LeNet-5 steps ...`);
-      results.cnnHeap = await oneShot<CnnHeapReply>('tsgrad-wasm cnn heap', { type: 'cnn-heap', steps: o.heapSteps, at }, 'cnn.ts');
+      results.cnnHeap = await oneShot<CnnHeapReply>('tsgrad-wasm cnn heap', { type: 'cnn-heap', steps: o.heapSteps, at }, 'cnn.ts', 'tsgrad-wasm');
     }
   }
   results.machine.loadEnd = os.loadavg();
   results.seconds = (performance.now() - t0) / 1000;
 
   // results.json first: if a table cannot be made, the numbers are kept
-  if (o.write) fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const out = (name: string) => path.join(o.outDir, name);
+  if (o.write) fs.writeFileSync(out('results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatReport(results));
   if (o.write) {
-    fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdownReport(results));
-    console.error('bench: wrote bench/RESULTS.md and bench/results.json');
+    fs.writeFileSync(out('RESULTS.md'), markdownReport(results));
+    console.error(`bench: wrote ${out('RESULTS.md')} and ${out('results.json')}`);
   } else {
-    console.error('bench: a partial run; bench/RESULTS.md and bench/results.json left as they were (pass --write to overwrite)');
+    console.error(`bench: a partial run; ${out('RESULTS.md')} and ${out('results.json')} left as they were (pass --write to overwrite)`);
   }
 }
 

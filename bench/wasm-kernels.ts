@@ -7,24 +7,25 @@
  * - relu, its backward and sigmoid's backward, wasm (copies included) against the TS kernels, by size:
  *   where the copies cost more than the loop (the threshold in src/backend/wasm/backend.ts).
  * - The WebAssembly memory and the JS heap over 2,000 NeuralNet2 steps on the wasm backend.
+ * The threads: tsgrad's default (all cores), or $TSGRAD_THREADS.
  *
  * bench/run.ts also forks this file as a worker (request 'matmul' or 'heap', as bench/worker.ts).
  */
-import { setBackend, kernels } from '../src/backend/registry';
+import { getBackend, getBackendInfo, getNumThreads, setBackend, kernels } from '../src/backend/registry';
 import * as elementwise from '../src/kernels/elementwise';
 import { wasmMemoryBytes } from '../src/backend/wasm/backend';
 import { KERNELS_WASM_BASE64 } from '../src/backend/wasm/kernels.wasm';
 import { matmulShapes, type MatmulShape } from './matmul';
 import { makeProblem, modelSpec } from './models';
 import { filled, time } from './stats';
-import { tsgradTrainer } from './tsgrad';
-import { type HeapReply, heapOver, type MatmulRow } from './worker';
+import { threadsRunning, tsgradTrainer, useBackend } from './tsgrad';
+import { type HeapReply, heapOver, type MatmulReply, type MatmulRow } from './worker';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 /** V8 runs wasm in its baseline tier (Liftoff) first and tiers up over ~1 s of calls: get there first. */
 function warmUp(ms = 1500): void {
-  setBackend('wasm');
+  if (getBackend() !== 'wasm') setBackend('wasm');
   const k = kernels();
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
@@ -119,20 +120,44 @@ export function benchElementwise(sizes = [64, 256, 1024, 4096, 16384, 65536]): s
   return lines;
 }
 
-/** What bench/run.ts asks this file when it runs as a worker. */
-export type WasmRequest = { type: 'matmul'; sizes: number[]; skinny: boolean } | { type: 'heap'; steps: number };
+/**
+ * What bench/run.ts asks this file when it runs as a worker; the threads come from $TSGRAD_THREADS
+ * (tsgrad's default, all cores, when unset).
+ */
+export type WasmRequest = { type: 'matmul'; sizes: number[]; skinny: boolean } | { type: 'heap'; model: string; steps: number };
 
 export interface WasmHeapReply extends HeapReply {
+  /** The model trained ('nn2' when missing: results.json files from before it was recorded). */
+  model?: string;
+  /** Threads running the kernels when the last sample was taken. */
+  threads?: number;
   /** WebAssembly memory bytes at each sample. */
   wasmMemory: number[];
 }
 
-/** JS heap and WebAssembly memory over `steps` NeuralNet2 steps on the wasm backend (after forced GC). */
-export function wasmHeap(steps: number): WasmHeapReply {
-  const t = tsgradTrainer(makeProblem(modelSpec('nn2')), 'wasm');
-  t.run(10, 0); // the first steps size the arena
+/**
+ * JS heap and WebAssembly memory over `steps` steps of `model` on the wasm backend (after forced
+ * GC), at the threads set (by default, all cores; their pool started before the first sample).
+ */
+export async function wasmHeap(steps: number, model = 'nn2'): Promise<WasmHeapReply> {
+  const t = tsgradTrainer(makeProblem(modelSpec(model)), 'wasm');
+  // the first steps size the arena and start the pool's workers; 10 more once they run, so that
+  // the arena is sized for the calls the threads split too
+  t.run(10, 0);
+  await threadsRunning(getNumThreads());
+  t.run(10, 10);
   const wasmMemory: number[] = [];
-  return { ...heapOver(t, steps, () => wasmMemory.push(wasmMemoryBytes())), wasmMemory };
+  const h = heapOver(t, steps, () => wasmMemory.push(wasmMemoryBytes()));
+  return { ...h, model, threads: getBackendInfo().threads, wasmMemory };
+}
+
+/** GEMM through the backend at the threads set ($TSGRAD_THREADS, or all cores), once its pool runs. */
+async function threadedMatmul(shapes: MatmulShape[]): Promise<MatmulReply> {
+  useBackend('wasm');
+  warmUp(300);
+  await threadsRunning(getNumThreads());
+  const rows = benchWasmMatmul(shapes);
+  return { rows, threads: getBackendInfo().threads };
 }
 
 function table(title: string, rows: MatmulRow[]): string {
@@ -147,13 +172,14 @@ if (require.main === module) {
   if (process.send) {
     // a worker of bench/run.ts
     process.on('message', (req: WasmRequest) => {
-      try {
-        const value =
-          req.type === 'matmul' ? benchWasmMatmul(matmulShapes(req.sizes).filter((s) => req.skinny || (s.m === s.n && s.n === s.k))) : wasmHeap(req.steps);
-        process.send!({ ok: true, value });
-      } catch (e) {
-        process.send!({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-      }
+      const asked =
+        req.type === 'matmul'
+          ? threadedMatmul(matmulShapes(req.sizes).filter((s) => req.skinny || (s.m === s.n && s.n === s.k)))
+          : wasmHeap(req.steps, req.model);
+      asked.then(
+        (value) => process.send!({ ok: true, value }),
+        (e: unknown) => process.send!({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+      );
     });
     process.on('disconnect', () => process.exit(0));
   } else {
@@ -168,11 +194,12 @@ if (require.main === module) {
     }
     console.log(`\n${benchElementwise().join('\n')}`);
     if ((globalThis as { gc?: () => void }).gc) {
-      const h = wasmHeap(2000);
-      const mb = (b: number) => (b / 2 ** 20).toFixed(2);
-      console.log(
-        `\nNeuralNet2 on wasm, 2000 steps: WebAssembly memory ${h.wasmMemory.map(mb).join(' -> ')} MB; heapUsed ${h.samples.map((s) => mb(s.heapUsed)).join(' -> ')} MB`,
-      );
+      void wasmHeap(2000).then((h) => {
+        const mb = (b: number) => (b / 2 ** 20).toFixed(2);
+        console.log(
+          `\nNeuralNet2 on wasm (${h.threads} threads), 2000 steps: WebAssembly memory ${h.wasmMemory.map(mb).join(' -> ')} MB; heapUsed ${h.samples.map((s) => mb(s.heapUsed)).join(' -> ')} MB`,
+        );
+      });
     } else {
       console.log('\n(run with node --expose-gc --import tsx for the memory check)');
     }

@@ -3,22 +3,27 @@
  * and answers the runner's requests over the IPC channel, one at a time. Each framework and model
  * gets a fresh process, so no framework's JIT state or garbage affects another's timings.
  */
+import { getBackendInfo, getNumThreads } from '../src/index';
 import { benchMatmul, type MatmulBenchRow, matmulShapes } from './matmul';
 import { type Framework, makeProblem, modelSpec, type Trainer } from './models';
-import { tsgradTrainer } from './tsgrad';
+import { time } from './stats';
+import { benchBackend, describeKernels, smallOpsChain, threadsRunning, tsgradTrainer, useBackend } from './tsgrad';
 
 export type Request =
   | { type: 'init'; framework: Framework; model: string }
   | { type: 'warmup'; ms: number; maxMs: number; minSteps: number }
   | { type: 'rep'; steps: number }
   | { type: 'matmul'; framework: Framework; sizes: number[]; skinny: boolean }
-  | { type: 'heap'; model: string; steps: number };
+  | { type: 'heap'; model: string; steps: number }
+  | { type: 'small-ops'; reps: number; warmupMs: number };
 
 export interface InitReply {
   checksum: string;
   /** The loss of step 1 (initial weights, batch 0) and of step 2 (after one update, batch 1). */
   losses: [number, number];
   info: string;
+  /** The threads the framework's kernels run on (tsgrad: getBackendInfo().threads once its pool is up). */
+  threads: number;
 }
 export interface WarmupReply {
   steps: number;
@@ -33,31 +38,53 @@ export interface RepReply {
 }
 /** One float32 GEMM timing (the same row for tsgrad, tsgrad-wasm and the peers). */
 export type MatmulRow = MatmulBenchRow;
+/** A framework's GEMM timings, and the threads its kernels ran on. */
+export interface MatmulReply {
+  rows: MatmulRow[];
+  threads: number;
+}
+/** Issue 16's chain of small ops (bench/tsgrad.ts's smallOpsChain) on one tsgrad backend. */
+export interface SmallOpsReply {
+  usPerOp: number;
+  bestUsPerOp: number;
+  threads: number;
+  info: string;
+}
 export interface HeapReply {
   steps: number;
   /** process.memoryUsage() after a forced GC: before the first step, half-way, after the last. */
   samples: { step: number; heapUsed: number; arrayBuffers: number }[];
 }
 
-type Reply = InitReply | WarmupReply | RepReply | MatmulRow[] | HeapReply;
+type Reply = InitReply | WarmupReply | RepReply | MatmulReply | HeapReply | SmallOpsReply;
 
 let trainer: Trainer | null = null;
 let nextBatch = 0;
+/** tsgrad on a pool of kernel threads (wasm, more than 1): its idle workers retire after 5 s. */
+let pooled = false;
 
-async function makeTrainer(framework: Framework, model: string): Promise<{ trainer: Trainer; info: string }> {
+/** The trainer, and (once its first steps ran: tsgrad's pool starts its workers then) what it runs on. */
+async function makeTrainer(framework: Framework, model: string): Promise<{ trainer: Trainer; about: () => Promise<{ info: string; threads: number }> }> {
   const problem = makeProblem(modelSpec(model));
   switch (framework) {
-    case 'tsgrad':
-      return { trainer: tsgradTrainer(problem), info: 'tsgrad (this tree): nn.Linear, nn.ReLU, sigmoid, nn.CrossEntropyLoss / nn.BCELoss, optim.SGD' };
+    case 'tsgrad': {
+      const about = async () => {
+        pooled = benchBackend() === 'wasm' && getNumThreads() > 1;
+        if (pooled) await threadsRunning(getNumThreads());
+        const info = `tsgrad (this tree): nn.Linear, nn.ReLU, sigmoid, nn.CrossEntropyLoss / nn.BCELoss, optim.SGD; ${describeKernels()} (setNumThreads ${getNumThreads()})`;
+        return { info, threads: getBackendInfo().threads };
+      };
+      return { trainer: tsgradTrainer(problem), about };
+    }
     case 'tfjs-cpu':
     case 'tfjs-wasm': {
       const tfjs = await import('./peers/tfjs');
       await tfjs.setupTfjs(framework === 'tfjs-cpu' ? 'cpu' : 'wasm');
-      return { trainer: tfjs.tfjsTrainer(problem), info: tfjs.tfjsInfo() };
+      return { trainer: tfjs.tfjsTrainer(problem), about: async () => ({ info: tfjs.tfjsInfo(), threads: tfjs.tfjsThreads() }) };
     }
     case 'js-pytorch': {
       const js = await import('./peers/js-pytorch');
-      return { trainer: js.jsPytorchTrainer(problem), info: js.jsPytorchInfo() };
+      return { trainer: js.jsPytorchTrainer(problem), about: async () => ({ info: js.jsPytorchInfo(), threads: 1 }) };
     }
   }
 }
@@ -72,18 +99,27 @@ function runTimed(t: Trainer, steps: number): RepReply {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-async function matmul(framework: Framework, sizes: number[], skinny: boolean): Promise<MatmulRow[]> {
+async function matmul(framework: Framework, sizes: number[], skinny: boolean): Promise<MatmulReply> {
   const shapes = matmulShapes(sizes).filter((s) => skinny || (s.m === s.n && s.n === s.k));
-  if (framework === 'tsgrad') return benchMatmul(shapes);
+  if (framework === 'tsgrad') return { rows: await benchMatmul(shapes), threads: 1 }; // the TS gemm, called directly
   if (framework !== 'tfjs-cpu' && framework !== 'tfjs-wasm') throw new Error(`no GEMM benchmark for ${framework}`);
   const tfjs = await import('./peers/tfjs');
   await tfjs.setupTfjs(framework === 'tfjs-cpu' ? 'cpu' : 'wasm');
   tfjs.warmUpMatmul(3000);
-  return shapes.map((s) => {
+  const rows = shapes.map((s) => {
     const { seconds, best } = tfjs.tfjsMatmulSeconds(s.transA, s.transB, s.m, s.n, s.k);
     const flop = 2 * s.m * s.n * s.k;
     return { ...s, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / best / 1e9 };
   });
+  return { rows, threads: tfjs.tfjsThreads() };
+}
+
+/** The small-ops chain on this process's tsgrad backend and threads ($TSGRAD_BACKEND, $TSGRAD_THREADS). */
+async function smallOps(reps: number, warmupMs: number): Promise<SmallOpsReply> {
+  useBackend();
+  if (getBackendInfo().name === 'wasm' && getNumThreads() > 1) await threadsRunning(getNumThreads());
+  const { usPerOp, bestUsPerOp } = smallOpsChain(reps, warmupMs, time);
+  return { usPerOp, bestUsPerOp, threads: getBackendInfo().threads, info: `${describeKernels()} (setNumThreads ${getNumThreads()})` };
 }
 
 /**
@@ -117,7 +153,7 @@ async function handle(req: Request): Promise<Reply> {
       const problem = makeProblem(modelSpec(req.model));
       const losses: [number, number] = [trainer.step(0), trainer.step(1)];
       nextBatch = 2;
-      return { checksum: problem.checksum, losses, info: made.info };
+      return { checksum: problem.checksum, losses, ...(await made.about()) };
     }
     case 'warmup': {
       // V8 keeps optimising for seconds (JS tier-up, and wasm tier-up from Liftoff to TurboFan: tfjs's
@@ -144,12 +180,22 @@ async function handle(req: Request): Promise<Reply> {
       }
       return { steps: total, msPerStep: Math.min(...chunks), seconds: (performance.now() - t0) / 1000 };
     }
-    case 'rep':
-      return runTimed(need(trainer), req.steps);
+    case 'rep': {
+      const t = need(trainer);
+      if (pooled && getBackendInfo().threads < getNumThreads()) {
+        // the workers retired while the other frameworks ran (idle > 5 s): one untimed step restarts them
+        t.run(1, nextBatch);
+        nextBatch = (nextBatch + 1) % 1024;
+        await threadsRunning(getNumThreads());
+      }
+      return runTimed(t, req.steps);
+    }
     case 'matmul':
       return matmul(req.framework, req.sizes, req.skinny);
     case 'heap':
       return heapOver(tsgradTrainer(makeProblem(modelSpec(req.model))), req.steps);
+    case 'small-ops':
+      return smallOps(req.reps, req.warmupMs);
   }
 }
 

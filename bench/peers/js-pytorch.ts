@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { torch } from 'js-pytorch';
-import type { Batch, Problem, Trainer } from '../models';
+import { type Batch, layerSizes, type Problem, type Trainer } from '../models';
 
 type JsTensor = InstanceType<typeof torch.Tensor>;
 type Nested = number[] | number[][];
@@ -39,17 +39,16 @@ function relu(x: JsTensor): JsTensor {
 export function jsPytorchTrainer(problem: Problem): Trainer {
   const { spec, weights, batches } = problem;
   const bce = spec.loss === 'sigmoid-bce';
-  const linear1 = new torch.nn.Linear(spec.inputs, spec.hidden);
-  const linear2 = new torch.nn.Linear(spec.hidden, spec.outputs);
+  const sizes = layerSizes(spec);
+  const linears = sizes.map(([inF, outF]) => new torch.nn.Linear(inF, outF));
   // its Linear computes x W + b with W stored in x out: the transpose of PyTorch's weight
   const setWeight = (layer: InstanceType<typeof torch.nn.Linear>, w: Float32Array, b: Float32Array, out: number, inp: number) => {
     const wt = rows(w, out, inp);
     layer.W._data = Array.from({ length: inp }, (_, i) => wt.map((row) => row[i]));
     layer.b._data = Array.from(b);
   };
-  setWeight(linear1, weights.w1, weights.b1, spec.hidden, spec.inputs);
-  setWeight(linear2, weights.w2, weights.b2, spec.outputs, spec.hidden);
-  const params = [linear1.W, linear1.b, linear2.W, linear2.b];
+  sizes.forEach(([inF, outF], i) => setWeight(linears[i], weights[i].w, weights[i].b, outF, inF));
+  const params = linears.flatMap((l) => [l.W, l.b]);
 
   const xs = batches.map((b: Batch) => torch.tensor(rows(b.x, spec.batch, spec.inputs)));
   const labels = batches.map((b: Batch) => torch.tensor(Array.from(b.labels)));
@@ -59,7 +58,8 @@ export function jsPytorchTrainer(problem: Problem): Trainer {
   const crossEntropy = new torch.nn.CrossEntropyLoss();
 
   const forwardLoss = (b: number): JsTensor => {
-    const out = linear2.forward(relu(linear1.forward(xs[b])));
+    let out = linears[0].forward(xs[b]);
+    for (const linear of linears.slice(1)) out = linear.forward(relu(out));
     if (!bce) return crossEntropy.forward(out, labels[b]);
     const p = ones.div(out.neg().exp().add(1));
     const perRow = torch

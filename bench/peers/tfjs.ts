@@ -1,46 +1,72 @@
 /**
  * TensorFlow.js (`@tensorflow/tfjs`) with its `cpu` backend (plain JS) or its `wasm` backend (XNNPACK,
  * SIMD, single-threaded), written the way its Dense layer computes: fused matMul + bias + activation,
- * `tf.losses`, and `tf.train.sgd` with `optimizer.minimize`.
+ * `tf.losses`, and `tf.train.sgd` with `optimizer.minimize`. The wasm backend has no threads in Node
+ * (see setupTfjs).
  */
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type Problem, type Trainer, transpose } from '../models';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { layerSizes, type Problem, type Trainer, transpose } from '../models';
 
 export type TfjsBackend = 'cpu' | 'wasm';
 
+/** What tfjs's wasm backend said about threads when it started (null before, or on the cpu backend). */
+let wasmThreads: { flag: boolean; asked: number; count: number } | null = null;
+
 /**
- * Selects the backend. The wasm backend loads its .wasm binaries from node_modules; it runs
- * single-threaded (tsgrad is too, and Node has no pthread worker script for it), with SIMD.
+ * Selects the backend. The wasm backend loads its .wasm binaries from node_modules, with SIMD. For
+ * threads it asks for all cores (`setThreadsCount`, before the backend starts) and records what it
+ * got: tfjs's flag WASM_HAS_MULTITHREAD_SUPPORT is false in Node (tfjs turns it off there,
+ * tensorflow/tfjs#3830: no pthread worker script), so it loads the single-threaded SIMD build and
+ * `getThreadsCount()` reports the threads XNNPACK runs on.
  */
 export async function setupTfjs(backend: TfjsBackend): Promise<void> {
   tf.enableProdMode(); // tfjs's advice for speed; here it only silences its "install tfjs-node" banner
   if (backend === 'wasm') {
     const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const flag = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+    // a true flag in Node would load the threaded build, whose workers cannot start here
+    if (flag) throw new Error('tfjs: WASM_HAS_MULTITHREAD_SUPPORT is true in Node: this adapter does not know how to run its threaded build');
+    const asked = os.availableParallelism();
+    setThreadsCount(asked);
     setWasmPaths(dist);
+    wasmThreads = { flag, asked, count: -1 };
   }
   if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`tfjs: could not start the ${backend} backend`);
   await tf.ready();
-  if (backend === 'wasm' && !(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) throw new Error('tfjs: the wasm backend has no SIMD here');
+  if (backend === 'wasm') {
+    if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) throw new Error('tfjs: the wasm backend has no SIMD here');
+    wasmThreads!.count = getThreadsCount();
+  }
+}
+
+/** The threads tfjs's kernels run on (1 on the cpu backend; on wasm, what getThreadsCount() reported). */
+export function tfjsThreads(): number {
+  return tf.getBackend() === 'wasm' ? (wasmThreads?.count ?? -1) : 1;
 }
 
 /** How the trainer was built, reported with the results. */
 export function tfjsInfo(): string {
   const how = 'tf.fused.matMul (bias, relu), tf.losses.softmaxCrossEntropy / logLoss, tf.train.sgd minimize';
-  return `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}${tf.getBackend() === 'wasm' ? ' (SIMD, 1 thread)' : ''}: ${how}`;
+  const t = wasmThreads;
+  const threads =
+    tf.getBackend() === 'wasm' && t
+      ? ` (SIMD; WASM_HAS_MULTITHREAD_SUPPORT ${t.flag}, so the single-threaded build; setThreadsCount(${t.asked}), getThreadsCount() = ${t.count})`
+      : '';
+  return `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}${threads}: ${how}`;
 }
 
 export function tfjsTrainer(problem: Problem): Trainer {
   const { spec, weights, batches } = problem;
   const bce = spec.loss === 'sigmoid-bce';
   // tfjs's Dense layer stores the kernel as in x out: the transpose of PyTorch's weight
-  const w1 = tf.variable(tf.tensor2d(transpose(weights.w1, spec.hidden, spec.inputs), [spec.inputs, spec.hidden]));
-  const b1 = tf.variable(tf.tensor1d(weights.b1));
-  const w2 = tf.variable(tf.tensor2d(transpose(weights.w2, spec.outputs, spec.hidden), [spec.hidden, spec.outputs]));
-  const b2 = tf.variable(tf.tensor1d(weights.b2));
-  const vars = [w1, b1, w2, b2];
+  const layers = layerSizes(spec).map(([inF, outF], i) => ({
+    w: tf.variable(tf.tensor2d(transpose(weights[i].w, outF, inF), [inF, outF])),
+    b: tf.variable(tf.tensor1d(weights[i].b)),
+  }));
+  const vars = layers.flatMap((l) => [l.w, l.b]);
   const xs = batches.map((b) => tf.tensor2d(b.x, [spec.batch, spec.inputs]));
   const ys = batches.map((b) =>
     bce ? tf.tensor2d(Float32Array.from(b.labels), [spec.batch, 1]) : tf.oneHot(tf.tensor1d(b.labels, 'int32'), spec.outputs).toFloat(),
@@ -48,8 +74,10 @@ export function tfjsTrainer(problem: Problem): Trainer {
   const optimizer = tf.train.sgd(spec.lr);
 
   const loss = (b: number): tf.Scalar => {
-    const h = tf.fused.matMul({ a: xs[b], b: w1, bias: b1, activation: 'relu' });
-    const out = tf.fused.matMul({ a: h, b: w2, bias: b2 });
+    let out: tf.Tensor2D = xs[b];
+    layers.forEach((l, i) => {
+      out = tf.fused.matMul({ a: out, b: l.w, bias: l.b, activation: i < layers.length - 1 ? 'relu' : 'linear' }) as tf.Tensor2D;
+    });
     // logLoss with epsilon 0 is exactly -mean(y log p + (1 - y) log(1 - p)), as PyTorch's BCELoss
     return bce ? tf.losses.logLoss(ys[b], tf.sigmoid(out), undefined, 0) : tf.losses.softmaxCrossEntropy(ys[b], out);
   };
