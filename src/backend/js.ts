@@ -1,7 +1,7 @@
 /** The js kernel backend: the TypeScript kernels (src/kernels/*.ts), the reference for every other backend. */
 import type { TypedArray } from '../dtype';
 import type { KernelBackend } from './registry';
-import { convBackward, convForward } from '../kernels/conv';
+import { col2imBatch, convBackward, convForward, im2colBatch } from '../kernels/conv';
 import * as elementwise from '../kernels/elementwise';
 import { gemm } from '../kernels/matmul';
 import { sumAxis } from '../kernels/reduce';
@@ -50,6 +50,8 @@ export const jsBackend: KernelBackend = {
       for (let c = 0; c < classes; c++) dx[base + c] = Math.exp(x[base + c] - m - s) * ts - (c === y ? ts : 0);
     }
   },
+  im2col: im2colBatch,
+  col2im: col2imBatch,
   convForward,
   convBackward,
   relu: (x, out) => elementwise.relu(x as TypedArray, out),

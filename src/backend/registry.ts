@@ -12,7 +12,7 @@ import { jsBackend } from './js';
 import { createThreadedWasmBackend, createWasmBackend, runningThreads, simdFlavor, wasmUnavailableReason, type SimdFlavor } from './wasm/backend';
 import { machineCores } from './wasm/pool';
 import type { FloatArray } from '../dtype';
-import type { ConvShape } from '../kernels/conv';
+import type { ConvGeometry, ConvShape } from '../kernels/conv';
 
 export { jsBackend } from './js';
 
@@ -75,6 +75,10 @@ export interface KernelBackend {
     scale: number,
     dx: FloatArray,
   ): void;
+  /** cols = the column matrices of `batch` images of `channels` planes (im2col of each, src/kernels/conv.ts), one after the other. */
+  im2col(x: FloatArray, batch: number, channels: number, geo: ConvGeometry, cols: FloatArray): void;
+  /** x = the images summed from `batch` column matrices (col2im of each into zeros; x overwritten): im2col's adjoint. */
+  col2im(cols: FloatArray, batch: number, channels: number, geo: ConvGeometry, x: FloatArray): void;
   /**
    * A convolution over a batch (`s`: src/kernels/conv.ts ConvShape): y[n, group] = W_group ·
    * im2col(x[n, group]), then y[n, c] += bias[c]; y overwritten. The contract of `convForward` in

@@ -199,6 +199,21 @@ export function convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray 
   }
 }
 
+/** im2col of `batch` images of `channels` planes at x into their column matrices at cols, one after the other. */
+export function im2colBatch(x: FloatArray, batch: number, channels: number, geo: ConvGeometry, cols: FloatArray): void {
+  const image = channels * geo.inH * geo.inW;
+  const matrix = channels * geo.kH * geo.kW * geo.outH * geo.outW;
+  for (let n = 0; n < batch; n++) im2col(x, n * image, channels, geo, cols, n * matrix);
+}
+
+/** x = col2im of `batch` column matrices at cols (into zeros: x is overwritten), one image after the other. */
+export function col2imBatch(cols: FloatArray, batch: number, channels: number, geo: ConvGeometry, x: FloatArray): void {
+  const image = channels * geo.inH * geo.inW;
+  const matrix = channels * geo.kH * geo.kW * geo.outH * geo.outW;
+  x.fill(0, 0, batch * image);
+  for (let n = 0; n < batch; n++) col2im(cols, n * matrix, channels, geo, x, n * image);
+}
+
 /** Adds bias[c] to each of the `blocks` elements of channel c, for `batch` consecutive [channels, blocks] images. */
 export function addChannelBias(y: FloatArray, bias: FloatArray, batch: number, channels: number, blocks: number): void {
   let o = 0;

@@ -7,7 +7,10 @@
  * - bit for bit against that path run on the wasm backend's own gemm (the TS im2col / col2im per
  *   image and group, as src/nn/functional/conv.ts did before), with dw summed in the slices of
  *   convSlices;
- * - at 1, 2 and 3 threads (every call split, setMinWorkPerThread(1)), bit for bit against one thread;
+ * - at 1, 2 and 3 threads (every call split, setMinWorkPerThread(1)), bit for bit against one thread,
+ *   both where the images are shared out and where there are too few (under 2 a thread) and each
+ *   image's gemms are split instead;
+ * - im2col and col2im of a batch, bit for bit against the TS kernels;
  * - to rounding against the js backend (the TS kernels).
  */
 import * as os from 'node:os';
@@ -122,6 +125,7 @@ const CASES: Case[] = [
     padding: [0, 3],
     dilation: [1, 2],
   },
+  { name: 'batch 1, 5x5 padding 2', batch: 1, groups: 1, ic: 8, bc: 12, image: [12, 12], kernel: [5, 5], padding: [2, 2] },
   { name: '1-D groups 2', batch: 1, groups: 2, ic: 2, bc: 3, image: [1, 17], kernel: [1, 3], padding: [0, 1] },
   { name: 'batch 37 (13 slices of 3, the last of 1)', batch: 37, groups: 1, ic: 3, bc: 5, image: [6, 6], kernel: [3, 3], padding: [1, 1] },
   { name: 'batch 16 (16 slices of 1)', batch: 16, groups: 1, ic: 2, bc: 9, image: [5, 7], kernel: [2, 3], stride: [1, 2] },
@@ -270,6 +274,31 @@ describe('wasm convForward / convBackward: bit-identical to the per-image path o
         for (const key of KEYS) expectNear(`${key} vs js`, ctor, got[key], ref[key], bound[key], steps[key]);
       });
     }
+  }
+
+  for (const ctor of DTYPES) {
+    test(`${ctor.name} im2col and col2im of a batch: the TS kernels' bits, every case`, () => {
+      for (const c of CASES) {
+        const s = shapeOf(c);
+        const channels = s.groups * s.imageChannels;
+        const { geo, batch } = s;
+        const xLen = batch * channels * geo.inH * geo.inW;
+        const cLen = batch * channels * geo.kH * geo.kW * geo.outH * geo.outW;
+        const x = random(ctor, xLen),
+          cols = random(ctor, cLen);
+        const run2 = (k: KernelBackend) => {
+          const c2 = random(ctor, cLen),
+            x2 = random(ctor, xLen);
+          k.im2col(x, batch, channels, geo, c2);
+          k.col2im(cols, batch, channels, geo, x2);
+          return [c2, x2];
+        };
+        const [gotCols, gotImages] = run2(single!);
+        const [wantCols, wantImages] = run2(jsBackend);
+        expectSameBits(`${c.name} im2col`, gotCols, wantCols);
+        expectSameBits(`${c.name} col2im`, gotImages, wantImages);
+      }
+    });
   }
 
   test('batch 0: nothing to do, dw is zero', () => {

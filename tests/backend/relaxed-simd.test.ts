@@ -1,8 +1,8 @@
 /**
  * The relaxed-SIMD builds (fused multiply-adds): Node 20 validates relaxed SIMD only under
  * `node --experimental-wasm-relaxed-simd`, so this runs the kernel tests (against the TypeScript
- * reference, within float rounding) and the thread tests (1, 2 and 3 threads bit-identical) in a
- * child jest started so, and checks that they ran on the relaxed build. Where this runtime already
+ * reference, within float rounding), the convolution kernel tests and the thread tests (1, 2 and 3
+ * threads bit-identical) in a child jest started so, and checks that they ran on the relaxed build. Where this runtime already
  * validates relaxed SIMD (Node 22+), the suites above ran on it in this process too.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,11 @@ if (!flags) console.warn(`SKIPPING the relaxed-SIMD run: this node (${process.ve
   `the kernel and thread tests pass on the relaxed-SIMD build (node ${FLAG})`,
   () => {
     const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-    const suites = ['tests/backend/wasm-kernels.test.ts', ...(threadsUnavailableReason() ? [] : ['tests/backend/threads.test.ts'])];
+    const suites = [
+      'tests/backend/wasm-kernels.test.ts',
+      'tests/backend/conv-kernels.test.ts',
+      ...(threadsUnavailableReason() ? [] : ['tests/backend/threads.test.ts']),
+    ];
     const r = spawnSync(process.execPath, [...flags!, jest, '--runInBand', '--ci', ...suites], {
       cwd: root,
       encoding: 'utf8',

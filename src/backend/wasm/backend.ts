@@ -11,7 +11,7 @@
  * memory grows only when a call needs more than any before it, so it stays flat over a training run.
  */
 import type { FloatArray } from '../../dtype';
-import type { ConvShape } from '../../kernels/conv';
+import { type ConvGeometry, type ConvShape, isIdentity } from '../../kernels/conv';
 import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
 import { KERNELS_RELAXED_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
@@ -39,6 +39,12 @@ interface KernelExports {
   convForwardPartF64: ConvForwardPartFn;
   convBackwardPartF32: ConvBackwardPartFn;
   convBackwardPartF64: ConvBackwardPartFn;
+  convAddBiasF32: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
+  convAddBiasF64: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
+  im2colF32: FoldFn;
+  im2colF64: FoldFn;
+  col2imF32: FoldFn;
+  col2imF64: FoldFn;
   convSumSlicesF32: (src: Ptr, slices: number, n: number, dst: Ptr) => void;
   convSumSlicesF64: (src: Ptr, slices: number, n: number, dst: Ptr) => void;
   crossEntropyForwardF32: CrossEntropyForwardFn;
@@ -56,6 +62,7 @@ type GemmPartFn = (...args: [...Parameters<GemmFn>, part: number, parts: number]
 type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Ptr, b: Ptr, c: Ptr, accumulate: boolean, scratch: Ptr) => void;
 type LinearForwardFn = (x: Ptr, w: Ptr, bias: Ptr, rows: number, inF: number, outF: number, y: Ptr, scratch: Ptr) => void;
 type LinearBackwardFn = (g: Ptr, x: Ptr, w: Ptr, rows: number, inF: number, outF: number, dx: Ptr, dw: Ptr, db: Ptr, scratch: Ptr) => void;
+type FoldFn = (src: Ptr, batch: number, channels: number, geo: Ptr, dst: Ptr) => void;
 type ConvForwardPartFn = (
   geo: Ptr,
   x: Ptr,
@@ -580,9 +587,9 @@ class WasmBackend implements KernelBackend {
     this.get(pd, dx, 0, rows * classes);
   }
 
-  /** Writes the geometry of `s` (12 i32, as assembly/conv.ts reads it) into the arena. */
-  private putGeometry(s: ConvShape): Ptr {
-    const { inH, inW, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW } = s.geo;
+  /** Writes `geo` (12 i32, as assembly/conv.ts reads it) into the arena. */
+  private putGeometry(geo: ConvGeometry): Ptr {
+    const { inH, inW, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW } = geo;
     const p = this.alloc(48);
     this.i32.set([inH, inW, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW], p >> 2);
     return p;
@@ -616,19 +623,38 @@ class WasmBackend implements KernelBackend {
     const xLen = batch * groups * ic * geo.inH * geo.inW;
     const wLen = groups * bc * rows;
     const yLen = batch * groups * bc * blocks;
-    const parts = Math.min(this.partsFor(yLen * rows), batch);
+    const threads = this.partsFor(yLen * rows);
+    // too few images to share out (fewer than 2 a thread): each image's gemm is split instead
+    const banded = threads > 1 && batch < 2 * threads;
+    const parts = banded ? threads : Math.min(threads, batch);
     const scratch = this.convScratchBytes(s, es);
     if (!this.begin((xLen + wLen + groups * bc + yLen) * es + 48 + scratch * parts, 5)) {
       jsBackend.convForward(x, w, bias, s, y);
       return;
     }
-    const pg = this.putGeometry(s);
+    const pg = this.putGeometry(s.geo);
     const px = this.put(x, 0, xLen);
     const pw = this.put(w, 0, wLen);
     const pb = bias ? this.put(bias, 0, groups * bc) : 0;
     const py = this.alloc(yLen * es);
     const ps = this.alloc(scratch * parts);
-    if (parts > 1) {
+    if (banded) {
+      const f32 = es === 4;
+      const cols = ps;
+      const gs = ps + this.colsBytes(s, es);
+      for (let n = 0; n < batch; n++) {
+        for (let g = 0; g < groups; g++) {
+          const image = px + (n * groups + g) * ic * geo.inH * geo.inW * es;
+          let b = image;
+          if (!isIdentity(geo)) {
+            (f32 ? this.ex.im2colF32 : this.ex.im2colF64)(image, 1, ic, pg, cols);
+            b = cols;
+          }
+          this.gemmIn(es, false, false, bc, blocks, rows, pw + g * bc * rows * es, b, py + (n * groups + g) * bc * blocks * es, false, gs, scratch, parts);
+        }
+      }
+      if (pb) (f32 ? this.ex.convAddBiasF32 : this.ex.convAddBiasF64)(py, pb, batch, groups * bc, blocks);
+    } else if (parts > 1) {
       const args = [pg, px, pw, pb, py, batch, groups, ic, bc];
       this.pool!.run(es === 4 ? 'convForwardPartF32' : 'convForwardPartF64', args, parts, Math.min(batch, MAX_CHUNKS), ps, scratch);
     } else {
@@ -660,7 +686,9 @@ class WasmBackend implements KernelBackend {
     }
     const slices = dw ? convSlices(batch, wLen * es) : Math.min(batch, MAX_CHUNKS);
     const work = gLen * rows * ((dx ? 1 : 0) + (dw ? 1 : 0));
-    const parts = Math.min(this.partsFor(work), slices);
+    const threads = this.partsFor(work);
+    const banded = threads > 1 && slices < 2 * threads;
+    const parts = banded ? threads : Math.min(threads, slices);
     const chunks = dw || parts > 1 ? slices : 1;
     const scratch = this.convScratchBytes(s, es);
     const bytes = (gLen + (dw ? xLen + slices * wLen : 0) + (dx ? wLen + xLen : 0)) * es + 48 + scratch * parts;
@@ -668,14 +696,16 @@ class WasmBackend implements KernelBackend {
       jsBackend.convBackward(g, x, w, s, dx, dw);
       return;
     }
-    const pgeo = this.putGeometry(s);
+    const pgeo = this.putGeometry(s.geo);
     const pg = this.put(g, 0, gLen);
     const px = dw && x ? this.put(x, 0, xLen) : 0;
     const pw = dx && w ? this.put(w, 0, wLen) : 0;
     const pdx = dx ? this.alloc(xLen * es) : 0;
     const pdw = dw ? this.alloc(slices * wLen * es) : 0;
     const ps = this.alloc(scratch * parts);
-    if (parts > 1) {
+    if (banded) {
+      this.convBackwardBanded(s, es, pgeo, pg, px, pw, pdx, pdw, dw ? slices : batch, ps, scratch, parts);
+    } else if (parts > 1) {
       const args = [pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc];
       this.pool!.run(es === 4 ? 'convBackwardPartF32' : 'convBackwardPartF64', args, parts, chunks, ps, scratch);
     } else {
@@ -687,6 +717,119 @@ class WasmBackend implements KernelBackend {
       (es === 4 ? this.ex.convSumSlicesF32 : this.ex.convSumSlicesF64)(pdw, slices, wLen, pdw);
       this.get(pdw, dw, 0, wLen);
     }
+  }
+
+  /** Bytes of the columns of one image and group at the start of a thread's convolution scratch (as gemmScratch in assembly/conv.ts). */
+  private colsBytes(s: ConvShape, es: number): number {
+    return (s.imageChannels * s.geo.kH * s.geo.kW * s.geo.outH * s.geo.outW * es + 64 + 63) & ~63;
+  }
+
+  /** One gemm on operands in the arena, split across at most `most` threads when worth it (thread t's scratch at `scratch + t * stride`). */
+  private gemmIn(
+    es: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Ptr,
+    b: Ptr,
+    c: Ptr,
+    accumulate: boolean,
+    scratch: Ptr,
+    stride: number,
+    most: number,
+  ): void {
+    const parts = Math.min(this.partsFor(m * n * k), most);
+    if (parts > 1) this.split(es === 4 ? 'gemmPartF32' : 'gemmPartF64', [+transA, +transB, m, n, k, a, b, c, +accumulate], m * n * k, parts, scratch, stride);
+    else (es === 4 ? this.ex.gemmF32 : this.ex.gemmF64)(transA, transB, m, n, k, a, b, c, accumulate, scratch);
+  }
+
+  /**
+   * convBackward for a batch too small to share out by images: the same steps as the slices of
+   * convBackwardPart (the same bits), one image and group at a time, each gemm split across the
+   * threads. Operands and outputs as laid out by convBackward.
+   */
+  private convBackwardBanded(
+    s: ConvShape,
+    es: number,
+    pgeo: Ptr,
+    pg: Ptr,
+    px: Ptr,
+    pw: Ptr,
+    pdx: Ptr,
+    pdw: Ptr,
+    slices: number,
+    ps: Ptr,
+    stride: number,
+    most: number,
+  ): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    const f32 = es === 4;
+    const rows = ic * geo.kH * geo.kW;
+    const blocks = geo.outH * geo.outW;
+    const pixels = geo.inH * geo.inW;
+    const identity = isIdentity(geo);
+    const cols = ps;
+    const gs = ps + this.colsBytes(s, es);
+    const per = Math.ceil(batch / slices);
+    const wBytes = groups * bc * rows * es;
+    if (pdw) new Uint8Array(this.ex.memory.buffer, pdw, slices * wBytes).fill(0);
+    for (let n = 0; n < batch; n++) {
+      const partial = pdw + Math.floor(n / per) * wBytes;
+      for (let k = 0; k < groups; k++) {
+        const image = (n * groups + k) * ic * pixels * es;
+        const side = pg + (n * groups + k) * bc * blocks * es;
+        const w0 = k * bc * rows * es;
+        if (pdw) {
+          let b = px + image;
+          if (!identity) {
+            (f32 ? this.ex.im2colF32 : this.ex.im2colF64)(px + image, 1, ic, pgeo, cols);
+            b = cols;
+          }
+          this.gemmIn(es, false, true, bc, rows, blocks, side, b, partial + w0, true, gs, stride, most);
+        }
+        if (pdx) {
+          if (identity) this.gemmIn(es, true, false, rows, blocks, bc, pw + w0, side, pdx + image, false, gs, stride, most);
+          else {
+            this.gemmIn(es, true, false, rows, blocks, bc, pw + w0, side, cols, false, gs, stride, most);
+            (f32 ? this.ex.col2imF32 : this.ex.col2imF64)(cols, 1, ic, pgeo, pdx + image);
+          }
+        }
+      }
+    }
+  }
+
+  im2col(x: FloatArray, batch: number, channels: number, geo: ConvGeometry, cols: FloatArray): void {
+    const es = x.BYTES_PER_ELEMENT;
+    const xLen = batch * channels * geo.inH * geo.inW;
+    const cLen = batch * channels * geo.kH * geo.kW * geo.outH * geo.outW;
+    if (cLen === 0) return;
+    if (!this.begin((xLen + cLen) * es + 48, 3)) {
+      jsBackend.im2col(x, batch, channels, geo, cols);
+      return;
+    }
+    const pg = this.putGeometry(geo);
+    const px = this.put(x, 0, xLen);
+    const pc = this.alloc(cLen * es);
+    (es === 4 ? this.ex.im2colF32 : this.ex.im2colF64)(px, batch, channels, pg, pc);
+    this.get(pc, cols, 0, cLen);
+  }
+
+  col2im(cols: FloatArray, batch: number, channels: number, geo: ConvGeometry, x: FloatArray): void {
+    const es = cols.BYTES_PER_ELEMENT;
+    const xLen = batch * channels * geo.inH * geo.inW;
+    const cLen = batch * channels * geo.kH * geo.kW * geo.outH * geo.outW;
+    if (xLen === 0) return;
+    if (!this.begin((xLen + cLen) * es + 48, 3)) {
+      jsBackend.col2im(cols, batch, channels, geo, x);
+      return;
+    }
+    const pg = this.putGeometry(geo);
+    const pc = this.put(cols, 0, cLen);
+    const px = this.alloc(xLen * es);
+    (es === 4 ? this.ex.col2imF32 : this.ex.col2imF64)(pc, batch, channels, pg, px);
+    this.get(px, x, 0, xLen);
   }
 
   /** out = f(x) in wasm; false (nothing done) when the memory cannot hold it. */

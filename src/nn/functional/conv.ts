@@ -14,7 +14,7 @@ import { needsGrad, record } from '../../autograd/record';
 import { tracer } from '../../autograd/trace-hook';
 import { kernels } from '../../backend/registry';
 import { type FloatArray, type FloatDType, isFloatDtype } from '../../dtype';
-import { addChannelBias, col2im, type ConvGeometry, type ConvShape, im2col, isIdentity, sumChannels } from '../../kernels/conv';
+import { addChannelBias, type ConvGeometry, type ConvShape, isIdentity, sumChannels } from '../../kernels/conv';
 import { checkTensor, zerosOf } from '../../ops/helpers';
 import { reshape, transpose, unsqueeze, viewAs } from '../../ops/layout';
 import { matmul } from '../../ops/matmul';
@@ -674,10 +674,7 @@ export function im2colOp(x: Tensor, geo: ConvGeometry, batched = true): Tensor {
   const kk = geo.kH * geo.kW;
   const blocks = geo.outH * geo.outW;
   const y = zerosOf(batched ? [batch, channels * kk, blocks] : [channels * kk, blocks], x.dtype);
-  const xd = x.data as FloatArray;
-  const yd = y.data as FloatArray;
-  const image = channels * geo.inH * geo.inW;
-  for (let n = 0; n < batch; n++) im2col(xd, n * image, channels, geo, yd, n * channels * kk * blocks);
+  kernels().im2col(x.data as FloatArray, batch, channels, geo, y.data as FloatArray);
   return needsGrad(x) ? record(y, new Im2ColBackward(x.shape, geo, batched), x) : y;
 }
 
@@ -704,11 +701,7 @@ export function col2imOp(cols: Tensor, imageShape: Shape, geo: ConvGeometry, bat
   const batch = batched ? imageShape[0] : 1;
   const channels = imageShape[batched ? 1 : 0];
   const y = zerosOf(imageShape, cols.dtype);
-  const cd = cols.data as FloatArray;
-  const yd = y.data as FloatArray;
-  const image = channels * geo.inH * geo.inW;
-  const matrix = channels * geo.kH * geo.kW * geo.outH * geo.outW;
-  for (let n = 0; n < batch; n++) col2im(cd, n * matrix, channels, geo, yd, n * image);
+  kernels().col2im(cols.data as FloatArray, batch, channels, geo, y.data as FloatArray);
   return needsGrad(cols) ? record(y, new Col2ImBackward(geo, batched), cols) : y;
 }
 

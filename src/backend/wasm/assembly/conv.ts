@@ -167,14 +167,7 @@ function convForward<T>(
         gemm<T>(false, false, bc, blocks, rows, w0, scratch, side, false, gs);
       }
     }
-    if (bias) {
-      const channels = groups * bc;
-      for (let c = 0; c < channels; c++) {
-        const b = load<T>(bias + <usize>c * es);
-        let at = y + <usize>(n * channels + c) * <usize>blocks * es;
-        for (let i = 0; i < blocks; i++, at += es) store<T>(at, load<T>(at) + b);
-      }
-    }
+    if (bias) addBias<T>(y + <usize>(n * groups * bc) * <usize>blocks * es, bias, 1, groups * bc, blocks);
   }
 }
 
@@ -266,4 +259,55 @@ export function convSumSlicesF32(src: usize, slices: i32, n: i32, dst: usize): v
 }
 export function convSumSlicesF64(src: usize, slices: i32, n: i32, dst: usize): void {
   sumSlices<f64>(src, slices, n, dst);
+}
+
+// ---- im2col and col2im of a batch: `batch` images of `channels` planes, one after the other ----
+
+/** The column matrices of a batch of images (im2col of each). */
+export function im2colF32(src: usize, batch: i32, channels: i32, geo: usize, dst: usize): void {
+  im2colBatch<f32>(src, batch, channels, geo, dst);
+}
+export function im2colF64(src: usize, batch: i32, channels: i32, geo: usize, dst: usize): void {
+  im2colBatch<f64>(src, batch, channels, geo, dst);
+}
+/** Images from column matrices (col2im of each, into zeros: dst is overwritten). */
+export function col2imF32(src: usize, batch: i32, channels: i32, geo: usize, dst: usize): void {
+  col2imBatch<f32>(src, batch, channels, geo, dst);
+}
+export function col2imF64(src: usize, batch: i32, channels: i32, geo: usize, dst: usize): void {
+  col2imBatch<f64>(src, batch, channels, geo, dst);
+}
+
+function im2colBatch<T>(src: usize, batch: i32, channels: i32, geo: usize, dst: usize): void {
+  const es = <usize>sizeof<T>();
+  const image = <usize>(channels * geoAt(geo, 0) * geoAt(geo, 1)) * es;
+  const matrix = <usize>(channels * geoAt(geo, 2) * geoAt(geo, 3) * geoAt(geo, 10) * geoAt(geo, 11)) * es;
+  for (let n = 0; n < batch; n++) im2col<T>(src + <usize>n * image, channels, geo, dst + <usize>n * matrix);
+}
+
+function col2imBatch<T>(src: usize, batch: i32, channels: i32, geo: usize, dst: usize): void {
+  const es = <usize>sizeof<T>();
+  const image = <usize>(channels * geoAt(geo, 0) * geoAt(geo, 1)) * es;
+  const matrix = <usize>(channels * geoAt(geo, 2) * geoAt(geo, 3) * geoAt(geo, 10) * geoAt(geo, 11)) * es;
+  memory.fill(dst, 0, <usize>batch * image);
+  for (let n = 0; n < batch; n++) col2im<T>(src + <usize>n * matrix, channels, geo, dst + <usize>n * image);
+}
+
+/** y[n, c] += bias[c] over `batch` images of `channels` planes of `blocks` (as addChannelBias in src/kernels/conv.ts). */
+export function convAddBiasF32(y: usize, bias: usize, batch: i32, channels: i32, blocks: i32): void {
+  addBias<f32>(y, bias, batch, channels, blocks);
+}
+export function convAddBiasF64(y: usize, bias: usize, batch: i32, channels: i32, blocks: i32): void {
+  addBias<f64>(y, bias, batch, channels, blocks);
+}
+
+function addBias<T>(y: usize, bias: usize, batch: i32, channels: i32, blocks: i32): void {
+  const es = <usize>sizeof<T>();
+  let at = y;
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const b = load<T>(bias + <usize>c * es);
+      for (let i = 0; i < blocks; i++, at += es) store<T>(at, load<T>(at) + b);
+    }
+  }
 }
