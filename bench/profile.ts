@@ -24,22 +24,28 @@ const timers = new Map<string, number>();
 const add = (key: string, ms: number) => timers.set(key, (timers.get(key) ?? 0) + ms);
 const wrapped = new Set<object>();
 
-/** Wraps `backward` of the classes of every node in the graph below `root`, to time each one. */
+/**
+ * Wraps `backward` and `fastBackward` (the raw-storage form the engine calls when it records no
+ * graph of the backward pass) of the classes of every node in the graph below `root`, to time each one.
+ */
 function instrument(root: Node): void {
   const stack = [root];
   while (stack.length) {
     const node = stack.pop()!;
-    const proto = Object.getPrototypeOf(node) as { backward: BackwardFn };
+    const proto = Object.getPrototypeOf(node) as Record<'backward' | 'fastBackward', BackwardFn | undefined>;
     if (!wrapped.has(proto)) {
       wrapped.add(proto);
-      const inner = proto.backward;
-      proto.backward = function (this: Node, g: Tensor) {
-        const key = `  backward: ${this.name} ${this.inputs.map((t) => `[${t.shape.join(',')}]`).join(' ')}`;
-        const t0 = performance.now();
-        const out = inner.call(this, g);
-        add(key, performance.now() - t0);
-        return out;
-      };
+      for (const method of ['backward', 'fastBackward'] as const) {
+        const inner = proto[method];
+        if (!inner) continue;
+        proto[method] = function (this: Node, g: Tensor) {
+          const key = `  backward: ${this.name} ${this.inputs.map((t) => `[${t.shape.join(',')}]`).join(' ')}`;
+          const t0 = performance.now();
+          const out = inner.call(this, g);
+          add(key, performance.now() - t0);
+          return out;
+        };
+      }
     }
     for (const t of node.inputs) if (t.gradFn) stack.push(t.gradFn);
   }
