@@ -6,7 +6,8 @@
  *
  * - bit for bit against that path run on the wasm backend's own gemm (the TS im2col / col2im per
  *   image and group, as src/nn/functional/conv.ts did before), with dw summed in the slices of
- *   convSlices;
+ *   convSliceImages;
+ * - a batch laid out in several calls (setConvCallBytes), bit for bit against one call;
  * - at 1, 2 and 3 threads (every call split, setMinWorkPerThread(1)), bit for bit against one thread,
  *   both where the images are shared out and where there are too few (under 2 a thread) and each
  *   image's gemms are split instead;
@@ -16,7 +17,14 @@
 import * as os from 'node:os';
 import * as torch from '../../src/index';
 import { jsBackend, setNumThreads, type KernelBackend } from '../../src/backend/registry';
-import { convSlices, createThreadedWasmBackend, createWasmBackend, runningThreads, setMinWorkPerThread } from '../../src/backend/wasm/backend';
+import {
+  convSliceImages,
+  createThreadedWasmBackend,
+  createWasmBackend,
+  runningThreads,
+  setConvCallBytes,
+  setMinWorkPerThread,
+} from '../../src/backend/wasm/backend';
 import { threadsUnavailableReason } from '../../src/backend/wasm/pool';
 import { col2im, type ConvGeometry, type ConvShape, im2col, isIdentity } from '../../src/kernels/conv';
 import { Generator } from '../../src/random';
@@ -128,6 +136,7 @@ const CASES: Case[] = [
   { name: 'batch 1, 5x5 padding 2', batch: 1, groups: 1, ic: 8, bc: 12, image: [12, 12], kernel: [5, 5], padding: [2, 2] },
   { name: '1-D groups 2', batch: 1, groups: 2, ic: 2, bc: 3, image: [1, 17], kernel: [1, 3], padding: [0, 1] },
   { name: 'batch 37 (13 slices of 3, the last of 1)', batch: 37, groups: 1, ic: 3, bc: 5, image: [6, 6], kernel: [3, 3], padding: [1, 1] },
+  { name: 'batch 64, 5 channels (16 slices of 4)', batch: 64, groups: 1, ic: 5, bc: 3, image: [6, 6], kernel: [3, 3] },
   { name: 'batch 16 (16 slices of 1)', batch: 16, groups: 1, ic: 2, bc: 9, image: [5, 7], kernel: [2, 3], stride: [1, 2] },
   { name: "the MNIST net's conv2, batch 3", batch: 3, groups: 1, ic: 32, bc: 64, image: [26, 26], kernel: [3, 3] },
 ];
@@ -221,8 +230,8 @@ function perImage(k: KernelBackend, s: ConvShape, o: Operands): Result {
       }
     }
   }
-  const slices = convSlices(batch, wLen * o.x.BYTES_PER_ELEMENT);
-  const per = Math.ceil(batch / slices);
+  const per = convSliceImages(batch, wLen * o.x.BYTES_PER_ELEMENT);
+  const slices = Math.ceil(batch / per);
   const dw = new ctor(wLen);
   for (let slice = 0; slice < slices; slice++) {
     const part = new ctor(wLen);
@@ -300,6 +309,27 @@ describe('wasm convForward / convBackward: bit-identical to the per-image path o
       }
     });
   }
+
+  test('a batch split into several calls of whole images (slices): the bits of one call', () => {
+    try {
+      for (const ctor of DTYPES) {
+        for (const c of CASES.filter((k) => k.batch > 2)) {
+          const s = shapeOf(c);
+          const o = operands(ctor, s);
+          const one = run(single!, s, o);
+          // room for about one image, then two slices' worth
+          for (const bytes of [1, 600 * s.geo.inH * s.geo.inW * (s.groups * (s.imageChannels + s.blockChannels))]) {
+            setConvCallBytes(bytes);
+            const got = run(single!, s, o);
+            setConvCallBytes(64 << 20);
+            for (const key of KEYS) expectSameBits(`${ctor.name} ${c.name} ${key} in calls of ${bytes} bytes`, got[key], one[key]);
+          }
+        }
+      }
+    } finally {
+      setConvCallBytes(64 << 20);
+    }
+  });
 
   test('batch 0: nothing to do, dw is zero', () => {
     const s = shapeOf({ name: '', batch: 0, groups: 1, ic: 2, bc: 3, image: [5, 5], kernel: [3, 3] });

@@ -73,6 +73,7 @@ type ConvForwardPartFn = (
   groups: number,
   imageChannels: number,
   blockChannels: number,
+  per: number,
   scratch: Ptr,
   chunk: number,
   chunks: number,
@@ -88,6 +89,7 @@ type ConvBackwardPartFn = (
   groups: number,
   imageChannels: number,
   blockChannels: number,
+  per: number,
   scratch: Ptr,
   chunk: number,
   chunks: number,
@@ -276,11 +278,23 @@ export function createThreadedWasmBackend(threads: number): KernelBackend | null
  */
 const MAX_SLICES = 16;
 const SLICE_BYTES = 64 << 20;
+/**
+ * Bytes of operands a convolution call lays out at most (past one image or one slice of images):
+ * a bigger batch runs in several calls of whole images (whole slices), with the same results, so
+ * the memory does not grow (and stay) to hold a whole large batch.
+ */
+const CONV_CALL_BYTES = 64 << 20;
+let convCallBytes = CONV_CALL_BYTES;
 
-/** The slices (see MAX_SLICES) a batch of `batch` images is cut into for a weight gradient of `weightBytes`. */
-export function convSlices(batch: number, weightBytes: number): number {
+/** Sets the bytes a convolution call lays out at most (default CONV_CALL_BYTES): for tests of the split into calls. */
+export function setConvCallBytes(bytes: number): void {
+  convCallBytes = bytes;
+}
+
+/** Images per slice (see MAX_SLICES) of a batch of `batch` images, for a weight gradient of `weightBytes`. */
+export function convSliceImages(batch: number, weightBytes: number): number {
   const most = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BYTES / Math.max(1, weightBytes))));
-  return Math.ceil(batch / Math.ceil(batch / most));
+  return Math.max(1, Math.ceil(batch / most));
 }
 
 /** A shared memory of `initial` pages, with the largest maximum this runtime reserves (4 GiB, else less). */
@@ -610,13 +624,27 @@ class WasmBackend implements KernelBackend {
   }
 
   /**
-   * The whole batch in one call: the input copied in once and the output out once; images split
-   * across the threads (each image is computed the same way on any thread: bit-identical whatever
-   * the thread count, and to the TS kernel's im2col + this backend's gemm per image).
+   * The whole batch in one call (or a few, past CONV_CALL_BYTES): the input copied in once and the
+   * output out once; images shared out across the threads, each computed the same way on any
+   * thread (bit-identical whatever the thread count, and to the TS kernel's im2col + this
+   * backend's gemm per image).
    */
   convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray): void {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
-    if (batch === 0) return;
+    const xImage = groups * ic * geo.inH * geo.inW;
+    const yImage = groups * bc * geo.outH * geo.outW;
+    const run = Math.max(1, Math.floor(convCallBytes / ((xImage + yImage) * x.BYTES_PER_ELEMENT)));
+    for (let n0 = 0; n0 < batch; n0 += run) {
+      const n1 = Math.min(batch, n0 + run);
+      const whole = n0 === 0 && n1 === batch;
+      const xs = whole ? x : x.subarray(n0 * xImage, n1 * xImage);
+      const ys = whole ? y : y.subarray(n0 * yImage, n1 * yImage);
+      this.convForwardRun(xs, w, bias, whole ? s : { ...s, batch: n1 - n0 }, ys);
+    }
+  }
+
+  private convForwardRun(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
     const es = x.BYTES_PER_ELEMENT;
     const rows = ic * geo.kH * geo.kW;
     const blocks = geo.outH * geo.outW;
@@ -638,8 +666,8 @@ class WasmBackend implements KernelBackend {
     const pb = bias ? this.put(bias, 0, groups * bc) : 0;
     const py = this.alloc(yLen * es);
     const ps = this.alloc(scratch * parts);
+    const f32 = es === 4;
     if (banded) {
-      const f32 = es === 4;
       const cols = ps;
       const gs = ps + this.colsBytes(s, es);
       for (let n = 0; n < batch; n++) {
@@ -655,19 +683,20 @@ class WasmBackend implements KernelBackend {
       }
       if (pb) (f32 ? this.ex.convAddBiasF32 : this.ex.convAddBiasF64)(py, pb, batch, groups * bc, blocks);
     } else if (parts > 1) {
-      const args = [pg, px, pw, pb, py, batch, groups, ic, bc];
-      this.pool!.run(es === 4 ? 'convForwardPartF32' : 'convForwardPartF64', args, parts, Math.min(batch, MAX_CHUNKS), ps, scratch);
+      const chunks = Math.min(batch, MAX_CHUNKS);
+      const args = [pg, px, pw, pb, py, batch, groups, ic, bc, Math.ceil(batch / chunks)];
+      this.pool!.run(f32 ? 'convForwardPartF32' : 'convForwardPartF64', args, parts, chunks, ps, scratch);
     } else {
-      (es === 4 ? this.ex.convForwardPartF32 : this.ex.convForwardPartF64)(pg, px, pw, pb, py, batch, groups, ic, bc, ps, 0, 1);
+      (f32 ? this.ex.convForwardPartF32 : this.ex.convForwardPartF64)(pg, px, pw, pb, py, batch, groups, ic, bc, batch, ps, 0, 1);
     }
     this.get(py, y, 0, yLen);
   }
 
   /**
-   * The whole batch in one call, images split across the threads: dx per image as the TS kernel
-   * (bit-identical to it with this backend's gemm); dw summed in slices of images (convSlices),
-   * so it agrees with the TS kernel's sum in image order to rounding, and bit for bit when the
-   * batch is one slice.
+   * The whole batch in one call (or a few of whole slices, past CONV_CALL_BYTES), images shared out
+   * across the threads: dx per image as the TS kernel (bit-identical to it with this backend's
+   * gemm); dw summed per slice of images (convSliceImages), then the slices in order, so it agrees
+   * with the TS kernel's sum in image order to rounding (bit for bit when the batch is one slice).
    */
   convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dxOut: FloatArray | null, dwOut: FloatArray | null): void {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
@@ -675,25 +704,86 @@ class WasmBackend implements KernelBackend {
     const dw = x ? dwOut : null;
     if (!dx && !dw) return;
     const es = g.BYTES_PER_ELEMENT;
+    const wLen = groups * bc * ic * geo.kH * geo.kW;
+    const xImage = groups * ic * geo.inH * geo.inW;
+    const gImage = groups * bc * geo.outH * geo.outW;
+    if (batch === 0) {
+      dw?.fill(0);
+      return;
+    }
+    const per = dw ? convSliceImages(batch, wLen * es) : 1;
+    const slices = Math.ceil(batch / per);
+    const sliceBytes = (per * (gImage + (dw ? xImage : 0) + (dx ? xImage : 0)) + (dw ? wLen : 0)) * es;
+    const run = Math.max(1, Math.floor(convCallBytes / sliceBytes));
+    if (run >= slices) {
+      this.convBackwardRun(g, x, w, s, dx, dw, per, true);
+      return;
+    }
+    // several calls of `run` slices, their partial dw added in slice order here (float32 adds
+    // rounded once, as in wasm)
+    const partials = dw ? (es === 4 ? new Float32Array(run * wLen) : new Float64Array(run * wLen)) : null;
+    for (let s0 = 0; s0 < slices; s0 += run) {
+      const n0 = s0 * per;
+      const n1 = Math.min(batch, (s0 + run) * per);
+      const sub = { ...s, batch: n1 - n0 };
+      const xs = x ? x.subarray(n0 * xImage, n1 * xImage) : null;
+      this.convBackwardRun(g.subarray(n0 * gImage, n1 * gImage), xs, w, sub, dx ? dx.subarray(n0 * xImage, n1 * xImage) : null, partials, per, false);
+      if (dw && partials) {
+        for (let k = 0; k < Math.ceil((n1 - n0) / per); k++) {
+          const part = partials.subarray(k * wLen, (k + 1) * wLen);
+          if (s0 === 0 && k === 0) dw.set(part);
+          else for (let i = 0; i < wLen; i++) dw[i] += part[i];
+        }
+      }
+    }
+  }
+
+  /**
+   * convBackward of a batch in one call, slices of `per` images; `sum`: dw is the weight gradient,
+   * else dw receives each slice's partial sum, one after the other.
+   */
+  private convBackwardRun(
+    g: FloatArray,
+    x: FloatArray | null,
+    w: FloatArray | null,
+    s: ConvShape,
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    per: number,
+    sum: boolean,
+  ): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    const es = g.BYTES_PER_ELEMENT;
     const rows = ic * geo.kH * geo.kW;
     const blocks = geo.outH * geo.outW;
     const xLen = batch * groups * ic * geo.inH * geo.inW;
     const wLen = groups * bc * rows;
     const gLen = batch * groups * bc * blocks;
-    if (batch === 0) {
-      dw?.fill(0);
-      return;
-    }
-    const slices = dw ? convSlices(batch, wLen * es) : Math.min(batch, MAX_CHUNKS);
-    const work = gLen * rows * ((dx ? 1 : 0) + (dw ? 1 : 0));
-    const threads = this.partsFor(work);
+    const slices = Math.ceil(batch / per);
+    const threads = this.partsFor(gLen * rows * ((dx ? 1 : 0) + (dw ? 1 : 0)));
+    // too few slices to share out (fewer than 2 a thread): each image's gemms are split instead
     const banded = threads > 1 && slices < 2 * threads;
     const parts = banded ? threads : Math.min(threads, slices);
-    const chunks = dw || parts > 1 ? slices : 1;
     const scratch = this.convScratchBytes(s, es);
     const bytes = (gLen + (dw ? xLen + slices * wLen : 0) + (dx ? wLen + xLen : 0)) * es + 48 + scratch * parts;
     if (!this.begin(bytes, 6)) {
-      jsBackend.convBackward(g, x, w, s, dx, dw);
+      // past what the memory can hold: the TS kernels, slice by slice
+      for (let k = 0; k < slices; k++) {
+        const n0 = k * per;
+        const n1 = Math.min(batch, n0 + per);
+        const xImage = groups * ic * geo.inH * geo.inW;
+        const gImage = groups * bc * blocks;
+        const part = dw ? (sum && k > 0 ? dw.slice(0, wLen) : dw.subarray(sum ? 0 : k * wLen, (sum ? 1 : k + 1) * wLen)) : null;
+        jsBackend.convBackward(
+          g.subarray(n0 * gImage, n1 * gImage),
+          x ? x.subarray(n0 * xImage, n1 * xImage) : null,
+          w,
+          { ...s, batch: n1 - n0 },
+          dx ? dx.subarray(n0 * xImage, n1 * xImage) : null,
+          part,
+        );
+        if (dw && part && sum && k > 0) for (let i = 0; i < wLen; i++) dw[i] += part[i];
+      }
       return;
     }
     const pgeo = this.putGeometry(s.geo);
@@ -703,20 +793,21 @@ class WasmBackend implements KernelBackend {
     const pdx = dx ? this.alloc(xLen * es) : 0;
     const pdw = dw ? this.alloc(slices * wLen * es) : 0;
     const ps = this.alloc(scratch * parts);
+    const f32 = es === 4;
     if (banded) {
-      this.convBackwardBanded(s, es, pgeo, pg, px, pw, pdx, pdw, dw ? slices : batch, ps, scratch, parts);
+      this.convBackwardBanded(s, es, pgeo, pg, px, pw, pdx, pdw, per, ps, scratch, parts);
     } else if (parts > 1) {
-      const args = [pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc];
-      this.pool!.run(es === 4 ? 'convBackwardPartF32' : 'convBackwardPartF64', args, parts, chunks, ps, scratch);
+      const args = [pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc, per];
+      this.pool!.run(f32 ? 'convBackwardPartF32' : 'convBackwardPartF64', args, parts, slices, ps, scratch);
     } else {
-      const f = es === 4 ? this.ex.convBackwardPartF32 : this.ex.convBackwardPartF64;
-      for (let c = 0; c < chunks; c++) f(pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc, ps, c, chunks);
+      const f = f32 ? this.ex.convBackwardPartF32 : this.ex.convBackwardPartF64;
+      for (let c = 0; c < slices; c++) f(pgeo, pg, px, pw, pdx, pdw, batch, groups, ic, bc, per, ps, c, slices);
     }
     if (dx) this.get(pdx, dx, 0, xLen);
-    if (dw) {
-      (es === 4 ? this.ex.convSumSlicesF32 : this.ex.convSumSlicesF64)(pdw, slices, wLen, pdw);
+    if (dw && sum) {
+      (f32 ? this.ex.convSumSlicesF32 : this.ex.convSumSlicesF64)(pdw, slices, wLen, pdw);
       this.get(pdw, dw, 0, wLen);
-    }
+    } else if (dw) this.get(pdw, dw, 0, slices * wLen);
   }
 
   /** Bytes of the columns of one image and group at the start of a thread's convolution scratch (as gemmScratch in assembly/conv.ts). */
@@ -759,7 +850,7 @@ class WasmBackend implements KernelBackend {
     pw: Ptr,
     pdx: Ptr,
     pdw: Ptr,
-    slices: number,
+    per: number,
     ps: Ptr,
     stride: number,
     most: number,
@@ -772,7 +863,7 @@ class WasmBackend implements KernelBackend {
     const identity = isIdentity(geo);
     const cols = ps;
     const gs = ps + this.colsBytes(s, es);
-    const per = Math.ceil(batch / slices);
+    const slices = Math.ceil(batch / per);
     const wBytes = groups * bc * rows * es;
     if (pdw) new Uint8Array(this.ex.memory.buffer, pdw, slices * wBytes).fill(0);
     for (let n = 0; n < batch; n++) {

@@ -210,42 +210,39 @@ function convBackward<T>(
   }
 }
 
+/** Chunk `chunk`'s first image: chunks of `per` images (the last may be short or empty). */
 // @ts-ignore: decorator
-@inline function chunkStart(batch: i32, chunk: i32, chunks: i32): i32 {
-  const per = (batch + chunks - 1) / chunks;
+@inline function chunkStart(batch: i32, chunk: i32, per: i32): i32 {
   return min(batch, chunk * per);
 }
 
-/**
- * Chunk `chunk` of `chunks` of the forward over `batch` images (its images: batch cut into chunks of
- * ceil(batch / chunks)).
- */
+/** Chunk `chunk` of the forward over `batch` images: images [chunk * per, (chunk + 1) * per). */
 export function convForwardPartF32(
-  geo: usize, x: usize, w: usize, bias: usize, y: usize, batch: i32, groups: i32, ic: i32, bc: i32, scratch: usize, chunk: i32, chunks: i32,
+  geo: usize, x: usize, w: usize, bias: usize, y: usize, batch: i32, groups: i32, ic: i32, bc: i32, per: i32, scratch: usize, chunk: i32, chunks: i32,
 ): void {
-  convForward<f32>(geo, x, w, bias, y, groups, ic, bc, scratch, chunkStart(batch, chunk, chunks), chunkStart(batch, chunk + 1, chunks));
+  convForward<f32>(geo, x, w, bias, y, groups, ic, bc, scratch, chunkStart(batch, chunk, per), chunkStart(batch, chunk + 1, per));
 }
 export function convForwardPartF64(
-  geo: usize, x: usize, w: usize, bias: usize, y: usize, batch: i32, groups: i32, ic: i32, bc: i32, scratch: usize, chunk: i32, chunks: i32,
+  geo: usize, x: usize, w: usize, bias: usize, y: usize, batch: i32, groups: i32, ic: i32, bc: i32, per: i32, scratch: usize, chunk: i32, chunks: i32,
 ): void {
-  convForward<f64>(geo, x, w, bias, y, groups, ic, bc, scratch, chunkStart(batch, chunk, chunks), chunkStart(batch, chunk + 1, chunks));
+  convForward<f64>(geo, x, w, bias, y, groups, ic, bc, scratch, chunkStart(batch, chunk, per), chunkStart(batch, chunk + 1, per));
 }
 
 /**
- * Slice `chunk` of `chunks` of the backward (its images as in convForwardPart): its dx, and its
- * partial weight gradient at dw + chunk * (the weight's bytes), summed by convSumSlices.
+ * Slice `chunk` of the backward (images [chunk * per, (chunk + 1) * per)): its dx, and its partial
+ * weight gradient at dw + chunk * (the weight's bytes), summed by convSumSlices.
  */
 export function convBackwardPartF32(
-  geo: usize, g: usize, x: usize, w: usize, dx: usize, dw: usize, batch: i32, groups: i32, ic: i32, bc: i32, scratch: usize, chunk: i32, chunks: i32,
+  geo: usize, g: usize, x: usize, w: usize, dx: usize, dw: usize, batch: i32, groups: i32, ic: i32, bc: i32, per: i32, scratch: usize, chunk: i32, chunks: i32,
 ): void {
   const slice = dw ? dw + <usize>chunk * <usize>(groups * bc * ic * geoAt(geo, 2) * geoAt(geo, 3)) * 4 : 0;
-  convBackward<f32>(geo, g, x, w, dx, slice, groups, ic, bc, scratch, chunkStart(batch, chunk, chunks), chunkStart(batch, chunk + 1, chunks));
+  convBackward<f32>(geo, g, x, w, dx, slice, groups, ic, bc, scratch, chunkStart(batch, chunk, per), chunkStart(batch, chunk + 1, per));
 }
 export function convBackwardPartF64(
-  geo: usize, g: usize, x: usize, w: usize, dx: usize, dw: usize, batch: i32, groups: i32, ic: i32, bc: i32, scratch: usize, chunk: i32, chunks: i32,
+  geo: usize, g: usize, x: usize, w: usize, dx: usize, dw: usize, batch: i32, groups: i32, ic: i32, bc: i32, per: i32, scratch: usize, chunk: i32, chunks: i32,
 ): void {
   const slice = dw ? dw + <usize>chunk * <usize>(groups * bc * ic * geoAt(geo, 2) * geoAt(geo, 3)) * 8 : 0;
-  convBackward<f64>(geo, g, x, w, dx, slice, groups, ic, bc, scratch, chunkStart(batch, chunk, chunks), chunkStart(batch, chunk + 1, chunks));
+  convBackward<f64>(geo, g, x, w, dx, slice, groups, ic, bc, scratch, chunkStart(batch, chunk, per), chunkStart(batch, chunk + 1, per));
 }
 
 /** dst[i] = ((src0[i] + src1[i]) + src2[i]) + ... over `slices` consecutive arrays of n values at src. */
