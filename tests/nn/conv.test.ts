@@ -281,6 +281,33 @@ describe('the op-made backward equals the storage one', () => {
       torch.setBackend('auto');
     }
   });
+  (HAVE_WASM ? test : test.skip)('wasm against js over a batch of many slices (the weight gradient summed per slice of images), float64 and float32', () => {
+    const results = (['js', 'wasm'] as const).map((backend) => {
+      torch.setBackend(backend);
+      try {
+        return (['float64', 'float32'] as const).map((dtype) => {
+          const g = new torch.Generator(9);
+          const x = torch.randn([37, 6, 20, 21], { generator: g, dtype }).requiresGrad_();
+          const w = torch.randn([8, 3, 3, 3], { generator: g, dtype }).requiresGrad_();
+          const b = torch.randn([8], { generator: g, dtype }).requiresGrad_();
+          const wt = torch.randn([8, 2, 4, 3], { generator: g, dtype }).requiresGrad_();
+          const x1 = torch.randn([21, 4, 300], { generator: g, dtype }).requiresGrad_();
+          const w1 = torch.randn([5, 4, 5], { generator: g, dtype }).requiresGrad_();
+          const y = F.conv2d(x, w, b, { padding: 1, groups: 2, dilation: [1, 2] });
+          const z = F.convTranspose2d(y, wt, null, { stride: 2, padding: 1 });
+          const y1 = F.conv1d(x1, w1, null, { stride: 2, padding: 2 });
+          z.square().sum().add(y1.square().sum()).backward();
+          return [y, z, y1, x.grad!, w.grad!, b.grad!, wt.grad!, x1.grad!, w1.grad!];
+        });
+      } finally {
+        torch.setBackend('auto');
+      }
+    });
+    const [js, wasm] = results;
+    js.forEach((ts, d) =>
+      ts.forEach((t, i) => expectClose(wasm[d][i], t, d === 0 ? 1e-10 : 1e-3, d === 0 ? 1e-10 : 1e-3, `${d === 0 ? 'float64' : 'float32'} tensor ${i}`)),
+    );
+  });
   test('gradients reach only the inputs that require them', () => {
     const x = rnd([1, 2, 4, 4]);
     const w = torch.randn([3, 2, 2, 2], { dtype: 'float64' });

@@ -3,11 +3,12 @@
  * under them (`unfold`, `fold`).
  *
  * Fused, for speed: one `ConvolutionBackward0` node per call (PyTorch's name), computed as im2col +
- * the backend's gemm for each batch entry and group, so the wasm backend speeds it up; the only
- * allocations are the output and one im2col scratch matrix. A transposed convolution is the adjoint
- * of a convolution: gemm, then col2im. The node's `backward` is made of ops (matmul, reshape, sum and
- * the im2col / col2im ops, each the other's backward), so gradients of gradients work; its
- * `fastBackward` runs the same gemms on storage.
+ * gemm for each batch entry and group by one backend call for the whole batch (`convForward`,
+ * `convBackward`: the TS loops of src/kernels/conv.ts on the js backend; on wasm, inside
+ * WebAssembly, the images shared out across the kernel threads). A transposed convolution is the
+ * adjoint of a convolution: gemm, then col2im (the convolution's input gradient). The node's
+ * `backward` is made of ops (matmul, reshape, sum and the im2col / col2im ops, each the other's
+ * backward), so gradients of gradients work; its `fastBackward` runs the same kernels on storage.
  */
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
