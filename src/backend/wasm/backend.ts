@@ -2,13 +2,14 @@
  * The WebAssembly SIMD kernel backend: the module compiled from ./assembly (bytes in
  * ./kernels.wasm.ts), instantiated synchronously at first use, and a scratch arena in its memory.
  * Two of them: one thread on the SIMD128 build (its own memory), and, where threads can run, the
- * threads build on a shared memory with a pool of workers (./pool.ts) that GEMM and the linear
- * kernels split across.
+ * threads build on a shared memory with a pool of workers (./pool.ts) that GEMM, the linear
+ * kernels and the convolutions (a batch's images shared out, ./assembly/conv.ts) split across.
  *
  * Tensors stay in JS typed arrays (growing a WebAssembly memory detaches every view on it, so
  * tensors cannot live there); each op copies its operands in with one `TypedArray.set` each and its
  * results out once. The arena is laid out afresh by every call from the start of the heap, and the
- * memory grows only when a call needs more than any before it, so it stays flat over a training run.
+ * memory grows only when a call needs more than any before it, so it stays flat over a training run
+ * (a convolution lays out at most CONV_CALL_BYTES of a batch at a time).
  */
 import type { FloatArray } from '../../dtype';
 import { type ConvGeometry, type ConvShape, isIdentity } from '../../kernels/conv';
