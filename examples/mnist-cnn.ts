@@ -23,7 +23,7 @@ import { lineChart } from './lib/svg-chart';
 
 const F = nn.functional;
 
-class Net extends nn.Module {
+export class Net extends nn.Module {
   conv1 = new nn.Conv2d(1, 32, 3, 1);
   conv2 = new nn.Conv2d(32, 64, 3, 1);
   dropout1 = new nn.Dropout(0.25);

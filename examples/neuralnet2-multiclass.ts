@@ -14,7 +14,7 @@ import { Cli, flag, type Output, stdout, UsageError } from './lib/cli';
 import { ensureDir, shown, writeText } from './lib/files';
 import { type Evaluation, pct, TrainingMeter, trainingFlags } from './lib/training';
 
-class NeuralNet2 extends nn.Module {
+export class NeuralNet2 extends nn.Module {
   linear1: nn.Linear;
   relu = new nn.ReLU();
   linear2: nn.Linear;

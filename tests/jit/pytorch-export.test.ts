@@ -15,46 +15,14 @@ import { nn, type Tensor } from '../../src/index';
 import { toPyTorch } from '../../src/jit/pytorch';
 import { exportPyTorch } from '../../src/node/export-pytorch';
 import { loadWithMetadata } from '../../src/node/safetensors';
+import { Net } from '../../examples/mnist-cnn';
+import { NeuralNet1 } from '../../examples/neuralnet1-binary';
+import { NeuralNet2 } from '../../examples/neuralnet2-multiclass';
 
 const F = nn.functional;
 const OUT = path.join(__dirname, '..', '..', 'out', 'pytorch-export');
 
 // ---- the models ----
-
-/** Seed 001's NeuralNet1 (examples/neuralnet1-binary.ts). */
-class NeuralNet1 extends nn.Module {
-  linear1: nn.Linear;
-  relu = new nn.ReLU();
-  linear2: nn.Linear;
-  constructor(inputSize: number, hiddenSize: number) {
-    super();
-    this.linear1 = new nn.Linear(inputSize, hiddenSize);
-    this.linear2 = new nn.Linear(hiddenSize, 1);
-  }
-  forward(x: Tensor): Tensor {
-    let out = this.linear1(x);
-    out = this.relu(out);
-    out = this.linear2(out);
-    return torch.sigmoid(out);
-  }
-}
-
-/** Seed 001's NeuralNet2 (examples/neuralnet2-multiclass.ts). */
-class NeuralNet2 extends nn.Module {
-  linear1: nn.Linear;
-  relu = new nn.ReLU();
-  linear2: nn.Linear;
-  constructor(inputSize: number, hiddenSize: number, numClasses: number) {
-    super();
-    this.linear1 = new nn.Linear(inputSize, hiddenSize);
-    this.linear2 = new nn.Linear(hiddenSize, numClasses);
-  }
-  forward(x: Tensor): Tensor {
-    let out = this.linear1(x);
-    out = this.relu(out);
-    return this.linear2(out);
-  }
-}
 
 /** An MLP of nested Sequentials. */
 class MLP extends nn.Module {
@@ -68,32 +36,6 @@ class MLP extends nn.Module {
   head = new nn.Linear(8, 4);
   forward(x: Tensor): Tensor {
     return this.head(this.body(x));
-  }
-}
-
-/** The Net of examples/mnist-cnn.ts (pytorch/examples' MNIST). */
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 32, 3, 1);
-  conv2 = new nn.Conv2d(32, 64, 3, 1);
-  dropout1 = new nn.Dropout(0.25);
-  dropout2 = new nn.Dropout(0.5);
-  fc1 = new nn.Linear(9216, 128);
-  fc2 = new nn.Linear(128, 10);
-
-  forward(x: Tensor): Tensor {
-    x = this.conv1(x);
-    x = F.relu(x);
-    x = this.conv2(x);
-    x = F.relu(x);
-    x = F.maxPool2d(x, 2);
-    x = this.dropout1(x);
-    x = torch.flatten(x, 1);
-    x = this.fc1(x);
-    x = F.relu(x);
-    x = this.dropout2(x);
-    x = this.fc2(x);
-    const output = F.logSoftmax(x, 1);
-    return output;
   }
 }
 

@@ -12,71 +12,15 @@ import { decodeModel } from '../../src/onnx/proto';
 import { EXPORTABLE_OPS, exportModel, type ExportOptions } from '../../src/onnx/export';
 import { trace } from '../../src/jit/trace';
 import { maxDiff, type OrtResult, runOrt } from './ort';
+import { Net } from '../../examples/mnist-cnn';
+import { NeuralNet1 } from '../../examples/neuralnet1-binary';
+import { NeuralNet2 } from '../../examples/neuralnet2-multiclass';
 
 const { nn } = torch;
 const F = nn.functional;
 const TOLERANCE = 1e-5;
 
 // ---- the models ----
-
-/** The seed's NeuralNet1 (binary classification), as in examples/neuralnet1-binary.ts. */
-class NeuralNet1 extends nn.Module {
-  linear1: InstanceType<typeof nn.Linear>;
-  relu = new nn.ReLU();
-  linear2: InstanceType<typeof nn.Linear>;
-  constructor(inputSize: number, hiddenSize: number) {
-    super();
-    this.linear1 = new nn.Linear(inputSize, hiddenSize);
-    this.linear2 = new nn.Linear(hiddenSize, 1);
-  }
-  forward(x: Tensor): Tensor {
-    let out = this.linear1(x);
-    out = this.relu(out);
-    out = this.linear2(out);
-    return torch.sigmoid(out);
-  }
-}
-
-/** The seed's NeuralNet2 (multiclass), as in examples/neuralnet2-multiclass.ts. */
-class NeuralNet2 extends nn.Module {
-  linear1: InstanceType<typeof nn.Linear>;
-  relu = new nn.ReLU();
-  linear2: InstanceType<typeof nn.Linear>;
-  constructor(inputSize: number, hiddenSize: number, numClasses: number) {
-    super();
-    this.linear1 = new nn.Linear(inputSize, hiddenSize);
-    this.linear2 = new nn.Linear(hiddenSize, numClasses);
-  }
-  forward(x: Tensor): Tensor {
-    let out = this.linear1(x);
-    out = this.relu(out);
-    return this.linear2(out);
-  }
-}
-
-/** The Net of examples/mnist-cnn.ts (pytorch/examples' MNIST), copied. */
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 32, 3, 1);
-  conv2 = new nn.Conv2d(32, 64, 3, 1);
-  dropout1 = new nn.Dropout(0.25);
-  dropout2 = new nn.Dropout(0.5);
-  fc1 = new nn.Linear(9216, 128);
-  fc2 = new nn.Linear(128, 10);
-  forward(x: Tensor): Tensor {
-    x = this.conv1(x);
-    x = F.relu(x);
-    x = this.conv2(x);
-    x = F.relu(x);
-    x = F.maxPool2d(x, 2);
-    x = this.dropout1(x);
-    x = torch.flatten(x, 1);
-    x = this.fc1(x);
-    x = F.relu(x);
-    x = this.dropout2(x);
-    x = this.fc2(x);
-    return F.logSoftmax(x, 1);
-  }
-}
 
 /** LeNet-5 (LeCun et al. 1998, as the PyTorch tutorials write it): 32x32 input, tanh and average pooling. */
 class LeNet5 extends nn.Module {
