@@ -4,6 +4,7 @@ import type { KernelBackend } from './registry';
 import { col2imBatch, convBackward, convForward, im2colBatch } from '../kernels/conv';
 import * as elementwise from '../kernels/elementwise';
 import { gemm } from '../kernels/matmul';
+import { isPlain2x2, maxPool2x2, scatterAddAt, windowMax, windowMean, windowMeanAdjoint } from '../kernels/pooling';
 import { sumAxis } from '../kernels/reduce';
 import { maxAndSumExp } from '../kernels/softmax';
 
@@ -54,6 +55,14 @@ export const jsBackend: KernelBackend = {
   col2im: col2imBatch,
   convForward,
   convBackward,
+  maxPool2dForward(x, planes, inH, inW, rows, cols, y, argmax) {
+    // the unrolled kernel where the windows are the plain 2 x 2 ones (the same values and argmax)
+    if (isPlain2x2(rows) && isPlain2x2(cols)) maxPool2x2(x, planes, inH, inW, rows.start.length, cols.start.length, y, argmax);
+    else windowMax(x, planes, inH, inW, rows, cols, y, argmax);
+  },
+  maxPool2dBackward: (g, argmax, dx) => scatterAddAt(g, argmax, dx),
+  avgPool2dForward: windowMean,
+  avgPool2dBackward: windowMeanAdjoint,
   relu: (x, out) => elementwise.relu(x as TypedArray, out),
   reluBackward: elementwise.reluBackward,
   sigmoid: elementwise.sigmoid,

@@ -11,8 +11,9 @@
 import { jsBackend } from './js';
 import { createThreadedWasmBackend, createWasmBackend, runningThreads, simdFlavor, wasmUnavailableReason, type SimdFlavor } from './wasm/backend';
 import { machineCores } from './wasm/pool';
-import type { FloatArray } from '../dtype';
+import type { FloatArray, TypedArray } from '../dtype';
 import type { ConvGeometry, ConvShape } from '../kernels/conv';
+import type { Windows } from '../kernels/pooling';
 
 export { jsBackend } from './js';
 
@@ -92,6 +93,23 @@ export interface KernelBackend {
    * differently (to rounding).
    */
   convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dx: FloatArray | null, dw: FloatArray | null): void;
+  /**
+   * Max pooling of `planes` planes of inH x inW (x, any dtype), windows `rows` x `cols` (one per
+   * output row and column, src/kernels/pooling.ts Windows): y = each window's max and argmax = its
+   * position in x (NaN wins, ties go to the first in row-major scan order). The contract of
+   * `windowMax` in src/kernels/pooling.ts.
+   */
+  maxPool2dForward(x: TypedArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, y: TypedArray, argmax: Int32Array): void;
+  /** dx[argmax[i]] += g[i] (repeated positions add up): max pooling's backward, `scatterAddAt` in src/kernels/pooling.ts. */
+  maxPool2dBackward(g: FloatArray, argmax: Int32Array, dx: FloatArray): void;
+  /**
+   * Average pooling: y = each window's sum (in float64, row-major) divided by `divisor` when given,
+   * else by rows.divisor[oh] * cols.divisor[ow]; 0 for an empty window. The contract of
+   * `windowMean` in src/kernels/pooling.ts.
+   */
+  avgPool2dForward(x: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, y: FloatArray): void;
+  /** Its adjoint: dx += each output's g, divided as the forward divides, over its window (`windowMeanAdjoint`). */
+  avgPool2dBackward(g: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, dx: FloatArray): void;
   /** out = max(x, 0) (x > 0 ? x : 0). */
   relu(x: FloatArray, out: FloatArray): void;
   /** out = g where y > 0, else 0 (y is relu's output). */

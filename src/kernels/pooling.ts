@@ -113,6 +113,16 @@ export function windowMax(x: TypedArray, planes: number, inH: number, inW: numbe
   }
 }
 
+/**
+ * Whether `w` are the windows of a plain 2-wide pool along its dim (window o is 2o and 2o + 1:
+ * kernel 2, stride 2, no padding or dilation, no partial last window), where maxPool2x2 applies.
+ */
+export function isPlain2x2(w: Windows): boolean {
+  if (w.step !== 1) return false;
+  for (let o = 0; o < w.start.length; o++) if (w.start[o] !== 2 * o || w.end[o] !== 2 * o + 2) return false;
+  return true;
+}
+
 /** windowMax for 2 x 2 windows at stride 2 without padding or dilation (the common layer), unrolled. */
 export function maxPool2x2(x: TypedArray, planes: number, inH: number, inW: number, outH: number, outW: number, y: TypedArray, argmax: Int32Array): void {
   let o = 0;

@@ -11,8 +11,9 @@
  * memory grows only when a call needs more than any before it, so it stays flat over a training run
  * (a convolution lays out at most CONV_CALL_BYTES of a batch at a time).
  */
-import type { FloatArray } from '../../dtype';
+import type { FloatArray, TypedArray } from '../../dtype';
 import { type ConvGeometry, type ConvShape, isIdentity } from '../../kernels/conv';
+import type { Windows } from '../../kernels/pooling';
 import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
 import { KERNELS_RELAXED_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
@@ -922,6 +923,23 @@ class WasmBackend implements KernelBackend {
     const px = this.alloc(xLen * es);
     (es === 4 ? this.ex.col2imF32 : this.ex.col2imF64)(pc, batch, channels, pg, px);
     this.get(px, x, 0, xLen);
+  }
+
+  // NOTE: pooling runs the TS kernels here until its AssemblyScript kernels land
+  maxPool2dForward(x: TypedArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, y: TypedArray, argmax: Int32Array): void {
+    jsBackend.maxPool2dForward(x, planes, inH, inW, rows, cols, y, argmax);
+  }
+
+  maxPool2dBackward(g: FloatArray, argmax: Int32Array, dx: FloatArray): void {
+    jsBackend.maxPool2dBackward(g, argmax, dx);
+  }
+
+  avgPool2dForward(x: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, y: FloatArray): void {
+    jsBackend.avgPool2dForward(x, planes, inH, inW, rows, cols, divisor, y);
+  }
+
+  avgPool2dBackward(g: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, dx: FloatArray): void {
+    jsBackend.avgPool2dBackward(g, planes, inH, inW, rows, cols, divisor, dx);
   }
 
   /** out = f(x) in wasm; false (nothing done) when the memory cannot hold it. */

@@ -13,21 +13,17 @@
 import { Node } from '../../autograd/node';
 import { needsGrad, record } from '../../autograd/record';
 import { tracer } from '../../autograd/trace-hook';
+import { kernels } from '../../backend/registry';
 import { type FloatArray, isFloatDtype } from '../../dtype';
 import {
   adaptiveWindows,
   avgWindows,
   flatPositions,
   gatherAt,
-  maxPool2x2,
   maxWindows,
   planePositions,
   poolOutputSize,
-  scatterAddAt,
   unpoolWrite,
-  windowMax,
-  windowMean,
-  windowMeanAdjoint,
   type Windows,
 } from '../../kernels/pooling';
 import { checkTensor, zerosOf } from '../../ops/helpers';
@@ -156,11 +152,11 @@ class WindowMeanMap implements LinearMap {
   }
   apply(src: FloatArray, dst: FloatArray): void {
     const [h, w] = this.inShape.slice(-2);
-    windowMean(src, this.planes, h, w, this.rows, this.cols, this.divisor, dst);
+    kernels().avgPool2dForward(src, this.planes, h, w, this.rows, this.cols, this.divisor, dst);
   }
   applyAdjoint(src: FloatArray, dst: FloatArray): void {
     const [h, w] = this.inShape.slice(-2);
-    windowMeanAdjoint(src, this.planes, h, w, this.rows, this.cols, this.divisor, dst);
+    kernels().avgPool2dBackward(src, this.planes, h, w, this.rows, this.cols, this.divisor, dst);
   }
 }
 
@@ -176,7 +172,7 @@ class ArgmaxMap implements LinearMap {
     gatherAt(src, this.map, dst);
   }
   applyAdjoint(src: FloatArray, dst: FloatArray): void {
-    scatterAddAt(src, this.map, dst);
+    kernels().maxPool2dBackward(src, this.map, dst);
   }
 }
 
@@ -269,12 +265,8 @@ function maxPool2dCore(x: Tensor, g: Pool2d, returnIndices: boolean): [Tensor, T
   const planes = numel(lead);
   const y = zerosOf([...lead, outH, outW], x.dtype);
   const argmax = new Int32Array(y.numel());
-  // the unrolled kernel reads whole 2 x 2 windows: not ceil mode's partial last one
-  const plain =
-    g.k.every((v) => v === 2) && g.s.every((v) => v === 2) && g.p.every((v) => v === 0) && g.d.every((v) => v === 1) && 2 * outH <= h && 2 * outW <= w;
-  if (plain) maxPool2x2(x.data, planes, h, w, outH, outW, y.data, argmax);
-  else
-    windowMax(x.data, planes, h, w, maxWindows(h, outH, g.k[0], g.s[0], g.p[0], g.d[0]), maxWindows(w, outW, g.k[1], g.s[1], g.p[1], g.d[1]), y.data, argmax);
+  const rows = maxWindows(h, outH, g.k[0], g.s[0], g.p[0], g.d[0]);
+  kernels().maxPool2dForward(x.data, planes, h, w, rows, maxWindows(w, outW, g.k[1], g.s[1], g.p[1], g.d[1]), y.data, argmax);
   const indices = returnIndices ? new Tensor(planePositions(argmax, planes, outH * outW, h * w), y.shape, 'int32') : null;
   if (!isFloatDtype(x.dtype)) return [y, indices];
   const map = new ArgmaxMap(x.shape, y.shape, ['MaxPool2DWithIndicesBackward0', 'MaxPool2DWithIndicesBackwardBackward0'], argmax);
@@ -571,7 +563,7 @@ function adaptiveMaxPool2dImpl(where: string, x: Tensor, outputSize: unknown, re
   const planes = numel(lead);
   const y = zerosOf([...lead, ...size], x.dtype);
   const argmax = new Int32Array(y.numel());
-  windowMax(x.data, planes, h, w, adaptiveWindows(h, size[0]), adaptiveWindows(w, size[1]), y.data, argmax);
+  kernels().maxPool2dForward(x.data, planes, h, w, adaptiveWindows(h, size[0]), adaptiveWindows(w, size[1]), y.data, argmax);
   const indices = returnIndices ? new Tensor(planePositions(argmax, planes, size[0] * size[1], h * w), y.shape, 'int32') : null;
   if (!isFloatDtype(x.dtype)) return [y, indices];
   const map = new ArgmaxMap(x.shape, y.shape, ['AdaptiveMaxPool2DBackward0', 'AdaptiveMaxPool2DBackwardBackward0'], argmax);
