@@ -13,7 +13,7 @@
  */
 import type { FloatArray, TypedArray } from '../../dtype';
 import { type ConvGeometry, type ConvShape, isIdentity } from '../../kernels/conv';
-import type { Windows } from '../../kernels/pooling';
+import { isPlain2x2, type Windows } from '../../kernels/pooling';
 import type { KernelBackend } from '../registry';
 import { jsBackend } from '../js';
 import { KERNELS_RELAXED_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
@@ -59,7 +59,52 @@ interface KernelExports {
   reluBackwardF64: Map2Fn;
   sigmoidBackwardF32: Map2Fn;
   sigmoidBackwardF64: Map2Fn;
+  maxPool2dF32: MaxPoolFn;
+  maxPool2dF64: MaxPoolFn;
+  maxPool2x2F32: MaxPool2x2Fn;
+  maxPool2x2F64: MaxPool2x2Fn;
+  maxPoolScatterF32: (g: Ptr, argmax: Ptr, n: number, dx: Ptr) => void;
+  maxPoolScatterF64: (g: Ptr, argmax: Ptr, n: number, dx: Ptr) => void;
+  avgPool2dF32: AvgPoolFn;
+  avgPool2dF64: AvgPoolFn;
+  avgPool2dAdjointF32: AvgPoolFn;
+  avgPool2dAdjointF64: AvgPoolFn;
 }
+type MaxPoolFn = (
+  x: Ptr,
+  planes: number,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  rowStart: Ptr,
+  rowEnd: Ptr,
+  rowStep: number,
+  colStart: Ptr,
+  colEnd: Ptr,
+  colStep: number,
+  y: Ptr,
+  argmax: Ptr,
+) => void;
+type MaxPool2x2Fn = (x: Ptr, planes: number, inH: number, inW: number, outH: number, outW: number, y: Ptr, argmax: Ptr) => void;
+/** avgPool2d (src, y = dst) and its adjoint (src = g, dst = dx, added to). */
+type AvgPoolFn = (
+  src: Ptr,
+  planes: number,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  rowStart: Ptr,
+  rowEnd: Ptr,
+  rowDivisor: Ptr,
+  colStart: Ptr,
+  colEnd: Ptr,
+  colDivisor: Ptr,
+  hasDivisor: boolean,
+  divisor: number,
+  dst: Ptr,
+) => void;
 type GemmPartFn = (...args: [...Parameters<GemmFn>, part: number, parts: number]) => void;
 type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Ptr, b: Ptr, c: Ptr, accumulate: boolean, scratch: Ptr) => void;
 type LinearForwardFn = (x: Ptr, w: Ptr, bias: Ptr, rows: number, inF: number, outF: number, y: Ptr, scratch: Ptr) => void;
@@ -925,21 +970,103 @@ class WasmBackend implements KernelBackend {
     this.get(px, x, 0, xLen);
   }
 
-  // NOTE: pooling runs the TS kernels here until its AssemblyScript kernels land
+  /** Writes a dim's windows (start, end, and with `divisor` their divisors) into the arena: [start, end, divisor] pointers. */
+  private putWindows(w: Windows, divisor: boolean): [Ptr, Ptr, Ptr] {
+    return [this.putInt(w.start), this.putInt(w.end), divisor ? this.put(w.divisor, 0, w.divisor.length) : 0];
+  }
+
+  /** Bytes of a dim's windows in the arena (with their divisors), padding included. */
+  private static windowBytes(w: Windows): number {
+    return w.start.length * 16 + 3 * (PAD + 64);
+  }
+
+  /** windowMax (maxPool2x2 where the windows are the plain 2 x 2 ones) in wasm; other dtypes in the TS kernels. */
   maxPool2dForward(x: TypedArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, y: TypedArray, argmax: Int32Array): void {
-    jsBackend.maxPool2dForward(x, planes, inH, inW, rows, cols, y, argmax);
+    const outH = rows.start.length;
+    const outW = cols.start.length;
+    const n = planes * outH * outW;
+    if (n === 0) return;
+    if (!(x instanceof Float32Array || x instanceof Float64Array)) {
+      jsBackend.maxPool2dForward(x, planes, inH, inW, rows, cols, y, argmax);
+      return;
+    }
+    const es = x.BYTES_PER_ELEMENT;
+    const xLen = planes * inH * inW;
+    if (!this.begin((xLen + n) * es + n * 4 + WasmBackend.windowBytes(rows) + WasmBackend.windowBytes(cols), 7)) {
+      jsBackend.maxPool2dForward(x, planes, inH, inW, rows, cols, y, argmax);
+      return;
+    }
+    const f32 = es === 4;
+    const px = this.put(x, 0, xLen);
+    const py = this.alloc(n * es);
+    const pa = this.alloc(n * 4);
+    if (isPlain2x2(rows) && isPlain2x2(cols)) {
+      (f32 ? this.ex.maxPool2x2F32 : this.ex.maxPool2x2F64)(px, planes, inH, inW, outH, outW, py, pa);
+    } else {
+      const [rs, re] = this.putWindows(rows, false);
+      const [cs, ce] = this.putWindows(cols, false);
+      (f32 ? this.ex.maxPool2dF32 : this.ex.maxPool2dF64)(px, planes, inH, inW, outH, outW, rs, re, rows.step, cs, ce, cols.step, py, pa);
+    }
+    this.get(py, y as FloatArray, 0, n);
+    argmax.set(this.i32.subarray(pa >> 2, (pa >> 2) + n));
   }
 
+  /** scatterAddAt in wasm: dx copied in, added to in order, copied out. */
   maxPool2dBackward(g: FloatArray, argmax: Int32Array, dx: FloatArray): void {
-    jsBackend.maxPool2dBackward(g, argmax, dx);
+    const n = argmax.length;
+    if (n === 0) return;
+    const es = g.BYTES_PER_ELEMENT;
+    if (!this.begin((n + dx.length) * es + n * 4, 3)) {
+      jsBackend.maxPool2dBackward(g, argmax, dx);
+      return;
+    }
+    const pg = this.put(g, 0, n);
+    const pa = this.putInt(argmax);
+    const pd = this.put(dx, 0, dx.length);
+    (es === 4 ? this.ex.maxPoolScatterF32 : this.ex.maxPoolScatterF64)(pg, pa, n, pd);
+    this.get(pd, dx, 0, dx.length);
   }
 
+  /** windowMean in wasm. */
   avgPool2dForward(x: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, y: FloatArray): void {
-    jsBackend.avgPool2dForward(x, planes, inH, inW, rows, cols, divisor, y);
+    const outH = rows.start.length;
+    const outW = cols.start.length;
+    const n = planes * outH * outW;
+    if (n === 0) return;
+    const es = x.BYTES_PER_ELEMENT;
+    const xLen = planes * inH * inW;
+    if (!this.begin((xLen + n) * es + WasmBackend.windowBytes(rows) + WasmBackend.windowBytes(cols), 8)) {
+      jsBackend.avgPool2dForward(x, planes, inH, inW, rows, cols, divisor, y);
+      return;
+    }
+    const px = this.put(x, 0, xLen);
+    const [rs, re, rd] = this.putWindows(rows, true);
+    const [cs, ce, cd] = this.putWindows(cols, true);
+    const py = this.alloc(n * es);
+    const f = es === 4 ? this.ex.avgPool2dF32 : this.ex.avgPool2dF64;
+    f(px, planes, inH, inW, outH, outW, rs, re, rd, cs, ce, cd, divisor !== null, divisor ?? 0, py);
+    this.get(py, y, 0, n);
   }
 
+  /** windowMeanAdjoint in wasm: dx copied in, added to, copied out. */
   avgPool2dBackward(g: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, dx: FloatArray): void {
-    jsBackend.avgPool2dBackward(g, planes, inH, inW, rows, cols, divisor, dx);
+    const outH = rows.start.length;
+    const outW = cols.start.length;
+    const n = planes * outH * outW;
+    if (n === 0) return;
+    const es = g.BYTES_PER_ELEMENT;
+    const xLen = planes * inH * inW;
+    if (!this.begin((xLen + n) * es + WasmBackend.windowBytes(rows) + WasmBackend.windowBytes(cols), 8)) {
+      jsBackend.avgPool2dBackward(g, planes, inH, inW, rows, cols, divisor, dx);
+      return;
+    }
+    const pg = this.put(g, 0, n);
+    const [rs, re, rd] = this.putWindows(rows, true);
+    const [cs, ce, cd] = this.putWindows(cols, true);
+    const pd = this.put(dx, 0, xLen);
+    const f = es === 4 ? this.ex.avgPool2dAdjointF32 : this.ex.avgPool2dAdjointF64;
+    f(pg, planes, inH, inW, outH, outW, rs, re, rd, cs, ce, cd, divisor !== null, divisor ?? 0, pd);
+    this.get(pd, dx, 0, xLen);
   }
 
   /** out = f(x) in wasm; false (nothing done) when the memory cannot hold it. */

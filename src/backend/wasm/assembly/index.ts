@@ -6,6 +6,7 @@
 export { gemmF32, gemmF64, gemmPartF32, gemmPartF64, gemmScratchBytes } from './gemm';
 export * from './nn';
 export * from './conv';
+export * from './pooling';
 
 /** The first byte past this module's static data: the JS side's arena starts here. */
 export function heapBase(): usize {
