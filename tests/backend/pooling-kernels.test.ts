@@ -41,11 +41,13 @@ const c = (h: number, w: number, k: [number, number], s: [number, number], p: [n
   ceil,
 });
 
-/** Geometries: the plain 2 x 2 layer (even and odd sizes), strides, padding, dilation, ceil mode's partial windows, 1-D (height 1). */
+/** Geometries: the plain 2 x 2 layer (even and odd sizes; rows of 4, 7 and 5 windows: SIMD lanes and the scalar tail), strides, padding, dilation, ceil mode's partial windows, 1-D (height 1). */
 const CASES: Case[] = [
   c(8, 8, [2, 2], [2, 2], [0, 0], [1, 1]),
   c(7, 9, [2, 2], [2, 2], [0, 0], [1, 1]),
   c(7, 9, [2, 2], [2, 2], [0, 0], [1, 1], true),
+  c(6, 14, [2, 2], [2, 2], [0, 0], [1, 1]),
+  c(5, 11, [2, 2], [2, 2], [0, 0], [1, 1]),
   c(9, 7, [3, 3], [2, 2], [1, 1], [1, 1]),
   c(9, 7, [3, 3], [2, 2], [1, 1], [1, 1], true),
   c(10, 11, [3, 2], [1, 2], [1, 0], [1, 1]),

@@ -2,7 +2,8 @@
  * Max and average pooling, float32 and float64: the loops of src/kernels/pooling.ts (windowMax,
  * scatterAddAt, windowMean, windowMeanAdjoint) operation for operation, so the results are
  * bit-identical to the TS kernels: the same row-major scan of each window (max: NaN wins, the last
- * NaN; ties keep the first), sums in float64 rounded once when stored, the same division.
+ * NaN; ties keep the first), sums in float64 rounded once when stored, the same division. Scalar
+ * loops, except float32's plain 2 x 2 max pool (the CNNs' layer), four windows per SIMD step.
  *
  * Windows are laid out as the TS `Windows` of each dim: i32 start[out], i32 end[out], and for the
  * averages f64 divisor[out]; argmax holds i32 positions in the whole input.
@@ -147,8 +148,67 @@ export function maxPool2dF32(x: usize, planes: i32, inH: i32, inW: i32, outH: i3
 export function maxPool2dF64(x: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, rs: usize, re: usize, dH: i32, cs: usize, ce: usize, dW: i32, y: usize, argmax: usize): void {
   maxPool2d<f64>(x, planes, inH, inW, outH, outW, rs, re, dH, cs, ce, dW, y, argmax);
 }
+/**
+ * maxPool2x2 of float32, four windows of a row at a time in SIMD lanes: the same three steps per
+ * window (take the next element when greater or NaN), by lane masks instead of index arithmetic,
+ * so the same values (bits) and positions; the row's last windows one at a time.
+ */
 export function maxPool2x2F32(x: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, y: usize, argmax: usize): void {
-  maxPool2x2<f32>(x, planes, inH, inW, outH, outW, y, argmax);
+  const steps = i32x4(0, 2, 4, 6);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * inH * inW;
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = base + 2 * oh * inW;
+      const r1 = r0 + inW;
+      let ow = 0;
+      for (; ow + 4 <= outW; ow += 4, o += 4) {
+        const i = r0 + 2 * ow;
+        const j = r1 + 2 * ow;
+        const a0 = v128.load(x + (<usize>i << 2));
+        const a1 = v128.load(x + (<usize>i << 2), 16);
+        const b0 = v128.load(x + (<usize>j << 2));
+        const b1 = v128.load(x + (<usize>j << 2), 16);
+        // each window's four elements in scan order: top left, top right, bottom left, bottom right
+        const tl = i32x4.shuffle(a0, a1, 0, 2, 4, 6);
+        const tr = i32x4.shuffle(a0, a1, 1, 3, 5, 7);
+        const bl = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
+        const br = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        const itl = i32x4.add(i32x4.splat(i), steps);
+        const ibl = i32x4.add(i32x4.splat(j), steps);
+        const one = i32x4.splat(1);
+        let max = tl;
+        let best = itl;
+        let take = v128.or(f32x4.gt(tr, max), f32x4.ne(tr, tr));
+        max = v128.bitselect(tr, max, take);
+        best = v128.bitselect(i32x4.add(itl, one), best, take);
+        take = v128.or(f32x4.gt(bl, max), f32x4.ne(bl, bl));
+        max = v128.bitselect(bl, max, take);
+        best = v128.bitselect(ibl, best, take);
+        take = v128.or(f32x4.gt(br, max), f32x4.ne(br, br));
+        max = v128.bitselect(br, max, take);
+        best = v128.bitselect(i32x4.add(ibl, one), best, take);
+        v128.store(y + (o << 2), max);
+        v128.store(argmax + (o << 2), best);
+      }
+      for (; ow < outW; ow++, o++) {
+        const i = r0 + 2 * ow;
+        const j = r1 + 2 * ow;
+        let best = i;
+        let max = <f64>load<f32>(x + (<usize>i << 2));
+        let v = <f64>load<f32>(x + (<usize>(i + 1) << 2));
+        best ^= (best ^ (i + 1)) & -(<i32>(v > max) | <i32>(v != v));
+        max = <f64>load<f32>(x + (<usize>best << 2));
+        v = <f64>load<f32>(x + (<usize>j << 2));
+        best ^= (best ^ j) & -(<i32>(v > max) | <i32>(v != v));
+        max = <f64>load<f32>(x + (<usize>best << 2));
+        v = <f64>load<f32>(x + (<usize>(j + 1) << 2));
+        best ^= (best ^ (j + 1)) & -(<i32>(v > max) | <i32>(v != v));
+        store<f32>(y + (o << 2), load<f32>(x + (<usize>best << 2)));
+        store<i32>(argmax + (o << 2), best);
+      }
+    }
+  }
 }
 export function maxPool2x2F64(x: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, y: usize, argmax: usize): void {
   maxPool2x2<f64>(x, planes, inH, inW, outH, outW, y, argmax);
