@@ -306,7 +306,7 @@ export function createThreadedWasmBackend(threads: number): KernelBackend | null
         const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
         const ex = instance.exports as unknown as KernelExports;
         const control = (ex.heapBase() + 63) & ~63;
-        threaded = new WasmBackend(ex, flavor, new Pool(module, memory, control, instance.exports), control + CONTROL_BYTES);
+        threaded = new WasmBackend(ex, flavor, new Pool(module, memory, control, instance.exports), control + CONTROL_BYTES, single as WasmBackend);
       } catch (e) {
         threadsUnavailable = `starting the threads build failed: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -416,10 +416,18 @@ class WasmBackend implements KernelBackend {
   private i32: Int32Array;
   /** The next free byte of the arena during a call. */
   private top: Ptr = 0;
+  /**
+   * The threads backend's one-thread twin (the same build on its own, unshared memory), which runs
+   * every call that is not split: V8 copies typed arrays into and out of a shared memory element by
+   * element, about 4x slower than into an unshared one (25,088 float32: 3.4-4.0 vs 0.9 us), so an
+   * unsplit call costs less there, with the same bits (the same kernels).
+   */
+  private readonly solo: WasmBackend | null;
 
   /** `ex` the kernels; with a pool, the arena starts at `base` (after the pool's control block). */
-  constructor(ex: KernelExports, simd: SimdFlavor, pool: Pool | null = null, base = ex.heapBase()) {
+  constructor(ex: KernelExports, simd: SimdFlavor, pool: Pool | null = null, base = ex.heapBase(), solo: WasmBackend | null = null) {
     this.ex = ex;
+    this.solo = solo;
     this.simd = simd;
     this.pool = pool;
     this.base = (base + 63) & ~63;
@@ -534,6 +542,7 @@ class WasmBackend implements KernelBackend {
     }
     const es = a.BYTES_PER_ELEMENT;
     const parts = this.partsFor(m * n * k);
+    if (parts === 1 && this.solo) return this.solo.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
     const scratch = (this.ex.gemmScratchBytes(n, k, es) + 63) & ~63;
     if (!this.begin((m * k + k * n + m * n) * es + scratch * parts, 4)) {
       jsBackend.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
@@ -555,6 +564,7 @@ class WasmBackend implements KernelBackend {
     if (rows === 0 || outF === 0) return;
     const es = x.BYTES_PER_ELEMENT;
     const parts = this.partsFor(rows * outF * inF);
+    if (parts === 1 && this.solo) return this.solo.linearForward(x, w, bias, rows, inF, outF, y);
     const scratch = (this.ex.gemmScratchBytes(outF, inF, es) + 63) & ~63;
     if (!this.begin((rows * inF + outF * inF + outF + rows * outF) * es + scratch * parts, 5)) {
       jsBackend.linearForward(x, w, bias, rows, inF, outF, y);
@@ -587,6 +597,7 @@ class WasmBackend implements KernelBackend {
     const es = g.BYTES_PER_ELEMENT;
     const work = rows * inF * outF * ((dx ? 1 : 0) + (dw ? 1 : 0));
     const parts = this.partsFor(work);
+    if (parts === 1 && this.solo) return this.solo.linearBackward(g, x, w, rows, inF, outF, dx, dw, db);
     const scratch = (Math.max(this.ex.gemmScratchBytes(inF, outF, es), this.ex.gemmScratchBytes(inF, rows, es)) + 63) & ~63;
     if (!this.begin((rows * outF + 2 * rows * inF + 2 * outF * inF + outF) * es + scratch * parts, 7)) {
       jsBackend.linearBackward(g, x, w, rows, inF, outF, dx, dw, db);
@@ -610,6 +621,7 @@ class WasmBackend implements KernelBackend {
   }
 
   crossEntropyForward(x: FloatArray, targets: Int32Array, rows: number, classes: number, ignoreIndex: number, stats: Float64Array, losses: FloatArray): number {
+    if (this.solo) return this.solo.crossEntropyForward(x, targets, rows, classes, ignoreIndex, stats, losses);
     const es = x.BYTES_PER_ELEMENT;
     if (!this.begin((rows * classes + rows) * es + rows * 20, 4)) {
       return jsBackend.crossEntropyForward(x, targets, rows, classes, ignoreIndex, stats, losses);
@@ -634,6 +646,7 @@ class WasmBackend implements KernelBackend {
     scale: number,
     dx: FloatArray,
   ): void {
+    if (this.solo) return this.solo.crossEntropyBackward(x, targets, stats, rows, classes, ignoreIndex, scale, dx);
     const es = x.BYTES_PER_ELEMENT;
     if (!this.begin(2 * rows * classes * es + rows * 20, 4)) {
       jsBackend.crossEntropyBackward(x, targets, stats, rows, classes, ignoreIndex, scale, dx);
@@ -702,6 +715,7 @@ class WasmBackend implements KernelBackend {
     // too few images to share out (fewer than 2 a thread): each image's gemm is split instead
     const banded = threads > 1 && batch < 2 * threads;
     const parts = banded ? threads : Math.min(threads, batch);
+    if (parts === 1 && this.solo) return this.solo.convForwardRun(x, w, bias, s, y);
     const scratch = this.convScratchBytes(s, es);
     if (!this.begin((xLen + wLen + groups * bc + yLen) * es + 48 + scratch * parts, 5)) {
       jsBackend.convForward(x, w, bias, s, y);
@@ -811,6 +825,7 @@ class WasmBackend implements KernelBackend {
     // too few slices to share out (fewer than 2 a thread): each image's gemms are split instead
     const banded = threads > 1 && slices < 2 * threads;
     const parts = banded ? threads : Math.min(threads, slices);
+    if (parts === 1 && this.solo) return this.solo.convBackwardRun(g, x, w, s, dx, dw, per, sum);
     const scratch = this.convScratchBytes(s, es);
     const bytes = (gLen + (dw ? xLen + slices * wLen : 0) + (dx ? wLen + xLen : 0)) * es + 48 + scratch * parts;
     if (!this.begin(bytes, 6)) {
@@ -939,6 +954,7 @@ class WasmBackend implements KernelBackend {
   }
 
   im2col(x: FloatArray, batch: number, channels: number, geo: ConvGeometry, cols: FloatArray): void {
+    if (this.solo) return this.solo.im2col(x, batch, channels, geo, cols);
     const es = x.BYTES_PER_ELEMENT;
     const xLen = batch * channels * geo.inH * geo.inW;
     const cLen = batch * channels * geo.kH * geo.kW * geo.outH * geo.outW;
@@ -955,6 +971,7 @@ class WasmBackend implements KernelBackend {
   }
 
   col2im(cols: FloatArray, batch: number, channels: number, geo: ConvGeometry, x: FloatArray): void {
+    if (this.solo) return this.solo.col2im(cols, batch, channels, geo, x);
     const es = cols.BYTES_PER_ELEMENT;
     const xLen = batch * channels * geo.inH * geo.inW;
     const cLen = batch * channels * geo.kH * geo.kW * geo.outH * geo.outW;
@@ -982,6 +999,7 @@ class WasmBackend implements KernelBackend {
 
   /** windowMax (maxPool2x2 where the windows are the plain 2 x 2 ones) in wasm; other dtypes in the TS kernels. */
   maxPool2dForward(x: TypedArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, y: TypedArray, argmax: Int32Array): void {
+    if (this.solo) return this.solo.maxPool2dForward(x, planes, inH, inW, rows, cols, y, argmax);
     const outH = rows.start.length;
     const outW = cols.start.length;
     const n = planes * outH * outW;
@@ -1013,6 +1031,7 @@ class WasmBackend implements KernelBackend {
 
   /** scatterAddAt in wasm: dx copied in, added to in order, copied out. */
   maxPool2dBackward(g: FloatArray, argmax: Int32Array, dx: FloatArray): void {
+    if (this.solo) return this.solo.maxPool2dBackward(g, argmax, dx);
     const n = argmax.length;
     if (n === 0) return;
     const es = g.BYTES_PER_ELEMENT;
@@ -1029,6 +1048,7 @@ class WasmBackend implements KernelBackend {
 
   /** windowMean in wasm. */
   avgPool2dForward(x: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, y: FloatArray): void {
+    if (this.solo) return this.solo.avgPool2dForward(x, planes, inH, inW, rows, cols, divisor, y);
     const outH = rows.start.length;
     const outW = cols.start.length;
     const n = planes * outH * outW;
@@ -1050,6 +1070,7 @@ class WasmBackend implements KernelBackend {
 
   /** windowMeanAdjoint in wasm: dx copied in, added to, copied out. */
   avgPool2dBackward(g: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, dx: FloatArray): void {
+    if (this.solo) return this.solo.avgPool2dBackward(g, planes, inH, inW, rows, cols, divisor, dx);
     const outH = rows.start.length;
     const outW = cols.start.length;
     const n = planes * outH * outW;
@@ -1092,10 +1113,12 @@ class WasmBackend implements KernelBackend {
   }
 
   relu(x: FloatArray, out: FloatArray): void {
+    if (this.solo) return this.solo.relu(x, out);
     if (x.length < ELEMENTWISE_MIN || !this.map(this.ex.reluF32, this.ex.reluF64, x, out)) jsBackend.relu(x, out);
   }
 
   reluBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+    if (this.solo) return this.solo.reluBackward(g, y, out);
     if (g.length < ELEMENTWISE_MIN || !this.map2(this.ex.reluBackwardF32, this.ex.reluBackwardF64, g, y, out)) jsBackend.reluBackward(g, y, out);
   }
 
@@ -1108,6 +1131,7 @@ class WasmBackend implements KernelBackend {
   }
 
   sigmoidBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
+    if (this.solo) return this.solo.sigmoidBackward(g, y, out);
     if (g.length < ELEMENTWISE_MIN || !this.map2(this.ex.sigmoidBackwardF32, this.ex.sigmoidBackwardF64, g, y, out)) {
       jsBackend.sigmoidBackward(g, y, out);
     }
