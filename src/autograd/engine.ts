@@ -9,6 +9,7 @@
  * ops, above autograd in the layering; Tensor is the one place where the two meet (see tensor.ts).
  */
 import { convert } from '../dtype';
+import { accumulate } from '../kernels/elementwise';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { checkOptions } from '../options';
@@ -53,9 +54,7 @@ function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
     sums.grads[p] = out;
     sums.owned[p] = true;
   }
-  const o = out.data,
-    a = add.data;
-  for (let i = 0; i < o.length; i++) o[i] += a[i];
+  accumulate(out.data, add.data);
 }
 
 /** Leaf gradients by tensor: `tensors[i]` receives `sums.grads[i]`. */

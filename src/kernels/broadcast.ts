@@ -65,6 +65,12 @@ export type BinaryRun = (a: TypedArray, ai: number, sa: number, b: TypedArray, b
 
 /** out = f(a, b) with NumPy broadcasting; `out` is contiguous with shape `outShape`. */
 export function broadcastBinary(run: BinaryRun, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  // The usual cases as one run, without the strides: operands of the result's size, or one element
+  const n = out.length;
+  if ((a.length === n || a.length === 1) && (b.length === n || b.length === 1) && n > 0) {
+    run(a, 0, a.length === n ? 1 : 0, b, 0, b.length === n ? 1 : 0, out, 0, n);
+    return;
+  }
   forEachRun(outShape, broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape), (ai, sa, bi, sb, o, n) => run(a, ai, sa, b, bi, sb, out, o, n));
 }
 
