@@ -1,18 +1,7 @@
 import type { FloatArray } from '../dtype';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
-import {
-  checkNumberOption,
-  checkOptionValues,
-  isFloat32,
-  loadBuffers,
-  loadStep,
-  round32 as importedRound32,
-  unsupportedOptions,
-  updateEach,
-  withDefaults,
-  zeroBuffer,
-} from './helpers';
+import { checkNumberOption, checkOptionValues, isFloat32, loadBuffers, loadStep, unsupportedOptions, updateEach, withDefaults, zeroBuffer } from './helpers';
 import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Adadelta`, with PyTorch's defaults. */
@@ -73,24 +62,45 @@ export class Adadelta extends Optimizer<AdadeltaGroupOptions, AdadeltaState> {
 // delta = sqrt(u + eps) / sqrt(v + eps) * g
 // u = rho * u + (1 - rho) * delta^2
 // p = p - lr * delta
-// round32 rounds where PyTorch keeps a float32 result; a * b + c rounded once is its fused multiply-add.
+// Float32 rounds (fr) where PyTorch keeps a float32 result; a * b + c rounded once is its fused multiply-add.
+// NOTE: one loop per float type, Math.fround written out in the float32 one: on 1.2M float32
+// parameters (the MNIST CNN's) 19 -> 10 ms a step against one loop with round32(x, f32), same bits.
 function adadeltaUpdate(p: FloatArray, grad: FloatArray, v: FloatArray, u: FloatArray, o: AdadeltaGroupOptions, f32: boolean): void {
+  if (f32) adadeltaFloat32(p as Float32Array, grad as Float32Array, v as Float32Array, u as Float32Array, o);
+  else adadeltaFloat64(p as Float64Array, grad as Float64Array, v as Float64Array, u as Float64Array, o);
+}
+
+function adadeltaFloat32(p: Float32Array, grad: Float32Array, v: Float32Array, u: Float32Array, o: AdadeltaGroupOptions): void {
+  const fr = Math.fround;
   const sign = o.maximize ? -1 : 1;
-  const weightDecay = round32(o.weightDecay, f32);
-  const rho = round32(o.rho, f32);
-  const oneMinusRho = round32(1 - o.rho, f32);
-  const eps = round32(o.eps, f32);
-  const negLr = round32(-o.lr, f32);
+  const decay = o.weightDecay !== 0;
+  const weightDecay = fr(o.weightDecay);
+  const rho = fr(o.rho);
+  const oneMinusRho = fr(1 - o.rho);
+  const eps = fr(o.eps);
+  const negLr = fr(-o.lr);
   for (let i = 0; i < p.length; i++) {
     let g = sign * grad[i];
-    if (o.weightDecay !== 0) g = round32(weightDecay * p[i] + g, f32);
-    v[i] = round32(round32(oneMinusRho * g, f32) * g + round32(v[i] * rho, f32), f32);
-    const std = round32(Math.sqrt(round32(v[i] + eps, f32)), f32);
-    const delta = round32(round32(round32(Math.sqrt(round32(u[i] + eps, f32)), f32) / std, f32) * g, f32);
-    u[i] = round32(round32(oneMinusRho * delta, f32) * delta + round32(u[i] * rho, f32), f32);
-    p[i] = round32(negLr * delta + p[i], f32);
+    if (decay) g = fr(weightDecay * p[i] + g);
+    const vi = fr(fr(oneMinusRho * g) * g + fr(v[i] * rho));
+    v[i] = vi;
+    const std = fr(Math.sqrt(fr(vi + eps)));
+    const delta = fr(fr(fr(Math.sqrt(fr(u[i] + eps))) / std) * g);
+    u[i] = fr(fr(oneMinusRho * delta) * delta + fr(u[i] * rho));
+    p[i] = fr(negLr * delta + p[i]);
   }
 }
 
-// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
-const round32 = importedRound32;
+function adadeltaFloat64(p: Float64Array, grad: Float64Array, v: Float64Array, u: Float64Array, o: AdadeltaGroupOptions): void {
+  const sign = o.maximize ? -1 : 1;
+  const { weightDecay, rho, eps } = o;
+  const oneMinusRho = 1 - rho;
+  for (let i = 0; i < p.length; i++) {
+    let g = sign * grad[i];
+    if (weightDecay !== 0) g = weightDecay * p[i] + g;
+    v[i] = oneMinusRho * g * g + v[i] * rho;
+    const delta = (Math.sqrt(u[i] + eps) / Math.sqrt(v[i] + eps)) * g;
+    u[i] = oneMinusRho * delta * delta + u[i] * rho;
+    p[i] = -o.lr * delta + p[i];
+  }
+}
