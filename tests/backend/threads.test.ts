@@ -377,6 +377,39 @@ describe('the pool', () => {
     expect(Array.from(new Float32Array(memory.buffer, c, 64))).toEqual(new Array(64).fill(8));
   }, 60_000);
 
+  test('back-to-back jobs with different chunk counts never mix: each product is whole when run returns', async () => {
+    const module = new WebAssembly.Module(decodeBase64(KERNELS_THREADS_WASM_BASE64));
+    const memory = new WebAssembly.Memory({ initial: 8, maximum: 16, shared: true });
+    const own = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } }).exports;
+    const pool = new Pool(module, memory, 0, own);
+    pool.ensureWorkers(2);
+    for (let waited = 0; pool.readyWorkers() < 2; waited += 10) {
+      if (waited > 30_000) throw new Error('the workers did not start');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // C += A B of ones (so every element of C = 1 ends k + 1), in 1 to 4 chunks over 2 and 3
+    // threads, the count changing every call: a worker still in the last job must not claim a chunk
+    // of the next while it is being written (that chunk would run twice, adding twice)
+    const [a, c, scratch] = [CONTROL_BYTES, CONTROL_BYTES + 16384, CONTROL_BYTES + 32768];
+    const f32 = new Float32Array(memory.buffer);
+    f32.fill(1, a / 4, a / 4 + 4096);
+    const gemmScratch = own.gemmScratchBytes as (n: number, k: number, es: number) => number;
+    let bad = '';
+    for (let i = 0; i < 30_000 && !bad; i++) {
+      const m = 8 + (i % 3),
+        n = 9 + ((i * 7) % 33),
+        k = 1 + (i % 4),
+        chunks = 1 + (i % 4),
+        threads = 2 + (i % 2);
+      f32.fill(1, c / 4, c / 4 + m * n);
+      pool.run('gemmPartF32', [0, 0, m, n, k, a, a, c, 1], threads, chunks, scratch, (gemmScratch(n, k, 4) + 63) & ~63);
+      for (let j = 0; j < m * n && !bad; j++) {
+        if (f32[c / 4 + j] !== k + 1) bad = `call ${i}: m=${m} n=${n} k=${k} chunks=${chunks}: C[${j}] = ${f32[c / 4 + j]}, not ${k + 1}`;
+      }
+    }
+    expect(bad).toBe('');
+  }, 120_000);
+
   test('the shared memory stays flat over 2,000 split gemm calls', () => {
     setNumThreads(2);
     const k = kernels();

@@ -40,7 +40,9 @@ export const MAX_WORKERS = (65536 - HEADER_BYTES) / SLOT_BYTES - 1;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 65536;
 /** Chunks a job may have (the low 16 bits of NEXT). */
-export const MAX_CHUNKS = 65535;
+export const MAX_CHUNKS = 65534;
+/** NEXT's chunk field while a job is being written: no job has this many chunks, so none is claimed. */
+const CLOSED = 0xffff;
 
 /** The kernels a job can name; each takes its arguments, then (scratch, part, parts). */
 export const KERNEL_NAMES = [
@@ -76,9 +78,13 @@ const IDLE_MS = 5000;
  * slot, kernel names) comes as workerData in Node and as the first message in a browser.
  *
  * NOTE: a chunk is claimed by a compare-exchange on NEXT, after reading the job: the exchange
- * succeeds only if NEXT still holds that job's sequence number with that chunk unclaimed, and a job
- * cannot end (nor the next be written) while one of its chunks is unclaimed, so what was read is
- * that job's. A worker waking late for a job that has ended finds its chunks gone and sleeps again.
+ * succeeds only if NEXT still holds the value read, that job's sequence number with that chunk
+ * unclaimed. A job cannot end while one of its chunks is unclaimed, and the caller closes NEXT
+ * (chunk field CLOSED) before it writes the next job, so a worker that read an ended job's NEXT
+ * and then some of the next job's description cannot claim: without the close, a worker just out
+ * of its last chunk could read the old NEXT, the new chunk count, and claim a chunk of the next job
+ * before it was published, which then ran twice (seen: C += A·B adding twice at 3 threads).
+ * A worker waking late for a job that has ended finds its chunks gone and sleeps again.
  */
 const WORKER_SOURCE = `'use strict';
 const start = (init) => {
@@ -304,6 +310,8 @@ export class Pool {
     if (chunks > MAX_CHUNKS) throw new Error(`kernel threads: ${chunks} chunks, at most ${MAX_CHUNKS}`);
     const i32 = this.i32;
     const base = this.control >> 2;
+    // close the last job before rewriting its description (see the NOTE on WORKER_SOURCE)
+    Atomics.store(i32, base + NEXT, (this.seq << 16) | CLOSED);
     i32[base + KERNEL] = KERNEL_NAMES.indexOf(kernel);
     i32[base + NARGS] = args.length;
     i32[base + CHUNKS] = chunks;
