@@ -161,10 +161,13 @@ const PAD = 64;
 const MIN_WORK_PER_THREAD = 1 << 17;
 let minWorkPerThread = MIN_WORK_PER_THREAD;
 /**
- * Chunks a split call is cut into per thread: threads claim them one at a time, so a thread that
- * starts late (a busy machine) delays the call by one chunk at most; more chunks repeat more packing.
+ * Chunks a split call is cut into per thread. One: a chunk that cuts C by columns packs all of
+ * op(A) again (by rows, all of op(B)), and at three a thread the repacking cost more than the balance
+ * gained (2 threads, linear forward [64, 784] x [128, 784]^T: 275 -> 228 us; [128, 784] x
+ * [512, 784]^T 1701 -> 1599 us; its backward 3240 -> 3105 us). Threads still claim chunks one at a
+ * time, so a worker that starts late leaves its chunk to the caller.
  */
-const CHUNKS_PER_THREAD = 3;
+const CHUNKS_PER_THREAD = 1;
 
 /**
  * Sets the work per thread below which calls are not split (default MIN_WORK_PER_THREAD; 1 splits
