@@ -2,7 +2,8 @@
 import type { Framework, LossKind } from './models';
 import type { CnnHeapReply, ConvReply } from './cnn';
 import type { WasmHeapReply } from './wasm-kernels';
-import type { HeapReply, MatmulRow, SmallOpsReply } from './worker';
+import type { SmallOpsReply } from './small-ops';
+import type { HeapReply, MatmulRow } from './worker';
 
 /**
  * A row of the tables: a framework, or tsgrad on its wasm kernel backend ('tsgrad' is its js
@@ -124,7 +125,7 @@ export interface BenchResults {
   };
   models: ModelResult[];
   matmul: { framework: BenchEntry; rows: MatmulRow[]; threads?: number }[];
-  /** Issue 16's chain of 300 small ops, on each tsgrad entry (section ops). */
+  /** Issue 16's chain of 300 small ops, on each tsgrad entry, from the sources and from the package (section ops). */
   smallOps?: SmallOpsResult[];
   heap: HeapReply | null;
   /** tsgrad on the wasm backend (all cores): heap and WebAssembly memory over NeuralNet2 training. */
@@ -140,6 +141,26 @@ export interface BenchResults {
 
 export interface SmallOpsResult extends SmallOpsReply {
   framework: BenchEntry;
+  /**
+   * Which form of tsgrad ran: its sources under tsx (bench/worker.ts; the commit is machine.tsgrad)
+   * or the npm package, dist/index.cjs, in plain node (bench/package-worker.ts). Results from before
+   * the package rows have none: the sources.
+   */
+  source?: SmallOpsSource;
+  /** For the package: when dist/index.cjs was built (its mtime), and whether this run rebuilt it from src/. */
+  dist?: { builtAt: string; rebuilt: boolean };
+}
+
+export type SmallOpsSource = 'tsx' | 'package';
+
+/** The small-ops forms in the order the report shows them, and how it names each. */
+const SMALL_OPS_FORMS: readonly { source: SmallOpsSource; label: string }[] = [
+  { source: 'package', label: 'npm package (dist/index.cjs, node)' },
+  { source: 'tsx', label: 'sources under tsx' },
+];
+
+function smallOpsOf(r: BenchResults, entry: BenchEntry, source: SmallOpsSource): SmallOpsResult | undefined {
+  return r.smallOps?.find((x) => x.framework === entry && (x.source ?? 'tsx') === source);
 }
 
 interface Target {
@@ -228,13 +249,16 @@ function issue16Targets(r: BenchResults): Target[] {
       value: `${mm.gflops.toFixed(1)} GFLOPS`,
       met: mm.gflops >= ISSUE16.matmulGflops,
     });
-  const ops = r.smallOps?.find((x) => x.framework === entry);
-  if (ops)
-    out.push({
-      what: `16: ${entry}${at} small ops <= ${ISSUE16.smallOpsUs} us per op`,
-      value: `${ops.usPerOp.toFixed(2)} us`,
-      met: ops.usPerOp <= ISSUE16.smallOpsUs,
-    });
+  // each form judged on its own: the package is what users run, the sources what the other sections time
+  for (const { source, label } of SMALL_OPS_FORMS) {
+    const ops = smallOpsOf(r, entry, source);
+    if (ops)
+      out.push({
+        what: `16: ${entry}${at} small ops <= ${ISSUE16.smallOpsUs} us per op, ${label}`,
+        value: `${ops.usPerOp.toFixed(2)} us`,
+        met: ops.usPerOp <= ISSUE16.smallOpsUs,
+      });
+  }
   for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
     if (!h?.threads) continue;
     const w = h.wasmMemory;
@@ -291,10 +315,11 @@ function issue16Table(r: BenchResults, markdown: boolean): string {
   if (r.matmul.length) {
     rows.push(['matmul 1024 x 1024 float32, NN (GFLOPS)', ...cols.map((e) => matmul1024(r, e)?.gflops.toFixed(1) ?? '-')]);
   }
-  if (r.smallOps?.length) {
+  for (const { source, label } of SMALL_OPS_FORMS) {
+    if (!r.smallOps?.some((x) => (x.source ?? 'tsx') === source)) continue;
     rows.push([
-      '300 small ops ([32, 10] mul, add, relu) forward + backward (us per op)',
-      ...cols.map((e) => r.smallOps!.find((x) => x.framework === e)?.usPerOp.toFixed(2) ?? '-'),
+      `300 small ops ([32, 10] mul, add, relu) forward + backward (us per op), ${label}`,
+      ...cols.map((e) => smallOpsOf(r, e, source)?.usPerOp.toFixed(2) ?? '-'),
     ]);
   }
   stepRow('nn2');
@@ -311,7 +336,11 @@ function issue16Table(r: BenchResults, markdown: boolean): string {
 }
 
 function smallOpsLines(r: BenchResults): string[] {
-  return (r.smallOps ?? []).map((x) => `${x.framework}: ${x.usPerOp.toFixed(2)} us per op (fastest sample ${x.bestUsPerOp.toFixed(2)}); ${x.info}`);
+  return (r.smallOps ?? []).map((x) => {
+    const label = SMALL_OPS_FORMS.find((f) => f.source === (x.source ?? 'tsx'))!.label;
+    const built = x.dist ? `; dist/index.cjs built ${x.dist.builtAt}${x.dist.rebuilt ? ' (by this run, from src/)' : ''}` : '';
+    return `${x.framework}, ${label}: ${x.usPerOp.toFixed(2)} us per op (fastest sample ${x.bestUsPerOp.toFixed(2)}); ${x.info}${built}`;
+  });
 }
 
 /** Issue 14's ("Speed"): the step <= 1/4 of tfjs-cpu's, conv forward >= 15 GFLOPS on wasm, heap flat over 2,000 steps. */
@@ -363,12 +392,17 @@ const TFJS_THREADS_NOTE =
 const SMALL_OPS_TITLE =
   'Small ops (issue 16): h = relu(h * w + 1) 100 times on [32, 10] float32 (300 ops), sum, backward; us per op = the whole forward + backward / 300';
 
+/** Why the small ops are timed in two forms, and why they differ. */
+const SOURCES_NOTE =
+  "every tsgrad row is timed from tsgrad's TypeScript sources under tsx, except those marked npm package (dist/index.cjs, the esbuild bundle users install, run in plain node), which run small ops faster because under tsx (esbuild's per-file CommonJS transform) every call across tsgrad's modules goes through an export getter that V8 inlines poorly";
+
 const shortNet = (net: CnnResult) => (net.id === 'lenet' ? 'LeNet-5' : 'MNIST net');
 
 function heapGrowth(h: HeapReply): number {
   return h.samples[h.samples.length - 1].heapUsed - h.samples[0].heapUsed;
 }
 
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(3) : ms.toFixed(4));
 const fmtRatio = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(3));
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
@@ -582,7 +616,7 @@ export function formatReport(r: BenchResults): string {
   }
   if (r.matmul.length) out.push('float32 matmul, GFLOPS (2 m n k / median time; peers stop at n = 512 unless --peer-matmul-1024)', matmulTable(r, false), '');
   if (r.heap) out.push(`tsgrad heap over ${r.heap.steps} NeuralNet2 training steps (after forced GC)`, ...heapLines(r.heap), '');
-  if (r.smallOps?.length) out.push(SMALL_OPS_TITLE, ...smallOpsLines(r), '');
+  if (r.smallOps?.length) out.push(SMALL_OPS_TITLE, `(${SOURCES_NOTE})`, ...smallOpsLines(r), '');
   for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
     if (h)
       out.push(
@@ -622,6 +656,7 @@ export function markdownReport(r: BenchResults): string {
     `wasm backend at setNumThreads(1); the "threads" columns and headers say how many ran. ${TFJS_THREADS_NOTE}.`,
     'Every framework trains the same model on the same seeded data from the same initial weights, and its first',
     `two losses were checked against tsgrad's on the js backend (relative error <= ${r.options.lossTolerance}) before timing.`,
+    `${upperFirst(SOURCES_NOTE)}.`,
     '',
     table(
       ['', ''],
@@ -691,7 +726,7 @@ export function markdownReport(r: BenchResults): string {
     );
     out.push(matmulTable(r, true), '');
   }
-  if (r.smallOps?.length) out.push(`## ${SMALL_OPS_TITLE}`, '', ...smallOpsLines(r).map((l) => `- ${l}`), '');
+  if (r.smallOps?.length) out.push(`## ${SMALL_OPS_TITLE}`, '', `${upperFirst(SOURCES_NOTE)}.`, '', ...smallOpsLines(r).map((l) => `- ${l}`), '');
   if (r.heap) out.push(`## tsgrad heap over ${r.heap.steps} NeuralNet2 training steps`, '', ...heapLines(r.heap).map((l) => `- ${l}`), '');
   for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
     if (!h) continue;

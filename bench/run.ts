@@ -29,12 +29,17 @@
  * (its process killed) and the row gives that time as a lower bound; a step 1 that finished but took
  * longer than --cnn-ms is the row's only (cold) step.
  *
+ * tsgrad is timed from its TypeScript sources under tsx, as imported here; section ops also times
+ * the npm package (dist/index.cjs in plain node; dist/ is rebuilt first if older than src/), which
+ * runs faster: under tsx each call across tsgrad's modules goes through an export getter.
+ *
  * Where tsgrad's step spends its time: `npx tsx --expose-gc bench/profile.ts` (see its header).
  */
-import { type ChildProcess, execFileSync, fork } from 'child_process';
+import { type ChildProcess, execFileSync, fork, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as esbuild from 'esbuild';
 import { FRAMEWORKS, makeProblem, MODELS, type ModelSpec } from './models';
 import {
   type BenchEntry,
@@ -67,7 +72,9 @@ import {
   makeCnnProblem,
   tsgradCnnTrainer,
 } from './cnn';
-import type { HeapReply, InitReply, MatmulReply, RepReply, Request, SmallOpsReply, WarmupReply } from './worker';
+import type { PackageRequest } from './package-worker';
+import type { SmallOpsReply } from './small-ops';
+import type { HeapReply, InitReply, MatmulReply, RepReply, Request, WarmupReply } from './worker';
 
 /**
  * What a table row can be: a framework, or tsgrad on its wasm backend at all cores or at 1 thread (a
@@ -246,8 +253,9 @@ function entryEnv(entry: BenchEntry): NodeJS.ProcessEnv {
 const workerFramework = (entry: BenchEntry) => (tsgradEntry(entry) ? 'tsgrad' : (entry as Exclude<BenchEntry, 'tsgrad-wasm' | 'tsgrad-wasm-1t'>));
 
 /**
- * A child process running bench/worker.ts (or `script`), asked one thing at a time; tsgrad in it
- * runs on the kernel backend and threads of `entry` (entryEnv).
+ * A child process running bench/worker.ts (or `script`, relative to bench/ or absolute), asked one
+ * thing at a time; tsgrad in it runs on the kernel backend and threads of `entry` (entryEnv). It
+ * runs under tsx as this process does, or with `plainNode` in node alone (a JavaScript script).
  */
 class Worker {
   private readonly child: ChildProcess;
@@ -257,9 +265,11 @@ class Worker {
     readonly label: string,
     entry: BenchEntry = 'tsgrad',
     script = 'worker.ts',
+    plainNode = false,
   ) {
-    this.child = fork(path.join(__dirname, script), [], {
-      execArgv: [...process.execArgv, '--expose-gc'],
+    this.child = fork(path.resolve(__dirname, script), [], {
+      // process.execArgv holds tsx's --require and --import of its loader
+      execArgv: [...(plainNode ? [] : process.execArgv), '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: entryEnv(entry),
     });
@@ -276,7 +286,7 @@ class Worker {
     });
   }
 
-  request<T>(req: Request | WasmRequest | CnnRequest): Promise<T> {
+  request<T>(req: Request | WasmRequest | CnnRequest | PackageRequest): Promise<T> {
     if (this.pending) throw new Error(`${this.label}: one request at a time`);
     return new Promise<T>((resolve, reject) => {
       this.pending = { resolve: resolve as (v: unknown) => void, reject };
@@ -471,6 +481,109 @@ async function benchCnn(net: (typeof CNN_NETS)[number], o: Options): Promise<Cnn
   }
 }
 
+/** The package's CommonJS entry, as `npm run build` writes it, and when it was built. */
+interface DistState {
+  file: string;
+  builtAt: string;
+  rebuilt: boolean;
+}
+
+/** The newest file under `dir` (mtime), or null if it holds none. */
+function newestFile(dir: string): { file: string; mtimeMs: number } | null {
+  let newest: { file: string; mtimeMs: number } | null = null;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const file = path.join(e.parentPath, e.name);
+    const mtimeMs = fs.statSync(file).mtimeMs;
+    if (!newest || mtimeMs > newest.mtimeMs) newest = { file, mtimeMs };
+  }
+  return newest;
+}
+
+/**
+ * dist/index.cjs, rebuilt first (`npm run build`, ~5 s) if it is missing or older than a file in src/;
+ * null (with the reason printed) if the build fails.
+ */
+function currentDist(): DistState | null {
+  const root = path.join(__dirname, '..');
+  const file = path.join(root, 'dist', 'index.cjs');
+  const built = fs.existsSync(file) ? fs.statSync(file).mtimeMs : null;
+  const src = newestFile(path.join(root, 'src'));
+  const state = (rebuilt: boolean): DistState => ({ file, builtAt: new Date(fs.statSync(file).mtimeMs).toISOString(), rebuilt });
+  if (built !== null && (!src || src.mtimeMs <= built)) return state(false);
+  const why = built === null ? 'is missing' : `is older than ${path.relative(root, src!.file)}`;
+  console.error(`bench: dist/index.cjs ${why}: running npm run build ...`);
+  const t0 = performance.now();
+  const run = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
+  if (run.status !== 0 || !fs.existsSync(file)) {
+    const said = `${run.error?.message ?? ''}\n${run.stdout ?? ''}\n${run.stderr ?? ''}`.trim();
+    console.error(
+      `bench: npm run build failed (${run.error ? 'not started' : `exit ${run.status ?? run.signal}`}); the npm package rows are skipped:\n${said}`,
+    );
+    return null;
+  }
+  console.error(`bench: npm run build done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return state(true);
+}
+
+/**
+ * bench/package-worker.ts bundled into a temporary directory, for plain node. NOTE: bundled here with
+ * esbuild rather than written as a .cjs by hand, so the chain and stats.ts's `time` stay one
+ * TypeScript definition that both forms run; the bundle holds bench code only (checked), and tsgrad
+ * is the untouched package that the worker require()s.
+ */
+function bundlePackageWorker(): { script: string; dispose: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsgrad-bench-'));
+  const script = path.join(dir, 'package-worker.cjs');
+  const built = esbuild.buildSync({
+    entryPoints: [path.join(__dirname, 'package-worker.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    metafile: true,
+    absWorkingDir: path.join(__dirname, '..'),
+    logLevel: 'error',
+  });
+  const strays = Object.keys(built.metafile.inputs).filter((f) => !f.startsWith('bench/'));
+  if (strays.length) throw new Error(`bench/package-worker.ts's bundle must hold bench code only, not ${strays.join(', ')}`);
+  return { script, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Issue 16's small ops on each tsgrad entry, in two forms, each in its own process: the sources
+ * under tsx (bench/worker.ts, as every other section) and the npm package (dist/index.cjs) in plain
+ * node (bench/package-worker.ts). The package rows are skipped if dist/ cannot be built.
+ */
+async function benchSmallOps(o: Options): Promise<SmallOpsResult[]> {
+  const entries = o.frameworks.filter((f) => tsgradEntry(f));
+  if (!entries.length) return [];
+  const dist = currentDist();
+  const worker = dist ? bundlePackageWorker() : null;
+  const out: SmallOpsResult[] = [];
+  try {
+    for (const framework of entries) {
+      console.error(`bench: small ops, ${framework}, sources under tsx ...`);
+      const reply = await oneShot<SmallOpsReply>(`${framework} small ops`, { type: 'small-ops', reps: o.reps, warmupMs: o.warmupMs }, 'worker.ts', framework);
+      out.push({ framework, source: 'tsx', ...reply });
+      if (!dist || !worker) continue;
+      console.error(`bench: small ops, ${framework}, npm package (dist/index.cjs, plain node) ...`);
+      const w = new Worker(`${framework} small ops (package)`, framework, worker.script, true);
+      try {
+        const req: PackageRequest = { type: 'small-ops-package', dist: dist.file, reps: o.reps, warmupMs: o.warmupMs };
+        const pkg = await w.request<SmallOpsReply>(req);
+        out.push({ framework, source: 'package', dist: { builtAt: dist.builtAt, rebuilt: dist.rebuilt }, ...pkg });
+      } finally {
+        w.stop();
+      }
+    }
+  } finally {
+    worker?.dispose();
+  }
+  return out;
+}
+
 function fmtSeconds(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`;
 }
@@ -597,14 +710,7 @@ async function main(): Promise<void> {
       results.matmul.push({ framework, ...reply });
     }
   }
-  if (o.sections.includes('ops')) {
-    results.smallOps = [];
-    for (const framework of o.frameworks.filter((f) => tsgradEntry(f))) {
-      console.error(`bench: small ops, ${framework} ...`);
-      const reply = await oneShot<SmallOpsReply>(`${framework} small ops`, { type: 'small-ops', reps: o.reps, warmupMs: o.warmupMs }, 'worker.ts', framework);
-      results.smallOps.push({ framework, ...reply } satisfies SmallOpsResult);
-    }
-  }
+  if (o.sections.includes('ops')) results.smallOps = await benchSmallOps(o);
   if (o.sections.includes('heap')) {
     console.error(`bench: tsgrad heap over ${o.heapSteps} NeuralNet2 steps ...`);
     results.heap = await oneShot<HeapReply>('tsgrad heap', { type: 'heap', model: 'nn2', steps: o.heapSteps });

@@ -1,6 +1,8 @@
 /** tsgrad's side of the benchmark: the models written as a user would, with nn, optim and the public API. */
-import { getBackendInfo, nn, optim, setBackend, setNumThreads, sigmoid, Tensor } from '../src/index';
+import * as tsgrad from '../src/index';
+import { nn, optim, setBackend, setNumThreads, sigmoid, Tensor } from '../src/index';
 import { layerSizes, type Problem, type Trainer } from './models';
+import { benchBackend, benchThreads, describeKernelsOf, threadsRunningOn } from './small-ops';
 
 /** Linear -> ReLU -> ... -> Linear, plus a sigmoid for the BCE model (NeuralNet1). */
 class Net extends nn.Module {
@@ -31,22 +33,7 @@ export interface TsgradParts {
   ys: Tensor[];
 }
 
-/** The kernel backend a benchmark process uses: $TSGRAD_BACKEND ('js' or 'wasm'), js by default. */
-export function benchBackend(): 'js' | 'wasm' {
-  return process.env.TSGRAD_BACKEND === 'wasm' ? 'wasm' : 'js';
-}
-
-/**
- * The kernel threads a benchmark process asks for: $TSGRAD_THREADS (a positive integer), or null
- * (unset: tsgrad's default, the machine's cores).
- */
-export function benchThreads(): number | null {
-  const v = process.env.TSGRAD_THREADS;
-  if (v === undefined || v === '') return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`TSGRAD_THREADS must be a positive integer, got '${v}'`);
-  return n;
-}
+export { benchBackend, benchThreads };
 
 /**
  * Sets the kernel backend and, if given (else $TSGRAD_THREADS, else tsgrad's default), the thread
@@ -60,20 +47,15 @@ export function useBackend(backend: 'js' | 'wasm' = benchBackend(), threads: num
 /**
  * Waits (without blocking the event loop, where the pool's workers report ready) until as many
  * threads as asked run the kernels, or 10 s; returns how many run. The pool starts its workers
- * at the first kernel call, so this makes one.
+ * when the backend resolves (getBackendInfo does that).
  */
-export async function threadsRunning(want: number): Promise<number> {
-  const start = Date.now();
-  while (getBackendInfo().threads < want && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 10));
-  return getBackendInfo().threads;
+export function threadsRunning(want: number): Promise<number> {
+  return threadsRunningOn(tsgrad, want);
 }
 
 /** "wasm (relaxed-simd), 2 threads running": the kernel build, for the reports. */
 export function describeKernels(): string {
-  const info = getBackendInfo();
-  return info.name === 'js'
-    ? 'kernel backend js (the TS kernels)'
-    : `kernel backend wasm (${info.simd}), ${info.threads} thread${info.threads > 1 ? 's' : ''} running`;
+  return describeKernelsOf(tsgrad);
 }
 
 /** The model, loss, optimizer and data; sets the kernel backend (global) to `backend`, and the threads. */
@@ -114,36 +96,4 @@ export function tsgradTrainer(problem: Problem, backend: 'js' | 'wasm' = benchBa
       for (let i = 0; i < steps; i++) step((first + i) % xs.length);
     },
   };
-}
-
-/** Ops in the small-ops chain: 100 rounds of mul, add, relu. */
-export const SMALL_OPS = 300;
-
-/**
- * Issue 16's small ops: a chain of 300 ops on [32, 10] float32 tensors, h = relu(h * w + 1) 100
- * times from x (x and w require grad), then sum() and backward. Returns microseconds per op (the
- * whole forward + backward over 300; the sum is one more op, counted in the time, not the count):
- * median of `reps` samples of >= 20 ms (bench/stats.ts's `time`) after `warmupMs` of it.
- */
-export function smallOpsChain(reps: number, warmupMs: number, time: (f: () => void, reps: number) => { seconds: number; best: number }) {
-  const x = new Tensor(
-    Float32Array.from({ length: 320 }, (_, i) => ((i * 37) % 100) / 100 - 0.5),
-    [32, 10],
-    'float32',
-  ).requiresGrad_();
-  const w = new Tensor(
-    Float32Array.from({ length: 320 }, (_, i) => ((i * 53) % 100) / 200 - 0.25),
-    [32, 10],
-    'float32',
-  ).requiresGrad_();
-  const chain = () => {
-    x.grad = null;
-    w.grad = null;
-    let h = x;
-    for (let i = 0; i < SMALL_OPS / 3; i++) h = h.mul(w).add(1).relu();
-    h.sum().backward();
-  };
-  for (let t = performance.now(); performance.now() - t < warmupMs;) chain();
-  const { seconds, best } = time(chain, reps);
-  return { usPerOp: (seconds * 1e6) / SMALL_OPS, bestUsPerOp: (best * 1e6) / SMALL_OPS };
 }

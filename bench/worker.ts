@@ -3,11 +3,12 @@
  * and answers the runner's requests over the IPC channel, one at a time. Each framework and model
  * gets a fresh process, so no framework's JIT state or garbage affects another's timings.
  */
+import * as tsgrad from '../src/index';
 import { getBackendInfo, getNumThreads } from '../src/index';
 import { benchMatmul, type MatmulBenchRow, matmulShapes } from './matmul';
 import { type Framework, makeProblem, modelSpec, type Trainer } from './models';
-import { time } from './stats';
-import { benchBackend, describeKernels, smallOpsChain, threadsRunning, tsgradTrainer, useBackend } from './tsgrad';
+import { runSmallOps, type SmallOpsReply } from './small-ops';
+import { benchBackend, describeKernels, threadsRunning, tsgradTrainer } from './tsgrad';
 
 export type Request =
   | { type: 'init'; framework: Framework; model: string }
@@ -43,13 +44,7 @@ export interface MatmulReply {
   rows: MatmulRow[];
   threads: number;
 }
-/** Issue 16's chain of small ops (bench/tsgrad.ts's smallOpsChain) on one tsgrad backend. */
-export interface SmallOpsReply {
-  usPerOp: number;
-  bestUsPerOp: number;
-  threads: number;
-  info: string;
-}
+export type { SmallOpsReply };
 export interface HeapReply {
   steps: number;
   /** process.memoryUsage() after a forced GC: before the first step, half-way, after the last. */
@@ -112,14 +107,6 @@ async function matmul(framework: Framework, sizes: number[], skinny: boolean): P
     return { ...s, seconds, gflops: flop / seconds / 1e9, bestGflops: flop / best / 1e9 };
   });
   return { rows, threads: tfjs.tfjsThreads() };
-}
-
-/** The small-ops chain on this process's tsgrad backend and threads ($TSGRAD_BACKEND, $TSGRAD_THREADS). */
-async function smallOps(reps: number, warmupMs: number): Promise<SmallOpsReply> {
-  useBackend();
-  if (getBackendInfo().name === 'wasm' && getNumThreads() > 1) await threadsRunning(getNumThreads());
-  const { usPerOp, bestUsPerOp } = smallOpsChain(reps, warmupMs, time);
-  return { usPerOp, bestUsPerOp, threads: getBackendInfo().threads, info: `${describeKernels()} (setNumThreads ${getNumThreads()})` };
 }
 
 /**
@@ -195,7 +182,8 @@ async function handle(req: Request): Promise<Reply> {
     case 'heap':
       return heapOver(tsgradTrainer(makeProblem(modelSpec(req.model))), req.steps);
     case 'small-ops':
-      return smallOps(req.reps, req.warmupMs);
+      // the sources under tsx; bench/package-worker.ts runs the same chain on the npm package
+      return runSmallOps(tsgrad, req.reps, req.warmupMs);
   }
 }
 
