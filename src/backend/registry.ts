@@ -118,6 +118,42 @@ export interface KernelBackend {
   sigmoid(x: FloatArray, out: FloatArray): void;
   /** out = g * y * (1 - y) (y is sigmoid's output). */
   sigmoidBackward(g: FloatArray, y: FloatArray, out: FloatArray): void;
+  /**
+   * One SGD step of a parameter (`torch.optim.SGD`), in place: `p` (the parameter) and, with
+   * momentum, `buf` (its momentum buffer; null when momentum is 0) are updated from `grad`;
+   * `first`: the buffer's first step (it starts as the gradient). Float32 arrays round where
+   * PyTorch keeps a float32 result (its fused multiply-adds rounded once), float64 ones compute
+   * in float64; the contract of `sgdUpdate` in src/backend/js.ts, bit for bit.
+   */
+  sgdUpdate(
+    p: FloatArray,
+    grad: FloatArray,
+    buf: FloatArray | null,
+    first: boolean,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    nesterov: boolean,
+    weightDecay: number,
+    maximize: boolean,
+  ): void;
+  /**
+   * One Adadelta step of a parameter (`torch.optim.Adadelta`), in place: `p`, `squareAvg` (the
+   * running mean of the squared gradient) and `accDelta` (of the squared update) are updated from
+   * `grad`; float32 rounds as PyTorch does. The contract of `adadeltaUpdate` in src/backend/js.ts,
+   * bit for bit.
+   */
+  adadeltaUpdate(
+    p: FloatArray,
+    grad: FloatArray,
+    squareAvg: FloatArray,
+    accDelta: FloatArray,
+    lr: number,
+    rho: number,
+    eps: number,
+    weightDecay: number,
+    maximize: boolean,
+  ): void;
 }
 
 let requested: BackendName | 'auto' = 'auto';

@@ -1,7 +1,7 @@
-import type { FloatArray } from '../dtype';
+import { kernels } from '../backend/registry';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
-import { checkNumberOption, checkOptionValues, isFloat32, loadBuffers, loadStep, unsupportedOptions, updateEach, withDefaults, zeroBuffer } from './helpers';
+import { checkNumberOption, checkOptionValues, loadBuffers, loadStep, unsupportedOptions, updateEach, withDefaults, zeroBuffer } from './helpers';
 import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `Adadelta`, with PyTorch's defaults. */
@@ -44,63 +44,22 @@ export class Adadelta extends Optimizer<AdadeltaGroupOptions, AdadeltaState> {
     checkOptionValues('Adadelta', o, ['eps', 'weightDecay', 'maximize']);
   }
 
+  // g = (maximize ? -grad : grad) + weightDecay * p
+  // v = rho * v + (1 - rho) * g^2
+  // delta = sqrt(u + eps) / sqrt(v + eps) * g
+  // u = rho * u + (1 - rho) * delta^2
+  // p = p - lr * delta
+  // in the kernel backend's adadeltaUpdate (src/backend/js.ts, the reference), float32 rounded as PyTorch does.
   protected updateGroup(group: ParamGroup<AdadeltaGroupOptions>): void {
     const init = (param: Tensor): AdadeltaState => ({ step: 0, squareAvg: zeroBuffer(param), accDelta: zeroBuffer(param) });
     updateEach(group.params, this.state, init, (param, grad, s) => {
       s.step += 1;
-      adadeltaUpdate(floatData(param), floatData(grad), floatData(s.squareAvg), floatData(s.accDelta), group, isFloat32(param));
+      const { lr, rho, eps, weightDecay, maximize } = group;
+      kernels().adadeltaUpdate(floatData(param), floatData(grad), floatData(s.squareAvg), floatData(s.accDelta), lr, rho, eps, weightDecay, maximize);
     });
   }
 
   protected loadStateEntry(entry: unknown, param: Tensor): AdadeltaState {
     return { step: loadStep(entry), ...loadBuffers(entry, param, ['squareAvg', 'accDelta']) };
-  }
-}
-
-// g = (maximize ? -grad : grad) + weightDecay * p
-// v = rho * v + (1 - rho) * g^2
-// delta = sqrt(u + eps) / sqrt(v + eps) * g
-// u = rho * u + (1 - rho) * delta^2
-// p = p - lr * delta
-// Float32 rounds (fr) where PyTorch keeps a float32 result; a * b + c rounded once is its fused multiply-add.
-// NOTE: one loop per float type, Math.fround written out in the float32 one: on 1.2M float32
-// parameters (the MNIST CNN's) 19 -> 10 ms a step against one loop with round32(x, f32), same bits.
-function adadeltaUpdate(p: FloatArray, grad: FloatArray, v: FloatArray, u: FloatArray, o: AdadeltaGroupOptions, f32: boolean): void {
-  if (f32) adadeltaFloat32(p as Float32Array, grad as Float32Array, v as Float32Array, u as Float32Array, o);
-  else adadeltaFloat64(p as Float64Array, grad as Float64Array, v as Float64Array, u as Float64Array, o);
-}
-
-function adadeltaFloat32(p: Float32Array, grad: Float32Array, v: Float32Array, u: Float32Array, o: AdadeltaGroupOptions): void {
-  const fr = Math.fround;
-  const sign = o.maximize ? -1 : 1;
-  const decay = o.weightDecay !== 0;
-  const weightDecay = fr(o.weightDecay);
-  const rho = fr(o.rho);
-  const oneMinusRho = fr(1 - o.rho);
-  const eps = fr(o.eps);
-  const negLr = fr(-o.lr);
-  for (let i = 0; i < p.length; i++) {
-    let g = sign * grad[i];
-    if (decay) g = fr(weightDecay * p[i] + g);
-    const vi = fr(fr(oneMinusRho * g) * g + fr(v[i] * rho));
-    v[i] = vi;
-    const std = fr(Math.sqrt(fr(vi + eps)));
-    const delta = fr(fr(fr(Math.sqrt(fr(u[i] + eps))) / std) * g);
-    u[i] = fr(fr(oneMinusRho * delta) * delta + fr(u[i] * rho));
-    p[i] = fr(negLr * delta + p[i]);
-  }
-}
-
-function adadeltaFloat64(p: Float64Array, grad: Float64Array, v: Float64Array, u: Float64Array, o: AdadeltaGroupOptions): void {
-  const sign = o.maximize ? -1 : 1;
-  const { weightDecay, rho, eps } = o;
-  const oneMinusRho = 1 - rho;
-  for (let i = 0; i < p.length; i++) {
-    let g = sign * grad[i];
-    if (weightDecay !== 0) g = weightDecay * p[i] + g;
-    v[i] = oneMinusRho * g * g + v[i] * rho;
-    const delta = (Math.sqrt(u[i] + eps) / Math.sqrt(v[i] + eps)) * g;
-    u[i] = oneMinusRho * delta * delta + u[i] * rho;
-    p[i] = -o.lr * delta + p[i];
   }
 }

@@ -1,16 +1,8 @@
+import { kernels } from '../backend/registry';
 import type { FloatArray } from '../dtype';
 import { floatData } from '../ops/helpers';
 import type { Tensor } from '../tensor';
-import {
-  checkNumberOption,
-  checkOptionValues,
-  isFloat32,
-  loadBuffer,
-  OPTIMIZER_UNSUPPORTED,
-  round32 as importedRound32,
-  withDefaults,
-  zeroBuffer,
-} from './helpers';
+import { checkNumberOption, checkOptionValues, loadBuffer, OPTIMIZER_UNSUPPORTED, withDefaults, zeroBuffer } from './helpers';
 import { Optimizer, type ParamGroup, type Params } from './optimizer';
 
 /** Options of `SGD`, with PyTorch 2.x's defaults (lr 1e-3). */
@@ -53,6 +45,11 @@ export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error('Nesterov momentum requires a momentum and zero dampening');
   }
 
+  // g = (maximize ? -grad : grad) + weightDecay * p
+  // b = g on the first step, else momentum * b + (1 - dampening) * g   (only with momentum)
+  // g = nesterov ? g + momentum * b : b                                  (only with momentum)
+  // p = p - lr * g
+  // in the kernel backend's sgdUpdate (src/backend/js.ts, the reference), float32 rounded as PyTorch does.
   protected updateGroup(group: ParamGroup<SGDGroupOptions>): void {
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = group;
     for (const param of group.params) {
@@ -69,7 +66,7 @@ export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
         }
         buf = floatData(entry.momentumBuffer);
       }
-      sgdUpdate(floatData(param), floatData(grad), buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize, isFloat32(param));
+      kernels().sgdUpdate(floatData(param), floatData(grad), buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize);
       param._version.value++;
     }
   }
@@ -78,48 +75,3 @@ export class SGD extends Optimizer<SGDGroupOptions, SGDState> {
     return { momentumBuffer: loadBuffer(entry, 'momentumBuffer', param) };
   }
 }
-
-// g = (maximize ? -grad : grad) + weightDecay * p
-// b = g on the first step, else momentum * b + (1 - dampening) * g   (only with momentum)
-// g = nesterov ? g + momentum * b : b                                  (only with momentum)
-// p = p - lr * g
-// round32 rounds where PyTorch keeps a float32 result; a*b + c rounded once is its fused multiply-add.
-function sgdUpdate(
-  p: FloatArray,
-  grad: FloatArray,
-  buf: FloatArray | null,
-  first: boolean,
-  lrOption: number,
-  momentumOption: number,
-  dampening: number,
-  nesterov: boolean,
-  weightDecayOption: number,
-  maximize: boolean,
-  f32: boolean,
-): void {
-  const sign = maximize ? -1 : 1;
-  const l2 = weightDecayOption !== 0;
-  const weightDecay = round32(weightDecayOption, f32);
-  const negLr = round32(-lrOption, f32);
-  const n = p.length;
-  if (buf === null) {
-    for (let i = 0; i < n; i++) {
-      let g = sign * grad[i];
-      if (l2) g = round32(g + weightDecay * p[i], f32);
-      p[i] += negLr * g;
-    }
-    return;
-  }
-  const momentum = round32(momentumOption, f32);
-  const keep = round32(1 - dampening, f32);
-  for (let i = 0; i < n; i++) {
-    let g = sign * grad[i];
-    if (l2) g = round32(g + weightDecay * p[i], f32);
-    buf[i] = first ? g : round32(momentum * buf[i], f32) + keep * g;
-    const b = buf[i]; // NOTE: read back, so a float32 buffer is used as stored, as PyTorch does
-    p[i] += negLr * (nesterov ? round32(g + momentum * b, f32) : b);
-  }
-}
-
-// NOTE: bound once, not called through the import (see round32 in helpers.ts: several times faster under tsx).
-const round32 = importedRound32;

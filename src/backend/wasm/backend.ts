@@ -69,7 +69,15 @@ interface KernelExports {
   avgPool2dF64: AvgPoolFn;
   avgPool2dAdjointF32: AvgPoolFn;
   avgPool2dAdjointF64: AvgPoolFn;
+  sgdUpdatePartF32: SgdPartFn;
+  sgdUpdatePartF64: SgdPartFn;
+  adadeltaUpdatePartF32: AdadeltaPartFn;
+  adadeltaUpdatePartF64: AdadeltaPartFn;
 }
+/** SGD's update of elements of part `part` of `parts` (assembly/optim.ts): params -> [lr, momentum, dampening, weightDecay]. */
+type SgdPartFn = (p: Ptr, grad: Ptr, buf: Ptr, n: number, flags: number, params: Ptr, scratch: Ptr, part: number, parts: number) => void;
+/** Adadelta's: params -> [lr, rho, eps, weightDecay]. */
+type AdadeltaPartFn = (p: Ptr, grad: Ptr, v: Ptr, u: Ptr, n: number, maximize: number, params: Ptr, scratch: Ptr, part: number, parts: number) => void;
 type MaxPoolFn = (
   x: Ptr,
   planes: number,
@@ -154,6 +162,26 @@ type Map2Fn = (a: Ptr, b: Ptr, out: Ptr, n: number) => void;
 const ELEMENTWISE_MIN = 64;
 /** Bytes past each operand that the kernels may read (gemm's edge tiles read a full vector row). */
 const PAD = 64;
+/** Optimizer updates of fewer elements stay in the TS kernels (see the NOTE at sgdUpdate). */
+const OPTIMIZER_MIN = 128;
+/** Elements from which an optimizer update is split across threads, each taking at least half (see the NOTE at sgdUpdate). */
+const SGD_SPLIT = 1 << 21;
+const ADADELTA_F32_SPLIT = 1 << 17;
+const ADADELTA_F64_SPLIT = 1 << 21;
+let optimizerMin = OPTIMIZER_MIN;
+let optimizerSplit: number | null = null;
+
+/**
+ * Sets the elements below which optimizer updates run in the TS kernels (default OPTIMIZER_MIN)
+ * and, when given, from which every one is split across threads (default: per kernel, as
+ * measured): for tests (`setOptimizerSizes(0, 2)` sends every update to wasm and splits it) and
+ * benchmarks. No arguments restore the defaults.
+ */
+export function setOptimizerSizes(min = OPTIMIZER_MIN, split: number | null = null): void {
+  optimizerMin = min;
+  optimizerSplit = split;
+}
+
 /**
  * Multiply-adds of a GEMM (m·n·k) per thread below which a thread is not worth waking: a hand-off
  * costs a few microseconds, this much work ~10 us on one core.
@@ -1123,6 +1151,104 @@ class WasmBackend implements KernelBackend {
   reluBackward(g: FloatArray, y: FloatArray, out: FloatArray): void {
     if (this.solo) return this.solo.reluBackward(g, y, out);
     if (g.length < ELEMENTWISE_MIN || !this.map2(this.ex.reluBackwardF32, this.ex.reluBackwardF64, g, y, out)) jsBackend.reluBackward(g, y, out);
+  }
+
+  /** Threads an optimizer update of n elements is split across (from `splitAt` elements, each thread taking at least half of that). */
+  private optimizerParts(n: number, splitAt: number): number {
+    const at = optimizerSplit ?? splitAt;
+    if (this.threads === 1 || n < optimizerMin || n < at) return 1;
+    return Math.max(1, Math.min(this.threads, 1 + this.pool!.readyWorkers(), Math.floor((2 * n) / at)));
+  }
+
+  /** Writes four float64 scalars into the arena (the optimizer kernels' params block). */
+  private putScalars(a: number, b: number, c: number, d: number): Ptr {
+    const p = this.alloc(32);
+    const at = p >> 3;
+    this.f64[at] = a;
+    this.f64[at + 1] = b;
+    this.f64[at + 2] = c;
+    this.f64[at + 3] = d;
+    return p;
+  }
+
+  /**
+   * The operands copied in, updated in wasm (assembly/optim.ts: the TS loops' bits), copied back.
+   *
+   * NOTE: the thresholds, measured (2-core Zen 5 VM, Node 20; us a call, float32 unless said:
+   * js / wasm one thread / threads backend split in 2):
+   * - SGD: 64 elements 0.11 / 0.14, 128 0.22 / 0.17, 1k 1.65 / 0.55 / 1.31, 100k 164 / 49 / 59,
+   *   1M 1646 / 556 / 619, 3M 5598 / 2536 / 2388. With momentum: 128 0.50 / 0.27, 1M 3784 / 1134
+   *   / 1190, 3M 11615 / 4786 / 4168. Float64 with momentum: 128 0.48 / 0.33, 1M 2593 wasm / 2450 split.
+   * - Adadelta: 64 0.57 / 0.35, 128 1.13 / 0.45, 65k 140 / 143 split, 100k 881 / 216 / 185, 1M
+   *   8928 / 2648 / 2088. Float64: 128 0.79 / 0.60, 1M 6227 / 5176 / 5144, 3M 18079 / 14601 split.
+   * So wasm from OPTIMIZER_MIN elements. A split pays only where the kernel's own time outweighs
+   * copying into the shared memory (0.14 ns per float32, against 0.03-0.07 into the twin's own):
+   * the kernels alone take 0.33 (SGD), 0.65 (momentum) and 1.75 ns (Adadelta: two f32x4.sqrt and
+   * an f32x4.div per four) an element in float32, 0.52, 0.92 and 2.5 in float64; so SGD splits from
+   * 2M elements, float32 Adadelta from 128K, float64 Adadelta from 2M.
+   */
+  sgdUpdate(
+    p: FloatArray,
+    grad: FloatArray,
+    buf: FloatArray | null,
+    first: boolean,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    nesterov: boolean,
+    weightDecay: number,
+    maximize: boolean,
+  ): void {
+    const n = p.length;
+    const parts = this.optimizerParts(n, SGD_SPLIT);
+    if (parts === 1 && this.solo) return this.solo.sgdUpdate(p, grad, buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize);
+    const es = p.BYTES_PER_ELEMENT;
+    if (n < optimizerMin || !this.begin((buf ? 3 : 2) * n * es + 32, 4)) {
+      jsBackend.sgdUpdate(p, grad, buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize);
+      return;
+    }
+    const pp = this.put(p, 0, n);
+    const pg = this.put(grad, 0, n);
+    const pb = buf ? this.put(buf, 0, n) : 0;
+    const params = this.putScalars(lr, momentum, dampening, weightDecay);
+    const flags = (first ? 1 : 0) | (nesterov ? 2 : 0) | (maximize ? 4 : 0);
+    const f32 = es === 4;
+    if (parts > 1) this.pool!.run(f32 ? 'sgdUpdatePartF32' : 'sgdUpdatePartF64', [pp, pg, pb, n, flags, params], parts, parts, 0, 0);
+    else (f32 ? this.ex.sgdUpdatePartF32 : this.ex.sgdUpdatePartF64)(pp, pg, pb, n, flags, params, 0, 0, 1);
+    this.get(pp, p, 0, n);
+    if (buf) this.get(pb, buf, 0, n);
+  }
+
+  adadeltaUpdate(
+    p: FloatArray,
+    grad: FloatArray,
+    squareAvg: FloatArray,
+    accDelta: FloatArray,
+    lr: number,
+    rho: number,
+    eps: number,
+    weightDecay: number,
+    maximize: boolean,
+  ): void {
+    const n = p.length;
+    const parts = this.optimizerParts(n, isF32(p) ? ADADELTA_F32_SPLIT : ADADELTA_F64_SPLIT);
+    if (parts === 1 && this.solo) return this.solo.adadeltaUpdate(p, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+    const es = p.BYTES_PER_ELEMENT;
+    if (n < optimizerMin || !this.begin(4 * n * es + 32, 5)) {
+      jsBackend.adadeltaUpdate(p, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+      return;
+    }
+    const pp = this.put(p, 0, n);
+    const pg = this.put(grad, 0, n);
+    const pv = this.put(squareAvg, 0, n);
+    const pu = this.put(accDelta, 0, n);
+    const params = this.putScalars(lr, rho, eps, weightDecay);
+    const f32 = es === 4;
+    if (parts > 1) this.pool!.run(f32 ? 'adadeltaUpdatePartF32' : 'adadeltaUpdatePartF64', [pp, pg, pv, pu, n, +maximize, params], parts, parts, 0, 0);
+    else (f32 ? this.ex.adadeltaUpdatePartF32 : this.ex.adadeltaUpdatePartF64)(pp, pg, pv, pu, n, +maximize, params, 0, 0, 1);
+    this.get(pp, p, 0, n);
+    this.get(pv, squareAvg, 0, n);
+    this.get(pu, accDelta, 0, n);
   }
 
   /**

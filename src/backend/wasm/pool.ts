@@ -56,6 +56,10 @@ export const KERNEL_NAMES = [
   'convForwardPartF64',
   'convBackwardPartF32',
   'convBackwardPartF64',
+  'sgdUpdatePartF32',
+  'sgdUpdatePartF64',
+  'adadeltaUpdatePartF32',
+  'adadeltaUpdatePartF64',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 

@@ -7,6 +7,7 @@ export { gemmF32, gemmF64, gemmPartF32, gemmPartF64, gemmScratchBytes } from './
 export * from './nn';
 export * from './conv';
 export * from './pooling';
+export * from './optim';
 
 /** The first byte past this module's static data: the JS side's arena starts here. */
 export function heapBase(): usize {
