@@ -36,6 +36,7 @@ if (!flags) console.warn(`SKIPPING the relaxed-SIMD run: this node (${process.ve
     const suites = [
       'tests/backend/wasm-kernels.test.ts',
       'tests/backend/conv-kernels.test.ts',
+      'tests/backend/optim-kernels.test.ts',
       ...(threadsUnavailableReason() ? [] : ['tests/backend/threads.test.ts']),
     ];
     const r = spawnSync(process.execPath, [...flags!, jest, '--runInBand', '--ci', ...suites], {
