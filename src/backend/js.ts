@@ -1,5 +1,5 @@
 /** The js kernel backend: the TypeScript kernels (src/kernels/*.ts), the reference for every other backend. */
-import type { FloatArray, TypedArray } from '../dtype';
+import { round32 as importedRound32, type FloatArray, type TypedArray } from '../dtype';
 import type { KernelBackend } from './registry';
 import { col2imBatch, convBackward, convForward, im2colBatch } from '../kernels/conv';
 import * as elementwise from '../kernels/elementwise';
@@ -79,10 +79,8 @@ export const jsBackend: KernelBackend = {
 
 // ---- optimizer updates (src/optim calls them through kernels()) ----
 
-/** `x` rounded to float32 when `f32`, else `x` (as `round32` in src/optim/helpers.ts). */
-function round32(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
-}
+// NOTE: bound once, not called through the import (see round32 in src/dtype.ts: several times faster under tsx).
+const round32 = importedRound32;
 
 // g = (maximize ? -grad : grad) + weightDecay * p
 // b = g on the first step, else momentum * b + (1 - dampening) * g   (only with momentum)

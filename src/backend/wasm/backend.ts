@@ -1174,7 +1174,7 @@ class WasmBackend implements KernelBackend {
   /**
    * The operands copied in, updated in wasm (assembly/optim.ts: the TS loops' bits), copied back.
    *
-   * NOTE: the thresholds, measured (2-core Zen 5 VM, Node 20; us a call, float32 unless said:
+   * NOTE: the thresholds, measured (2-core AMD EPYC VM, Node 20; us a call, float32 unless said:
    * js / wasm one thread / threads backend split in 2):
    * - SGD: 64 elements 0.11 / 0.14, 128 0.22 / 0.17, 1k 1.65 / 0.55 / 1.31, 100k 164 / 49 / 59,
    *   1M 1646 / 556 / 619, 3M 5598 / 2536 / 2388. With momentum: 128 0.50 / 0.27, 1M 3784 / 1134
