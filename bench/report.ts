@@ -137,7 +137,36 @@ export interface BenchResults {
   conv?: ({ framework: BenchEntry } & ConvReply)[];
   cnnHeap?: CnnHeapReply;
   seconds?: number;
+  /** PyTorch's figures for issue 16's rows on this machine (--torch: bench/pytorch.py), when asked for. */
+  pytorch?: PytorchResult;
 }
+
+/** What bench/pytorch.py printed, and the Python that ran it. */
+export interface PytorchResult {
+  executable: string;
+  torch: string;
+  python: string;
+  rows: PytorchRow[];
+}
+
+/** One PyTorch figure: ms per step (mlp512, mlp), GFLOPS (matmul1024) or us per op (ops), at `threads`. */
+export interface PytorchRow {
+  id: 'mlp512' | 'mlp' | 'matmul1024' | 'ops';
+  threads: number;
+  unit: 'ms' | 'GFLOPS' | 'us';
+  median: number;
+  best: number;
+}
+
+/** What the PyTorch columns of issue 16's table are, when the run has them. */
+function pytorchNote(r: BenchResults): string {
+  const p = r.pytorch;
+  if (!p) return '';
+  return `; PyTorch ${p.torch} (Python ${p.python}, ${p.executable} bench/pytorch.py) timed on this machine after tsgrad's rows, the same work and repetitions, small ops at 1 thread`;
+}
+
+const pytorchFigure = (r: BenchResults, id: PytorchRow['id'], threads: number): number | undefined =>
+  r.pytorch?.rows.find((x) => x.id === id && x.threads === threads)?.median;
 
 export interface SmallOpsResult extends SmallOpsReply {
   framework: BenchEntry;
@@ -240,6 +269,20 @@ function issue16Targets(r: BenchResults): Target[] {
   };
   step('mlp512', ISSUE16.mlp512Ms, "2x PyTorch's 2 threads");
   step('mlp', ISSUE16.mlpMs, "PyTorch's 1 thread");
+  // the same targets as the issue states them, ratios to PyTorch, against PyTorch measured on this machine (--torch)
+  const vsTorch = (id: 'mlp512' | 'mlp', threads: number, factor: number, why: string) => {
+    const f = r.models.find((m) => m.id === id)?.frameworks.find((x) => x.framework === entry);
+    const torch = pytorchFigure(r, id, threads);
+    const name = r.models.find((m) => m.id === id)?.name;
+    if (!f || torch === undefined) return;
+    out.push({
+      what: `16: ${entry}${at} ${name} step <= ${why}, PyTorch ${r.pytorch!.torch} measured on this machine`,
+      value: `${fmtMs(f.median)} ms vs ${fmtMs(factor * torch)} ms (${fmtRatio(f.median / torch)} PyTorch's ${threadWord(threads)})`,
+      met: f.median <= factor * torch,
+    });
+  };
+  vsTorch('mlp512', 2, 2, "2x PyTorch's 2 threads");
+  vsTorch('mlp', 1, 1, "PyTorch's 1 thread");
   step('nn2', ISSUE16.seedNetMs, 'no slower than before threads');
   step('nn1', ISSUE16.seedNetMs, 'no slower than before threads');
   const mm = matmul1024(r, entry);
@@ -257,6 +300,13 @@ function issue16Targets(r: BenchResults): Target[] {
         what: `16: ${entry}${at} small ops <= ${ISSUE16.smallOpsUs} us per op, ${label}`,
         value: `${ops.usPerOp.toFixed(2)} us`,
         met: ops.usPerOp <= ISSUE16.smallOpsUs,
+      });
+    const torchOps = pytorchFigure(r, 'ops', 1);
+    if (ops && torchOps !== undefined)
+      out.push({
+        what: `16: ${entry}${at} small ops <= half PyTorch eager's per op, ${label}, PyTorch ${r.pytorch!.torch} measured on this machine`,
+        value: `${ops.usPerOp.toFixed(2)} us vs ${(torchOps / 2).toFixed(2)} us (${fmtRatio(ops.usPerOp / torchOps)} PyTorch's ${torchOps.toFixed(2)} us)`,
+        met: ops.usPerOp <= torchOps / 2,
       });
   }
   for (const h of [r.wasmHeap, r.wasmHeapMlp]) {
@@ -301,6 +351,9 @@ function matmul1024(r: BenchResults, entry: BenchEntry): MatmulRow | undefined {
 function issue16Table(r: BenchResults, markdown: boolean): string {
   const cols: BenchEntry[] = ['tsgrad-wasm-1t', 'tsgrad-wasm', 'tfjs-wasm'];
   const rows: string[][] = [];
+  // PyTorch's figures measured on this machine (--torch), at 1 and 2 threads, after tsgrad's columns
+  const torch = (id: PytorchRow['id'], fmt: (v: number) => string): string[] =>
+    r.pytorch ? [1, 2].map((t) => (pytorchFigure(r, id, t) === undefined ? '-' : fmt(pytorchFigure(r, id, t)!))) : [];
   const stepRow = (id: string) => {
     const m = r.models.find((x) => x.id === id);
     if (!m) return;
@@ -308,18 +361,27 @@ function issue16Table(r: BenchResults, markdown: boolean): string {
       const f = m.frameworks.find((x) => x.framework === e);
       return f ? fmtMs(f.median) : '-';
     };
-    rows.push([`SGD step, ${m.name}, batch ${m.batch} (ms)`, ...cols.map(cell)]);
+    rows.push([
+      `SGD step, ${m.name}, batch ${m.batch} (ms)`,
+      ...cols.map(cell),
+      ...(id === 'mlp512' || id === 'mlp' ? torch(id, fmtMs) : r.pytorch ? ['-', '-'] : []),
+    ]);
   };
   stepRow('mlp512');
   stepRow('mlp');
   if (r.matmul.length) {
-    rows.push(['matmul 1024 x 1024 float32, NN (GFLOPS)', ...cols.map((e) => matmul1024(r, e)?.gflops.toFixed(1) ?? '-')]);
+    rows.push([
+      'matmul 1024 x 1024 float32, NN (GFLOPS)',
+      ...cols.map((e) => matmul1024(r, e)?.gflops.toFixed(1) ?? '-'),
+      ...torch('matmul1024', (v) => v.toFixed(1)),
+    ]);
   }
   for (const { source, label } of SMALL_OPS_FORMS) {
     if (!r.smallOps?.some((x) => (x.source ?? 'tsx') === source)) continue;
     rows.push([
       `300 small ops ([32, 10] mul, add, relu) forward + backward (us per op), ${label}`,
       ...cols.map((e) => smallOpsOf(r, e, source)?.usPerOp.toFixed(2) ?? '-'),
+      ...(r.pytorch ? [pytorchFigure(r, 'ops', 1)?.toFixed(2) ?? '-', '-'] : []),
     ]);
   }
   stepRow('nn2');
@@ -329,10 +391,12 @@ function issue16Table(r: BenchResults, markdown: boolean): string {
     rows.push([
       `WebAssembly memory over ${h.steps} ${modelName(h.model)} steps (MB)`,
       ...cols.map((e) => (e === 'tsgrad-wasm' ? h.wasmMemory.map(mb).join(' -> ') : '-')),
+      ...(r.pytorch ? ['-', '-'] : []),
     ]);
   }
   if (!rows.length) return '';
-  return table(['work', ...cols.map((e) => withThreads(r, e))], rows, markdown);
+  const torchCols = r.pytorch ? [`PyTorch ${r.pytorch.torch}, 1 thread`, `PyTorch ${r.pytorch.torch}, 2 threads`] : [];
+  return table(['work', ...cols.map((e) => withThreads(r, e)), ...torchCols], rows, markdown);
 }
 
 function smallOpsLines(r: BenchResults): string[] {
@@ -609,7 +673,7 @@ function header(r: BenchResults): string[] {
 export function formatReport(r: BenchResults): string {
   const out: string[] = ['', ...header(r), ''];
   const i16 = issue16Table(r, false);
-  if (i16) out.push(`issue 16: tsgrad at 1 thread and at all cores, beside tfjs-wasm (${TFJS_THREADS_NOTE})`, i16, '');
+  if (i16) out.push(`issue 16: tsgrad at 1 thread and at all cores, beside tfjs-wasm (${TFJS_THREADS_NOTE})${pytorchNote(r)}`, i16, '');
   for (const m of r.models) {
     out.push(`${m.name}: batch ${m.batch}, ${m.loss}, SGD lr 0.1; step-1 loss ${m.referenceLosses[0].toFixed(6)} in every framework`);
     out.push(modelTable(m, false), '');
@@ -691,7 +755,7 @@ export function markdownReport(r: BenchResults): string {
     out.push(
       '## Issue 16: tsgrad at 1 thread and at all cores, beside TensorFlow.js wasm',
       '',
-      `Medians from the sections below (the same runs). ${TFJS_THREADS_NOTE}.`,
+      `Medians from the sections below (the same runs). ${TFJS_THREADS_NOTE}.${pytorchNote(r)}`,
       '',
       i16,
       '',

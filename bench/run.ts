@@ -16,6 +16,9 @@
  *   npm run bench -- --quick                   fewer, shorter repetitions (a smoke test)
  *   npm run bench -- --wait-quiet 120          first wait up to 120 s for the cores to be idle (< 5% busy for 3 s)
  *   npm run bench -- --peer-matmul-1024        also time tfjs's matMul at n = 1024 (adds minutes)
+ *   npm run bench -- --torch ~/venv/bin/python also time PyTorch's figures for issue 16's rows on this
+ *                                              machine (bench/pytorch.py with that Python, torch installed)
+ *                                              and judge the issue's ratio targets against them too
  *   other flags: --reps N (>= 5), --rep-ms MS, --matmul-sizes 128,256, --write / --no-write, --out-dir DIR
  *   (where RESULTS.md and results.json go; bench/ by default),
  *   --cnn-warmup-ms MS, --cnn-max-steps N, --cnn-step-cap-ms MS, --conv-ms MS (the time box of each
@@ -51,6 +54,7 @@ import {
   type ModelResult,
   type FrameworkResult,
   type MachineInfo,
+  type PytorchResult,
   type SmallOpsResult,
   tsgradEntry,
 } from './report';
@@ -107,6 +111,8 @@ interface Options {
   cnnMaxSteps: number;
   cnnStepCapMs: number;
   convMs: number;
+  /** A Python with torch to run bench/pytorch.py with (--torch), or null. */
+  torchPython: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -128,6 +134,7 @@ function parseArgs(argv: string[]): Options {
     cnnMaxSteps: 300,
     cnnStepCapMs: 60000,
     convMs: 6000,
+    torchPython: null,
   };
   let subset = false;
   let write: boolean | null = null;
@@ -205,6 +212,12 @@ function parseArgs(argv: string[]): Options {
       case '--peer-matmul-1024':
         o.peerMatmul1024 = true;
         break;
+      case '--torch': {
+        const python = value();
+        if (!python) throw new Error(`${flag} needs the path of a Python with torch installed`);
+        o.torchPython = python;
+        break;
+      }
       case '--write':
         write = true;
         break;
@@ -670,6 +683,19 @@ async function waitQuiet(seconds: number): Promise<void> {
   }
 }
 
+/**
+ * PyTorch's figures for issue 16's rows on this machine: bench/pytorch.py run with --torch's Python,
+ * with the same repetitions as tsgrad's rows (its own process, after them).
+ */
+function benchPytorch(o: Options): PytorchResult {
+  console.error(`bench: PyTorch's figures for issue 16's rows (${o.torchPython} bench/pytorch.py) ...`);
+  const args = [path.join(__dirname, 'pytorch.py'), '--reps', String(o.reps), '--rep-ms', String(o.repMs), '--warmup-ms', String(o.warmupMs)];
+  const run = spawnSync(o.torchPython!, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.error) throw new Error(`--torch: could not run '${o.torchPython}': ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`--torch: '${o.torchPython} bench/pytorch.py' exited with code ${run.status} (is torch installed in that Python?)`);
+  return { executable: o.torchPython!, ...(JSON.parse(run.stdout.trim().split('\n').pop()!) as Omit<PytorchResult, 'executable'>) };
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.waitQuiet > 0) await waitQuiet(o.waitQuiet);
@@ -746,6 +772,7 @@ async function main(): Promise<void> {
       results.cnnHeap = await oneShot<CnnHeapReply>('tsgrad-wasm cnn heap', { type: 'cnn-heap', steps: o.heapSteps, at }, 'cnn.ts', 'tsgrad-wasm');
     }
   }
+  if (o.torchPython) results.pytorch = benchPytorch(o);
   results.machine.loadEnd = os.loadavg();
   results.seconds = (performance.now() - t0) / 1000;
 
