@@ -266,8 +266,12 @@ const RELAXED_SIMD_PROBE = new Uint8Array([
  * The SIMD flavour of the kernels: 'relaxed-simd' (fused multiply-adds in GEMM's register tiles)
  * where the runtime validates relaxed SIMD, 'simd128' elsewhere.
  *
- * NOTE: relaxed SIMD ships in Chrome 114+, Firefox 145+... and Node 22+ (V8 11.4+); Node 20 (V8
- * 11.3) has it only behind `node --experimental-wasm-relaxed-simd`, which a library cannot set. We
+ * NOTE: relaxed SIMD ships in Chrome 114+, Firefox 145+... and Node 21+ (V8 11.4+); Node 20 (V8
+ * 11.3) has it only behind `node --experimental-wasm-relaxed-simd`. Node's
+ * `v8.setFlagsFromString` could set that flag from here (it works on Node 20, workers included), but
+ * we do not: it changes V8's flags for the whole process after start-up, which Node documents as
+ * possibly unpredictable; this module also runs in browsers, which have no `node:v8`; and Node 20
+ * reached its end of life in April 2026 (Node 22 and 24 validate relaxed SIMD without a flag). We
  * use it wherever it validates, so on Node 20 the SIMD128 build runs unless the user starts node
  * with that flag, which we take as asking for it (tests/backend/relaxed-simd.test.ts runs the thread
  * tests in such a process). FMA rounds once where mul + add rounds twice: results differ from the
