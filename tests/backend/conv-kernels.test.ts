@@ -13,6 +13,9 @@
  *   image's gemms are split instead;
  * - im2col and col2im of a batch, bit for bit against the TS kernels;
  * - to rounding against the js backend (the TS kernels).
+ *
+ * These are the im2col kernels: Winograd (float32 3x3 stride-1 convolutions with >= 8 channels, as the
+ * MNIST net's conv2) is off here and tested in winograd.test.ts.
  */
 import * as os from 'node:os';
 import * as torch from '../../src/index';
@@ -24,12 +27,15 @@ import {
   runningThreads,
   setConvCallBytes,
   setMinWorkPerThread,
+  setWinograd,
 } from '../../src/backend/wasm/backend';
 import { threadsUnavailableReason } from '../../src/backend/wasm/pool';
 import { col2im, type ConvGeometry, type ConvShape, im2col, isIdentity } from '../../src/kernels/conv';
 import { Generator } from '../../src/random';
 
 const single = createWasmBackend();
+beforeAll(() => setWinograd(false));
+afterAll(() => setWinograd(true));
 const threadsReason = single ? threadsUnavailableReason() : 'no WebAssembly SIMD';
 if (!single) console.warn('SKIPPING the wasm convolution kernel tests: no WebAssembly SIMD');
 const describe = single ? global.describe : global.describe.skip;

@@ -1,7 +1,7 @@
 /**
  * The relaxed-SIMD builds (fused multiply-adds): Node 20 validates relaxed SIMD only under
  * `node --experimental-wasm-relaxed-simd`, so this runs the kernel tests (against the TypeScript
- * reference, within float rounding), the convolution kernel tests and the thread tests (1, 2 and 3
+ * reference, within float rounding), the convolution kernel tests (im2col and Winograd) and the thread tests (1, 2 and 3
  * threads bit-identical) in a child jest started so, and checks that they ran on the relaxed build. Where this runtime already
  * validates relaxed SIMD (Node 22+), the suites above ran on it in this process too.
  */
@@ -36,6 +36,7 @@ if (!flags) console.warn(`SKIPPING the relaxed-SIMD run: this node (${process.ve
     const suites = [
       'tests/backend/wasm-kernels.test.ts',
       'tests/backend/conv-kernels.test.ts',
+      'tests/backend/winograd.test.ts',
       'tests/backend/optim-kernels.test.ts',
       ...(threadsUnavailableReason() ? [] : ['tests/backend/threads.test.ts']),
     ];

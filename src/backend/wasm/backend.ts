@@ -41,6 +41,9 @@ interface KernelExports {
   convForwardPartF64: ConvForwardPartFn;
   convBackwardPartF32: ConvBackwardPartFn;
   convBackwardPartF64: ConvBackwardPartFn;
+  winogradWeightsF32: (w: Ptr, groups: number, ic: number, bc: number, u: Ptr) => void;
+  winogradScratchBytes: (ic: number, bc: number, tiles: number, gemmBytes: number) => number;
+  winogradForwardPartF32: ConvForwardPartFn;
   convAddBiasF32: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
   convAddBiasF64: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
   im2colF32: FoldFn;
@@ -377,6 +380,68 @@ export function setConvCallBytes(bytes: number): void {
 export function convSliceImages(batch: number, weightBytes: number): number {
   const most = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BYTES / Math.max(1, weightBytes))));
   return Math.max(1, Math.ceil(batch / most));
+}
+
+/** Channels a convolution needs on each side before its forward goes by Winograd (see usesWinograd). */
+const WINOGRAD_MIN_CHANNELS = 8;
+let winograd = true;
+
+/** Turns the Winograd forward off (im2col for every convolution) or back on: for tests and benchmarks. */
+export function setWinograd(enabled: boolean): void {
+  winograd = enabled;
+}
+
+/**
+ * Whether convForward goes by Winograd F(2x2, 3x3) (assembly/winograd.ts): float32, a 3x3 kernel,
+ * stride 1, dilation 1, and at least WINOGRAD_MIN_CHANNELS channels in and out per group (with fewer,
+ * its 16 products of k = imageChannels do not pay for the transforms), 16 multiply-adds per 2x2
+ * outputs and channel pair instead of im2col's 36. float64 keeps im2col, bit-identical to the TS
+ * kernels; float32 results agree with im2col's to rounding (tests/backend/winograd.test.ts).
+ */
+export function usesWinograd(s: ConvShape, elementBytes: number): boolean {
+  const { geo } = s;
+  return (
+    winograd &&
+    elementBytes === 4 &&
+    geo.kH === 3 &&
+    geo.kW === 3 &&
+    geo.sH === 1 &&
+    geo.sW === 1 &&
+    geo.dH === 1 &&
+    geo.dW === 1 &&
+    s.imageChannels >= WINOGRAD_MIN_CHANNELS &&
+    s.blockChannels >= WINOGRAD_MIN_CHANNELS
+  );
+}
+
+/**
+ * The convolution whose forward is the input gradient of `s`'s (3x3, stride 1, dilation 1, padding
+ * <= 2): over g's images (blockChannels planes of outH x outW), padding 2 - p, imageChannels out.
+ */
+function inputGradientShape(s: ConvShape): ConvShape {
+  const { geo } = s;
+  return {
+    batch: s.batch,
+    groups: s.groups,
+    imageChannels: s.blockChannels,
+    blockChannels: s.imageChannels,
+    geo: { inH: geo.outH, inW: geo.outW, kH: 3, kW: 3, sH: 1, sW: 1, pH: 2 - geo.pH, pW: 2 - geo.pW, dH: 1, dW: 1, outH: geo.inH, outW: geo.inW },
+  };
+}
+
+/** w [groups, bc, ic, 3, 3] as [groups, ic, bc, 3, 3], each 3x3 kernel turned 180 degrees. */
+function flippedKernels(w: Float32Array, groups: number, ic: number, bc: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let g = 0; g < groups; g++) {
+    for (let k = 0; k < bc; k++) {
+      for (let c = 0; c < ic; c++) {
+        const from = ((g * bc + k) * ic + c) * 9;
+        const to = ((g * ic + c) * bc + k) * 9;
+        for (let i = 0; i < 9; i++) out[to + i] = w[from + 8 - i];
+      }
+    }
+  }
+  return out;
 }
 
 /** A shared memory of `initial` pages, with the largest maximum this runtime reserves (4 GiB, else less). */
@@ -747,10 +812,13 @@ class WasmBackend implements KernelBackend {
     const wLen = groups * bc * rows;
     const yLen = batch * groups * bc * blocks;
     const threads = this.partsFor(yLen * rows);
+    // NOTE: Winograd's images are never banded (their gemms split), so the thread count never changes the algorithm
+    const winograd = usesWinograd(s, es);
     // too few images to share out (fewer than 2 a thread): each image's gemm is split instead
-    const banded = threads > 1 && batch < 2 * threads;
+    const banded = threads > 1 && batch < 2 * threads && !winograd;
     const parts = banded ? threads : Math.min(threads, batch);
     if (parts === 1 && this.solo) return this.solo.convForwardRun(x, w, bias, s, y);
+    if (winograd) return this.winogradForwardRun(x, w, bias, s, y, parts);
     const scratch = this.convScratchBytes(s, es);
     if (!this.begin((xLen + wLen + groups * bc + yLen) * es + 48 + scratch * parts, 5)) {
       jsBackend.convForward(x, w, bias, s, y);
@@ -789,6 +857,38 @@ class WasmBackend implements KernelBackend {
   }
 
   /**
+   * convForwardRun by Winograd F(2x2, 3x3) (assembly/winograd.ts; see usesWinograd): the weights
+   * transformed once, then the images shared out across `parts` threads as in convForwardRun.
+   */
+  private winogradForwardRun(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray, parts: number): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    const xLen = batch * groups * ic * geo.inH * geo.inW;
+    const wLen = groups * bc * ic * 9;
+    const yLen = batch * groups * bc * geo.outH * geo.outW;
+    const tiles = ((geo.outH + 1) >> 1) * ((geo.outW + 1) >> 1);
+    const scratch = (this.ex.winogradScratchBytes(ic, bc, tiles, this.ex.gemmScratchBytes(tiles, ic, 4)) + 63) & ~63;
+    if (!this.begin((xLen + wLen + groups * bc + yLen + 16 * groups * bc * ic) * 4 + 48 + scratch * parts, 6)) {
+      jsBackend.convForward(x, w, bias, s, y);
+      return;
+    }
+    const pg = this.putGeometry(geo);
+    const px = this.put(x, 0, xLen);
+    const pw = this.put(w, 0, wLen);
+    const pb = bias ? this.put(bias, 0, groups * bc) : 0;
+    const py = this.alloc(yLen * 4);
+    const pu = this.alloc(16 * groups * bc * ic * 4);
+    const ps = this.alloc(scratch * parts);
+    this.ex.winogradWeightsF32(pw, groups, ic, bc, pu);
+    if (parts > 1) {
+      const chunks = Math.min(batch, MAX_CHUNKS);
+      this.pool!.run('winogradForwardPartF32', [pg, px, pu, pb, py, batch, groups, ic, bc, Math.ceil(batch / chunks)], parts, chunks, ps, scratch);
+    } else {
+      this.ex.winogradForwardPartF32(pg, px, pu, pb, py, batch, groups, ic, bc, batch, ps, 0, 1);
+    }
+    this.get(py, y, 0, yLen);
+  }
+
+  /**
    * The whole batch in one call (or a few of whole slices, past CONV_CALL_BYTES), images shared out
    * across the threads: dx per image as the TS kernel (bit-identical to it with this backend's
    * gemm); dw summed per slice of images (convSliceImages), then the slices in order, so it agrees
@@ -796,10 +896,16 @@ class WasmBackend implements KernelBackend {
    */
   convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dxOut: FloatArray | null, dwOut: FloatArray | null): void {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
-    const dx = w ? dxOut : null;
+    let dx = w ? dxOut : null;
     const dw = x ? dwOut : null;
     if (!dx && !dw) return;
     const es = g.BYTES_PER_ELEMENT;
+    if (dx && w && s.batch > 0 && usesWinograd(s, es) && geo.pH <= 2 && geo.pW <= 2) {
+      // dx is g convolved (full, padding 2 - p) with the kernels turned 180 degrees, channels swapped: a forward by Winograd
+      this.convForward(g, flippedKernels(w as Float32Array, groups, ic, bc), null, inputGradientShape(s), dx);
+      dx = null;
+      if (!dw) return;
+    }
     const wLen = groups * bc * ic * geo.kH * geo.kW;
     const xImage = groups * ic * geo.inH * geo.inW;
     const gImage = groups * bc * geo.outH * geo.outW;

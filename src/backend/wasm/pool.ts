@@ -54,6 +54,7 @@ export const KERNEL_NAMES = [
   'linearBackwardPartF64',
   'convForwardPartF32',
   'convForwardPartF64',
+  'winogradForwardPartF32',
   'convBackwardPartF32',
   'convBackwardPartF64',
   'sgdUpdatePartF32',

@@ -13,3 +13,4 @@ export * from './optim';
 export function heapBase(): usize {
   return __heap_base;
 }
+export * from './winograd';

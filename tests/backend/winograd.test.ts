@@ -1,0 +1,206 @@
+/**
+ * The wasm backend's Winograd F(2x2, 3x3) convolutions (src/backend/wasm/assembly/winograd.ts): the
+ * float32 forward of a 3x3 kernel at stride 1 and dilation 1 with >= 8 channels each side, and the
+ * input gradient of such a convolution (a forward of g with the kernels turned, padding 2 - p):
+ *
+ * - which shapes take it (usesWinograd), and that setWinograd(false) gives im2col's bits back;
+ * - against the TS kernels (im2col, float64 sums), element by element within 2 (k + 16) u of the
+ *   same convolution of |x| and |w| (k the terms of a sum: the bound of a k-term float32 sum, plus
+ *   the transforms' few roundings; measured worst on random data: 0.1 of it);
+ * - every tile case: paddings 0, 1, 2, 3, odd and even output sizes (a tile's last row and column
+ *   cut off), outputs under 2 x 2, rows of 4 tiles and the tiles left over, groups, bias;
+ * - the same bits at 1, 2 and 3 threads, and in calls cut into several (setConvCallBytes);
+ * - the weight gradient unchanged (im2col, its bits with Winograd off);
+ * - through the public conv2d, forward and backward, near float64.
+ */
+import * as os from 'node:os';
+import * as torch from '../../src/index';
+import { jsBackend, setNumThreads, type KernelBackend } from '../../src/backend/registry';
+import {
+  createThreadedWasmBackend,
+  createWasmBackend,
+  runningThreads,
+  setConvCallBytes,
+  setMinWorkPerThread,
+  setWinograd,
+  usesWinograd,
+} from '../../src/backend/wasm/backend';
+import { threadsUnavailableReason } from '../../src/backend/wasm/pool';
+import type { ConvShape } from '../../src/kernels/conv';
+import { Generator } from '../../src/random';
+
+const single = createWasmBackend();
+const threadsReason = single ? threadsUnavailableReason() : 'no WebAssembly SIMD';
+if (!single) console.warn('SKIPPING the Winograd convolution tests: no WebAssembly SIMD');
+const describe = single ? global.describe : global.describe.skip;
+const U32 = 2 ** -24;
+
+const gen = new Generator(11);
+function random(n: number): Float32Array {
+  const a = new Float32Array(n);
+  gen.fillUniform(a, -1, 1);
+  return a;
+}
+
+/** A 3x3, stride 1 convolution of `batch` images [groups * ic, inH, inW] with padding p (pH, pW). */
+function shape(batch: number, groups: number, ic: number, bc: number, inH: number, inW: number, pH: number, pW = pH): ConvShape {
+  const geo = { inH, inW, kH: 3, kW: 3, sH: 1, sW: 1, pH, pW, dH: 1, dW: 1, outH: inH + 2 * pH - 2, outW: inW + 2 * pW - 2 };
+  return { batch, groups, imageChannels: ic, blockChannels: bc, geo };
+}
+
+interface Operands {
+  x: Float32Array;
+  w: Float32Array;
+  bias: Float32Array | null;
+  g: Float32Array;
+}
+
+function operands(s: ConvShape, bias = true): Operands {
+  const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+  return {
+    x: random(batch * groups * ic * geo.inH * geo.inW),
+    w: random(groups * bc * ic * 9),
+    bias: bias ? random(groups * bc) : null,
+    g: random(batch * groups * bc * geo.outH * geo.outW),
+  };
+}
+
+interface Results {
+  y: Float32Array;
+  dx: Float32Array;
+  dw: Float32Array;
+}
+
+function run(k: KernelBackend, s: ConvShape, o: Operands): Results {
+  const y = new Float32Array(o.g.length);
+  const dx = new Float32Array(o.x.length);
+  const dw = new Float32Array(o.w.length);
+  k.convForward(o.x, o.w, o.bias, s, y);
+  k.convBackward(o.g, o.x, o.w, s, dx, dw);
+  return { y, dx, dw };
+}
+
+function expectSameBits(where: string, got: Float32Array, want: Float32Array): void {
+  let at = -1;
+  for (let i = 0; i < got.length && at < 0; i++) if (!Object.is(got[i], want[i])) at = i;
+  expect({ where, at, got: got[at], want: want[at] }).toEqual({ where, at: -1, got: undefined, want: undefined });
+}
+
+/** |got - want| <= 2 (k + 16) u bound, element by element. */
+function expectNear(where: string, got: Float32Array, want: Float32Array, bound: Float32Array, k: number): void {
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    const excess = Math.abs(got[i] - want[i]) - 2 * (k + 16) * U32 * bound[i];
+    if (excess > worst || Number.isNaN(excess)) worst = Number.isNaN(excess) ? Infinity : excess;
+  }
+  expect({ where, worst }).toEqual({ where, worst: 0 });
+}
+
+const CASES: [string, ConvShape][] = [
+  ['8 -> 8, 10x10, no padding (rows of 4 tiles)', shape(2, 1, 8, 8, 10, 10, 0)],
+  ['9 -> 11, 13x11, padding 1 (odd outputs: tiles cut off)', shape(3, 1, 9, 11, 13, 11, 1)],
+  ['groups 2, 8 -> 9 each, 7x12, padding 2', shape(2, 2, 8, 9, 7, 12, 2)],
+  ['padding (0, 1), 9x21: 4 tiles and 2 left over a row', shape(2, 1, 8, 10, 9, 21, 0, 1)],
+  ['padding 3 (the input gradient stays im2col)', shape(1, 1, 8, 8, 5, 6, 3)],
+  ['a 3x3 input: one output', shape(3, 1, 12, 8, 3, 3, 0)],
+  ['a 3x4 input: a 1x2 output', shape(2, 1, 8, 13, 3, 4, 0)],
+  ["32 -> 64, 26x26 (the MNIST net's conv2), batch 5", shape(5, 1, 32, 64, 26, 26, 0)],
+];
+
+describe('wasm Winograd F(2x2, 3x3) convolutions (float32)', () => {
+  afterEach(() => {
+    setWinograd(true);
+    setConvCallBytes(64 << 20);
+  });
+
+  test('taken by float32 3x3 convolutions at stride 1 and dilation 1 with >= 8 channels each side, and by nothing else', () => {
+    const s = shape(1, 1, 8, 8, 6, 6, 1);
+    expect(usesWinograd(s, 4)).toBe(true);
+    expect(usesWinograd(s, 8)).toBe(false);
+    expect(usesWinograd({ ...s, imageChannels: 7 }, 4)).toBe(false);
+    expect(usesWinograd({ ...s, blockChannels: 7 }, 4)).toBe(false);
+    expect(usesWinograd({ ...s, geo: { ...s.geo, sW: 2 } }, 4)).toBe(false);
+    expect(usesWinograd({ ...s, geo: { ...s.geo, dH: 2 } }, 4)).toBe(false);
+    expect(usesWinograd({ ...s, geo: { ...s.geo, kW: 5 } }, 4)).toBe(false);
+    setWinograd(false);
+    expect(usesWinograd(s, 4)).toBe(false);
+  });
+
+  for (const [name, s] of CASES) {
+    test(`${name}: y and dx near the TS kernels, dw the bits of im2col`, () => {
+      const o = operands(s);
+      const got = run(single!, s, o);
+      const want = run(jsBackend, s, o);
+      const abs = (a: Float32Array | null) => (a ? a.map(Math.abs) : null);
+      const bound = run(jsBackend, s, { x: abs(o.x)!, w: abs(o.w)!, bias: abs(o.bias), g: abs(o.g)! });
+      expectNear('y', got.y, want.y, bound.y, s.imageChannels * 9 + 1);
+      expectNear('dx', got.dx, want.dx, bound.dx, s.blockChannels * 9);
+      setWinograd(false);
+      const im2col = run(single!, s, o);
+      expectSameBits('dw', got.dw, im2col.dw);
+      // Winograd off: the im2col path again, which the other tests hold to the TS kernels
+      expect(Array.from(im2col.y).some((v, i) => v !== got.y[i])).toBe(true);
+    });
+  }
+
+  test('no bias, and a batch laid out in several calls: the bits of one call', () => {
+    const s = shape(7, 1, 8, 9, 8, 9, 1);
+    const o = operands(s, false);
+    const one = run(single!, s, o);
+    setConvCallBytes(4096);
+    const cut = run(single!, s, o);
+    for (const key of ['y', 'dx', 'dw'] as const) expectSameBits(key, cut[key], one[key]);
+  });
+
+  test('conv2d through the public op, forward and backward, near float64', () => {
+    torch.manualSeed(4);
+    const x = torch.randn([3, 16, 9, 11]);
+    const w = torch.randn([12, 16, 3, 3]).mul(0.1);
+    const b = torch.randn([12]);
+    const grads = (dtype: 'float32' | 'float64') => {
+      const xs = x.detach().to(dtype).requiresGrad_();
+      const ws = w.detach().to(dtype).requiresGrad_();
+      const bs = b.detach().to(dtype).requiresGrad_();
+      const y = torch.nn.functional.conv2d(xs, ws, bs, { padding: 1 });
+      y.mul(y).sum().backward();
+      return [y, xs.grad!, ws.grad!, bs.grad!].map((t) => Array.from(t.data as Float32Array | Float64Array));
+    };
+    const f32 = grads('float32');
+    const f64 = grads('float64');
+    f32.forEach((a, i) => {
+      const scale = Math.max(...f64[i].map(Math.abs));
+      const worst = Math.max(...a.map((v, j) => Math.abs(v - f64[i][j])));
+      expect(worst).toBeLessThan(2e-5 * scale);
+    });
+  });
+});
+
+const describeThreads = single && !threadsReason ? global.describe : global.describe.skip;
+if (single && threadsReason) console.warn(`SKIPPING the threaded Winograd tests: ${threadsReason}`);
+
+describeThreads('wasm Winograd convolutions split across threads: bit-identical at 1, 2 and 3 threads', () => {
+  beforeAll(async () => {
+    const pooled = createThreadedWasmBackend(3)!;
+    for (let waited = 0; runningThreads(pooled) < 3; waited += 10) {
+      if (waited > 30_000) throw new Error('the kernel workers did not start');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    setMinWorkPerThread(1);
+  }, 60_000);
+  afterAll(() => {
+    setMinWorkPerThread(1 << 17);
+    setNumThreads(os.availableParallelism());
+    torch.setBackend('auto');
+  });
+
+  test('every case', () => {
+    for (const [name, s] of CASES) {
+      const o = operands(s);
+      const one = run(single!, s, o);
+      for (const threads of [1, 2, 3]) {
+        const got = run(createThreadedWasmBackend(threads)!, s, o);
+        for (const key of ['y', 'dx', 'dw'] as const) expectSameBits(`${name} ${key} at ${threads} threads`, got[key], one[key]);
+      }
+    }
+  });
+});
