@@ -44,6 +44,21 @@ interface KernelExports {
   winogradWeightsF32: (w: Ptr, groups: number, ic: number, bc: number, u: Ptr) => void;
   winogradScratchBytes: (ic: number, bc: number, tiles: number, gemmBytes: number) => number;
   winogradForwardPartF32: ConvForwardPartFn;
+  winogradWeightGradPartF32: (
+    geo: Ptr,
+    g: Ptr,
+    x: Ptr,
+    du: Ptr,
+    batch: number,
+    groups: number,
+    ic: number,
+    bc: number,
+    per: number,
+    scratch: Ptr,
+    chunk: number,
+    chunks: number,
+  ) => void;
+  winogradWeightGradF32: (du: Ptr, groups: number, ic: number, bc: number, dw: Ptr) => void;
   convAddBiasF32: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
   convAddBiasF64: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
   im2colF32: FoldFn;
@@ -889,6 +904,65 @@ class WasmBackend implements KernelBackend {
   }
 
   /**
+   * The weight gradient by Winograd F(2x2, 3x3) (see usesWinograd): each slice of images
+   * (convSliceImages) summed in the transformed space by one thread (winogradWeightGradPartF32), in
+   * calls of whole slices past CONV_CALL_BYTES; then the slices added in order and turned into dw
+   * (winogradWeightGradF32), the same way whatever the threads and calls, so the same bits.
+   */
+  private winogradWeightGrad(g: Float32Array, x: Float32Array, s: ConvShape, dw: Float32Array): void {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    const uLen = 16 * groups * bc * ic;
+    const per = convSliceImages(batch, groups * bc * ic * 9 * 4);
+    const slices = Math.ceil(batch / per);
+    const xImage = groups * ic * geo.inH * geo.inW;
+    const gImage = groups * bc * geo.outH * geo.outW;
+    const run = Math.max(1, Math.floor(convCallBytes / ((per * (xImage + gImage) + uLen) * 4)));
+    const partials = new Float32Array(slices * uLen);
+    for (let s0 = 0; s0 < slices; s0 += run) {
+      const n0 = s0 * per;
+      const n1 = Math.min(batch, (s0 + run) * per);
+      const sub = { ...s, batch: n1 - n0 };
+      const part = partials.subarray(s0 * uLen, Math.min(slices, s0 + run) * uLen);
+      if (!this.winogradWeightGradSlices(g.subarray(n0 * gImage, n1 * gImage), x.subarray(n0 * xImage, n1 * xImage), sub, per, part)) {
+        jsBackend.convBackward(g, x, null, s, null, dw);
+        return;
+      }
+    }
+    if (!this.begin((2 * slices * uLen + uLen + dw.length) * 4, 3)) {
+      jsBackend.convBackward(g, x, null, s, null, dw);
+      return;
+    }
+    const pp = this.put(partials, 0, partials.length);
+    const pu = this.alloc(uLen * 4);
+    const pdw = this.alloc(dw.length * 4);
+    this.ex.convSumSlicesF32(pp, slices, uLen, pu);
+    this.ex.winogradWeightGradF32(pu, groups, ic, bc, pdw);
+    this.get(pdw, dw, 0, dw.length);
+  }
+
+  /** One call of winogradWeightGrad: the transformed gradient of each slice of `per` images of this batch, into `out`; false if the memory cannot grow so far. */
+  private winogradWeightGradSlices(g: Float32Array, x: Float32Array, s: ConvShape, per: number, out: Float32Array): boolean {
+    const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
+    const slices = Math.ceil(batch / per);
+    const xLen = x.length;
+    const gLen = g.length;
+    const parts = Math.min(this.partsFor(gLen * ic * 9), slices);
+    if (parts === 1 && this.solo) return this.solo.winogradWeightGradSlices(g, x, s, per, out);
+    const tiles = ((geo.outH + 1) >> 1) * ((geo.outW + 1) >> 1);
+    const scratch = (this.ex.winogradScratchBytes(ic, bc, tiles, this.ex.gemmScratchBytes(ic, tiles, 4)) + 63) & ~63;
+    if (!this.begin((xLen + gLen + out.length) * 4 + 48 + scratch * parts, 4)) return false;
+    const pgeo = this.putGeometry(geo);
+    const pg = this.put(g, 0, gLen);
+    const px = this.put(x, 0, xLen);
+    const pdu = this.alloc(out.length * 4);
+    const ps = this.alloc(scratch * parts);
+    if (parts > 1) this.pool!.run('winogradWeightGradPartF32', [pgeo, pg, px, pdu, batch, groups, ic, bc, per], parts, slices, ps, scratch);
+    else for (let k = 0; k < slices; k++) this.ex.winogradWeightGradPartF32(pgeo, pg, px, pdu, batch, groups, ic, bc, per, ps, k, slices);
+    this.get(pdu, out, 0, out.length);
+    return true;
+  }
+
+  /**
    * The whole batch in one call (or a few of whole slices, past CONV_CALL_BYTES), images shared out
    * across the threads: dx per image as the TS kernel (bit-identical to it with this backend's
    * gemm); dw summed per slice of images (convSliceImages), then the slices in order, so it agrees
@@ -905,6 +979,11 @@ class WasmBackend implements KernelBackend {
       this.convForward(g, flippedKernels(w as Float32Array, groups, ic, bc), null, inputGradientShape(s), dx);
       dx = null;
       if (!dw) return;
+    }
+    if (dw && x && s.batch > 0 && usesWinograd(s, es)) {
+      this.winogradWeightGrad(g as Float32Array, x as Float32Array, s, dw as Float32Array);
+      if (!dx) return;
+      return this.convBackward(g, null, w, s, dx, null);
     }
     const wLen = groups * bc * ic * geo.kH * geo.kW;
     const xImage = groups * ic * geo.inH * geo.inW;

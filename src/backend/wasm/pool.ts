@@ -55,6 +55,7 @@ export const KERNEL_NAMES = [
   'convForwardPartF32',
   'convForwardPartF64',
   'winogradForwardPartF32',
+  'winogradWeightGradPartF32',
   'convBackwardPartF32',
   'convBackwardPartF64',
   'sgdUpdatePartF32',

@@ -295,6 +295,141 @@ export function winogradForwardPartF32(
   }
 }
 
+/**
+ * Mg[ξ][k][t] = (A dy Aᵀ)[ξ] for the 2x2 block dy of tile t of each of the `bc` planes of g at
+ * `side` (zeros past the output): the gradient of a tile's 16 products (the weight gradient's side).
+ */
+function gradTransform(side: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: i32, mg: usize): void {
+  const tiles = tH * tW;
+  const xiStride = <usize>(bc * tiles) << 2;
+  for (let k = 0; k < bc; k++) {
+    const plane = side + (<usize>(k * outH * outW) << 2);
+    const mk = mg + (<usize>(k * tiles) << 2);
+    for (let ti = 0; ti < tH; ti++) {
+      const oh = 2 * ti;
+      let tj = 0;
+      if (oh + 2 <= outH) {
+        for (; tj + 4 <= tW && 2 * tj + 8 <= outW; tj += 4) {
+          const row0 = plane + (<usize>(oh * outW + 2 * tj) << 2);
+          const row1 = row0 + (<usize>outW << 2);
+          const a0 = v128.load(row0), b0 = v128.load(row0, 16), a1 = v128.load(row1), b1 = v128.load(row1, 16);
+          // dy_ij, lanes: the four tiles
+          const y00 = evens(a0, b0), y01 = odds(a0, b0), y10 = evens(a1, b1), y11 = odds(a1, b1);
+          // rows of A dy: (y00, y01), (y00 + y10, y01 + y11), (y00 - y10, y01 - y11), (-y10, -y11); each (a, b) -> (a, a + b, a - b, -b)
+          const at = mk + (<usize>(ti * tW + tj) << 2);
+          gradRow(at, xiStride, y00, y01);
+          gradRow(at + 4 * xiStride, xiStride, f32x4.add(y00, y10), f32x4.add(y01, y11));
+          gradRow(at + 8 * xiStride, xiStride, f32x4.sub(y00, y10), f32x4.sub(y01, y11));
+          gradRow(at + 12 * xiStride, xiStride, f32x4.neg(y10), f32x4.neg(y11));
+        }
+      }
+      for (; tj < tW; tj++) {
+        const ow = 2 * tj;
+        const at0 = plane + (<usize>(oh * outW + ow) << 2);
+        const right = ow + 1 < outW, down = oh + 1 < outH;
+        const y00 = load<f32>(at0);
+        const y01: f32 = right ? load<f32>(at0 + 4) : 0;
+        const y10: f32 = down ? load<f32>(at0 + (<usize>outW << 2)) : 0;
+        const y11: f32 = right && down ? load<f32>(at0 + (<usize>outW << 2) + 4) : 0;
+        const at = mk + (<usize>(ti * tW + tj) << 2);
+        gradRowOne(at, xiStride, y00, y01);
+        gradRowOne(at + 4 * xiStride, xiStride, y00 + y10, y01 + y11);
+        gradRowOne(at + 8 * xiStride, xiStride, y00 - y10, y01 - y11);
+        gradRowOne(at + 12 * xiStride, xiStride, -y10, -y11);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gradRow(at: usize, xiStride: usize, a: v128, b: v128): void {
+  v128.store(at, a);
+  v128.store(at + xiStride, f32x4.add(a, b));
+  v128.store(at + 2 * xiStride, f32x4.sub(a, b));
+  v128.store(at + 3 * xiStride, f32x4.neg(b));
+}
+
+// @ts-ignore: decorator
+@inline function gradRowOne(at: usize, xiStride: usize, a: f32, b: f32): void {
+  store<f32>(at, a);
+  store<f32>(at + xiStride, a + b);
+  store<f32>(at + 2 * xiStride, a - b);
+  store<f32>(at + 3 * xiStride, -b);
+}
+
+/**
+ * Slice `chunk` (images [chunk * per, (chunk + 1) * per)) of the weight gradient in the transformed
+ * space: dU[g][ξ] = sum over its images and tiles of Mg[ξ] · V[ξ]ᵀ (accumulated from zero in image
+ * order), at du + chunk * (16 groups bc ic floats); winogradWeightGradF32 turns the slices' sum
+ * into dw.
+ */
+export function winogradWeightGradPartF32(
+  geo: usize, g: usize, x: usize, du: usize, batch: i32, groups: i32, ic: i32, bc: i32, per: i32, scratch: usize, chunk: i32, chunks: i32,
+): void {
+  const inH = geoAt(geo, 0), inW = geoAt(geo, 1), pH = geoAt(geo, 6), pW = geoAt(geo, 7);
+  const outH = geoAt(geo, 10), outW = geoAt(geo, 11);
+  const tH = (outH + 1) >> 1, tW = (outW + 1) >> 1, tiles = tH * tW;
+  const v = scratch;
+  const mg = v + <usize>vBytes(ic, tiles);
+  const gs = mg + <usize>vBytes(bc, tiles);
+  const pixels = inH * inW, blocks = outH * outW;
+  const xiBytes = <usize>(bc * ic) << 2;
+  const slice = du + <usize>chunk * 16 * <usize>groups * xiBytes;
+  memory.fill(slice, 0, 16 * <usize>groups * xiBytes);
+  const n0 = min(batch, chunk * per), n1 = min(batch, (chunk + 1) * per);
+  for (let n = n0; n < n1; n++) {
+    for (let k = 0; k < groups; k++) {
+      inputTransform(x + (<usize>((n * groups + k) * ic) * <usize>pixels << 2), ic, inH, inW, pH, pW, tH, tW, v);
+      gradTransform(g + (<usize>((n * groups + k) * bc) * <usize>blocks << 2), bc, tH, tW, outH, outW, mg);
+      const dk = slice + <usize>k * 16 * xiBytes;
+      for (let xi = 0; xi < 16; xi++) {
+        gemm<f32>(
+          false, true, bc, ic, tiles,
+          mg + <usize>xi * (<usize>(bc * tiles) << 2), v + <usize>xi * (<usize>(ic * tiles) << 2), dk + <usize>xi * xiBytes,
+          true, gs,
+        );
+      }
+    }
+  }
+}
+
+/** dw[g, k, c] = Gᵀ dU[g][.][k][c] G (4x4 -> 3x3), for the transformed gradient at du. */
+export function winogradWeightGradF32(du: usize, groups: i32, ic: i32, bc: i32, dw: usize): void {
+  const perXi = <usize>(bc * ic) << 2;
+  for (let g = 0; g < groups; g++) {
+    const ug = du + <usize>g * 16 * perXi;
+    for (let k = 0; k < bc; k++) {
+      for (let c = 0; c < ic; c++) {
+        const at = ug + (<usize>(k * ic + c) << 2);
+        const out = dw + (<usize>((g * bc + k) * ic + c) * 9 << 2);
+        // t = Gᵀ dU (3 x 4), column by column, then each row (a, b, c, d) of t -> (a + b/2 + c/2, b/2 - c/2, b/2 + c/2 + d)
+        let t00: f32 = 0, t01: f32 = 0, t02: f32 = 0, t03: f32 = 0;
+        let t10: f32 = 0, t11: f32 = 0, t12: f32 = 0, t13: f32 = 0;
+        let t20: f32 = 0, t21: f32 = 0, t22: f32 = 0, t23: f32 = 0;
+        for (let j = 0; j < 4; j++) {
+          const u0 = load<f32>(at + <usize>j * perXi), u1 = load<f32>(at + <usize>(4 + j) * perXi);
+          const u2 = load<f32>(at + <usize>(8 + j) * perXi), u3 = load<f32>(at + <usize>(12 + j) * perXi);
+          const a = u0 + <f32>0.5 * u1 + <f32>0.5 * u2, b = <f32>0.5 * u1 - <f32>0.5 * u2, d = <f32>0.5 * u1 + <f32>0.5 * u2 + u3;
+          if (j == 0) { t00 = a; t10 = b; t20 = d; }
+          else if (j == 1) { t01 = a; t11 = b; t21 = d; }
+          else if (j == 2) { t02 = a; t12 = b; t22 = d; }
+          else { t03 = a; t13 = b; t23 = d; }
+        }
+        weightRow(out, t00, t01, t02, t03);
+        weightRow(out + 12, t10, t11, t12, t13);
+        weightRow(out + 24, t20, t21, t22, t23);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function weightRow(out: usize, a: f32, b: f32, c: f32, d: f32): void {
+  store<f32>(out, a + <f32>0.5 * b + <f32>0.5 * c);
+  store<f32>(out + 4, <f32>0.5 * b - <f32>0.5 * c);
+  store<f32>(out + 8, <f32>0.5 * b + <f32>0.5 * c + d);
+}
+
 // @ts-ignore: decorator
 @inline function min(x: i32, y: i32): i32 {
   return x < y ? x : y;
