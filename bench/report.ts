@@ -158,6 +158,10 @@ export interface PytorchRow {
   best: number;
 }
 
+/** How to read tsgrad-wasm's conv2 GFLOPS since it runs that layer by Winograd. */
+const WINOGRAD_NOTE =
+  "tsgrad-wasm runs conv2's three products by Winograd F(2x2, 3x3), 16 multiply-adds where these figures count im2col's 36, so its GFLOPS there are effective ones (the same work per second); conv1 (one input channel) stays im2col";
+
 /** What the PyTorch columns of issue 16's table are, when the run has them. */
 function pytorchNote(r: BenchResults): string {
   const p = r.pytorch;
@@ -696,7 +700,7 @@ export function formatReport(r: BenchResults): string {
     );
     out.push(cnnTable(net, r, false), '');
   }
-  if (r.conv?.length) out.push('conv2d GFLOPS (2 N O C kh kw OH OW / median time per call; each gradient alone)', convTable(r, false), '');
+  if (r.conv?.length) out.push(`conv2d GFLOPS (2 N O C kh kw OH OW / median time per call; each gradient alone; ${WINOGRAD_NOTE})`, convTable(r, false), '');
   if (r.cnnHeap) out.push(`tsgrad-wasm over ${r.cnnHeap.steps} LeNet-5 training steps (after forced GCs)`, ...cnnHeapLines(r.cnnHeap), '');
   const t = targets(r);
   if (t.length) {
@@ -827,7 +831,7 @@ export function markdownReport(r: BenchResults): string {
       '## conv2d GFLOPS (float32, stride 1, no padding)',
       '',
       '2 N O C kh kw OH OW per product / median seconds per call; the input and weight gradients each alone. A',
-      'peer whose call at batch 64 would not fit the time box is timed at a smaller batch (shown).',
+      `peer whose call at batch 64 would not fit the time box is timed at a smaller batch (shown). ${WINOGRAD_NOTE}.`,
       '',
       convTable(r, true),
       '',
