@@ -127,26 +127,6 @@ export class Generator {
     return this.prng.double();
   }
 
-  /**
-   * Sets `out[i] = value` where a uniform draw is below `p`, for every element (the others are left
-   * as they are): a Bernoulli(p) mask, as dropout makes. One 32-bit draw per element (Alea's own
-   * output, a multiple of 2^-32), not `uniform()`'s two: the draws form one chain of dependent
-   * steps, so a mask costs half as long; P(draw < p) is p to within 2^-32.
-   */
-  bernoulliFill(out: TypedArray, p: number, value: number): void {
-    let { c, s0, s1, s2 } = this.prng.state();
-    for (let i = 0; i < out.length; i++) {
-      // Alea's step (seedrandom's lib/alea.js), on locals
-      const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
-      s0 = s1;
-      s1 = s2;
-      c = t | 0;
-      s2 = t - c;
-      if (s2 < p) out[i] = value;
-    }
-    this.prng = seedrandom.alea('', { state: { c, s0, s1, s2 } });
-  }
-
   /** Standard normal by the Box-Muller transform (pairs, the second kept for the next call). */
   normal(): number {
     if (this.spareNormal !== null) {

@@ -73,7 +73,8 @@ function dropoutOf(input: Tensor, p: number, training: boolean, feature: boolean
   const s = scale.data;
   if (!alpha) {
     // kept elements are scaled by 1/(1-p), so the expectation is the input's
-    generator.bernoulliFill(s, keep, round(1 / round(keep)));
+    const value = round(1 / round(keep));
+    for (let i = 0; i < s.length; i++) if (generator.uniform() < keep) s[i] = value;
     return mul(input, scale);
   }
   // y = a x + b on kept elements and a * (SELU's saturation) + b on dropped ones, with a and b
@@ -84,9 +85,12 @@ function dropoutOf(input: Tensor, p: number, training: boolean, feature: boolean
   const keptScale = round(a);
   const keptShift = round(SELU_SATURATION * a * p);
   const droppedShift = round(-round(SELU_SATURATION * a) + keptShift);
-  // keptScale > 0, so the mask's zeros are the dropped elements
-  generator.bernoulliFill(s, keep, keptScale);
-  for (let i = 0; i < s.length; i++) b[i] = s[i] !== 0 ? keptShift : droppedShift;
+  for (let i = 0; i < s.length; i++) {
+    if (generator.uniform() < keep) {
+      s[i] = keptScale;
+      b[i] = keptShift;
+    } else b[i] = droppedShift;
+  }
   return add(mul(input, scale), shift);
 }
 
