@@ -759,7 +759,7 @@ export function markdownReport(r: BenchResults): string {
     out.push(
       '## Issue 16: tsgrad at 1 thread and at all cores, beside TensorFlow.js wasm',
       '',
-      `Medians from the sections below (the same runs). ${TFJS_THREADS_NOTE}.${pytorchNote(r)}`,
+      `Medians from the sections below (the same runs). ${TFJS_THREADS_NOTE}${pytorchNote(r)}.`,
       '',
       i16,
       '',
