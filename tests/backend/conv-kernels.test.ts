@@ -24,7 +24,6 @@ import {
   convSliceImages,
   createThreadedWasmBackend,
   createWasmBackend,
-  runningThreads,
   setConvCallBytes,
   setMinWorkPerThread,
   setWinograd,
@@ -32,6 +31,7 @@ import {
 import { threadsUnavailableReason } from '../../src/backend/wasm/pool';
 import { col2im, type ConvGeometry, type ConvShape, im2col, isIdentity } from '../../src/kernels/conv';
 import { Generator } from '../../src/random';
+import { untilRunning } from './kernel-threads';
 
 const single = createWasmBackend();
 beforeAll(() => setWinograd(false));
@@ -353,11 +353,7 @@ if (single && threadsReason) console.warn(`SKIPPING the threaded convolution tes
 
 describeThreads('wasm convolutions split across threads: bit-identical at 1, 2 and 3 threads', () => {
   beforeAll(async () => {
-    const pooled = createThreadedWasmBackend(3)!;
-    for (let waited = 0; runningThreads(pooled) < 3; waited += 10) {
-      if (waited > 30_000) throw new Error('the kernel workers did not start');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilRunning(createThreadedWasmBackend(3)!, 3);
     setMinWorkPerThread(1);
   }, 60_000);
   afterAll(() => {

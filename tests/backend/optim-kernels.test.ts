@@ -13,16 +13,10 @@
  */
 import * as os from 'node:os';
 import { jsBackend, setNumThreads, type KernelBackend } from '../../src/backend/registry';
-import {
-  createThreadedWasmBackend,
-  createWasmBackend,
-  relaxedSimdSupported,
-  runningThreads,
-  setOptimizerSizes,
-  simdFlavor,
-} from '../../src/backend/wasm/backend';
+import { createThreadedWasmBackend, createWasmBackend, relaxedSimdSupported, setOptimizerSizes, simdFlavor } from '../../src/backend/wasm/backend';
 import { threadsUnavailableReason } from '../../src/backend/wasm/pool';
 import { Generator } from '../../src/random';
+import { untilRunning } from './kernel-threads';
 
 const single = createWasmBackend();
 if (!single) console.warn('SKIPPING the wasm optimizer kernel tests: no WebAssembly SIMD');
@@ -203,14 +197,6 @@ function checkAdadelta(runners: Runner[], ctor: Ctor, n: number, c: AdadeltaCase
     expectSameBits(`${at} p`, pw, pj);
     expectSameBits(`${at} squareAvg`, vw, vj);
     expectSameBits(`${at} accDelta`, uw, uj);
-  }
-}
-
-/** Resolves once `backend` runs `threads` threads (workers start without being waited for). */
-async function untilRunning(backend: KernelBackend, threads: number): Promise<void> {
-  for (let waited = 0; runningThreads(backend) < threads; waited += 10) {
-    if (waited > 30_000) throw new Error(`the kernel workers did not start: ${runningThreads(backend)} of ${threads} threads`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -19,7 +19,6 @@ import {
   createWasmBackend,
   decodeBase64,
   relaxedSimdSupported,
-  runningThreads,
   setMinWorkPerThread,
   threadsBackendUnavailableReason,
   wasmMemoryBytes,
@@ -27,6 +26,7 @@ import {
 import { KERNELS_THREADS_WASM_BASE64 } from '../../src/backend/wasm/kernels.wasm';
 import { CONTROL_BYTES, Pool, threadsUnavailableReason } from '../../src/backend/wasm/pool';
 import { Generator } from '../../src/random';
+import { untilRunning } from './kernel-threads';
 
 const root = path.join(__dirname, '..', '..');
 const single = createWasmBackend();
@@ -73,14 +73,6 @@ function random(ctor: Ctor, n: number): FloatArray {
   const a = new ctor(n);
   gen.fillUniform(a, -1, 1);
   return a;
-}
-
-/** Resolves once `backend` runs `threads` threads (workers start without being waited for). */
-async function untilRunning(backend: KernelBackend, threads: number): Promise<void> {
-  for (let waited = 0; runningThreads(backend) < threads; waited += 10) {
-    if (waited > 30_000) throw new Error(`the kernel workers did not start: ${runningThreads(backend)} of ${threads} threads`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 let pooled: KernelBackend;

@@ -16,18 +16,11 @@
 import * as os from 'node:os';
 import * as torch from '../../src/index';
 import { jsBackend, setNumThreads, type KernelBackend } from '../../src/backend/registry';
-import {
-  createThreadedWasmBackend,
-  createWasmBackend,
-  runningThreads,
-  setConvCallBytes,
-  setMinWorkPerThread,
-  setWinograd,
-  usesWinograd,
-} from '../../src/backend/wasm/backend';
+import { createThreadedWasmBackend, createWasmBackend, setConvCallBytes, setMinWorkPerThread, setWinograd, usesWinograd } from '../../src/backend/wasm/backend';
 import { threadsUnavailableReason } from '../../src/backend/wasm/pool';
 import type { ConvShape } from '../../src/kernels/conv';
 import { Generator } from '../../src/random';
+import { untilRunning } from './kernel-threads';
 
 const single = createWasmBackend();
 const threadsReason = single ? threadsUnavailableReason() : 'no WebAssembly SIMD';
@@ -183,11 +176,7 @@ if (single && threadsReason) console.warn(`SKIPPING the threaded Winograd tests:
 
 describeThreads('wasm Winograd convolutions split across threads: bit-identical at 1, 2 and 3 threads', () => {
   beforeAll(async () => {
-    const pooled = createThreadedWasmBackend(3)!;
-    for (let waited = 0; runningThreads(pooled) < 3; waited += 10) {
-      if (waited > 30_000) throw new Error('the kernel workers did not start');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilRunning(createThreadedWasmBackend(3)!, 3);
     setMinWorkPerThread(1);
   }, 60_000);
   afterAll(() => {
