@@ -871,6 +871,14 @@ class WasmBackend implements KernelBackend {
     this.get(py, y, 0, yLen);
   }
 
+  /** Bytes of one thread's scratch for a Winograd forward (`forward`) or weight gradient: V, M and the gemm's of its 16 products. */
+  private winogradScratchBytes(s: ConvShape, forward: boolean): number {
+    const { imageChannels: ic, blockChannels: bc, geo } = s;
+    const tiles = ((geo.outH + 1) >> 1) * ((geo.outW + 1) >> 1);
+    const gemmBytes = forward ? this.ex.gemmScratchBytes(tiles, ic, 4) : this.ex.gemmScratchBytes(ic, tiles, 4);
+    return (this.ex.winogradScratchBytes(ic, bc, tiles, gemmBytes) + 63) & ~63;
+  }
+
   /**
    * convForwardRun by Winograd F(2x2, 3x3) (assembly/winograd.ts; see usesWinograd): the weights
    * transformed once, then the images shared out across `parts` threads as in convForwardRun.
@@ -880,8 +888,7 @@ class WasmBackend implements KernelBackend {
     const xLen = batch * groups * ic * geo.inH * geo.inW;
     const wLen = groups * bc * ic * 9;
     const yLen = batch * groups * bc * geo.outH * geo.outW;
-    const tiles = ((geo.outH + 1) >> 1) * ((geo.outW + 1) >> 1);
-    const scratch = (this.ex.winogradScratchBytes(ic, bc, tiles, this.ex.gemmScratchBytes(tiles, ic, 4)) + 63) & ~63;
+    const scratch = this.winogradScratchBytes(s, true);
     if (!this.begin((xLen + wLen + groups * bc + yLen + 16 * groups * bc * ic) * 4 + 48 + scratch * parts, 6)) {
       jsBackend.convForward(x, w, bias, s, y);
       return;
@@ -948,8 +955,7 @@ class WasmBackend implements KernelBackend {
     const gLen = g.length;
     const parts = Math.min(this.partsFor(gLen * ic * 9), slices);
     if (parts === 1 && this.solo) return this.solo.winogradWeightGradSlices(g, x, s, per, out);
-    const tiles = ((geo.outH + 1) >> 1) * ((geo.outW + 1) >> 1);
-    const scratch = (this.ex.winogradScratchBytes(ic, bc, tiles, this.ex.gemmScratchBytes(ic, tiles, 4)) + 63) & ~63;
+    const scratch = this.winogradScratchBytes(s, false);
     if (!this.begin((xLen + gLen + out.length) * 4 + 48 + scratch * parts, 4)) return false;
     const pgeo = this.putGeometry(geo);
     const pg = this.put(g, 0, gLen);
@@ -971,19 +977,20 @@ class WasmBackend implements KernelBackend {
   convBackward(g: FloatArray, x: FloatArray | null, w: FloatArray | null, s: ConvShape, dxOut: FloatArray | null, dwOut: FloatArray | null): void {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
     let dx = w ? dxOut : null;
-    const dw = x ? dwOut : null;
+    let dw = x ? dwOut : null;
     if (!dx && !dw) return;
     const es = g.BYTES_PER_ELEMENT;
-    if (dx && w && s.batch > 0 && usesWinograd(s, es) && geo.pH <= 2 && geo.pW <= 2) {
-      // dx is g convolved (full, padding 2 - p) with the kernels turned 180 degrees, channels swapped: a forward by Winograd
-      this.convForward(g, flippedKernels(w as Float32Array, groups, ic, bc), null, inputGradientShape(s), dx);
-      dx = null;
-      if (!dw) return;
-    }
-    if (dw && x && s.batch > 0 && usesWinograd(s, es)) {
-      this.winogradWeightGrad(g as Float32Array, x as Float32Array, s, dw as Float32Array);
+    if (batch > 0 && usesWinograd(s, es)) {
+      if (dx && geo.pH <= 2 && geo.pW <= 2) {
+        // dx is g convolved (full, padding 2 - p) with the kernels turned 180 degrees, channels swapped: a forward by Winograd
+        this.convForward(g, flippedKernels(w as Float32Array, groups, ic, bc), null, inputGradientShape(s), dx);
+        dx = null;
+      }
+      if (dw) {
+        this.winogradWeightGrad(g as Float32Array, x as Float32Array, s, dw as Float32Array);
+        dw = null;
+      }
       if (!dx) return;
-      return this.convBackward(g, null, w, s, dx, null);
     }
     const wLen = groups * bc * ic * geo.kH * geo.kW;
     const xImage = groups * ic * geo.inH * geo.inW;

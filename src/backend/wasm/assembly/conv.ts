@@ -298,7 +298,7 @@ export function convAddBiasF64(y: usize, bias: usize, batch: i32, channels: i32,
   addBias<f64>(y, bias, batch, channels, blocks);
 }
 
-function addBias<T>(y: usize, bias: usize, batch: i32, channels: i32, blocks: i32): void {
+export function addBias<T>(y: usize, bias: usize, batch: i32, channels: i32, blocks: i32): void {
   const es = <usize>sizeof<T>();
   let at = y;
   for (let n = 0; n < batch; n++) {

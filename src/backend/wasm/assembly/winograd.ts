@@ -18,6 +18,7 @@
  * time. Every image is computed by the same instructions on any thread, so results are the same bits
  * at any thread count; they differ from im2col's in rounding (the sums run in another order).
  */
+import { addBias } from './conv';
 import { gemm } from './gemm';
 
 // @ts-ignore: decorator
@@ -285,13 +286,7 @@ export function winogradForwardPartF32(
       }
       outputTransform(m, bc, tH, tW, outH, outW, side);
     }
-    if (bias) {
-      let at = y + (<usize>(n * groups * bc) * <usize>blocks << 2);
-      for (let c = 0; c < groups * bc; c++) {
-        const b = load<f32>(bias + (<usize>c << 2));
-        for (let i = 0; i < blocks; i++, at += 4) store<f32>(at, load<f32>(at) + b);
-      }
-    }
+    if (bias) addBias<f32>(y + (<usize>(n * groups * bc) * <usize>blocks << 2), bias, 1, groups * bc, blocks);
   }
 }
 
