@@ -74,7 +74,7 @@ function dropoutOf(input: Tensor, p: number, training: boolean, feature: boolean
   if (!alpha) {
     // kept elements are scaled by 1/(1-p), so the expectation is the input's
     const value = round(1 / round(keep));
-    for (let i = 0; i < s.length; i++) if (generator.uniform() < keep) s[i] = value;
+    generator.bernoulliFill(s, keep, value);
     return mul(input, scale);
   }
   // y = a x + b on kept elements and a * (SELU's saturation) + b on dropped ones, with a and b
