@@ -8,12 +8,13 @@
  * NOTE: the engine calls Tensor methods (`add`, `to`, `clone`) on the createGraph path: those are
  * ops, above autograd in the layering; Tensor is the one place where the two meet (see tensor.ts).
  */
-import { convert } from '../dtype';
+import { convert, recycle } from '../dtype';
 import { accumulate } from '../kernels/elementwise';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { checkOptions } from '../options';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
+import { tracer } from './trace-hook';
 import type { Node } from './node';
 
 /**
@@ -140,8 +141,25 @@ function checkedGrad(node: Node, i: number, g: unknown, graph: boolean): Tensor 
 /** Whether `g`, returned for input i, is new storage that the engine may own. */
 function isFresh(node: Node, grads: readonly unknown[], i: number, g: Tensor, incoming: Tensor): boolean {
   if (!node.returnsFreshGrads || g.data === incoming.data) return false;
-  // a gradient returned for two inputs is shared, however it was made
-  for (let j = 0; j < i; j++) if (grads[j] instanceof Tensor && (grads[j] as Tensor).data === g.data) return false;
+  // a gradient returned for two inputs is shared, however it was made (neither slot owns it)
+  for (let j = 0; j < grads.length; j++) if (j !== i && grads[j] instanceof Tensor && (grads[j] as Tensor).data === g.data) return false;
+  return true;
+}
+
+/**
+ * Whether the engine may recycle the storage of `g`, the gradient it owned and has just passed to
+ * `node`: the node is built in (a `fastBackward`, no user code that could keep g), nothing else was
+ * given g (a capture for `grad()`, `retainGrad()`, a trace), and no gradient the node returned
+ * shares g's buffer (a backward may return its incoming gradient or a view of it).
+ */
+function finishedWith(node: Node, g: Tensor, inputGrads: readonly unknown[], captureNodes: ReadonlyMap<Node, Tensor> | null): boolean {
+  if (node.fastBackward === undefined || node.retainGradOf !== null || tracer !== null) return false;
+  if (captureNodes !== null && captureNodes.has(node)) return false;
+  const buffer = g.data.buffer;
+  for (let i = 0; i < inputGrads.length; i++) {
+    const gi = inputGrads[i];
+    if (gi instanceof Tensor && gi.data.buffer === buffer) return false;
+  }
   return true;
 }
 
@@ -194,6 +212,7 @@ function execute(
     for (let p = order.length - 1; p >= 0; p--) {
       const g = pending.grads[p];
       if (g === null) continue;
+      const gOwned = pending.owned[p];
       pending.grads[p] = null;
       const node = order[p];
       if (captureNodes !== null) {
@@ -221,6 +240,7 @@ function execute(
           addTo(pending, q, gi, owned);
         }
       }
+      if (gOwned && !createGraph && finishedWith(node, g, inputGrads, captureNodes)) recycle(g.data);
     }
   } finally {
     setGradEnabled(gradMode);

@@ -63,6 +63,11 @@ class UnaryBackward extends Node {
     return [this.op.grad(g, this.op.saves === 'none' ? g : this.saved[0])];
   }
 
+  // the kernel path's gradient is new storage; op.grad's may be g itself (e.g. an identity's)
+  override get returnsFreshGrads(): boolean {
+    return this.op.gradKernel !== undefined && this.op.saves !== 'none';
+  }
+
   override fastBackward(g: Tensor): Tensor[] {
     const gradKernel = this.op.gradKernel;
     if (gradKernel === undefined || this.op.saves === 'none') return this.backward(g);
