@@ -82,23 +82,40 @@ export function winogradScratchBytes(ic: i32, bc: i32, tiles: i32, gemmBytes: i3
 
 /**
  * V[ξ][c][t] = (Bᵀ d B)[ξ] for the 4x4 input window d of tile t (rows 2 ti - pH .., columns
- * 2 tj - pW ..; zeros outside the image) of each of the `ic` planes at `image`.
+ * 2 tj - pW ..; zeros outside the image) of each of the `ic` planes at `image`. `wide`: scratch for
+ * one plane widened to 2 tW + 2 columns (inH (2 tW + 2) floats; the caller's M, not yet written).
+ *
+ * NOTE: the four-tile path needs its tiles' 10 columns inside the plane. Where left padding or a
+ * short right edge would send tiles to the scalar path (the input gradient's padding 2 sent 5 of
+ * 13 tiles a row there), each plane is first copied into `wide` with zero columns around it, so
+ * that every group of four takes the four-tile path; the sums are the same either way.
  */
-function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: i32, tH: i32, tW: i32, v: usize): void {
+function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: i32, tH: i32, tW: i32, v: usize, wide: usize): void {
   const tiles = tH * tW;
   const xiStride = <usize>(ic * tiles) << 2;
   const zero = f32x4.splat(0);
+  const widen = pW > 0 || 8 * (tW >> 2) + 2 > inW;
+  // in `wide`, column j holds the image's column j - pW (the zero columns are written once); it
+  // fits: for a 3x3 kernel at stride 1, 2 tW >= outW = inW + 2 pW - 2
+  const wideW = 2 * tW + 2;
+  if (widen) memory.fill(wide, 0, <usize>(inH * wideW) << 2);
+  const planeW = widen ? wideW : inW;
+  const planePW = widen ? 0 : pW;
   for (let c = 0; c < ic; c++) {
-    const plane = image + (<usize>(c * inH * inW) << 2);
+    let plane = image + (<usize>(c * inH * inW) << 2);
+    if (widen) {
+      for (let r = 0; r < inH; r++) memory.copy(wide + (<usize>(r * wideW + pW) << 2), plane + (<usize>(r * inW) << 2), <usize>inW << 2);
+      plane = wide;
+    }
     const vc = v + (<usize>(c * tiles) << 2);
     for (let ti = 0; ti < tH; ti++) {
       const ih0 = 2 * ti - pH;
       let tj = 0;
       // four tiles at once where their 10 input columns are inside the image
       for (; tj + 4 <= tW; tj += 4) {
-        const iw0 = 2 * tj - pW;
-        if (iw0 < 0 || iw0 + 10 > inW) {
-          for (let q = 0; q < 4; q++) oneInput(plane, inH, inW, ih0, iw0 + 2 * q, vc + (<usize>(ti * tW + tj + q) << 2), xiStride);
+        const iw0 = 2 * tj - planePW;
+        if (iw0 < 0 || iw0 + 10 > planeW) {
+          for (let q = 0; q < 4; q++) oneInput(plane, inH, planeW, ih0, iw0 + 2 * q, vc + (<usize>(ti * tW + tj + q) << 2), xiStride);
           continue;
         }
         // per input row i: d_i0..d_i3 (lanes: the four tiles), then its column transform c_i0..c_i3
@@ -110,7 +127,7 @@ function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: 
           const ih = ih0 + i;
           let e0 = zero, e1 = zero, e2 = zero, e3 = zero;
           if (ih >= 0 && ih < inH) {
-            const row = plane + (<usize>(ih * inW + iw0) << 2);
+            const row = plane + (<usize>(ih * planeW + iw0) << 2);
             const a = v128.load(row), b = v128.load(row, 16), a2 = v128.load(row, 8), b2 = v128.load(row, 24);
             const d0 = evens(a, b), d1 = odds(a, b), d2 = evens(a2, b2), d3 = odds(a2, b2);
             e0 = f32x4.sub(d0, d2);
@@ -142,7 +159,7 @@ function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: 
         v128.store(at + 14 * xiStride, f32x4.sub(c12, c32));
         v128.store(at + 15 * xiStride, f32x4.sub(c13, c33));
       }
-      for (; tj < tW; tj++) oneInput(plane, inH, inW, ih0, 2 * tj - pW, vc + (<usize>(ti * tW + tj) << 2), xiStride);
+      for (; tj < tW; tj++) oneInput(plane, inH, planeW, ih0, 2 * tj - planePW, vc + (<usize>(ti * tW + tj) << 2), xiStride);
     }
   }
 }
@@ -275,7 +292,7 @@ export function winogradForwardPartF32(
     for (let g = 0; g < groups; g++) {
       const image = x + (<usize>((n * groups + g) * ic) * <usize>pixels << 2);
       const side = y + (<usize>((n * groups + g) * bc) * <usize>blocks << 2);
-      inputTransform(image, ic, inH, inW, pH, pW, tH, tW, v);
+      inputTransform(image, ic, inH, inW, pH, pW, tH, tW, v, m);
       const ug = u + <usize>g * uGroup;
       for (let xi = 0; xi < 16; xi++) {
         gemm<f32>(
@@ -374,7 +391,7 @@ export function winogradWeightGradPartF32(
   const n0 = min(batch, chunk * per), n1 = min(batch, (chunk + 1) * per);
   for (let n = n0; n < n1; n++) {
     for (let k = 0; k < groups; k++) {
-      inputTransform(x + (<usize>((n * groups + k) * ic) * <usize>pixels << 2), ic, inH, inW, pH, pW, tH, tW, v);
+      inputTransform(x + (<usize>((n * groups + k) * ic) * <usize>pixels << 2), ic, inH, inW, pH, pW, tH, tW, v, mg);
       gradTransform(g + (<usize>((n * groups + k) * bc) * <usize>blocks << 2), bc, tH, tW, outH, outW, mg);
       const dk = slice + <usize>k * 16 * xiBytes;
       for (let xi = 0; xi < 16; xi++) {
