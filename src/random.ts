@@ -79,6 +79,35 @@ const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 const TWO_POW_MINUS_53 = 1.1102230246251565e-16;
 
 /**
+ * `Generator.bernoulliFill` on an Alea state [c, s0, s1, s2] (advanced in place): out[i] = value for
+ * each i in order whose `uniform()` draw is below p, the others left as they are. The loop of
+ * `uniform()` with the state in locals; the js kernel backend's `bernoulliFill`, the reference for
+ * the wasm one (assembly/random.ts).
+ */
+export function aleaBernoulliFill(state: Float64Array, out: TypedArray, p: number, value: number): void {
+  let c = state[0];
+  let s0 = state[1];
+  let s1 = state[2];
+  let s2 = state[3];
+  for (let i = 0; i < out.length; i++) {
+    let t = 2091639 * s0 + c * TWO_POW_MINUS_32;
+    c = t | 0;
+    const high = t - c;
+    t = 2091639 * s1 + c * TWO_POW_MINUS_32;
+    c = t | 0;
+    const low = t - c;
+    s0 = s2;
+    s1 = high;
+    s2 = low;
+    if (high + ((low * 0x200000) | 0) * TWO_POW_MINUS_53 < p) out[i] = value;
+  }
+  state[0] = c;
+  state[1] = s0;
+  state[2] = s1;
+  state[3] = s2;
+}
+
+/**
  * A seeded pseudo-random source (PyTorch's `torch.Generator`): seedrandom's Alea. The same seed
  * gives the same numbers on every run and platform.
  *
@@ -155,31 +184,18 @@ export class Generator {
 
   /**
    * Writes `value` into each element of `out` for which a draw of `uniform()` is below `p`, in
-   * order, leaving the others as they are: the same draws and results as that loop, with the
-   * state in locals (dropout's masks).
+   * order, leaving the others as they are: the same draws and results as that loop.
    */
   bernoulliFill(out: TypedArray, p: number, value: number): void {
-    const st = this.alea;
-    let c = st[0];
-    let s0 = st[1];
-    let s1 = st[2];
-    let s2 = st[3];
-    for (let i = 0; i < out.length; i++) {
-      let t = 2091639 * s0 + c * TWO_POW_MINUS_32;
-      c = t | 0;
-      const high = t - c;
-      t = 2091639 * s1 + c * TWO_POW_MINUS_32;
-      c = t | 0;
-      const low = t - c;
-      s0 = s2;
-      s1 = high;
-      s2 = low;
-      if (high + ((low * 0x200000) | 0) * TWO_POW_MINUS_53 < p) out[i] = value;
-    }
-    st[0] = c;
-    st[1] = s0;
-    st[2] = s1;
-    st[3] = s2;
+    aleaBernoulliFill(this.alea, out, p, value);
+  }
+
+  /**
+   * @internal Alea's state [c, s0, s1, s2], live: a kernel backend's `bernoulliFill` draws from it
+   * and advances it (dropout's masks).
+   */
+  aleaState(): Float64Array {
+    return this.alea;
   }
 
   /** Standard normal by the Box-Muller transform (pairs, the second kept for the next call). */

@@ -7,6 +7,7 @@ import { gemm } from '../kernels/matmul';
 import { isPlain2x2, maxPool2x2, scatterAddAt, windowMax, windowMean, windowMeanAdjoint } from '../kernels/pooling';
 import { sumAxis } from '../kernels/reduce';
 import { maxAndSumExp } from '../kernels/softmax';
+import { aleaBernoulliFill } from '../random';
 
 /** The TypeScript kernels. */
 export const jsBackend: KernelBackend = {
@@ -63,6 +64,7 @@ export const jsBackend: KernelBackend = {
   maxPool2dBackward: (g, argmax, dx) => scatterAddAt(g, argmax, dx),
   avgPool2dForward: windowMean,
   avgPool2dBackward: windowMeanAdjoint,
+  bernoulliFill: (state, p, value, out) => aleaBernoulliFill(state, out, p, value),
   relu: (x, out) => elementwise.relu(x as TypedArray, out),
   reluBackward: elementwise.reluBackward,
   sigmoid: elementwise.sigmoid,

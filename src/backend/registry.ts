@@ -110,6 +110,13 @@ export interface KernelBackend {
   avgPool2dForward(x: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, y: FloatArray): void;
   /** Its adjoint: dx += each output's g, divided as the forward divides, over its window (`windowMeanAdjoint`). */
   avgPool2dBackward(g: FloatArray, planes: number, inH: number, inW: number, rows: Windows, cols: Windows, divisor: number | null, dx: FloatArray): void;
+  /**
+   * out[i] = value for each i in order whose draw of a Generator's `uniform()` is below p, the others
+   * left as they are; `state` is the generator's live Alea state (`aleaState()`), advanced past the
+   * out.length draws. Dropout's masks; the contract of `aleaBernoulliFill` in src/random.ts, bit
+   * for bit.
+   */
+  bernoulliFill(state: Float64Array, p: number, value: number, out: FloatArray): void;
   /** out = max(x, 0) (x > 0 ? x : 0). */
   relu(x: FloatArray, out: FloatArray): void;
   /** out = g where y > 0, else 0 (y is relu's output). */

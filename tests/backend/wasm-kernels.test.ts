@@ -239,3 +239,37 @@ describe('element-wise kernels', () => {
     });
   }
 });
+
+describe("dropout's masks (bernoulliFill: Alea as a multiply-with-carry on integers)", () => {
+  for (const [name, ctor] of DTYPES) {
+    test(`${name}: the same elements written and the same state after as the TS loop, at every p and size`, () => {
+      for (const seed of [1, 2, 12345]) {
+        for (const p of [0, 1e-9, 0.25, 0.5, 0.75, 0.999999, 1]) {
+          for (const n of [0, 1, 7, 63, 64, 65, 4099, 100003]) {
+            const a = new Generator(seed);
+            const b = new Generator(seed);
+            a.uniform();
+            b.uniform();
+            // marks in both outputs: elements not drawn below p must keep them
+            const outJ = new ctor(n).fill(-7),
+              outW = new ctor(n).fill(-7);
+            js.bernoulliFill(a.aleaState(), p, 4 / 3, outJ);
+            wasm.bernoulliFill(b.aleaState(), p, 4 / 3, outW);
+            if (outW.some((v, i) => !Object.is(v, outJ[i]))) throw new Error(`seed ${seed}, p ${p}, n ${n}: the masks differ`);
+            expect(b.getState()).toEqual(a.getState());
+            // and the stream goes on as uniform()'s
+            expect(b.uniform()).toBe(a.uniform());
+          }
+        }
+      }
+    });
+  }
+
+  test("the mask is Generator.uniform()'s draws, compared with p", () => {
+    const g = new Generator(9);
+    const h = new Generator(9);
+    const out = new Float32Array(5000);
+    wasm.bernoulliFill(g.aleaState(), 0.3, 2, out);
+    for (let i = 0; i < out.length; i++) expect(out[i]).toBe(h.uniform() < 0.3 ? 2 : 0);
+  });
+});

@@ -71,6 +71,8 @@ interface KernelExports {
   crossEntropyForwardF64: CrossEntropyForwardFn;
   crossEntropyBackwardF32: CrossEntropyBackwardFn;
   crossEntropyBackwardF64: CrossEntropyBackwardFn;
+  bernoulliFillF32: (state: Ptr, out: Ptr, n: number, p: number, value: number) => void;
+  bernoulliFillF64: (state: Ptr, out: Ptr, n: number, p: number, value: number) => void;
   reluF32: MapFn;
   reluF64: MapFn;
   reluBackwardF32: Map2Fn;
@@ -1337,6 +1339,22 @@ class WasmBackend implements KernelBackend {
     (isF32(a) ? f32 : f64)(pa, pb, po, n);
     this.get(po, out, 0, n);
     return true;
+  }
+
+  /** Alea stepped as a multiply-with-carry on integers (assembly/random.ts): the same draws, bit for bit. */
+  bernoulliFill(state: Float64Array, p: number, value: number, out: FloatArray): void {
+    if (this.solo) return this.solo.bernoulliFill(state, p, value, out);
+    const n = out.length;
+    if (n < ELEMENTWISE_MIN || !this.begin(n * out.BYTES_PER_ELEMENT + 32, 2)) {
+      jsBackend.bernoulliFill(state, p, value, out);
+      return;
+    }
+    const ps = this.alloc(32);
+    this.f64.set(state, ps >> 3);
+    const po = this.put(out, 0, n);
+    (isF32(out) ? this.ex.bernoulliFillF32 : this.ex.bernoulliFillF64)(ps, po, n, p, value);
+    this.get(po, out, 0, n);
+    state.set(this.f64.subarray(ps >> 3, (ps >> 3) + 4));
   }
 
   relu(x: FloatArray, out: FloatArray): void {

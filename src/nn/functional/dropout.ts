@@ -7,7 +7,8 @@
  */
 import { isGradEnabled } from '../../autograd/grad-mode';
 import { tracer } from '../../autograd/trace-hook';
-import { isFloatDtype } from '../../dtype';
+import { kernels } from '../../backend/registry';
+import { type FloatArray, isFloatDtype } from '../../dtype';
 import { pyFloatRepr } from '../../format';
 import { checkBoolean, checkOptions, describe } from '../../options';
 import { add, mul } from '../../ops/binary';
@@ -74,7 +75,7 @@ function dropoutOf(input: Tensor, p: number, training: boolean, feature: boolean
   if (!alpha) {
     // kept elements are scaled by 1/(1-p), so the expectation is the input's
     const value = round(1 / round(keep));
-    generator.bernoulliFill(s, keep, value);
+    kernels().bernoulliFill(generator.aleaState(), keep, value, s as FloatArray);
     return mul(input, scale);
   }
   // y = a x + b on kept elements and a * (SELU's saturation) + b on dropped ones, with a and b

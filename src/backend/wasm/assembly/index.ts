@@ -14,3 +14,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from './winograd';
+export * from './random';
