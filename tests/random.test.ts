@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { Generator } from '../src/random';
+import { aleaBernoulliFill, Generator } from '../src/random';
 
 describe('Generator: seedrandom Alea, stepped in place', () => {
   test.each([1, 2, 42, 67280421310721, -3.5])('uniform() is seedrandom.alea(%p).double(), draw for draw', (seed) => {
@@ -13,8 +13,13 @@ describe('Generator: seedrandom Alea, stepped in place', () => {
     expect(g.getState().alea).toEqual(ref.state());
   });
 
-  test('bernoulliFill draws as a uniform() loop: the same elements written, the same state after', () => {
-    for (const [p, n] of [[0.75, 10001], [0.5, 7], [0, 100], [1, 100]] as const) {
+  test('aleaBernoulliFill draws as a uniform() loop: the same elements written, the same state after', () => {
+    for (const [p, n] of [
+      [0.75, 10001],
+      [0.5, 7],
+      [0, 100],
+      [1, 100],
+    ] as const) {
       const a = new Generator(5);
       const b = new Generator(5);
       a.uniform();
@@ -22,14 +27,14 @@ describe('Generator: seedrandom Alea, stepped in place', () => {
       const want = new Float32Array(n).fill(-1);
       for (let i = 0; i < n; i++) if (a.uniform() < p) want[i] = 4 / 3;
       const got = new Float32Array(n).fill(-1);
-      b.bernoulliFill(got, p, 4 / 3);
+      aleaBernoulliFill(b.aleaState(), got, p, 4 / 3);
       expect(got).toEqual(want);
       expect(b.getState()).toEqual(a.getState());
       expect(b.uniform()).toBe(a.uniform());
     }
     const g = new Generator(3);
     const f64 = new Float64Array(1000);
-    g.bernoulliFill(f64, 0.25, 2);
+    aleaBernoulliFill(g.aleaState(), f64, 0.25, 2);
     const kept = f64.filter((v) => v === 2).length;
     expect(f64.every((v) => v === 0 || v === 2)).toBe(true);
     expect(kept).toBeGreaterThan(200);

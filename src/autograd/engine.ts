@@ -240,7 +240,8 @@ function execute(
           addTo(pending, q, gi, owned);
         }
       }
-      if (gOwned && !createGraph && finishedWith(node, g, inputGrads, captureNodes)) recycle(g.data);
+      // (nothing is owned under createGraph)
+      if (gOwned && finishedWith(node, g, inputGrads, captureNodes)) recycle(g.data);
     }
   } finally {
     setGradEnabled(gradMode);

@@ -86,12 +86,9 @@ function dropoutOf(input: Tensor, p: number, training: boolean, feature: boolean
   const keptScale = round(a);
   const keptShift = round(SELU_SATURATION * a * p);
   const droppedShift = round(-round(SELU_SATURATION * a) + keptShift);
-  for (let i = 0; i < s.length; i++) {
-    if (generator.uniform() < keep) {
-      s[i] = keptScale;
-      b[i] = keptShift;
-    } else b[i] = droppedShift;
-  }
+  // keptScale > 0, so the mask's zeros are the dropped elements
+  kernels().bernoulliFill(generator.aleaState(), keep, keptScale, s as FloatArray);
+  for (let i = 0; i < s.length; i++) b[i] = s[i] !== 0 ? keptShift : droppedShift;
   return add(mul(input, scale), shift);
 }
 
