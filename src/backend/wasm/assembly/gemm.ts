@@ -8,8 +8,9 @@
  *
  * - op(B): read in place when B is stored k×n (row p of op(B) is contiguous), else (transB, or a
  *   large B whose rows are pages apart) packed into NR-column micro-panels, zero-padded.
- * - op(A): read in place through (row, step) strides, or packed into MR-row micro-panels when its
- *   rows are strided along k (transA) and it is reused across many column tiles.
+ * - op(A): packed into MR-row micro-panels (MR values per step of k, zero rows past m) when it is
+ *   reused across more than two column tiles, which the packed tiles read at constant offsets;
+ *   else read in place through (row, step) strides.
  * - a last single row (m % 4 == 1, e.g. dW of 5 outputs) gets a 1×8 tile instead of a padded 4×8.
  * - float32 A·Bᵀ with m or n < 16 (x·Wᵀ of a narrow layer) skips packing altogether: 4×2 tiles of
  *   dot products along k, where both operands are contiguous (`dotNT`).
@@ -132,7 +133,7 @@ export function band<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, part
     colAlign = 2;
     byRows = m >= n;
   } else {
-    const pa = packsA<T>(transA, m, n, k), pb = packsB(transB, n, k);
+    const pa = packsA<T>(n), pb = packsB(transB, n, k);
     if (pa != pb) byRows = pa;
     else if (pa) byRows = <i64>k * <i64>n <= <i64>k * <i64>m;
     else byRows = m >= n;
@@ -156,11 +157,12 @@ export function band<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, part
 }
 
 // Pack op(B) when its rows are not contiguous, or are so far apart that every step of k is a
-// new page; pack op(A) when its k-steps are strided and the panel serves many column tiles.
+// new page; pack op(A) whenever its panel serves more than two column tiles: the packed tiles load
+// op(A) at constant offsets (tileF32x8PackedA), ~25% faster than through row strides.
 // @ts-ignore: decorator
-@inline function packsA<T>(transA: bool, m: i32, n: i32, k: i32): bool {
+@inline function packsA<T>(n: i32): bool {
   const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
-  return transA ? n > 2 * NR : (m >= 64 && n >= 64 && k >= 64);
+  return n > 2 * NR;
 }
 // @ts-ignore: decorator
 @inline function packsB(transB: bool, n: i32, k: i32): bool {
@@ -187,7 +189,7 @@ export function gemmBand<T>(
   const kBlocks = (k + KC - 1) / KC;
   const kBlock = (k + kBlocks - 1) / kBlocks;
   const packB = packsB(transB, n, k);
-  const packA = packsA<T>(transA, m, n, k);
+  const packA = packsA<T>(n);
   const pa = edge + EDGE_BYTES;
   const pb = pa + <usize>(MC * min(k, KC)) * es;
   const ldc = <usize>n * es;
@@ -227,10 +229,12 @@ export function gemmBand<T>(
             const ci = cj + <usize>ir * ldc;
             if (sizeof<T>() == 4) {
               if (rows == 1 && cols > 4) rowF32x8(kc, ap, aStep, bp, bStep, ci, cols, overwrite);
+              else if (packA && cols > 4) tileF32x8PackedA(kc, ap, bp, bStep, ci, ldc, rows, cols, overwrite);
               else if (cols <= 4) tileF32x4(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
               else tileF32x8(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
             } else {
-              if (cols <= 2) tileF64x2(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
+              if (packA && cols > 2) tileF64x4PackedA(kc, ap, bp, bStep, ci, ldc, rows, cols, overwrite);
+              else if (cols <= 2) tileF64x2(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
               else tileF64x4(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
             }
           }
@@ -431,6 +435,51 @@ function tileF32x8(
   storeEdge<f32>(c, ldc, rows, cols, 8, overwrite);
 }
 
+/**
+ * tileF32x8 where op(A) is packed (its four rows 4 bytes apart, steps 16 apart, zero rows past m):
+ * the splat loads take constant offsets, so the loop keeps two address registers instead of five.
+ * Every lane sums the same products in the same order as tileF32x8 (same bits).
+ *
+ * NOTE: unrolling two steps of k per iteration was slower (Xeon, Node 20): binaryen hoists the
+ * second step's loads above the first step's multiply-adds and V8 then spills accumulators.
+ */
+function tileF32x8PackedA(kc: i32, a: usize, b: usize, bStep: usize, c: usize, ldc: usize, rows: i32, cols: i32, overwrite: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = a + (<usize>kc << 4);
+  while (a < end) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = madd32(x, b0, c00); c01 = madd32(x, b1, c01);
+    x = v128.load32_splat(a, 4);
+    c10 = madd32(x, b0, c10); c11 = madd32(x, b1, c11);
+    x = v128.load32_splat(a, 8);
+    c20 = madd32(x, b0, c20); c21 = madd32(x, b1, c21);
+    x = v128.load32_splat(a, 12);
+    c30 = madd32(x, b0, c30); c31 = madd32(x, b1, c31);
+    a += 16;
+    b += bStep;
+  }
+  if (rows == 4 && cols == 8) {
+    if (!overwrite) {
+      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+      c20 = f32x4.add(c20, v128.load(c + (ldc << 1))); c21 = f32x4.add(c21, v128.load(c + (ldc << 1), 16));
+      c30 = f32x4.add(c30, v128.load(c + ldc * 3)); c31 = f32x4.add(c31, v128.load(c + ldc * 3, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
+    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
+    return;
+  }
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  storeEdge<f32>(c, ldc, rows, cols, 8, overwrite);
+}
+
 /** A 1×8 tile, for the last row when m % 4 == 1 (m = 5 outputs: dW = gᵀ x). */
 function rowF32x8(kc: i32, a: usize, aStep: usize, b: usize, bStep: usize, c: usize, cols: i32, overwrite: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
@@ -504,6 +553,44 @@ function tileF64x4(
     x = v128.load64_splat(a + r3);
     c30 = madd64(x, b0, c30); c31 = madd64(x, b1, c31);
     a += aStep;
+    b += bStep;
+  }
+  if (rows == 4 && cols == 4) {
+    if (!overwrite) {
+      c00 = f64x2.add(v128.load(c), c00); c01 = f64x2.add(v128.load(c, 16), c01);
+      c10 = f64x2.add(v128.load(c + ldc), c10); c11 = f64x2.add(v128.load(c + ldc, 16), c11);
+      c20 = f64x2.add(v128.load(c + (ldc << 1)), c20); c21 = f64x2.add(v128.load(c + (ldc << 1), 16), c21);
+      c30 = f64x2.add(v128.load(c + ldc * 3), c30); c31 = f64x2.add(v128.load(c + ldc * 3, 16), c31);
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
+    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
+    return;
+  }
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  storeEdge<f64>(c, ldc, rows, cols, 4, overwrite);
+}
+
+/** tileF64x4 where op(A) is packed, as tileF32x8PackedA: same products in the same order. */
+function tileF64x4PackedA(kc: i32, a: usize, b: usize, bStep: usize, c: usize, ldc: usize, rows: i32, cols: i32, overwrite: bool): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const end = a + (<usize>kc << 5);
+  while (a < end) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load64_splat(a);
+    c00 = madd64(x, b0, c00); c01 = madd64(x, b1, c01);
+    x = v128.load64_splat(a, 8);
+    c10 = madd64(x, b0, c10); c11 = madd64(x, b1, c11);
+    x = v128.load64_splat(a, 16);
+    c20 = madd64(x, b0, c20); c21 = madd64(x, b1, c21);
+    x = v128.load64_splat(a, 24);
+    c30 = madd64(x, b0, c30); c31 = madd64(x, b1, c31);
+    a += 32;
     b += bStep;
   }
   if (rows == 4 && cols == 4) {
