@@ -10,6 +10,7 @@
  */
 import { convert, recycle } from '../dtype';
 import { accumulate } from '../kernels/elementwise';
+import { kernels } from '../backend/registry';
 import { fmt, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { checkOptions } from '../options';
@@ -55,7 +56,11 @@ function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
     sums.grads[p] = out;
     sums.owned[p] = true;
   }
-  accumulate(out.data, add.data);
+  const o = out.data,
+    x = add.data;
+  // the kernel backend's add (wasm: SIMD from 64 elements) where both are one float type; same bits
+  if ((o instanceof Float32Array && x instanceof Float32Array) || (o instanceof Float64Array && x instanceof Float64Array)) kernels().arithmetic('add', o, x, o);
+  else accumulate(o, x);
 }
 
 /** Leaf gradients by tensor: `tensors[i]` receives `sums.grads[i]`. */

@@ -65,6 +65,10 @@ export const jsBackend: KernelBackend = {
   avgPool2dForward: windowMean,
   avgPool2dBackward: windowMeanAdjoint,
   bernoulliFill: (state, p, value, out) => aleaBernoulliFill(state, out, p, value),
+  arithmetic(op, a, b, out) {
+    const n = out.length;
+    elementwise.arithmeticRuns[op](a, 0, a.length === n ? 1 : 0, b, 0, b.length === n ? 1 : 0, out, 0, n);
+  },
   relu: (x, out) => elementwise.relu(x as TypedArray, out),
   reluBackward: elementwise.reluBackward,
   sigmoid: elementwise.sigmoid,

@@ -14,6 +14,9 @@ import { machineCores } from './wasm/pool';
 import type { FloatArray, TypedArray } from '../dtype';
 import type { ConvGeometry, ConvShape } from '../kernels/conv';
 import type { Windows } from '../kernels/pooling';
+import type { ArithmeticOp } from '../kernels/elementwise';
+
+export type { ArithmeticOp };
 
 export { jsBackend } from './js';
 
@@ -117,6 +120,14 @@ export interface KernelBackend {
    * for bit.
    */
   bernoulliFill(state: Float64Array, p: number, value: number, out: FloatArray): void;
+  /**
+   * out[i] = a[i] op b[i] for op in add, sub, mul, div, where a and b are either out's length or a
+   * single element (used for every i), all three of one float type; `out` may be `a` or `b`. IEEE
+   * arithmetic in out's type: the bits of the TS runs (src/kernels/elementwise.ts addRun...), which
+   * compute in float64 and round once, the same result for these four operations (Figueroa: 53 >=
+   * 2 * 24 + 2 bits).
+   */
+  arithmetic(op: ArithmeticOp, a: FloatArray, b: FloatArray, out: FloatArray): void;
   /** out = max(x, 0) (x > 0 ? x : 0). */
   relu(x: FloatArray, out: FloatArray): void;
   /** out = g where y > 0, else 0 (y is relu's output). */

@@ -67,6 +67,12 @@ export const divRun: BinaryRun = byFloatType(
   },
 );
 
+/** The four arithmetic operations the kernel backends also run on float arrays (KernelBackend.arithmetic). */
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div';
+
+/** Their runs: the reference for KernelBackend.arithmetic, bit for bit. */
+export const arithmeticRuns: Readonly<Record<ArithmeticOp, BinaryRun>> = { add: addRun, sub: subRun, mul: mulRun, div: divRun };
+
 /** out[i] += x[i] over all of out (x at least as long): the engine's sum of two gradients. */
 export function accumulate(out: TypedArray, x: TypedArray): void {
   if (out instanceof Float32Array && x instanceof Float32Array) accumulateF32(out, x);

@@ -3,7 +3,8 @@
  * and `where`; the others (maximum, remainder, atan2, the bitwise ops...) are in ops/elementwise.ts.
  */
 import { Node } from '../autograd/node';
-import { type DType, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
+import { type DType, type FloatArray, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
+import { kernels } from '../backend/registry';
 import { type BinaryRun, broadcastBinary } from '../kernels/broadcast';
 import * as k from '../kernels/elementwise';
 import { broadcastShapes, type Shape } from '../shape';
@@ -12,6 +13,13 @@ import { cast, checkOperands, checkScalar, checkTensor, expandTo, type TensorOrN
 import { sumTo } from './layout';
 import { needsGrad, record } from '../autograd/record';
 import { tracer } from '../autograd/trace-hook';
+
+/**
+ * The runs whose whole-array and one-value cases the kernel backend takes (KernelBackend.arithmetic:
+ * the wasm backend's SIMD loops from 64 elements, the same bits); other shapes, dtypes and runs go
+ * through broadcastBinary here.
+ */
+const BACKEND_RUNS = new Map<BinaryRun, k.ArithmeticOp>(Object.entries(k.arithmeticRuns).map(([op, run]) => [run, op as k.ArithmeticOp]));
 
 /**
  * Runs `run` over a and b broadcast together, computing in `dtype` and storing as `outDtype`.
@@ -30,7 +38,16 @@ export function elementwise(
   const at = toTensor(a, dtype, name);
   const bt = toTensor(b, dtype, name);
   const out = zerosOf(broadcastShapes(at.shape, bt.shape, name), outDtype);
-  broadcastBinary(run, cast(at, dtype).data, at.shape, cast(bt, dtype).data, bt.shape, out.data, out.shape);
+  const ad = cast(at, dtype).data,
+    bd = cast(bt, dtype).data,
+    od = out.data;
+  const op = BACKEND_RUNS.get(run);
+  const n = od.length;
+  if (op !== undefined && outDtype === dtype && (dtype === 'float32' || dtype === 'float64') && n > 0 && (ad.length === n || ad.length === 1) && (bd.length === n || bd.length === 1)) {
+    kernels().arithmetic(op, ad as FloatArray, bd as FloatArray, od as FloatArray);
+  } else {
+    broadcastBinary(run, ad, at.shape, bd, bt.shape, od, out.shape);
+  }
   return [out, at, bt];
 }
 

@@ -12,7 +12,9 @@
  *   kernels sum in float64, so |wasm - ts| <= 2 k u sum_p |a_ip b_pj| with u = 2^-24 (the
  *   classical bound for a float32 dot product), checked element by element.
  * - everything else (bias, column sums, cross-entropy, relu, sigmoid's backward): the same float64
- *   arithmetic, exp and log from Math: bit-identical.
+ *   arithmetic, exp and log from Math: bit-identical. arithmetic (add, sub, mul, div) runs in
+ *   float32 lanes for float32, which gives the TS runs' bits (float64 then rounded once is the
+ *   correctly rounded result for these four operations).
  */
 import { createWasmBackend, simdFlavor } from '../../src/backend/wasm/backend';
 import { jsBackend, type KernelBackend } from '../../src/backend/registry';
@@ -234,6 +236,47 @@ describe('element-wise kernels', () => {
           (js[op] as (...a: FloatArray[]) => void)(...args, outJ);
           (wasm[op] as (...a: FloatArray[]) => void)(...args, outW);
           expect({ op, n, out: Array.from(outW).map(String) }).toEqual({ op, n, out: Array.from(outJ).map(String) });
+        }
+      }
+    });
+  }
+});
+
+describe('arithmetic (add, sub, mul, div): arrays and single values, bit-identical to the TS runs', () => {
+  // operands that overflow, underflow to subnormals, divide by zero, and meet NaN, infinities and signed zeros
+  const specialA = [0, -0, 1e-40, -1e-40, NaN, Infinity, -Infinity, 3e38, -3e38, 1e-30, 1, 0, Infinity, 5];
+  const specialB = [0, 0, -0, 1e-10, 2, Infinity, Infinity, 10, 3e38, 1e-10, -0, -0, -Infinity, 7];
+  const shown = (a: FloatArray) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+  for (const [name, ctor] of DTYPES) {
+    test(`${name}: every size around the vector widths and the size threshold, each operand an array or one value, in place too`, () => {
+      for (const n of [1, 2, 3, 5, 7, 33, 63, 64, 65, 257, 4099]) {
+        const a = random(ctor, n, -3, 3),
+          b = random(ctor, n, -2, 2);
+        a.set(specialA.slice(0, Math.min(n, specialA.length)));
+        b.set(specialB.slice(0, Math.min(n, specialB.length)));
+        for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+          for (const [x, y] of [
+            [a, b],
+            [a, b.subarray(0, 1)],
+            [a.subarray(n - 1), b],
+            [a.subarray(0, 1), b.subarray(n - 1)],
+            [a, new ctor([-0])],
+            [new ctor([Infinity]), b],
+          ]) {
+            const outJ = new ctor(n),
+              outW = new ctor(n);
+            js.arithmetic(op, x, y, outJ);
+            wasm.arithmetic(op, x, y, outW);
+            expect({ op, n, steps: [x.length, y.length], out: shown(outW) }).toEqual({ op, n, steps: [x.length, y.length], out: shown(outJ) });
+          }
+          // out may be either operand
+          const want = new ctor(n);
+          js.arithmetic(op, a, b, want);
+          const first = a.slice(),
+            second = b.slice();
+          wasm.arithmetic(op, first, b, first);
+          wasm.arithmetic(op, a, second, second);
+          expect({ op, n, first: shown(first), second: shown(second) }).toEqual({ op, n, first: shown(want), second: shown(want) });
         }
       }
     });

@@ -14,7 +14,7 @@
 import type { FloatArray, TypedArray } from '../../dtype';
 import { type ConvGeometry, type ConvShape, isIdentity } from '../../kernels/conv';
 import { isPlain2x2, type Windows } from '../../kernels/pooling';
-import type { KernelBackend } from '../registry';
+import type { ArithmeticOp, KernelBackend } from '../registry';
 import { jsBackend } from '../js';
 import { KERNELS_RELAXED_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.wasm';
 import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, Pool, threadsUnavailableReason, type KernelName } from './pool';
@@ -73,6 +73,8 @@ interface KernelExports {
   crossEntropyBackwardF64: CrossEntropyBackwardFn;
   bernoulliFillF32: (state: Ptr, out: Ptr, n: number, p: number, value: number) => void;
   bernoulliFillF64: (state: Ptr, out: Ptr, n: number, p: number, value: number) => void;
+  arithmeticF32: ArithmeticFn;
+  arithmeticF64: ArithmeticFn;
   reluF32: MapFn;
   reluF64: MapFn;
   reluBackwardF32: Map2Fn;
@@ -94,6 +96,10 @@ interface KernelExports {
   adadeltaUpdatePartF32: AdadeltaPartFn;
   adadeltaUpdatePartF64: AdadeltaPartFn;
 }
+/** out = a op b over n elements (assembly/arithmetic.ts), op an index into ARITHMETIC_CODES; steps 1 (an array) or 0 (one value). */
+type ArithmeticFn = (op: number, a: Ptr, aStep: number, b: Ptr, bStep: number, out: Ptr, n: number) => void;
+/** KernelBackend.arithmetic's operations as assembly/arithmetic.ts numbers them. */
+const ARITHMETIC_CODES: Record<ArithmeticOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
 /** SGD's update of elements of part `part` of `parts` (assembly/optim.ts): params -> [lr, momentum, dampening, weightDecay]. */
 type SgdPartFn = (p: Ptr, grad: Ptr, buf: Ptr, n: number, flags: number, params: Ptr, scratch: Ptr, part: number, parts: number) => void;
 /** Adadelta's: params -> [lr, rho, eps, weightDecay]. */
@@ -1355,6 +1361,20 @@ class WasmBackend implements KernelBackend {
     (isF32(out) ? this.ex.bernoulliFillF32 : this.ex.bernoulliFillF64)(ps, po, n, p, value);
     this.get(po, out, 0, n);
     state.set(this.f64.subarray(ps >> 3, (ps >> 3) + 4));
+  }
+
+  arithmetic(op: ArithmeticOp, a: FloatArray, b: FloatArray, out: FloatArray): void {
+    if (this.solo) return this.solo.arithmetic(op, a, b, out);
+    const n = out.length;
+    if (n < ELEMENTWISE_MIN || !this.begin((a.length + b.length + n) * out.BYTES_PER_ELEMENT, 3)) {
+      jsBackend.arithmetic(op, a, b, out);
+      return;
+    }
+    const pa = this.put(a, 0, a.length);
+    const pb = this.put(b, 0, b.length);
+    const po = this.alloc(n * out.BYTES_PER_ELEMENT);
+    (isF32(out) ? this.ex.arithmeticF32 : this.ex.arithmeticF64)(ARITHMETIC_CODES[op], pa, a.length === n ? 1 : 0, pb, b.length === n ? 1 : 0, po, n);
+    this.get(po, out, 0, n);
   }
 
   relu(x: FloatArray, out: FloatArray): void {

@@ -5,6 +5,7 @@
  */
 export { gemmF32, gemmF64, gemmPartF32, gemmPartF64, gemmScratchBytes } from './gemm';
 export * from './nn';
+export * from './arithmetic';
 export * from './conv';
 export * from './pooling';
 export * from './optim';
