@@ -598,15 +598,18 @@ class WasmBackend implements KernelBackend {
    */
   private begin(bytes: number, operands: number): boolean {
     const need = this.base + bytes + operands * (PAD + 64);
-    const have = this.ex.memory.buffer.byteLength;
-    if (need > have) {
-      try {
-        this.ex.memory.grow(Math.ceil((need - have) / 65536));
-      } catch {
-        return false;
+    // the buffer held here is the memory's own until the memory grows, which only this method
+    // does (a grown non-shared buffer is detached, byteLength 0, and also lands here): so the
+    // memory.buffer getter (~2% of a small op) runs only when the call may need more
+    if (need > this.buffer.byteLength) {
+      const have = this.ex.memory.buffer.byteLength;
+      if (need > have) {
+        try {
+          this.ex.memory.grow(Math.ceil((need - have) / 65536));
+        } catch {
+          return false;
+        }
       }
-    }
-    if (this.ex.memory.buffer !== this.buffer) {
       this.buffer = this.ex.memory.buffer;
       this.f32 = new Float32Array(this.buffer);
       this.f64 = new Float64Array(this.buffer);
