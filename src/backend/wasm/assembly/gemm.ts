@@ -371,6 +371,11 @@ function packPanelsB<T>(transB: bool, b: usize, n: i32, k: i32, pc: i32, jc: i32
     // transB: column j+q of op(B) is row jc+j+q of B, contiguous along k
     const s = b + (<usize>(jc + j) * <usize>k + <usize>pc) * es;
     const rowStride = <usize>k * es;
+    if (sizeof<T>() == 4 && cols == NR) {
+      transposeRows8(s, rowStride, kc, dst);
+      dst += <usize>(kc * NR) * es;
+      continue;
+    }
     for (let q = 0; q < NR; q++) {
       let d = dst + <usize>q * es;
       if (q < cols) {
@@ -389,6 +394,47 @@ function packPanelsB<T>(transB: bool, b: usize, n: i32, k: i32, pc: i32, jc: i32
     }
     dst += <usize>(kc * NR) * es;
   }
+}
+
+/**
+ * Eight float32 rows of B (rowStride bytes apart, from `src`) into a packed panel of kc steps:
+ * dst[p * 8 + q] = row q's value p. Four steps at a time through two 4x4 transposes in registers;
+ * the last kc % 4 steps one value at a time.
+ */
+function transposeRows8(src: usize, rowStride: usize, kc: i32, dst: usize): void {
+  const s1 = src + rowStride, s2 = s1 + rowStride, s3 = s2 + rowStride;
+  const s4 = s3 + rowStride, s5 = s4 + rowStride, s6 = s5 + rowStride, s7 = s6 + rowStride;
+  const k4 = kc & ~3;
+  let p = 0;
+  for (; p < k4; p += 4) {
+    const at = <usize>p << 2;
+    const d = dst + (<usize>p << 5);
+    transpose4(v128.load(src + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), d);
+    transpose4(v128.load(s4 + at), v128.load(s5 + at), v128.load(s6 + at), v128.load(s7 + at), d + 16);
+  }
+  for (; p < kc; p++) {
+    const at = <usize>p << 2;
+    const d = dst + (<usize>p << 5);
+    store<f32>(d, load<f32>(src + at));
+    store<f32>(d, load<f32>(s1 + at), 4);
+    store<f32>(d, load<f32>(s2 + at), 8);
+    store<f32>(d, load<f32>(s3 + at), 12);
+    store<f32>(d, load<f32>(s4 + at), 16);
+    store<f32>(d, load<f32>(s5 + at), 20);
+    store<f32>(d, load<f32>(s6 + at), 24);
+    store<f32>(d, load<f32>(s7 + at), 28);
+  }
+}
+
+/** Rows r0..r3 (4 lanes each) transposed: lane l of every row into the vector at d + 32 l. */
+// @ts-ignore: decorator
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(d, i64x2.shuffle(t0, t2, 0, 2));
+  v128.store(d, i64x2.shuffle(t0, t2, 1, 3), 32);
+  v128.store(d, i64x2.shuffle(t1, t3, 0, 2), 64);
+  v128.store(d, i64x2.shuffle(t1, t3, 1, 3), 96);
 }
 
 // ---- register tiles. a: op(A)[0, 0] of the tile, rows aRow apart, steps aStep apart; b: op(B)[0, 0..NR), steps bStep apart ----
