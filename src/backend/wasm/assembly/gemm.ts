@@ -17,7 +17,10 @@
  *
  * Measured on Zen 4 / Node 20 (bench/wasm-kernels.ts): ~28 GFLOPS float32 and ~14 float64 from
  * n = 128 to 1024 in every transpose combination. A 6×8 float32 tile (12 accumulators) was slower
- * (24-26 GFLOPS): V8 has 15 allocatable vector registers and spilled.
+ * (24-26 GFLOPS): V8 has 15 allocatable vector registers and spilled. On a 2.1 GHz Xeon VM (Node
+ * 20), with packed op(A) read at constant offsets (tileF32x8PackedA): float32 1024³ 21-26 GFLOPS
+ * for the kernel alone, 30-31 with relaxed SIMD's fused multiply-adds (two builds alternated in one
+ * process, best of 15 rounds; this machine's speed varies by up to 2x over minutes).
  *
  * k is cut into equal blocks of <= KC (as the TS packed path does); a float64 C element is summed
  * in the same order as the TS kernels (one running sum per block, then C = sum or C += sum), so
