@@ -326,7 +326,16 @@ function packPanelsA<T>(transA: bool, a: usize, m: i32, k: i32, ic: i32, pc: i32
       }
     } else if (rows == MR) {
       let s0 = s, s1 = s + rowStride, s2 = s + (rowStride << 1), s3 = s + rowStride * 3;
-      for (let p = 0; p < kc; p++) {
+      let p = 0;
+      if (sizeof<T>() == 4) {
+        // rows contiguous along k: four steps at a time through a 4x4 register transpose
+        for (; p + 4 <= kc; p += 4) {
+          transpose4(v128.load(s0), v128.load(s1), v128.load(s2), v128.load(s3), dst, 16);
+          dst += 64;
+          s0 += 16; s1 += 16; s2 += 16; s3 += 16;
+        }
+      }
+      for (; p < kc; p++) {
         store<T>(dst, load<T>(s0));
         store<T>(dst, load<T>(s1), sizeof<T>());
         store<T>(dst, load<T>(s2), 2 * sizeof<T>());
@@ -412,8 +421,8 @@ function transposeRows8(src: usize, rowStride: usize, kc: i32, dst: usize): void
   for (; p < k4; p += 4) {
     const at = <usize>p << 2;
     const d = dst + (<usize>p << 5);
-    transpose4(v128.load(src + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), d);
-    transpose4(v128.load(s4 + at), v128.load(s5 + at), v128.load(s6 + at), v128.load(s7 + at), d + 16);
+    transpose4(v128.load(src + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), d, 32);
+    transpose4(v128.load(s4 + at), v128.load(s5 + at), v128.load(s6 + at), v128.load(s7 + at), d + 16, 32);
   }
   for (; p < kc; p++) {
     const at = <usize>p << 2;
@@ -429,15 +438,15 @@ function transposeRows8(src: usize, rowStride: usize, kc: i32, dst: usize): void
   }
 }
 
-/** Rows r0..r3 (4 lanes each) transposed: lane l of every row into the vector at d + 32 l. */
+/** Rows r0..r3 (4 lanes each) transposed: lane l of every row into the vector at d + l * stride. */
 // @ts-ignore: decorator
-@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void {
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, d: usize, stride: usize): void {
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
   v128.store(d, i64x2.shuffle(t0, t2, 0, 2));
-  v128.store(d, i64x2.shuffle(t0, t2, 1, 3), 32);
-  v128.store(d, i64x2.shuffle(t1, t3, 0, 2), 64);
-  v128.store(d, i64x2.shuffle(t1, t3, 1, 3), 96);
+  v128.store(d + stride, i64x2.shuffle(t0, t2, 1, 3));
+  v128.store(d + 2 * stride, i64x2.shuffle(t1, t3, 0, 2));
+  v128.store(d + 3 * stride, i64x2.shuffle(t1, t3, 1, 3));
 }
 
 // ---- register tiles. a: op(A)[0, 0] of the tile, rows aRow apart, steps aStep apart; b: op(B)[0, 0..NR), steps bStep apart ----
