@@ -59,7 +59,8 @@ function addTo(sums: Sums, p: number, g: Tensor, gOwned: boolean): void {
   const o = out.data,
     x = add.data;
   // the kernel backend's add (wasm: SIMD from 64 elements) where both are one float type; same bits
-  if ((o instanceof Float32Array && x instanceof Float32Array) || (o instanceof Float64Array && x instanceof Float64Array)) kernels().arithmetic('add', o, x, o);
+  const sameType = (o instanceof Float32Array && x instanceof Float32Array) || (o instanceof Float64Array && x instanceof Float64Array);
+  if (sameType && o.length === x.length) kernels().arithmetic('add', o, x, o);
   else accumulate(o, x);
 }
 

@@ -9,7 +9,7 @@
  * The operation is a type parameter K, read at compile time (i8 add, u8 sub, i16 mul, u16 div), so
  * each instantiation of `run` holds only its own instructions. NOTE: an `op` number passed down to
  * one shared loop was folded by binaryen into a single loop that computed sub, mul and div for
- * every vector and picked one with `select` (3x slower on the [32, 10] mul).
+ * every vector and picked one with `select` (seen in the text format, scripts/build-wasm.ts --wat).
  */
 // @ts-ignore: decorator
 @inline function vop<T, K>(x: v128, y: v128): v128 {
