@@ -473,24 +473,7 @@ function tileF32x8(
     a += aStep;
     b += bStep;
   }
-  if (rows == 4 && cols == 8) {
-    if (!overwrite) {
-      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-      c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-      c20 = f32x4.add(c20, v128.load(c + (ldc << 1))); c21 = f32x4.add(c21, v128.load(c + (ldc << 1), 16));
-      c30 = f32x4.add(c30, v128.load(c + ldc * 3)); c31 = f32x4.add(c31, v128.load(c + ldc * 3, 16));
-    }
-    v128.store(c, c00); v128.store(c, c01, 16);
-    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
-    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
-    return;
-  }
-  v128.store(edge, c00); v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
-  storeEdge<f32>(c, ldc, rows, cols, 8, overwrite);
+  storeTile<f32>(c, ldc, rows, cols, overwrite, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
@@ -518,24 +501,7 @@ function tileF32x8PackedA(kc: i32, a: usize, b: usize, bStep: usize, c: usize, l
     a += 16;
     b += bStep;
   }
-  if (rows == 4 && cols == 8) {
-    if (!overwrite) {
-      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-      c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-      c20 = f32x4.add(c20, v128.load(c + (ldc << 1))); c21 = f32x4.add(c21, v128.load(c + (ldc << 1), 16));
-      c30 = f32x4.add(c30, v128.load(c + ldc * 3)); c31 = f32x4.add(c31, v128.load(c + ldc * 3, 16));
-    }
-    v128.store(c, c00); v128.store(c, c01, 16);
-    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
-    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
-    return;
-  }
-  v128.store(edge, c00); v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
-  storeEdge<f32>(c, ldc, rows, cols, 8, overwrite);
+  storeTile<f32>(c, ldc, rows, cols, overwrite, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** A 1×8 tile, for the last row when m % 4 == 1 (m = 5 outputs: dW = gᵀ x). */
@@ -613,24 +579,7 @@ function tileF64x4(
     a += aStep;
     b += bStep;
   }
-  if (rows == 4 && cols == 4) {
-    if (!overwrite) {
-      c00 = f64x2.add(v128.load(c), c00); c01 = f64x2.add(v128.load(c, 16), c01);
-      c10 = f64x2.add(v128.load(c + ldc), c10); c11 = f64x2.add(v128.load(c + ldc, 16), c11);
-      c20 = f64x2.add(v128.load(c + (ldc << 1)), c20); c21 = f64x2.add(v128.load(c + (ldc << 1), 16), c21);
-      c30 = f64x2.add(v128.load(c + ldc * 3), c30); c31 = f64x2.add(v128.load(c + ldc * 3, 16), c31);
-    }
-    v128.store(c, c00); v128.store(c, c01, 16);
-    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
-    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
-    return;
-  }
-  v128.store(edge, c00); v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
-  storeEdge<f64>(c, ldc, rows, cols, 4, overwrite);
+  storeTile<f64>(c, ldc, rows, cols, overwrite, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** tileF64x4 where op(A) is packed, as tileF32x8PackedA: same products in the same order. */
@@ -651,24 +600,7 @@ function tileF64x4PackedA(kc: i32, a: usize, b: usize, bStep: usize, c: usize, l
     a += 32;
     b += bStep;
   }
-  if (rows == 4 && cols == 4) {
-    if (!overwrite) {
-      c00 = f64x2.add(v128.load(c), c00); c01 = f64x2.add(v128.load(c, 16), c01);
-      c10 = f64x2.add(v128.load(c + ldc), c10); c11 = f64x2.add(v128.load(c + ldc, 16), c11);
-      c20 = f64x2.add(v128.load(c + (ldc << 1)), c20); c21 = f64x2.add(v128.load(c + (ldc << 1), 16), c21);
-      c30 = f64x2.add(v128.load(c + ldc * 3), c30); c31 = f64x2.add(v128.load(c + ldc * 3, 16), c31);
-    }
-    v128.store(c, c00); v128.store(c, c01, 16);
-    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
-    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
-    return;
-  }
-  v128.store(edge, c00); v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
-  storeEdge<f64>(c, ldc, rows, cols, 4, overwrite);
+  storeTile<f64>(c, ldc, rows, cols, overwrite, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 function tileF64x2(
@@ -690,6 +622,43 @@ function tileF64x2(
   }
   v128.store(edge, c0); v128.store(edge, c1, 32); v128.store(edge, c2, 64); v128.store(edge, c3, 96);
   storeEdge<f64>(c, ldc, rows, cols, 4, overwrite);
+}
+
+/**
+ * The 4 x (2 vectors) register tile c00..c31 into C[0:rows, 0:cols] (C += it unless `overwrite`):
+ * a whole tile straight from the registers, a partial one through `edge` (storeEdge). The ending of
+ * the four-row tiles of both types (float32 adds C after the tile, float64 before, as they always have).
+ */
+// @ts-ignore: decorator
+@inline function storeTile<T>(
+  c: usize, ldc: usize, rows: i32, cols: i32, overwrite: bool,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  const NR: i32 = sizeof<T>() == 4 ? 8 : 4;
+  if (rows == 4 && cols == NR) {
+    if (!overwrite) {
+      c00 = addC<T>(c00, v128.load(c)); c01 = addC<T>(c01, v128.load(c, 16));
+      c10 = addC<T>(c10, v128.load(c + ldc)); c11 = addC<T>(c11, v128.load(c + ldc, 16));
+      c20 = addC<T>(c20, v128.load(c + (ldc << 1))); c21 = addC<T>(c21, v128.load(c + (ldc << 1), 16));
+      c30 = addC<T>(c30, v128.load(c + ldc * 3)); c31 = addC<T>(c31, v128.load(c + ldc * 3, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + (ldc << 1), c20); v128.store(c + (ldc << 1), c21, 16);
+    v128.store(c + ldc * 3, c30); v128.store(c + ldc * 3, c31, 16);
+    return;
+  }
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  storeEdge<T>(c, ldc, rows, cols, NR, overwrite);
+}
+
+/** A tile's sum plus C's value: float32 tile + C, float64 C + tile. */
+// @ts-ignore: decorator
+@inline function addC<T>(tile: v128, inC: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.add(tile, inC) : f64x2.add(inC, tile);
 }
 
 /** C[0:rows, 0:cols] (+)= the tile in `edge` (row r at r * width elements). */
