@@ -4,7 +4,8 @@
  * around the SIMD widths and the part boundaries, values including 0, -0, subnormals, huge ones,
  * infinities and NaN; on the one-thread backend and the threads backend at 1, 2 and 3 threads,
  * every update sent to wasm and split across the threads however small (setOptimizerSizes(0, 2)),
- * and at a size past every default split threshold, with the default thresholds.
+ * and at large sizes with the default thresholds (one thread's update streamed through the arena in
+ * many chunks and a tail).
  *
  * NOTE: a NaN must come out as NaN where the reference's is, but its sign and payload are not
  * compared: WebAssembly leaves the sign and payload of an arithmetic NaN result nondeterministic,
@@ -28,7 +29,7 @@ type FloatArray = Float32Array | Float64Array;
 const DTYPES: Ctor[] = [Float32Array, Float64Array];
 /** Around the SIMD widths (4 float32, 2 float64) and a split's part boundaries (multiples of 4). */
 const SIZES = [0, 1, 3, 4, 5, 17, 1000, 4099];
-/** Past the default split thresholds: SGD's and float64 Adadelta's (2^21 elements), float32 Adadelta's (2^17). */
+/** Large updates: 128 and 8 streamed chunks (STREAM_CHUNK, 2^14 elements) and a tail of 5. */
 const LARGE = (1 << 21) + 5;
 const LARGE_ADADELTA_F32 = (1 << 17) + 5;
 

@@ -188,12 +188,20 @@ type Map2Fn = (a: Ptr, b: Ptr, out: Ptr, n: number) => void;
 const ELEMENTWISE_MIN = 64;
 /** Bytes past each operand that the kernels may read (gemm's edge tiles read a full vector row). */
 const PAD = 64;
+/**
+ * Elements an element-wise call (map, map2, arithmetic, the unsplit optimizer updates) copies in,
+ * computes and copies out at a time, through the same arena space: the copies and the kernel then
+ * meet in the cache (four float32 operands of 16K elements: 256 KB) instead of each pass going out
+ * to memory. Element-wise kernels give the same bits in chunks.
+ */
+const STREAM_CHUNK = 1 << 14;
 /** Optimizer updates of fewer elements stay in the TS kernels (see the NOTE at sgdUpdate). */
 const OPTIMIZER_MIN = 128;
-/** Elements from which an optimizer update is split across threads, each taking at least half (see the NOTE at sgdUpdate). */
-const SGD_SPLIT = 1 << 21;
-const ADADELTA_F32_SPLIT = 1 << 17;
-const ADADELTA_F64_SPLIT = 1 << 21;
+/**
+ * Elements from which an optimizer update is split across threads, each taking at least half: by
+ * default none is (see the NOTE at sgdUpdate); setOptimizerSizes sets it for tests.
+ */
+const OPTIMIZER_SPLIT = Infinity;
 let optimizerMin = OPTIMIZER_MIN;
 let optimizerSplit: number | null = null;
 
@@ -627,12 +635,16 @@ class WasmBackend implements KernelBackend {
 
   /** Copies `len` elements of `src` from `offset` into the arena. */
   private put(src: FloatArray, offset: number, len: number): Ptr {
-    const f32 = isF32(src);
     const p = this.alloc(len * src.BYTES_PER_ELEMENT);
-    const whole = offset === 0 && len === src.length ? src : src.subarray(offset, offset + len);
-    if (f32) this.f32.set(whole, p >> 2);
-    else this.f64.set(whole, p >> 3);
+    this.copyIn(p, src, offset, len);
     return p;
+  }
+
+  /** Copies `len` elements of `src` from `offset` to `p`, in space already laid out. */
+  private copyIn(p: Ptr, src: FloatArray, offset: number, len: number): void {
+    const whole = offset === 0 && len === src.length ? src : src.subarray(offset, offset + len);
+    if (isF32(src)) this.f32.set(whole, p >> 2);
+    else this.f64.set(whole, p >> 3);
   }
 
   private putInt(src: Int32Array): Ptr {
@@ -1328,25 +1340,38 @@ class WasmBackend implements KernelBackend {
     this.get(pd, dx, 0, xLen);
   }
 
-  /** out = f(x) in wasm; false (nothing done) when the memory cannot hold it. */
+  /** out = f(x) in wasm, STREAM_CHUNK elements at a time; false (nothing done) when the memory cannot hold it. */
   private map(f32: MapFn, f64: MapFn, x: FloatArray, out: FloatArray): boolean {
     const n = x.length;
-    if (!this.begin(2 * n * x.BYTES_PER_ELEMENT, 2)) return false;
-    const px = this.put(x, 0, n);
-    const po = this.alloc(n * x.BYTES_PER_ELEMENT);
-    (isF32(x) ? f32 : f64)(px, po, n);
-    this.get(po, out, 0, n);
+    const bytes = Math.min(n, STREAM_CHUNK) * x.BYTES_PER_ELEMENT;
+    if (!this.begin(2 * bytes, 2)) return false;
+    const px = this.alloc(bytes);
+    const po = this.alloc(bytes);
+    const f = isF32(x) ? f32 : f64;
+    for (let at = 0; at < n; at += STREAM_CHUNK) {
+      const len = Math.min(STREAM_CHUNK, n - at);
+      this.copyIn(px, x, at, len);
+      f(px, po, len);
+      this.get(po, out, at, len);
+    }
     return true;
   }
 
   private map2(f32: Map2Fn, f64: Map2Fn, a: FloatArray, b: FloatArray, out: FloatArray): boolean {
     const n = a.length;
-    if (!this.begin(3 * n * a.BYTES_PER_ELEMENT, 3)) return false;
-    const pa = this.put(a, 0, n);
-    const pb = this.put(b, 0, n);
-    const po = this.alloc(n * a.BYTES_PER_ELEMENT);
-    (isF32(a) ? f32 : f64)(pa, pb, po, n);
-    this.get(po, out, 0, n);
+    const bytes = Math.min(n, STREAM_CHUNK) * a.BYTES_PER_ELEMENT;
+    if (!this.begin(3 * bytes, 3)) return false;
+    const pa = this.alloc(bytes);
+    const pb = this.alloc(bytes);
+    const po = this.alloc(bytes);
+    const f = isF32(a) ? f32 : f64;
+    for (let at = 0; at < n; at += STREAM_CHUNK) {
+      const len = Math.min(STREAM_CHUNK, n - at);
+      this.copyIn(pa, a, at, len);
+      this.copyIn(pb, b, at, len);
+      f(pa, pb, po, len);
+      this.get(po, out, at, len);
+    }
     return true;
   }
 
@@ -1354,30 +1379,49 @@ class WasmBackend implements KernelBackend {
   bernoulliFill(state: Float64Array, p: number, value: number, out: FloatArray): void {
     if (this.solo) return this.solo.bernoulliFill(state, p, value, out);
     const n = out.length;
-    if (n < ELEMENTWISE_MIN || !this.begin(n * out.BYTES_PER_ELEMENT + 32, 2)) {
+    const bytes = Math.min(n, STREAM_CHUNK) * out.BYTES_PER_ELEMENT;
+    if (n < ELEMENTWISE_MIN || !this.begin(bytes + 32, 2)) {
       jsBackend.bernoulliFill(state, p, value, out);
       return;
     }
     const ps = this.alloc(32);
     this.f64.set(state, ps >> 3);
-    const po = this.put(out, 0, n);
-    (isF32(out) ? this.ex.bernoulliFillF32 : this.ex.bernoulliFillF64)(ps, po, n, p, value);
-    this.get(po, out, 0, n);
+    const po = this.alloc(bytes);
+    const f = isF32(out) ? this.ex.bernoulliFillF32 : this.ex.bernoulliFillF64;
+    // the generator's state stays at ps from one chunk to the next: the same draws in order
+    for (let at = 0; at < n; at += STREAM_CHUNK) {
+      const len = Math.min(STREAM_CHUNK, n - at);
+      this.copyIn(po, out, at, len);
+      f(ps, po, len, p, value);
+      this.get(po, out, at, len);
+    }
     state.set(this.f64.subarray(ps >> 3, (ps >> 3) + 4));
   }
 
   arithmetic(op: ArithmeticOp, a: FloatArray, b: FloatArray, out: FloatArray): void {
     if (this.solo) return this.solo.arithmetic(op, a, b, out);
     const n = out.length;
-    if (n < ELEMENTWISE_MIN || !this.begin((a.length + b.length + n) * out.BYTES_PER_ELEMENT, 3)) {
+    const es = out.BYTES_PER_ELEMENT;
+    const bytes = Math.min(n, STREAM_CHUNK) * es;
+    if (n < ELEMENTWISE_MIN || !this.begin(3 * bytes, 3)) {
       jsBackend.arithmetic(op, a, b, out);
       return;
     }
-    const pa = this.put(a, 0, a.length);
-    const pb = this.put(b, 0, b.length);
-    const po = this.alloc(n * out.BYTES_PER_ELEMENT);
-    (isF32(out) ? this.ex.arithmeticF32 : this.ex.arithmeticF64)(ARITHMETIC_CODES[op], pa, a.length === n ? 1 : 0, pb, b.length === n ? 1 : 0, po, n);
-    this.get(po, out, 0, n);
+    // an operand of one value is copied in once and read at step 0
+    const aWhole = a.length === n;
+    const bWhole = b.length === n;
+    const pa = aWhole ? this.alloc(bytes) : this.put(a, 0, 1);
+    const pb = bWhole ? this.alloc(bytes) : this.put(b, 0, 1);
+    const po = this.alloc(bytes);
+    const f = isF32(out) ? this.ex.arithmeticF32 : this.ex.arithmeticF64;
+    const code = ARITHMETIC_CODES[op];
+    for (let at = 0; at < n; at += STREAM_CHUNK) {
+      const len = Math.min(STREAM_CHUNK, n - at);
+      if (aWhole) this.copyIn(pa, a, at, len);
+      if (bWhole) this.copyIn(pb, b, at, len);
+      f(code, pa, aWhole ? 1 : 0, pb, bWhole ? 1 : 0, po, len);
+      this.get(po, out, at, len);
+    }
   }
 
   relu(x: FloatArray, out: FloatArray): void {
@@ -1390,9 +1434,9 @@ class WasmBackend implements KernelBackend {
     if (g.length < ELEMENTWISE_MIN || !this.map2(this.ex.reluBackwardF32, this.ex.reluBackwardF64, g, y, out)) jsBackend.reluBackward(g, y, out);
   }
 
-  /** Threads an optimizer update of n elements is split across (from `splitAt` elements, each thread taking at least half of that). */
-  private optimizerParts(n: number, splitAt: number): number {
-    const at = optimizerSplit ?? splitAt;
+  /** Threads an optimizer update of n elements is split across (from OPTIMIZER_SPLIT elements, each thread taking at least half of that). */
+  private optimizerParts(n: number): number {
+    const at = optimizerSplit ?? OPTIMIZER_SPLIT;
     if (this.threads === 1 || n < optimizerMin || n < at) return 1;
     return Math.max(1, Math.min(this.threads, 1 + this.pool!.readyWorkers(), Math.floor((2 * n) / at)));
   }
@@ -1419,10 +1463,12 @@ class WasmBackend implements KernelBackend {
    * - Adadelta: 64 0.57 / 0.35, 128 1.13 / 0.45, 65k 140 / 143 split, 100k 881 / 216 / 185, 1M
    *   8928 / 2648 / 2088. Float64: 128 0.79 / 0.60, 1M 6227 / 5176 / 5144, 3M 18079 / 14601 split.
    * So wasm from OPTIMIZER_MIN elements. A split pays only where the kernel's own time outweighs
-   * copying into the shared memory (0.14 ns per float32, against 0.03-0.07 into the twin's own):
-   * the kernels alone take 0.33 (SGD), 0.65 (momentum) and 1.75 ns (Adadelta: two f32x4.sqrt and
-   * an f32x4.div per four) an element in float32, 0.52, 0.92 and 2.5 in float64; so SGD splits from
-   * 2M elements, float32 Adadelta from 128K, float64 Adadelta from 2M.
+   * copying into the shared memory (0.14 ns per float32, against 0.03-0.07 into the twin's own).
+   * Since one thread's updates stream through the arena (STREAM_CHUNK), where the copies meet the
+   * kernel in the cache, no size split pays (2-core Xeon VM, ms a call, median of 15 alternated
+   * rounds, split in 2 / one thread streamed): float32 Adadelta 131K 0.97 / 0.91, 1.18M 10.2 /
+   * 8.7; float64 Adadelta 3M 45.5 / 26.3; SGD with momentum 4.2M 23.7 / 16.2. So no update is split
+   * unless setOptimizerSizes asks for it (the tests).
    */
   sgdUpdate(
     p: FloatArray,
@@ -1437,23 +1483,31 @@ class WasmBackend implements KernelBackend {
     maximize: boolean,
   ): void {
     const n = p.length;
-    const parts = this.optimizerParts(n, SGD_SPLIT);
+    const parts = this.optimizerParts(n);
     if (parts === 1 && this.solo) return this.solo.sgdUpdate(p, grad, buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize);
     const es = p.BYTES_PER_ELEMENT;
-    if (n < optimizerMin || !this.begin((buf ? 3 : 2) * n * es + 32, 4)) {
+    // a split update goes in whole; one thread's streams through the arena (STREAM_CHUNK)
+    const chunk = parts > 1 ? n : Math.min(n, STREAM_CHUNK);
+    if (n < optimizerMin || !this.begin((buf ? 3 : 2) * chunk * es + 32, 4)) {
       jsBackend.sgdUpdate(p, grad, buf, first, lr, momentum, dampening, nesterov, weightDecay, maximize);
       return;
     }
-    const pp = this.put(p, 0, n);
-    const pg = this.put(grad, 0, n);
-    const pb = buf ? this.put(buf, 0, n) : 0;
     const params = this.putScalars(lr, momentum, dampening, weightDecay);
+    const pp = this.alloc(chunk * es);
+    const pg = this.alloc(chunk * es);
+    const pb = buf ? this.alloc(chunk * es) : 0;
     const flags = (first ? 1 : 0) | (nesterov ? 2 : 0) | (maximize ? 4 : 0);
     const f32 = es === 4;
-    if (parts > 1) this.pool!.run(f32 ? 'sgdUpdatePartF32' : 'sgdUpdatePartF64', [pp, pg, pb, n, flags, params], parts, parts, 0, 0);
-    else (f32 ? this.ex.sgdUpdatePartF32 : this.ex.sgdUpdatePartF64)(pp, pg, pb, n, flags, params, 0, 0, 1);
-    this.get(pp, p, 0, n);
-    if (buf) this.get(pb, buf, 0, n);
+    for (let at = 0; at < n; at += chunk) {
+      const len = Math.min(chunk, n - at);
+      this.copyIn(pp, p, at, len);
+      this.copyIn(pg, grad, at, len);
+      if (buf) this.copyIn(pb, buf, at, len);
+      if (parts > 1) this.pool!.run(f32 ? 'sgdUpdatePartF32' : 'sgdUpdatePartF64', [pp, pg, pb, len, flags, params], parts, parts, 0, 0);
+      else (f32 ? this.ex.sgdUpdatePartF32 : this.ex.sgdUpdatePartF64)(pp, pg, pb, len, flags, params, 0, 0, 1);
+      this.get(pp, p, at, len);
+      if (buf) this.get(pb, buf, at, len);
+    }
   }
 
   adadeltaUpdate(
@@ -1468,24 +1522,33 @@ class WasmBackend implements KernelBackend {
     maximize: boolean,
   ): void {
     const n = p.length;
-    const parts = this.optimizerParts(n, isF32(p) ? ADADELTA_F32_SPLIT : ADADELTA_F64_SPLIT);
+    const parts = this.optimizerParts(n);
     if (parts === 1 && this.solo) return this.solo.adadeltaUpdate(p, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
     const es = p.BYTES_PER_ELEMENT;
-    if (n < optimizerMin || !this.begin(4 * n * es + 32, 5)) {
+    // a split update goes in whole; one thread's streams through the arena (STREAM_CHUNK)
+    const chunk = parts > 1 ? n : Math.min(n, STREAM_CHUNK);
+    if (n < optimizerMin || !this.begin(4 * chunk * es + 32, 5)) {
       jsBackend.adadeltaUpdate(p, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
       return;
     }
-    const pp = this.put(p, 0, n);
-    const pg = this.put(grad, 0, n);
-    const pv = this.put(squareAvg, 0, n);
-    const pu = this.put(accDelta, 0, n);
     const params = this.putScalars(lr, rho, eps, weightDecay);
+    const pp = this.alloc(chunk * es);
+    const pg = this.alloc(chunk * es);
+    const pv = this.alloc(chunk * es);
+    const pu = this.alloc(chunk * es);
     const f32 = es === 4;
-    if (parts > 1) this.pool!.run(f32 ? 'adadeltaUpdatePartF32' : 'adadeltaUpdatePartF64', [pp, pg, pv, pu, n, +maximize, params], parts, parts, 0, 0);
-    else (f32 ? this.ex.adadeltaUpdatePartF32 : this.ex.adadeltaUpdatePartF64)(pp, pg, pv, pu, n, +maximize, params, 0, 0, 1);
-    this.get(pp, p, 0, n);
-    this.get(pv, squareAvg, 0, n);
-    this.get(pu, accDelta, 0, n);
+    for (let at = 0; at < n; at += chunk) {
+      const len = Math.min(chunk, n - at);
+      this.copyIn(pp, p, at, len);
+      this.copyIn(pg, grad, at, len);
+      this.copyIn(pv, squareAvg, at, len);
+      this.copyIn(pu, accDelta, at, len);
+      if (parts > 1) this.pool!.run(f32 ? 'adadeltaUpdatePartF32' : 'adadeltaUpdatePartF64', [pp, pg, pv, pu, len, +maximize, params], parts, parts, 0, 0);
+      else (f32 ? this.ex.adadeltaUpdatePartF32 : this.ex.adadeltaUpdatePartF64)(pp, pg, pv, pu, len, +maximize, params, 0, 0, 1);
+      this.get(pp, p, at, len);
+      this.get(pv, squareAvg, at, len);
+      this.get(pu, accDelta, at, len);
+    }
   }
 
   /**
