@@ -160,7 +160,7 @@ export interface PytorchRow {
 
 /** How to read tsgrad-wasm's conv2 GFLOPS since it runs that layer by Winograd. */
 const WINOGRAD_NOTE =
-  "tsgrad-wasm runs conv2's three products by Winograd F(2x2, 3x3), 16 multiply-adds where these figures count im2col's 36, so its GFLOPS there are effective ones (the same work per second); conv1 (one input channel) stays im2col";
+  "tsgrad-wasm runs conv2's three products by Winograd F(4x4, 3x3), 36 multiply-adds per 16 outputs where these figures count im2col's 144, so its GFLOPS there are effective ones (the same work per second); conv1 (one input channel) stays im2col";
 
 /** What the PyTorch columns of issue 16's table are, when the run has them. */
 function pytorchNote(r: BenchResults): string {

@@ -41,7 +41,7 @@ interface KernelExports {
   convForwardPartF64: ConvForwardPartFn;
   convBackwardPartF32: ConvBackwardPartFn;
   convBackwardPartF64: ConvBackwardPartFn;
-  winogradWeightsF32: (w: Ptr, groups: number, ic: number, bc: number, u: Ptr) => void;
+  winogradWeightsF32: (w: Ptr, groups: number, ic: number, bc: number, u: Ptr, tmp: Ptr) => void;
   winogradScratchBytes: (ic: number, bc: number, tiles: number, gemmBytes: number) => number;
   winogradForwardPartF32: ConvForwardPartFn;
   winogradWeightGradPartF32: (
@@ -58,7 +58,7 @@ interface KernelExports {
     chunk: number,
     chunks: number,
   ) => void;
-  winogradWeightGradF32: (du: Ptr, groups: number, ic: number, bc: number, dw: Ptr) => void;
+  winogradWeightGradF32: (du: Ptr, groups: number, ic: number, bc: number, dw: Ptr, tmp: Ptr) => void;
   convAddBiasF32: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
   convAddBiasF64: (y: Ptr, bias: Ptr, batch: number, channels: number, blocks: number) => void;
   im2colF32: FoldFn;
@@ -407,9 +407,9 @@ export function setConvCallBytes(bytes: number): void {
   convCallBytes = bytes;
 }
 
-/** Images per slice (see MAX_SLICES) of a batch of `batch` images, for a weight gradient of `weightBytes`. */
-export function convSliceImages(batch: number, weightBytes: number): number {
-  const most = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BYTES / Math.max(1, weightBytes))));
+/** Images per slice (see MAX_SLICES) of a batch of `batch` images, for partial sums of `partialBytes` each (the weight's, or its Winograd transform's). */
+export function convSliceImages(batch: number, partialBytes: number): number {
+  const most = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BYTES / Math.max(1, partialBytes))));
   return Math.max(1, Math.ceil(batch / most));
 }
 
@@ -423,11 +423,13 @@ export function setWinograd(enabled: boolean): void {
 }
 
 /**
- * Whether convForward goes by Winograd F(2x2, 3x3) (assembly/winograd.ts): float32, a 3x3 kernel,
- * stride 1, dilation 1, and at least WINOGRAD_MIN_CHANNELS channels in and out per group (with fewer,
- * its 16 products of k = imageChannels do not pay for the transforms), 16 multiply-adds per 2x2
- * outputs and channel pair instead of im2col's 36. float64 keeps im2col, bit-identical to the TS
- * kernels; float32 results agree with im2col's to rounding (tests/backend/winograd.test.ts).
+ * Whether a convolution goes by Winograd F(4x4, 3x3) (assembly/winograd.ts): its forward, the input
+ * gradient (where that convolution's padding 2 - p is not negative) and the weight gradient.
+ * float32, a 3x3 kernel, stride 1, dilation 1, and at least WINOGRAD_MIN_CHANNELS channels in and
+ * out per group (with fewer, its 36 products of k = imageChannels do not pay for the transforms):
+ * 36 multiply-adds per 4x4 outputs and channel pair instead of im2col's 144. float64 keeps im2col,
+ * bit-identical to the TS kernels; float32 results agree with im2col's to rounding, a few dozen
+ * float32 units of the sum of |terms| where im2col's are a few (tests/backend/winograd.test.ts).
  */
 export function usesWinograd(s: ConvShape, elementBytes: number): boolean {
   const { geo } = s;
@@ -894,16 +896,16 @@ class WasmBackend implements KernelBackend {
     this.get(py, y, 0, yLen);
   }
 
-  /** Bytes of one thread's scratch for a Winograd forward (`forward`) or weight gradient: V, M and the gemm's of its 16 products. */
+  /** Bytes of one thread's scratch for a Winograd forward (`forward`) or weight gradient: V, M and the gemm's of its 36 products. */
   private winogradScratchBytes(s: ConvShape, forward: boolean): number {
     const { imageChannels: ic, blockChannels: bc, geo } = s;
-    const tiles = ((geo.outH + 1) >> 1) * ((geo.outW + 1) >> 1);
+    const tiles = ((geo.outH + 3) >> 2) * ((geo.outW + 3) >> 2);
     const gemmBytes = forward ? this.ex.gemmScratchBytes(tiles, ic, 4) : this.ex.gemmScratchBytes(ic, tiles, 4);
     return (this.ex.winogradScratchBytes(ic, bc, tiles, gemmBytes) + 63) & ~63;
   }
 
   /**
-   * convForwardRun by Winograd F(2x2, 3x3) (assembly/winograd.ts; see usesWinograd): the weights
+   * convForwardRun by Winograd F(4x4, 3x3) (assembly/winograd.ts; see usesWinograd): the weights
    * transformed once, then the images shared out across `parts` threads as in convForwardRun.
    */
   private winogradForwardRun(x: FloatArray, w: FloatArray, bias: FloatArray | null, s: ConvShape, y: FloatArray, parts: number): void {
@@ -912,7 +914,7 @@ class WasmBackend implements KernelBackend {
     const wLen = groups * bc * ic * 9;
     const yLen = batch * groups * bc * geo.outH * geo.outW;
     const scratch = this.winogradScratchBytes(s, true);
-    if (!this.begin((xLen + wLen + groups * bc + yLen + 16 * groups * bc * ic) * 4 + 48 + scratch * parts, 6)) {
+    if (!this.begin((xLen + wLen + groups * bc + yLen + 36 * groups * bc * ic) * 4 + 48 + 192 + scratch * parts, 7)) {
       jsBackend.convForward(x, w, bias, s, y);
       return;
     }
@@ -921,9 +923,10 @@ class WasmBackend implements KernelBackend {
     const pw = this.put(w, 0, wLen);
     const pb = bias ? this.put(bias, 0, groups * bc) : 0;
     const py = this.alloc(yLen * 4);
-    const pu = this.alloc(16 * groups * bc * ic * 4);
+    const pu = this.alloc(36 * groups * bc * ic * 4);
+    const pt = this.alloc(192);
     const ps = this.alloc(scratch * parts);
-    this.ex.winogradWeightsF32(pw, groups, ic, bc, pu);
+    this.ex.winogradWeightsF32(pw, groups, ic, bc, pu, pt);
     if (parts > 1) {
       const chunks = Math.min(batch, MAX_CHUNKS);
       this.pool!.run('winogradForwardPartF32', [pg, px, pu, pb, py, batch, groups, ic, bc, Math.ceil(batch / chunks)], parts, chunks, ps, scratch);
@@ -934,60 +937,79 @@ class WasmBackend implements KernelBackend {
   }
 
   /**
-   * The weight gradient by Winograd F(2x2, 3x3) (see usesWinograd): each slice of images
+   * The weight gradient by Winograd F(4x4, 3x3) (see usesWinograd): each slice of images
    * (convSliceImages) summed in the transformed space by one thread (winogradWeightGradPartF32), in
    * calls of whole slices past CONV_CALL_BYTES; then the slices added in order and turned into dw
    * (winogradWeightGradF32), the same way whatever the threads and calls, so the same bits.
    */
   private winogradWeightGrad(g: Float32Array, x: Float32Array, s: ConvShape, dw: Float32Array): void {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
-    const uLen = 16 * groups * bc * ic;
-    const per = convSliceImages(batch, groups * bc * ic * 9 * 4);
+    const uLen = 36 * groups * bc * ic;
+    const per = convSliceImages(batch, uLen * 4);
     const slices = Math.ceil(batch / per);
     const xImage = groups * ic * geo.inH * geo.inW;
     const gImage = groups * bc * geo.outH * geo.outW;
     const run = Math.max(1, Math.floor(convCallBytes / ((per * (xImage + gImage) + uLen) * 4)));
+    // the whole batch in one call: its slices summed and turned into dw in the same call
+    if (run >= slices) {
+      if (!this.winogradWeightGradSlices(g, x, s, per, null, dw)) jsBackend.convBackward(g, x, null, s, null, dw);
+      return;
+    }
     const partials = new Float32Array(slices * uLen);
     for (let s0 = 0; s0 < slices; s0 += run) {
       const n0 = s0 * per;
       const n1 = Math.min(batch, (s0 + run) * per);
       const sub = { ...s, batch: n1 - n0 };
       const part = partials.subarray(s0 * uLen, Math.min(slices, s0 + run) * uLen);
-      if (!this.winogradWeightGradSlices(g.subarray(n0 * gImage, n1 * gImage), x.subarray(n0 * xImage, n1 * xImage), sub, per, part)) {
+      if (!this.winogradWeightGradSlices(g.subarray(n0 * gImage, n1 * gImage), x.subarray(n0 * xImage, n1 * xImage), sub, per, part, null)) {
         jsBackend.convBackward(g, x, null, s, null, dw);
         return;
       }
     }
-    if (!this.begin((2 * slices * uLen + uLen + dw.length) * 4, 3)) {
+    if (!this.begin((2 * slices * uLen + uLen + dw.length) * 4 + 192, 4)) {
       jsBackend.convBackward(g, x, null, s, null, dw);
       return;
     }
     const pp = this.put(partials, 0, partials.length);
+    this.finishWeightGrad(pp, slices, s, dw);
+  }
+
+  /** dw from the `slices` transformed partial sums at `pp` (in the arena): added in slice order, then turned back. */
+  private finishWeightGrad(pp: Ptr, slices: number, s: ConvShape, dw: Float32Array): void {
+    const { groups, imageChannels: ic, blockChannels: bc } = s;
+    const uLen = 36 * groups * bc * ic;
     const pu = this.alloc(uLen * 4);
     const pdw = this.alloc(dw.length * 4);
+    const pt = this.alloc(192);
     this.ex.convSumSlicesF32(pp, slices, uLen, pu);
-    this.ex.winogradWeightGradF32(pu, groups, ic, bc, pdw);
+    this.ex.winogradWeightGradF32(pu, groups, ic, bc, pdw, pt);
     this.get(pdw, dw, 0, dw.length);
   }
 
-  /** One call of winogradWeightGrad: the transformed gradient of each slice of `per` images of this batch, into `out`; false if the memory cannot grow so far. */
-  private winogradWeightGradSlices(g: Float32Array, x: Float32Array, s: ConvShape, per: number, out: Float32Array): boolean {
+  /**
+   * One call of winogradWeightGrad: the transformed gradient of each slice of `per` images of this
+   * batch, into `out`, or (`out` null) on to dw; false if the memory cannot grow so far.
+   */
+  private winogradWeightGradSlices(g: Float32Array, x: Float32Array, s: ConvShape, per: number, out: Float32Array | null, dw: Float32Array | null): boolean {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
     const slices = Math.ceil(batch / per);
     const xLen = x.length;
     const gLen = g.length;
+    const duLen = slices * 36 * groups * bc * ic;
     const parts = Math.min(this.partsFor(gLen * ic * 9), slices);
-    if (parts === 1 && this.solo) return this.solo.winogradWeightGradSlices(g, x, s, per, out);
+    if (parts === 1 && this.solo) return this.solo.winogradWeightGradSlices(g, x, s, per, out, dw);
     const scratch = this.winogradScratchBytes(s, false);
-    if (!this.begin((xLen + gLen + out.length) * 4 + 48 + scratch * parts, 4)) return false;
+    const finish = out ? 0 : (36 * groups * bc * ic + dw!.length) * 4 + 192;
+    if (!this.begin((xLen + gLen + duLen) * 4 + 48 + scratch * parts + finish, 7)) return false;
     const pgeo = this.putGeometry(geo);
     const pg = this.put(g, 0, gLen);
     const px = this.put(x, 0, xLen);
-    const pdu = this.alloc(out.length * 4);
+    const pdu = this.alloc(duLen * 4);
     const ps = this.alloc(scratch * parts);
     if (parts > 1) this.pool!.run('winogradWeightGradPartF32', [pgeo, pg, px, pdu, batch, groups, ic, bc, per], parts, slices, ps, scratch);
     else for (let k = 0; k < slices; k++) this.ex.winogradWeightGradPartF32(pgeo, pg, px, pdu, batch, groups, ic, bc, per, ps, k, slices);
-    this.get(pdu, out, 0, out.length);
+    if (out) this.get(pdu, out, 0, duLen);
+    else this.finishWeightGrad(pdu, slices, s, dw!);
     return true;
   }
 

@@ -1,22 +1,33 @@
 /*
- * Winograd F(2x2, 3x3) for float32 convolutions with a 3x3 kernel, stride 1 and dilation 1 (any
- * padding, any groups): each 2x2 block of outputs from a 4x4 window of the input in 16 products
- * instead of 36 (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015):
+ * Winograd F(4x4, 3x3) for float32 convolutions with a 3x3 kernel, stride 1 and dilation 1 (any
+ * padding, any groups): each 4x4 block of outputs from a 6x6 window of the input in 36 products
+ * instead of 144 (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015; the
+ * points 0, 1, -1, 2, -2 and infinity):
  *
  *   Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
  *
- *   Bᵀ = | 1  0 -1  0 |   G = | 1    0    0  |   Aᵀ = | 1  1  1  0 |
- *        | 0  1  1  0 |       | 1/2  1/2  1/2 |        | 0  1 -1 -1 |
- *        | 0 -1  1  0 |       | 1/2 -1/2  1/2 |
- *        | 0  1  0 -1 |       | 0    0    1  |
+ *   Bᵀ = | 4  0 -5  0  1  0 |   G = |  1/4     0     0  |   Aᵀ = | 1  1  1  1  1  0 |
+ *        | 0 -4 -4  1  1  0 |       | -1/6  -1/6  -1/6 |        | 0  1 -1  2 -2  0 |
+ *        | 0  4 -4 -1  1  0 |       | -1/6   1/6  -1/6 |        | 0  1  1  4  4  0 |
+ *        | 0 -2 -1  2  1  0 |       | 1/24  1/12  1/6  |        | 0  1 -1  8 -8  1 |
+ *        | 0  2 -1 -2  1  0 |       | 1/24 -1/12  1/6  |
+ *        | 0  4  0 -5  0  1 |       |   0     0     1  |
  *
- * Per image and group: the input transform V[ξ] (imageChannels x tiles, ξ = 0..15), then for each ξ
- * one gemm M[ξ] = U[ξ] · V[ξ] (blockChannels x imageChannels times imageChannels x tiles) with this
- * module's gemm, then the output transform. U (the weights transformed, [16][blockChannels]
- * [imageChannels] per group) is computed once per call by winogradWeightsF32. The transforms run on
- * four horizontally adjacent tiles at once (f32x4 lanes = tiles), tiles at the borders one at a
- * time. Every image is computed by the same instructions on any thread, so results are the same bits
- * at any thread count; they differ from im2col's in rounding (the sums run in another order).
+ * The forward (and so the input gradient, a forward of g with the kernels turned), per image and
+ * group: the input transform V[ξ] (imageChannels x tiles, ξ = 6 i + j = 0..35), then for each ξ one
+ * gemm M[ξ] = U[ξ] · V[ξ] (blockChannels x imageChannels times imageChannels x tiles) with this
+ * module's gemm, then the output transform. U (the weights transformed, [36][blockChannels]
+ * [imageChannels] per group) is computed once per call by winogradWeightsF32.
+ *
+ * The weight gradient: dU[ξ] = Σ over images and tiles of Mg[ξ] · V[ξ]ᵀ, Mg = A dy Aᵀ of each
+ * tile's 4x4 block of the output gradient, then dw = Gᵀ dU G.
+ *
+ * The transforms run on four horizontally adjacent tiles at once (f32x4 lanes = tiles). Every image
+ * is computed by the same instructions on any thread, so results are the same bits at any thread
+ * count. They differ from im2col's in rounding: the sums run in another order, and through the
+ * transforms, whose entries up to 8 (and G's thirds and sixths) cost float32 more rounding than
+ * F(2x2, 3x3)'s halves did (tests/backend/winograd.test.ts), for 36 products per 16 outputs instead
+ * of 16 per 4.
  */
 import { addBias } from './conv';
 import { gemm } from './gemm';
@@ -26,248 +37,225 @@ import { gemm } from './gemm';
   return load<i32>(geo + (<usize>i << 2));
 }
 
-/** U[g][ξ][k][c] = (G w[g, k, c] Gᵀ)[ξ] for `groups` groups of `bc` x `ic` 3x3 kernels at w. */
-export function winogradWeightsF32(w: usize, groups: i32, ic: i32, bc: i32, u: usize): void {
+// @ts-ignore: decorator
+@inline function min(x: i32, y: i32): i32 {
+  return x < y ? x : y;
+}
+
+/** Bytes of 36 matrices of rows x tiles float32, plus 64 for gemm's reads past the last, 64-aligned. */
+// @ts-ignore: decorator
+@inline function v36Bytes(rows: i32, tiles: i32): i32 {
+  return (36 * rows * tiles * 4 + 64 + 63) & ~63;
+}
+
+/** Bytes of the transforms' small scratch: 72 vectors (a transform's first pass, and the values of a row's last tiles). */
+const TMP_BYTES = 72 * 16;
+
+/**
+ * Bytes of one thread's scratch for winogradForwardPartF32 and winogradWeightGradPartF32: V, M (or
+ * Mg; each padded), the transforms' and gemm's.
+ */
+export function winogradScratchBytes(ic: i32, bc: i32, tiles: i32, gemmBytes: i32): i32 {
+  return v36Bytes(ic, tiles) + v36Bytes(bc, tiles) + TMP_BYTES + gemmBytes;
+}
+
+/** The six values G (a, b, c) (G 6x3 above), in float64. */
+// @ts-ignore: decorator
+@inline function gTimes(a: f64, b: f64, c: f64, out: usize): void {
+  store<f64>(out, a / 4);
+  store<f64>(out, -(a + b + c) / 6, 8);
+  store<f64>(out, -(a - b + c) / 6, 16);
+  store<f64>(out, a / 24 + b / 12 + c / 6, 24);
+  store<f64>(out, a / 24 - b / 12 + c / 6, 32);
+  store<f64>(out, c, 40);
+}
+
+/**
+ * U[g][ξ][k][c] = (G w[g, k, c] Gᵀ)[ξ] for `groups` groups of `bc` x `ic` 3x3 kernels at w, computed
+ * in float64 and rounded once. `tmp`: 24 float64 of scratch (t = G w, 6 x 3, and a row of U).
+ */
+export function winogradWeightsF32(w: usize, groups: i32, ic: i32, bc: i32, u: usize, tmp: usize): void {
   const perXi = <usize>(bc * ic) << 2;
+  const t = tmp, row = tmp + 144;
   for (let g = 0; g < groups; g++) {
-    const ug = u + <usize>g * 16 * perXi;
+    const ug = u + <usize>g * 36 * perXi;
     for (let k = 0; k < bc; k++) {
       for (let c = 0; c < ic; c++) {
         const src = w + (<usize>((g * bc + k) * ic + c) * 9 << 2);
         const at = <usize>(k * ic + c) << 2;
-        // t = G g (4 x 3), then U = t Gᵀ (4 x 4), row by row
-        for (let i = 0; i < 4; i++) {
-          let t0: f32, t1: f32, t2: f32;
-          if (i == 0) {
-            t0 = load<f32>(src); t1 = load<f32>(src, 4); t2 = load<f32>(src, 8);
-          } else if (i == 3) {
-            t0 = load<f32>(src, 24); t1 = load<f32>(src, 28); t2 = load<f32>(src, 32);
-          } else {
-            const s: f32 = i == 1 ? 1 : -1;
-            t0 = <f32>0.5 * (load<f32>(src) + s * load<f32>(src, 12) + load<f32>(src, 24));
-            t1 = <f32>0.5 * (load<f32>(src, 4) + s * load<f32>(src, 16) + load<f32>(src, 28));
-            t2 = <f32>0.5 * (load<f32>(src, 8) + s * load<f32>(src, 20) + load<f32>(src, 32));
-          }
-          const row = ug + <usize>(i * 4) * perXi + at;
-          store<f32>(row, t0);
-          store<f32>(row + perXi, <f32>0.5 * (t0 + t1 + t2));
-          store<f32>(row + 2 * perXi, <f32>0.5 * (t0 - t1 + t2));
-          store<f32>(row + 3 * perXi, t2);
+        // t = G w: column j of t is G times column j of w; stored t[i][j] at t + (3 i + j) * 8
+        for (let j = 0; j < 3; j++) {
+          gTimes(<f64>load<f32>(src + (<usize>j << 2)), <f64>load<f32>(src + (<usize>(3 + j) << 2)), <f64>load<f32>(src + (<usize>(6 + j) << 2)), row);
+          for (let i = 0; i < 6; i++) store<f64>(t + (<usize>(3 * i + j) << 3), load<f64>(row + (<usize>i << 3)));
+        }
+        // U row i = G times row i of t
+        for (let i = 0; i < 6; i++) {
+          const ti = t + (<usize>(3 * i) << 3);
+          gTimes(load<f64>(ti), load<f64>(ti, 8), load<f64>(ti, 16), row);
+          for (let j = 0; j < 6; j++) store<f32>(ug + <usize>(6 * i + j) * perXi + at, <f32>load<f64>(row + (<usize>j << 3)));
         }
       }
     }
   }
 }
 
-/** Bytes of one thread's scratch for winogradForwardPartF32: V, M (each padded) and gemm's. */
-export function winogradScratchBytes(ic: i32, bc: i32, tiles: i32, gemmBytes: i32): i32 {
-  return vBytes(ic, tiles) + vBytes(bc, tiles) + gemmBytes;
-}
-
-/** Bytes of 16 matrices of rows x tiles float32, plus 64 for gemm's reads past the last, 64-aligned. */
+/** Bᵀ d for the six values d0..d5 (lanes: four tiles), stored as six vectors `step` bytes apart from `out`. */
 // @ts-ignore: decorator
-@inline function vBytes(rows: i32, tiles: i32): i32 {
-  return (16 * rows * tiles * 4 + 64 + 63) & ~63;
-}
-
-/** Lanes 0, 2, 4, 6 of the 8 floats a:b. */
-// @ts-ignore: decorator
-@inline function evens(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(a, b, 0, 2, 4, 6);
-}
-// @ts-ignore: decorator
-@inline function odds(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+@inline function bTimes(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, out: usize, step: usize): void {
+  const four = f32x4.splat(4), five = f32x4.splat(5);
+  const a = f32x4.sub(d4, f32x4.mul(four, d2)), b = f32x4.sub(d3, f32x4.mul(four, d1));
+  const d31 = f32x4.sub(d3, d1);
+  const c = f32x4.sub(d4, d2), e = f32x4.add(d31, d31);
+  v128.store(out, f32x4.add(f32x4.sub(f32x4.mul(four, d0), f32x4.mul(five, d2)), d4));
+  v128.store(out + step, f32x4.add(a, b));
+  v128.store(out + 2 * step, f32x4.sub(a, b));
+  v128.store(out + 3 * step, f32x4.add(c, e));
+  v128.store(out + 4 * step, f32x4.sub(c, e));
+  v128.store(out + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
 }
 
 /**
- * V[ξ][c][t] = (Bᵀ d B)[ξ] for the 4x4 input window d of tile t (rows 2 ti - pH .., columns
- * 2 tj - pW ..; zeros outside the image) of each of the `ic` planes at `image`. `wide`: scratch for
- * one plane widened to 2 tW + 2 columns (inH (2 tW + 2) floats; the caller's M, not yet written).
- *
- * NOTE: the four-tile path needs its tiles' 10 columns inside the plane. Where left padding or a
- * short right edge would send tiles to the scalar path (the input gradient's padding 2 sent 5 of
- * 13 tiles a row there), each plane is first copied into `wide` with zero columns around it, so
- * that every group of four takes the four-tile path; the sums are the same either way.
+ * V[ξ][c][t] = (Bᵀ d B)[ξ] for the 6x6 input window d of tile t (rows 4 ti - pH .., columns
+ * 4 tj - pW ..; zeros outside the image) of each of the `ic` planes at `image`, four tiles of a row
+ * at a time. `wide`: scratch for one plane widened to 16 ceil(tW / 4) + 4 columns, zeros around it
+ * (the caller's M, not yet written, which holds it with >= 8 output channels: (4 tH + 2) rows of at
+ * most 4 tW + 16 floats against 36 bc tH tW); `tmp`: TMP_BYTES.
  */
-function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: i32, tH: i32, tW: i32, v: usize, wide: usize): void {
+function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: i32, tH: i32, tW: i32, v: usize, wide: usize, tmp: usize): void {
   const tiles = tH * tW;
   const xiStride = <usize>(ic * tiles) << 2;
-  const zero = f32x4.splat(0);
-  const widen = pW > 0 || 8 * (tW >> 2) + 2 > inW;
-  // in `wide`, column j holds the image's column j - pW (the zero columns are written once); it
-  // fits: for a 3x3 kernel at stride 1, 2 tW >= outW = inW + 2 pW - 2
-  const wideW = 2 * tW + 2;
+  // Where every tile's window lies inside its rows (no padding left, none needed right), the planes
+  // are read in place: a group's lanes past the row's last tile read on into the next row (or past
+  // the plane: the operand's padding) and are dropped. Else each plane is first copied into `wide`,
+  // whose column j holds the image's column j - pW, zeros around: a tile's window starts at its
+  // column 4 tj, and the last group of four tiles reads 20 columns from there.
+  const widen = pW > 0 || 4 * tW + 2 > inW;
+  const wideW = 16 * ((tW + 3) >> 2) + 4;
   if (widen) memory.fill(wide, 0, <usize>(inH * wideW) << 2);
   const planeW = widen ? wideW : inW;
-  const planePW = widen ? 0 : pW;
+  const zero = f32x4.splat(0);
   for (let c = 0; c < ic; c++) {
     let plane = image + (<usize>(c * inH * inW) << 2);
     if (widen) {
-      for (let r = 0; r < inH; r++) memory.copy(wide + (<usize>(r * wideW + pW) << 2), plane + (<usize>(r * inW) << 2), <usize>inW << 2);
+      // whole vectors, then the last columns one by one (the zeros right of the image must stay)
+      const vecs = inW & ~3;
+      for (let r = 0; r < inH; r++) {
+        const from = plane + (<usize>(r * inW) << 2), to = wide + (<usize>(r * wideW + pW) << 2);
+        let j = 0;
+        for (; j < vecs; j += 4) v128.store(to + (<usize>j << 2), v128.load(from + (<usize>j << 2)));
+        for (; j < inW; j++) store<f32>(to + (<usize>j << 2), load<f32>(from + (<usize>j << 2)));
+      }
       plane = wide;
     }
     const vc = v + (<usize>(c * tiles) << 2);
     for (let ti = 0; ti < tH; ti++) {
-      const ih0 = 2 * ti - pH;
-      let tj = 0;
-      // four tiles at once where their 10 input columns are inside the image
-      for (; tj + 4 <= tW; tj += 4) {
-        const iw0 = 2 * tj - planePW;
-        if (iw0 < 0 || iw0 + 10 > planeW) {
-          for (let q = 0; q < 4; q++) oneInput(plane, inH, planeW, ih0, iw0 + 2 * q, vc + (<usize>(ti * tW + tj + q) << 2), xiStride);
-          continue;
-        }
-        // per input row i: d_i0..d_i3 (lanes: the four tiles), then its column transform c_i0..c_i3
-        let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-        let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        let c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        let c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        for (let i = 0; i < 4; i++) {
+      const ih0 = 4 * ti - pH;
+      for (let tj = 0; tj < tW; tj += 4) {
+        // each row of the window: its columns d0..d5 (lanes: the four tiles), then Bᵀ along them,
+        // kept in tmp as e[i][j] at tmp + (6 i + j) * 16
+        for (let i = 0; i < 6; i++) {
           const ih = ih0 + i;
-          let e0 = zero, e1 = zero, e2 = zero, e3 = zero;
-          if (ih >= 0 && ih < inH) {
-            const row = plane + (<usize>(ih * planeW + iw0) << 2);
-            const a = v128.load(row), b = v128.load(row, 16), a2 = v128.load(row, 8), b2 = v128.load(row, 24);
-            const d0 = evens(a, b), d1 = odds(a, b), d2 = evens(a2, b2), d3 = odds(a2, b2);
-            e0 = f32x4.sub(d0, d2);
-            e1 = f32x4.add(d1, d2);
-            e2 = f32x4.sub(d2, d1);
-            e3 = f32x4.sub(d1, d3);
+          const e = tmp + <usize>(96 * i);
+          if (ih < 0 || ih >= inH) {
+            for (let j = 0; j < 6; j++) v128.store(e + <usize>(16 * j), zero);
+            continue;
           }
-          if (i == 0) { c00 = e0; c01 = e1; c02 = e2; c03 = e3; }
-          else if (i == 1) { c10 = e0; c11 = e1; c12 = e2; c13 = e3; }
-          else if (i == 2) { c20 = e0; c21 = e1; c22 = e2; c23 = e3; }
-          else { c30 = e0; c31 = e1; c32 = e2; c33 = e3; }
+          const row = plane + (<usize>(ih * planeW + 4 * tj) << 2);
+          const a0 = v128.load(row), a1 = v128.load(row, 16), a2 = v128.load(row, 32), a3 = v128.load(row, 48), a4 = v128.load(row, 64);
+          // lane q of d_j is column 4 q + j: a 4x4 transpose of a0..a3, then two shifts in of a4
+          const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+          const d0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), d1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          const d2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), d3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          const d4 = v128.shuffle<f32>(d0, a4, 1, 2, 3, 4), d5 = v128.shuffle<f32>(d1, a4, 1, 2, 3, 5);
+          bTimes(d0, d1, d2, d3, d4, d5, e, 16);
         }
+        // then Bᵀ down each column j: V[6 i' + j]
+        const lanes = min(4, tW - tj);
         const at = vc + (<usize>(ti * tW + tj) << 2);
-        // row transform: V[0][j] = c0j - c2j, V[1][j] = c1j + c2j, V[2][j] = c2j - c1j, V[3][j] = c1j - c3j
-        v128.store(at, f32x4.sub(c00, c20));
-        v128.store(at + xiStride, f32x4.sub(c01, c21));
-        v128.store(at + 2 * xiStride, f32x4.sub(c02, c22));
-        v128.store(at + 3 * xiStride, f32x4.sub(c03, c23));
-        v128.store(at + 4 * xiStride, f32x4.add(c10, c20));
-        v128.store(at + 5 * xiStride, f32x4.add(c11, c21));
-        v128.store(at + 6 * xiStride, f32x4.add(c12, c22));
-        v128.store(at + 7 * xiStride, f32x4.add(c13, c23));
-        v128.store(at + 8 * xiStride, f32x4.sub(c20, c10));
-        v128.store(at + 9 * xiStride, f32x4.sub(c21, c11));
-        v128.store(at + 10 * xiStride, f32x4.sub(c22, c12));
-        v128.store(at + 11 * xiStride, f32x4.sub(c23, c13));
-        v128.store(at + 12 * xiStride, f32x4.sub(c10, c30));
-        v128.store(at + 13 * xiStride, f32x4.sub(c11, c31));
-        v128.store(at + 14 * xiStride, f32x4.sub(c12, c32));
-        v128.store(at + 15 * xiStride, f32x4.sub(c13, c33));
+        const out = lanes == 4 ? at : tmp + 576;
+        const step = lanes == 4 ? xiStride : 16;
+        for (let j = 0; j < 6; j++) {
+          const e = tmp + <usize>(16 * j);
+          bTimes(v128.load(e), v128.load(e, 96), v128.load(e, 192), v128.load(e, 288), v128.load(e, 384), v128.load(e, 480), out + <usize>j * step, 6 * step);
+        }
+        if (lanes < 4) {
+          // the last tiles of a row: their lanes only
+          for (let xi = 0; xi < 36; xi++) {
+            for (let q = 0; q < lanes; q++) store<f32>(at + <usize>xi * xiStride + (<usize>q << 2), load<f32>(tmp + 576 + (<usize>(16 * xi + 4 * q))));
+          }
+        }
       }
-      for (; tj < tW; tj++) oneInput(plane, inH, planeW, ih0, 2 * tj - planePW, vc + (<usize>(ti * tW + tj) << 2), xiStride);
     }
   }
 }
 
-/** d[i][j] of one window, zero outside the image. */
+/** Aᵀ m for the six values m0..m5 (lanes: four tiles), stored as four vectors `step` bytes apart from `out`. */
 // @ts-ignore: decorator
-@inline function at4(plane: usize, inH: i32, inW: i32, ih: i32, iw: i32): f32 {
-  return ih >= 0 && ih < inH && iw >= 0 && iw < inW ? load<f32>(plane + (<usize>(ih * inW + iw) << 2)) : 0;
-}
-
-/** One tile's V (the same sums as the four-tile path, in scalars), at `out` with ξ `xiStride` bytes apart. */
-function oneInput(plane: usize, inH: i32, inW: i32, ih0: i32, iw0: i32, out: usize, xiStride: usize): void {
-  // column transform of each row, kept in c (16 values, row-major)
-  let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
-  let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
-  let c20: f32 = 0, c21: f32 = 0, c22: f32 = 0, c23: f32 = 0;
-  let c30: f32 = 0, c31: f32 = 0, c32: f32 = 0, c33: f32 = 0;
-  for (let i = 0; i < 4; i++) {
-    const ih = ih0 + i;
-    const d0 = at4(plane, inH, inW, ih, iw0), d1 = at4(plane, inH, inW, ih, iw0 + 1);
-    const d2 = at4(plane, inH, inW, ih, iw0 + 2), d3 = at4(plane, inH, inW, ih, iw0 + 3);
-    const e0 = d0 - d2, e1 = d1 + d2, e2 = d2 - d1, e3 = d1 - d3;
-    if (i == 0) { c00 = e0; c01 = e1; c02 = e2; c03 = e3; }
-    else if (i == 1) { c10 = e0; c11 = e1; c12 = e2; c13 = e3; }
-    else if (i == 2) { c20 = e0; c21 = e1; c22 = e2; c23 = e3; }
-    else { c30 = e0; c31 = e1; c32 = e2; c33 = e3; }
-  }
-  store<f32>(out, c00 - c20);
-  store<f32>(out + xiStride, c01 - c21);
-  store<f32>(out + 2 * xiStride, c02 - c22);
-  store<f32>(out + 3 * xiStride, c03 - c23);
-  store<f32>(out + 4 * xiStride, c10 + c20);
-  store<f32>(out + 5 * xiStride, c11 + c21);
-  store<f32>(out + 6 * xiStride, c12 + c22);
-  store<f32>(out + 7 * xiStride, c13 + c23);
-  store<f32>(out + 8 * xiStride, c20 - c10);
-  store<f32>(out + 9 * xiStride, c21 - c11);
-  store<f32>(out + 10 * xiStride, c22 - c12);
-  store<f32>(out + 11 * xiStride, c23 - c13);
-  store<f32>(out + 12 * xiStride, c10 - c30);
-  store<f32>(out + 13 * xiStride, c11 - c31);
-  store<f32>(out + 14 * xiStride, c12 - c32);
-  store<f32>(out + 15 * xiStride, c13 - c33);
+@inline function aTimes(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, step: usize): void {
+  const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+  v128.store(out, f32x4.add(f32x4.add(m0, a), c));
+  v128.store(out + step, f32x4.add(b, f32x4.add(d, d)));
+  v128.store(out + 2 * step, f32x4.add(a, f32x4.mul(f32x4.splat(4), c)));
+  v128.store(out + 3 * step, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5));
 }
 
 /**
  * y[k] (outH x outW) = (Aᵀ m A) of each tile, m[ξ] = M[ξ][k][t], for the `bc` output planes at
- * `side`; the bottom row and right column of a tile past the output are dropped.
+ * `side`, four tiles of a row at a time; a tile's rows and columns past the output are dropped.
+ * `tmp`: TMP_BYTES.
  */
-function outputTransform(m: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: i32, side: usize): void {
+function outputTransform(m: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: i32, side: usize, tmp: usize): void {
   const tiles = tH * tW;
   const xiStride = <usize>(bc * tiles) << 2;
+  const ys = tmp + 384;
   for (let k = 0; k < bc; k++) {
     const mk = m + (<usize>(k * tiles) << 2);
     const plane = side + (<usize>(k * outH * outW) << 2);
     for (let ti = 0; ti < tH; ti++) {
-      const oh = 2 * ti;
-      let tj = 0;
-      // four tiles at once where their 2 x 8 outputs are inside
-      if (oh + 2 <= outH) {
-        for (; tj + 4 <= tW && 2 * tj + 8 <= outW; tj += 4) {
-          const at = mk + (<usize>(ti * tW + tj) << 2);
-          // s_0j = m0j + m1j + m2j, s_1j = m1j - m2j - m3j (m_ij = M[4 i + j])
-          const m4 = v128.load(at + 4 * xiStride), m5 = v128.load(at + 5 * xiStride), m6 = v128.load(at + 6 * xiStride), m7 = v128.load(at + 7 * xiStride);
-          const m8 = v128.load(at + 8 * xiStride), m9 = v128.load(at + 9 * xiStride), m10 = v128.load(at + 10 * xiStride), m11 = v128.load(at + 11 * xiStride);
-          const s00 = f32x4.add(f32x4.add(v128.load(at), m4), m8);
-          const s01 = f32x4.add(f32x4.add(v128.load(at + xiStride), m5), m9);
-          const s02 = f32x4.add(f32x4.add(v128.load(at + 2 * xiStride), m6), m10);
-          const s03 = f32x4.add(f32x4.add(v128.load(at + 3 * xiStride), m7), m11);
-          const s10 = f32x4.sub(f32x4.sub(m4, m8), v128.load(at + 12 * xiStride));
-          const s11 = f32x4.sub(f32x4.sub(m5, m9), v128.load(at + 13 * xiStride));
-          const s12 = f32x4.sub(f32x4.sub(m6, m10), v128.load(at + 14 * xiStride));
-          const s13 = f32x4.sub(f32x4.sub(m7, m11), v128.load(at + 15 * xiStride));
-          // y_r0 = s_r0 + s_r1 + s_r2, y_r1 = s_r1 - s_r2 - s_r3; a row of outputs interleaves them
-          const y00 = f32x4.add(f32x4.add(s00, s01), s02), y01 = f32x4.sub(f32x4.sub(s01, s02), s03);
-          const y10 = f32x4.add(f32x4.add(s10, s11), s12), y11 = f32x4.sub(f32x4.sub(s11, s12), s13);
-          const row0 = plane + (<usize>(oh * outW + 2 * tj) << 2);
-          const row1 = row0 + (<usize>outW << 2);
-          v128.store(row0, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5));
-          v128.store(row0, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), 16);
-          v128.store(row1, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5));
-          v128.store(row1, v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), 16);
+      const oh = 4 * ti;
+      for (let tj = 0; tj < tW; tj += 4) {
+        // lanes past the row's last tile read the next ones (or M's padding) and are dropped
+        const at = mk + (<usize>(ti * tW + tj) << 2);
+        // Aᵀ along each row i of m: s[i][r] at tmp + (4 i + r) * 16
+        for (let i = 0; i < 6; i++) {
+          const mi = at + <usize>(6 * i) * xiStride;
+          aTimes(v128.load(mi), v128.load(mi + xiStride), v128.load(mi + 2 * xiStride), v128.load(mi + 3 * xiStride), v128.load(mi + 4 * xiStride), v128.load(mi + 5 * xiStride), tmp + <usize>(64 * i), 16);
+        }
+        // then down each column r: y[q][r] at ys + (4 q + r) * 16
+        for (let r = 0; r < 4; r++) {
+          const s = tmp + <usize>(16 * r);
+          aTimes(v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320), ys + <usize>(16 * r), 64);
+        }
+        const lanes = min(4, tW - tj);
+        const rows = min(4, outH - oh);
+        const ow = 4 * tj;
+        if (lanes == 4 && rows == 4 && ow + 16 <= outW) {
+          // each output row: y[q][0..3] (lanes: tiles) transposed into four tiles' four outputs in a row
+          for (let q = 0; q < 4; q++) {
+            const y = ys + <usize>(64 * q);
+            const y0 = v128.load(y), y1 = v128.load(y, 16), y2 = v128.load(y, 32), y3 = v128.load(y, 48);
+            const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+            const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+            const dst = plane + (<usize>((oh + q) * outW + ow) << 2);
+            v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+            v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+            v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+            v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+          }
+        } else {
+          for (let q = 0; q < rows; q++) {
+            const dst = plane + (<usize>((oh + q) * outW) << 2);
+            for (let t = 0; t < lanes; t++) {
+              for (let r = 0; r < 4; r++) {
+                const col = 4 * (tj + t) + r;
+                if (col < outW) store<f32>(dst + (<usize>col << 2), load<f32>(ys + <usize>(64 * q + 16 * r + 4 * t)));
+              }
+            }
+          }
         }
       }
-      for (; tj < tW; tj++) oneOutput(mk + (<usize>(ti * tW + tj) << 2), xiStride, plane, outH, outW, oh, 2 * tj);
     }
-  }
-}
-
-/** One tile's outputs (the same sums as the four-tile path, in scalars), cropped to the plane. */
-function oneOutput(at: usize, xiStride: usize, plane: usize, outH: i32, outW: i32, oh: i32, ow: i32): void {
-  const m4 = load<f32>(at + 4 * xiStride), m5 = load<f32>(at + 5 * xiStride), m6 = load<f32>(at + 6 * xiStride), m7 = load<f32>(at + 7 * xiStride);
-  const m8 = load<f32>(at + 8 * xiStride), m9 = load<f32>(at + 9 * xiStride), m10 = load<f32>(at + 10 * xiStride), m11 = load<f32>(at + 11 * xiStride);
-  const s00 = load<f32>(at) + m4 + m8;
-  const s01 = load<f32>(at + xiStride) + m5 + m9;
-  const s02 = load<f32>(at + 2 * xiStride) + m6 + m10;
-  const s03 = load<f32>(at + 3 * xiStride) + m7 + m11;
-  const s10 = m4 - m8 - load<f32>(at + 12 * xiStride);
-  const s11 = m5 - m9 - load<f32>(at + 13 * xiStride);
-  const s12 = m6 - m10 - load<f32>(at + 14 * xiStride);
-  const s13 = m7 - m11 - load<f32>(at + 15 * xiStride);
-  const row0 = plane + (<usize>(oh * outW + ow) << 2);
-  store<f32>(row0, s00 + s01 + s02);
-  if (ow + 1 < outW) store<f32>(row0 + 4, s01 - s02 - s03);
-  if (oh + 1 < outH) {
-    const row1 = row0 + (<usize>outW << 2);
-    store<f32>(row1, s10 + s11 + s12);
-    if (ow + 1 < outW) store<f32>(row1 + 4, s11 - s12 - s13);
   }
 }
 
@@ -281,98 +269,109 @@ export function winogradForwardPartF32(
 ): void {
   const inH = geoAt(geo, 0), inW = geoAt(geo, 1), pH = geoAt(geo, 6), pW = geoAt(geo, 7);
   const outH = geoAt(geo, 10), outW = geoAt(geo, 11);
-  const tH = (outH + 1) >> 1, tW = (outW + 1) >> 1, tiles = tH * tW;
+  const tH = (outH + 3) >> 2, tW = (outW + 3) >> 2, tiles = tH * tW;
   const v = scratch;
-  const m = v + <usize>vBytes(ic, tiles);
-  const gs = m + <usize>vBytes(bc, tiles);
+  const m = v + <usize>v36Bytes(ic, tiles);
+  const tmp = m + <usize>v36Bytes(bc, tiles);
+  const gs = tmp + TMP_BYTES;
   const pixels = inH * inW, blocks = outH * outW;
   const n0 = min(batch, chunk * per), n1 = min(batch, (chunk + 1) * per);
-  const uGroup = <usize>(16 * bc * ic) << 2;
+  const uGroup = <usize>(36 * bc * ic) << 2;
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < groups; g++) {
       const image = x + (<usize>((n * groups + g) * ic) * <usize>pixels << 2);
       const side = y + (<usize>((n * groups + g) * bc) * <usize>blocks << 2);
-      inputTransform(image, ic, inH, inW, pH, pW, tH, tW, v, m);
+      inputTransform(image, ic, inH, inW, pH, pW, tH, tW, v, m, tmp);
       const ug = u + <usize>g * uGroup;
-      for (let xi = 0; xi < 16; xi++) {
+      for (let xi = 0; xi < 36; xi++) {
         gemm<f32>(
           false, false, bc, tiles, ic,
           ug + <usize>xi * (<usize>(bc * ic) << 2), v + <usize>xi * (<usize>(ic * tiles) << 2), m + <usize>xi * (<usize>(bc * tiles) << 2),
           false, gs,
         );
       }
-      outputTransform(m, bc, tH, tW, outH, outW, side);
+      outputTransform(m, bc, tH, tW, outH, outW, side, tmp);
     }
     if (bias) addBias<f32>(y + (<usize>(n * groups * bc) * <usize>blocks << 2), bias, 1, groups * bc, blocks);
   }
 }
 
+/** A y for the four values y0..y3 (lanes: four tiles; A = (Aᵀ)ᵀ, 6x4), stored as six vectors `step` bytes apart from `out`. */
+// @ts-ignore: decorator
+@inline function aColumn(y0: v128, y1: v128, y2: v128, y3: v128, out: usize, step: usize): void {
+  const p = f32x4.add(y0, y2), q = f32x4.add(y1, y3);
+  const p4 = f32x4.add(y0, f32x4.mul(f32x4.splat(4), y2)), q8 = f32x4.add(f32x4.add(y1, y1), f32x4.mul(f32x4.splat(8), y3));
+  v128.store(out, y0);
+  v128.store(out + step, f32x4.add(p, q));
+  v128.store(out + 2 * step, f32x4.sub(p, q));
+  v128.store(out + 3 * step, f32x4.add(p4, q8));
+  v128.store(out + 4 * step, f32x4.sub(p4, q8));
+  v128.store(out + 5 * step, y3);
+}
+
 /**
- * Mg[ξ][k][t] = (A dy Aᵀ)[ξ] for the 2x2 block dy of tile t of each of the `bc` planes of g at
- * `side` (zeros past the output): the gradient of a tile's 16 products (the weight gradient's side).
+ * Mg[ξ][k][t] = (A dy Aᵀ)[ξ] for the 4x4 block dy of tile t of each of the `bc` planes of g at
+ * `side` (zeros past the output): the gradient of a tile's 36 products (the weight gradient's
+ * side), four tiles of a row at a time. `tmp`: TMP_BYTES.
  */
-function gradTransform(side: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: i32, mg: usize): void {
+function gradTransform(side: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: i32, mg: usize, tmp: usize): void {
   const tiles = tH * tW;
   const xiStride = <usize>(bc * tiles) << 2;
+  const edge = tmp + 384;
   for (let k = 0; k < bc; k++) {
     const plane = side + (<usize>(k * outH * outW) << 2);
     const mk = mg + (<usize>(k * tiles) << 2);
     for (let ti = 0; ti < tH; ti++) {
-      const oh = 2 * ti;
-      let tj = 0;
-      if (oh + 2 <= outH) {
-        for (; tj + 4 <= tW && 2 * tj + 8 <= outW; tj += 4) {
-          const row0 = plane + (<usize>(oh * outW + 2 * tj) << 2);
-          const row1 = row0 + (<usize>outW << 2);
-          const a0 = v128.load(row0), b0 = v128.load(row0, 16), a1 = v128.load(row1), b1 = v128.load(row1, 16);
-          // dy_ij, lanes: the four tiles
-          const y00 = evens(a0, b0), y01 = odds(a0, b0), y10 = evens(a1, b1), y11 = odds(a1, b1);
-          // rows of A dy: (y00, y01), (y00 + y10, y01 + y11), (y00 - y10, y01 - y11), (-y10, -y11); each (a, b) -> (a, a + b, a - b, -b)
-          const at = mk + (<usize>(ti * tW + tj) << 2);
-          gradRow(at, xiStride, y00, y01);
-          gradRow(at + 4 * xiStride, xiStride, f32x4.add(y00, y10), f32x4.add(y01, y11));
-          gradRow(at + 8 * xiStride, xiStride, f32x4.sub(y00, y10), f32x4.sub(y01, y11));
-          gradRow(at + 12 * xiStride, xiStride, f32x4.neg(y10), f32x4.neg(y11));
+      const oh = 4 * ti;
+      for (let tj = 0; tj < tW; tj += 4) {
+        const lanes = min(4, tW - tj);
+        const ow = 4 * tj;
+        const whole = lanes == 4 && ow + 16 <= outW;
+        // each row q of the four blocks: dy[q][r] (lanes: tiles), then A along it: s[q][j] at tmp + (6 q + j) * 16
+        for (let q = 0; q < 4; q++) {
+          let y0: v128, y1: v128, y2: v128, y3: v128;
+          if (oh + q >= outH) {
+            y0 = y1 = y2 = y3 = f32x4.splat(0);
+          } else {
+            const row = plane + (<usize>((oh + q) * outW + ow) << 2);
+            let a0: v128, a1: v128, a2: v128, a3: v128;
+            if (whole) {
+              a0 = v128.load(row); a1 = v128.load(row, 16); a2 = v128.load(row, 32); a3 = v128.load(row, 48);
+            } else {
+              // the row's last blocks: their columns inside the output, zeros past it
+              for (let c = 0; c < 16; c++) store<f32>(edge + (<usize>c << 2), c < 4 * lanes && ow + c < outW ? load<f32>(row + (<usize>c << 2)) : 0);
+              a0 = v128.load(edge); a1 = v128.load(edge, 16); a2 = v128.load(edge, 32); a3 = v128.load(edge, 48);
+            }
+            // a_t holds block t's row: transposed, lane t of y_r is dy[q][r] of block t
+            const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+            const t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+            y0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5); y1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+            y2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5); y3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          }
+          aColumn(y0, y1, y2, y3, tmp + <usize>(96 * q), 16);
         }
-      }
-      for (; tj < tW; tj++) {
-        const ow = 2 * tj;
-        const at0 = plane + (<usize>(oh * outW + ow) << 2);
-        const right = ow + 1 < outW, down = oh + 1 < outH;
-        const y00 = load<f32>(at0);
-        const y01: f32 = right ? load<f32>(at0 + 4) : 0;
-        const y10: f32 = down ? load<f32>(at0 + (<usize>outW << 2)) : 0;
-        const y11: f32 = right && down ? load<f32>(at0 + (<usize>outW << 2) + 4) : 0;
+        // then A down each column j: Mg[6 i + j]
         const at = mk + (<usize>(ti * tW + tj) << 2);
-        gradRowOne(at, xiStride, y00, y01);
-        gradRowOne(at + 4 * xiStride, xiStride, y00 + y10, y01 + y11);
-        gradRowOne(at + 8 * xiStride, xiStride, y00 - y10, y01 - y11);
-        gradRowOne(at + 12 * xiStride, xiStride, -y10, -y11);
+        const out = lanes == 4 ? at : tmp + 576;
+        const step = lanes == 4 ? xiStride : 16;
+        for (let j = 0; j < 6; j++) {
+          const s = tmp + <usize>(16 * j);
+          aColumn(v128.load(s), v128.load(s, 96), v128.load(s, 192), v128.load(s, 288), out + <usize>j * step, 6 * step);
+        }
+        if (lanes < 4) {
+          for (let xi = 0; xi < 36; xi++) {
+            for (let t = 0; t < lanes; t++) store<f32>(at + <usize>xi * xiStride + (<usize>t << 2), load<f32>(tmp + 576 + (<usize>(16 * xi + 4 * t))));
+          }
+        }
       }
     }
   }
 }
 
-// @ts-ignore: decorator
-@inline function gradRow(at: usize, xiStride: usize, a: v128, b: v128): void {
-  v128.store(at, a);
-  v128.store(at + xiStride, f32x4.add(a, b));
-  v128.store(at + 2 * xiStride, f32x4.sub(a, b));
-  v128.store(at + 3 * xiStride, f32x4.neg(b));
-}
-
-// @ts-ignore: decorator
-@inline function gradRowOne(at: usize, xiStride: usize, a: f32, b: f32): void {
-  store<f32>(at, a);
-  store<f32>(at + xiStride, a + b);
-  store<f32>(at + 2 * xiStride, a - b);
-  store<f32>(at + 3 * xiStride, -b);
-}
-
 /**
  * Slice `chunk` (images [chunk * per, (chunk + 1) * per)) of the weight gradient in the transformed
  * space: dU[g][ξ] = sum over its images and tiles of Mg[ξ] · V[ξ]ᵀ (accumulated from zero in image
- * order), at du + chunk * (16 groups bc ic floats); winogradWeightGradF32 turns the slices' sum
+ * order), at du + chunk * (36 groups bc ic floats); winogradWeightGradF32 turns the slices' sum
  * into dw.
  */
 export function winogradWeightGradPartF32(
@@ -380,21 +379,22 @@ export function winogradWeightGradPartF32(
 ): void {
   const inH = geoAt(geo, 0), inW = geoAt(geo, 1), pH = geoAt(geo, 6), pW = geoAt(geo, 7);
   const outH = geoAt(geo, 10), outW = geoAt(geo, 11);
-  const tH = (outH + 1) >> 1, tW = (outW + 1) >> 1, tiles = tH * tW;
+  const tH = (outH + 3) >> 2, tW = (outW + 3) >> 2, tiles = tH * tW;
   const v = scratch;
-  const mg = v + <usize>vBytes(ic, tiles);
-  const gs = mg + <usize>vBytes(bc, tiles);
+  const mg = v + <usize>v36Bytes(ic, tiles);
+  const tmp = mg + <usize>v36Bytes(bc, tiles);
+  const gs = tmp + TMP_BYTES;
   const pixels = inH * inW, blocks = outH * outW;
   const xiBytes = <usize>(bc * ic) << 2;
-  const slice = du + <usize>chunk * 16 * <usize>groups * xiBytes;
-  memory.fill(slice, 0, 16 * <usize>groups * xiBytes);
+  const slice = du + <usize>chunk * 36 * <usize>groups * xiBytes;
+  memory.fill(slice, 0, 36 * <usize>groups * xiBytes);
   const n0 = min(batch, chunk * per), n1 = min(batch, (chunk + 1) * per);
   for (let n = n0; n < n1; n++) {
     for (let k = 0; k < groups; k++) {
-      inputTransform(x + (<usize>((n * groups + k) * ic) * <usize>pixels << 2), ic, inH, inW, pH, pW, tH, tW, v, mg);
-      gradTransform(g + (<usize>((n * groups + k) * bc) * <usize>blocks << 2), bc, tH, tW, outH, outW, mg);
-      const dk = slice + <usize>k * 16 * xiBytes;
-      for (let xi = 0; xi < 16; xi++) {
+      inputTransform(x + (<usize>((n * groups + k) * ic) * <usize>pixels << 2), ic, inH, inW, pH, pW, tH, tW, v, mg, tmp);
+      gradTransform(g + (<usize>((n * groups + k) * bc) * <usize>blocks << 2), bc, tH, tW, outH, outW, mg, tmp);
+      const dk = slice + <usize>k * 36 * xiBytes;
+      for (let xi = 0; xi < 36; xi++) {
         gemm<f32>(
           false, true, bc, ic, tiles,
           mg + <usize>xi * (<usize>(bc * tiles) << 2), v + <usize>xi * (<usize>(ic * tiles) << 2), dk + <usize>xi * xiBytes,
@@ -405,44 +405,43 @@ export function winogradWeightGradPartF32(
   }
 }
 
-/** dw[g, k, c] = Gᵀ dU[g][.][k][c] G (4x4 -> 3x3), for the transformed gradient at du. */
-export function winogradWeightGradF32(du: usize, groups: i32, ic: i32, bc: i32, dw: usize): void {
+/** The three values Gᵀ (u0..u5) (Gᵀ 3x6), in float64, at out. */
+// @ts-ignore: decorator
+@inline function gtTimes(u0: f64, u1: f64, u2: f64, u3: f64, u4: f64, u5: f64, out: usize): void {
+  store<f64>(out, u0 / 4 - (u1 + u2) / 6 + (u3 + u4) / 24);
+  store<f64>(out, (u2 - u1) / 6 + (u3 - u4) / 12, 8);
+  store<f64>(out, (u3 + u4 - u1 - u2) / 6 + u5, 16);
+}
+
+/**
+ * dw[g, k, c] = Gᵀ dU[g][.][k][c] G (6x6 -> 3x3) for the transformed gradient at du, in float64 and
+ * rounded once. `tmp`: 24 float64 of scratch (t = Gᵀ dU, 3 x 6, then a row of dw).
+ */
+export function winogradWeightGradF32(du: usize, groups: i32, ic: i32, bc: i32, dw: usize, tmp: usize): void {
   const perXi = <usize>(bc * ic) << 2;
+  const t = tmp, col = tmp + 144;
   for (let g = 0; g < groups; g++) {
-    const ug = du + <usize>g * 16 * perXi;
+    const ug = du + <usize>g * 36 * perXi;
     for (let k = 0; k < bc; k++) {
       for (let c = 0; c < ic; c++) {
         const at = ug + (<usize>(k * ic + c) << 2);
         const out = dw + (<usize>((g * bc + k) * ic + c) * 9 << 2);
-        // t = Gᵀ dU (3 x 4), column by column, then each row (a, b, c, d) of t -> (a + b/2 + c/2, b/2 - c/2, b/2 + c/2 + d)
-        let t00: f32 = 0, t01: f32 = 0, t02: f32 = 0, t03: f32 = 0;
-        let t10: f32 = 0, t11: f32 = 0, t12: f32 = 0, t13: f32 = 0;
-        let t20: f32 = 0, t21: f32 = 0, t22: f32 = 0, t23: f32 = 0;
-        for (let j = 0; j < 4; j++) {
-          const u0 = load<f32>(at + <usize>j * perXi), u1 = load<f32>(at + <usize>(4 + j) * perXi);
-          const u2 = load<f32>(at + <usize>(8 + j) * perXi), u3 = load<f32>(at + <usize>(12 + j) * perXi);
-          const a = u0 + <f32>0.5 * u1 + <f32>0.5 * u2, b = <f32>0.5 * u1 - <f32>0.5 * u2, d = <f32>0.5 * u1 + <f32>0.5 * u2 + u3;
-          if (j == 0) { t00 = a; t10 = b; t20 = d; }
-          else if (j == 1) { t01 = a; t11 = b; t21 = d; }
-          else if (j == 2) { t02 = a; t12 = b; t22 = d; }
-          else { t03 = a; t13 = b; t23 = d; }
+        // t = Gᵀ dU: column j of t is Gᵀ times column j of dU; t[a][j] at t + (6 a + j) * 8
+        for (let j = 0; j < 6; j++) {
+          const cj = at + <usize>j * perXi;
+          gtTimes(
+            <f64>load<f32>(cj), <f64>load<f32>(cj + 6 * perXi), <f64>load<f32>(cj + 12 * perXi),
+            <f64>load<f32>(cj + 18 * perXi), <f64>load<f32>(cj + 24 * perXi), <f64>load<f32>(cj + 30 * perXi), col,
+          );
+          for (let a = 0; a < 3; a++) store<f64>(t + (<usize>(6 * a + j) << 3), load<f64>(col + (<usize>a << 3)));
         }
-        weightRow(out, t00, t01, t02, t03);
-        weightRow(out + 12, t10, t11, t12, t13);
-        weightRow(out + 24, t20, t21, t22, t23);
+        // dw row a = Gᵀ times row a of t
+        for (let a = 0; a < 3; a++) {
+          const ta = t + (<usize>(6 * a) << 3);
+          gtTimes(load<f64>(ta), load<f64>(ta, 8), load<f64>(ta, 16), load<f64>(ta, 24), load<f64>(ta, 32), load<f64>(ta, 40), col);
+          for (let b = 0; b < 3; b++) store<f32>(out + (<usize>(3 * a + b) << 2), <f32>load<f64>(col + (<usize>b << 3)));
+        }
       }
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline function weightRow(out: usize, a: f32, b: f32, c: f32, d: f32): void {
-  store<f32>(out, a + <f32>0.5 * b + <f32>0.5 * c);
-  store<f32>(out + 4, <f32>0.5 * b - <f32>0.5 * c);
-  store<f32>(out + 8, <f32>0.5 * b + <f32>0.5 * c + d);
-}
-
-// @ts-ignore: decorator
-@inline function min(x: i32, y: i32): i32 {
-  return x < y ? x : y;
 }
