@@ -432,10 +432,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return y;
 }
 
-/** x's slices at a checked `index` along dim `d`, recorded under `name` (narrow is PyTorch's SliceBackward0). */
 /** Copies shorter than this many elements run as a loop rather than a subarray and set. */
 const SMALL_COPY = 32;
 
+/** x's slices at a checked `index` along dim `d`, recorded under `name` (narrow is PyTorch's SliceBackward0). */
 function selectAs(x: Tensor, d: number, index: Tensor, name: string): Tensor {
   const idx = index.data as Int32Array;
   const [outer, n, inner] = splitAt(x.shape, d);

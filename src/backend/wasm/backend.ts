@@ -413,6 +413,13 @@ export function convSliceImages(batch: number, partialBytes: number): number {
   return Math.max(1, Math.ceil(batch / most));
 }
 
+/** Floats of a convolution's weights in the Winograd space: 36 (6x6) per kernel. */
+function winogradWeightLength(s: ConvShape): number {
+  return 36 * s.groups * s.blockChannels * s.imageChannels;
+}
+/** Bytes of the weight transforms' scratch (winogradWeightsF32, winogradWeightGradF32): 24 float64. */
+const WEIGHT_TRANSFORM_TMP = 192;
+
 /** Channels a convolution needs on each side before its forward goes by Winograd (see usesWinograd). */
 const WINOGRAD_MIN_CHANNELS = 8;
 let winograd = true;
@@ -914,7 +921,8 @@ class WasmBackend implements KernelBackend {
     const wLen = groups * bc * ic * 9;
     const yLen = batch * groups * bc * geo.outH * geo.outW;
     const scratch = this.winogradScratchBytes(s, true);
-    if (!this.begin((xLen + wLen + groups * bc + yLen + 36 * groups * bc * ic) * 4 + 48 + 192 + scratch * parts, 7)) {
+    const uLen = winogradWeightLength(s);
+    if (!this.begin((xLen + wLen + groups * bc + yLen + uLen) * 4 + 48 + WEIGHT_TRANSFORM_TMP + scratch * parts, 7)) {
       jsBackend.convForward(x, w, bias, s, y);
       return;
     }
@@ -923,8 +931,8 @@ class WasmBackend implements KernelBackend {
     const pw = this.put(w, 0, wLen);
     const pb = bias ? this.put(bias, 0, groups * bc) : 0;
     const py = this.alloc(yLen * 4);
-    const pu = this.alloc(36 * groups * bc * ic * 4);
-    const pt = this.alloc(192);
+    const pu = this.alloc(uLen * 4);
+    const pt = this.alloc(WEIGHT_TRANSFORM_TMP);
     const ps = this.alloc(scratch * parts);
     this.ex.winogradWeightsF32(pw, groups, ic, bc, pu, pt);
     if (parts > 1) {
@@ -944,7 +952,7 @@ class WasmBackend implements KernelBackend {
    */
   private winogradWeightGrad(g: Float32Array, x: Float32Array, s: ConvShape, dw: Float32Array): void {
     const { batch, groups, imageChannels: ic, blockChannels: bc, geo } = s;
-    const uLen = 36 * groups * bc * ic;
+    const uLen = winogradWeightLength(s);
     const per = convSliceImages(batch, uLen * 4);
     const slices = Math.ceil(batch / per);
     const xImage = groups * ic * geo.inH * geo.inW;
@@ -966,7 +974,7 @@ class WasmBackend implements KernelBackend {
         return;
       }
     }
-    if (!this.begin((2 * slices * uLen + uLen + dw.length) * 4 + 192, 4)) {
+    if (!this.begin((2 * slices * uLen + uLen + dw.length) * 4 + WEIGHT_TRANSFORM_TMP, 4)) {
       jsBackend.convBackward(g, x, null, s, null, dw);
       return;
     }
@@ -977,10 +985,10 @@ class WasmBackend implements KernelBackend {
   /** dw from the `slices` transformed partial sums at `pp` (in the arena): added in slice order, then turned back. */
   private finishWeightGrad(pp: Ptr, slices: number, s: ConvShape, dw: Float32Array): void {
     const { groups, imageChannels: ic, blockChannels: bc } = s;
-    const uLen = 36 * groups * bc * ic;
+    const uLen = winogradWeightLength(s);
     const pu = this.alloc(uLen * 4);
     const pdw = this.alloc(dw.length * 4);
-    const pt = this.alloc(192);
+    const pt = this.alloc(WEIGHT_TRANSFORM_TMP);
     this.ex.convSumSlicesF32(pp, slices, uLen, pu);
     this.ex.winogradWeightGradF32(pu, groups, ic, bc, pdw, pt);
     this.get(pdw, dw, 0, dw.length);
@@ -995,11 +1003,12 @@ class WasmBackend implements KernelBackend {
     const slices = Math.ceil(batch / per);
     const xLen = x.length;
     const gLen = g.length;
-    const duLen = slices * 36 * groups * bc * ic;
+    const uLen = winogradWeightLength(s);
+    const duLen = slices * uLen;
     const parts = Math.min(this.partsFor(gLen * ic * 9), slices);
     if (parts === 1 && this.solo) return this.solo.winogradWeightGradSlices(g, x, s, per, out, dw);
     const scratch = this.winogradScratchBytes(s, false);
-    const finish = out ? 0 : (36 * groups * bc * ic + dw!.length) * 4 + 192;
+    const finish = out ? 0 : (uLen + dw!.length) * 4 + WEIGHT_TRANSFORM_TMP;
     if (!this.begin((xLen + gLen + duLen) * 4 + 48 + scratch * parts + finish, 7)) return false;
     const pgeo = this.putGeometry(geo);
     const pg = this.put(g, 0, gLen);

@@ -440,7 +440,7 @@ function transposeRows8(src: usize, rowStride: usize, kc: i32, dst: usize): void
 
 /** Rows r0..r3 (4 lanes each) transposed: lane l of every row into the vector at d + l * stride. */
 // @ts-ignore: decorator
-@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, d: usize, stride: usize): void {
+@inline export function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, d: usize, stride: usize): void {
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
   v128.store(d, i64x2.shuffle(t0, t2, 0, 2));

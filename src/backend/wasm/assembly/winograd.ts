@@ -30,7 +30,7 @@
  * of 16 per 4.
  */
 import { addBias } from './conv';
-import { gemm } from './gemm';
+import { gemm, transpose4 } from './gemm';
 
 // @ts-ignore: decorator
 @inline function geoAt(geo: usize, i: i32): i32 {
@@ -48,8 +48,17 @@ import { gemm } from './gemm';
   return (36 * rows * tiles * 4 + 64 + 63) & ~63;
 }
 
-/** Bytes of the transforms' small scratch: 72 vectors (a transform's first pass, and the values of a row's last tiles). */
+/** Bytes of the transforms' small scratch: 72 vectors (a transform's first pass, then at LAST_TILES the values of a row's last tiles). */
 const TMP_BYTES = 72 * 16;
+/** Where in that scratch a row's last (fewer than four) tiles' 36 values go before storeLastTiles. */
+const LAST_TILES = 36 * 16;
+
+/** The first `lanes` lanes of the 36 vectors at `from` (16 bytes apart) into ξ = 0..35 at `at`, `xiStride` bytes apart. */
+function storeLastTiles(from: usize, lanes: i32, at: usize, xiStride: usize): void {
+  for (let xi = 0; xi < 36; xi++) {
+    for (let q = 0; q < lanes; q++) store<f32>(at + <usize>xi * xiStride + (<usize>q << 2), load<f32>(from + (<usize>(16 * xi + 4 * q))));
+  }
+}
 
 /**
  * Bytes of one thread's scratch for winogradForwardPartF32 and winogradWeightGradPartF32: V, M (or
@@ -173,18 +182,13 @@ function inputTransform(image: usize, ic: i32, inH: i32, inW: i32, pH: i32, pW: 
         // then Bᵀ down each column j: V[6 i' + j]
         const lanes = min(4, tW - tj);
         const at = vc + (<usize>(ti * tW + tj) << 2);
-        const out = lanes == 4 ? at : tmp + 576;
+        const out = lanes == 4 ? at : tmp + LAST_TILES;
         const step = lanes == 4 ? xiStride : 16;
         for (let j = 0; j < 6; j++) {
           const e = tmp + <usize>(16 * j);
           bTimes(v128.load(e), v128.load(e, 96), v128.load(e, 192), v128.load(e, 288), v128.load(e, 384), v128.load(e, 480), out + <usize>j * step, 6 * step);
         }
-        if (lanes < 4) {
-          // the last tiles of a row: their lanes only
-          for (let xi = 0; xi < 36; xi++) {
-            for (let q = 0; q < lanes; q++) store<f32>(at + <usize>xi * xiStride + (<usize>q << 2), load<f32>(tmp + 576 + (<usize>(16 * xi + 4 * q))));
-          }
-        }
+        if (lanes < 4) storeLastTiles(tmp + LAST_TILES, lanes, at, xiStride);
       }
     }
   }
@@ -234,14 +238,7 @@ function outputTransform(m: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: i
           // each output row: y[q][0..3] (lanes: tiles) transposed into four tiles' four outputs in a row
           for (let q = 0; q < 4; q++) {
             const y = ys + <usize>(64 * q);
-            const y0 = v128.load(y), y1 = v128.load(y, 16), y2 = v128.load(y, 32), y3 = v128.load(y, 48);
-            const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
-            const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
-            const dst = plane + (<usize>((oh + q) * outW + ow) << 2);
-            v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-            v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-            v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-            v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+            transpose4(v128.load(y), v128.load(y, 16), v128.load(y, 32), v128.load(y, 48), plane + (<usize>((oh + q) * outW + ow) << 2), 16);
           }
         } else {
           for (let q = 0; q < rows; q++) {
@@ -352,17 +349,13 @@ function gradTransform(side: usize, bc: i32, tH: i32, tW: i32, outH: i32, outW: 
         }
         // then A down each column j: Mg[6 i + j]
         const at = mk + (<usize>(ti * tW + tj) << 2);
-        const out = lanes == 4 ? at : tmp + 576;
+        const out = lanes == 4 ? at : tmp + LAST_TILES;
         const step = lanes == 4 ? xiStride : 16;
         for (let j = 0; j < 6; j++) {
           const s = tmp + <usize>(16 * j);
           aColumn(v128.load(s), v128.load(s, 96), v128.load(s, 192), v128.load(s, 288), out + <usize>j * step, 6 * step);
         }
-        if (lanes < 4) {
-          for (let xi = 0; xi < 36; xi++) {
-            for (let t = 0; t < lanes; t++) store<f32>(at + <usize>xi * xiStride + (<usize>t << 2), load<f32>(tmp + 576 + (<usize>(16 * xi + 4 * t))));
-          }
-        }
+        if (lanes < 4) storeLastTiles(tmp + LAST_TILES, lanes, at, xiStride);
       }
     }
   }
