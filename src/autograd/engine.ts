@@ -145,8 +145,9 @@ function checkedGrad(node: Node, i: number, g: unknown, graph: boolean): Tensor 
 }
 
 /** Whether `g`, returned for input i, is new storage that the engine may own. */
-function isFresh(node: Node, grads: readonly unknown[], i: number, g: Tensor, incoming: Tensor): boolean {
-  if (!node.returnsFreshGrads || g.data === incoming.data) return false;
+function isFresh(node: Node, grads: readonly unknown[], i: number, g: Tensor, incoming: Tensor, reusable: boolean): boolean {
+  // the incoming gradient's storage, handed on (written in place by fastBackward, or passed through), stays the engine's
+  if (g.data === incoming.data ? !reusable || node.fastBackward === undefined : !node.returnsFreshGrads) return false;
   // a gradient returned for two inputs is shared, however it was made (neither slot owns it)
   for (let j = 0; j < grads.length; j++) if (j !== i && grads[j] instanceof Tensor && (grads[j] as Tensor).data === g.data) return false;
   return true;
@@ -226,7 +227,9 @@ function execute(
         if (target) captured.set(target, g);
       }
       if (node.retainGradOf !== null) retained.push([node.retainGradOf, g]);
-      const inputGrads: unknown = createGraph || node.fastBackward === undefined ? node.backward(g) : node.fastBackward(g);
+      // g's storage is the node's to write into: the engine's alone, and nothing was given it
+      const reusable = gOwned && node.retainGradOf === null && tracer === null && (captureNodes === null || !captureNodes.has(node));
+      const inputGrads: unknown = createGraph || node.fastBackward === undefined ? node.backward(g) : node.fastBackward(g, reusable);
       const inputs = node.inputs;
       if (!Array.isArray(inputGrads) || inputGrads.length !== inputs.length) {
         throw new Error(`${node.name}: backward must return one gradient (or null) per input: ${inputs.length} expected`);
@@ -236,7 +239,7 @@ function execute(
         const gi = checkedGrad(node, i, raw, createGraph);
         if (gi === null) continue;
         // converted copies are the engine's; under createGraph nothing is summed in place
-        const owned = !createGraph && (gi !== raw || isFresh(node, inputGrads, i, gi, g));
+        const owned = !createGraph && (gi !== raw || isFresh(node, inputGrads, i, gi, g, reusable));
         const producer = node.producers[i];
         if (producer === null) {
           leaves.add(inputs[i], gi, owned);

@@ -100,8 +100,11 @@ export abstract class Node {
   /**
    * The same formula on raw storage, for the usual case where no graph of the backward pass is
    * recorded: optional, and used only when `createGraph` is off. Tests check it against `backward`.
+   * `reusable`: grad's storage is the engine's alone and nothing else was given it, so the node may
+   * write its result into that storage and return it (as an elementwise backward of grad's shape
+   * does, sparing a new array); the engine then owns it as it owned grad.
    */
-  fastBackward?(grad: Tensor): (Tensor | null)[];
+  fastBackward?(grad: Tensor, reusable: boolean): (Tensor | null)[];
 
   /** @internal The engine calls this before backward: a saved tensor changed in place gives wrong gradients. */
   checkSaved(): void {

@@ -3,12 +3,12 @@
  * and `where`; the others (maximum, remainder, atan2, the bitwise ops...) are in ops/elementwise.ts.
  */
 import { Node } from '../autograd/node';
-import { type DType, type FloatArray, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
+import { allocate, type DType, type FloatArray, getDefaultDtype, isFloatDtype, resultType } from '../dtype';
 import { kernels } from '../backend/registry';
 import { type BinaryRun, broadcastBinary } from '../kernels/broadcast';
 import * as k from '../kernels/elementwise';
 import { broadcastShapes, type Shape } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { cast, checkOperands, checkScalar, checkTensor, expandTo, type TensorOrNumber, toTensor, zerosOf } from './helpers';
 import { sumTo } from './layout';
 import { needsGrad, record } from '../autograd/record';
@@ -153,6 +153,27 @@ class MulBackward extends Node {
     const [a, b] = this.saved;
     return [this.needsInputGrad[0] ? sumTo(mul(g, b), a.shape) : null, this.needsInputGrad[1] ? sumTo(mul(g, a), b.shape) : null];
   }
+  // without broadcasting or casts (dropout's input times its mask): backward's products, the last
+  // one written into g when it may be
+  override fastBackward(g: Tensor, reusable: boolean): (Tensor | null)[] {
+    const [a, b] = this.saved;
+    const n = g.data.length;
+    // (an input of g's size differs from g's shape by leading 1s at most)
+    if (!isFloatDtype(g.dtype) || a.dtype !== g.dtype || b.dtype !== g.dtype || a.data.length !== n || b.data.length !== n || n === 0) return this.backward(g);
+    const [needA, needB] = this.needsInputGrad;
+    const db = needB ? product(g, a, b.shape, reusable && !needA) : null;
+    return [needA ? product(g, b, a.shape, reusable) : null, db];
+  }
+}
+
+/**
+ * g * other as a tensor of `shape` (g's size: g's shape but for leading 1s), written into g's
+ * storage when `into`. (A function, not a closure: the bundle names every closure it makes.)
+ */
+function product(g: Tensor, other: Tensor, shape: Shape, into: boolean): Tensor {
+  const out = into ? g.data : allocate(g.dtype, g.data.length);
+  kernels().arithmetic('mul', g.data as FloatArray, other.data as FloatArray, out as FloatArray);
+  return new Tensor(out, shape, g.dtype);
 }
 
 /** a / b, broadcasting, always true division (`torch.div`): integers divide to the default float. */

@@ -68,10 +68,11 @@ class UnaryBackward extends Node {
     return this.op.gradKernel !== undefined && this.op.saves !== 'none';
   }
 
-  override fastBackward(g: Tensor): Tensor[] {
+  override fastBackward(g: Tensor, reusable: boolean): Tensor[] {
     const gradKernel = this.op.gradKernel;
     if (gradKernel === undefined || this.op.saves === 'none') return this.backward(g);
-    const out = zerosOf(g.shape, g.dtype);
+    // elementwise, so out may be g itself
+    const out = reusable ? g : zerosOf(g.shape, g.dtype);
     gradKernel(g.data as FloatArray, cast(this.saved[0], g.dtype).data as FloatArray, out.data as FloatArray);
     return [out];
   }

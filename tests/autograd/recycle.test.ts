@@ -41,13 +41,29 @@ describe('recycled gradient buffers', () => {
     scribble();
     const before = recycledByteCount();
     const x = input();
-    // sum's gradient is an expanded view (not owned); the second relu's is new (owned), and the first relu is done with it
-    x.relu().relu().sum().backward();
+    // sum's gradient is an expanded view (not owned); relu's is new (owned), and mul's backward (by a
+    // number) makes a new one from it and is done with it
+    x.mul(2).relu().sum().backward();
     expect(recycledByteCount() - before).toBe(BYTES);
-    expect(x.grad!.data).toEqual(expectedGrad());
+    expect(x.grad!.data).toEqual(expectedGrad().map((v) => 2 * v));
     const again = allocate('float32', ROWS * COLS);
     expect(recycledByteCount()).toBe(before);
     expect(again.every((v) => v === 0)).toBe(true);
+  });
+
+  test('an elementwise backward writes into the gradient it was handed, which flows on as the engine owns it', () => {
+    scribble();
+    const before = recycledByteCount();
+    const x = input();
+    // the second relu's gradient is new; the first relu's backward, and the mask product's (dropout's
+    // shape), write into it, and x takes it as its .grad: nothing new, nothing to recycle
+    const mask = torch.full([ROWS, COLS], 3, { dtype: 'float32' });
+    x.relu().mul(mask).relu().sum().backward();
+    const leafGrad = x.grad!.data;
+    expect(recycledByteCount()).toBe(before);
+    scribble();
+    expect(x.grad!.data).toBe(leafGrad);
+    expect(x.grad!.data).toEqual(expectedGrad().map((v) => 3 * v));
   });
 
   test('the results are the same over repeated steps with the buffers reused', () => {

@@ -430,9 +430,14 @@ describe('the storage backward agrees with the backward made of ops (special val
       const node = f(x).gradFn!;
       const g = torch.linspace(-2, 2, values.length, { dtype });
       const slow = node.backward(g)[0]!;
-      const fast = node.fastBackward!(g)[0]!;
+      const fast = node.fastBackward!(g, false)[0]!;
       expect(fast.dtype).toBe(dtype);
       Array.from(fast.data).forEach((v, i) => expect(close(v, slow.data[i], dtype, 1e-12, 1e-15)).toBe(true));
+      // reusable: the same values, written into the incoming gradient's storage
+      const own = g.clone();
+      const inPlace = node.fastBackward!(own, true)[0]!;
+      expect(inPlace.data).toBe(own.data);
+      expect(Array.from(inPlace.data)).toEqual(Array.from(fast.data));
     }
   });
 });

@@ -55,9 +55,10 @@ class PointwiseBackward extends Node {
   backward(g: Tensor): Tensor[] {
     return [this.op.grad(g, this.saved[0])];
   }
-  override fastBackward(g: Tensor): Tensor[] {
+  override fastBackward(g: Tensor, reusable: boolean): Tensor[] {
     const s = cast(this.saved[0], g.dtype).data as FloatArray;
-    const out = zerosOf(g.shape, g.dtype);
+    // elementwise, so out may be g itself
+    const out = reusable ? g : zerosOf(g.shape, g.dtype);
     const gd = g.data as FloatArray;
     const od = out.data as FloatArray;
     const gradAt = this.op.gradAt;
