@@ -119,6 +119,13 @@ describe('gemm: every transpose combination, edge sizes, float32 and float64, ac
         [128, 784, 64],
         [64, 10, 128],
         [300, 2, 513],
+        // the Winograd products of the MNIST net's conv2 (forward, input gradient); with relaxed SIMD,
+        // 6-row tiles on packed op(A): 6 + 4 rows, 6 + 6, and a block of 120 rows then 5
+        [64, 36, 32],
+        [32, 36, 64],
+        [10, 40, 20],
+        [12, 20, 9],
+        [125, 40, 70],
       ];
       for (let r = 0; r < 12; r++) shapes.push([1 + Math.floor(gen.uniform() * 300), 1 + Math.floor(gen.uniform() * 300), 1 + Math.floor(gen.uniform() * 300)]);
       for (const [m, n, k] of shapes) for (const [transA, transB] of COMBOS) checkGemm(ctor, transA, transB, m, n, k, r2(m + n + k));
