@@ -252,13 +252,13 @@ export function gemmBand<T>(
             const ap = aBase + <usize>(ir / mr) * aPanel;
             const ci = cj + <usize>ir * ldc;
             if (sizeof<T>() == 4) {
-              // a packed panel of more than 4 rows is 6 wide (relaxed SIMD); any other, 4 wide
-              const as = rows > 4 ? aStep : <usize>MR * es;
+              // a packed panel of 4 rows or fewer is 4 wide (with 6-row panels, the last of a block)
+              const as = packA && rows <= 4 ? <usize>MR * es : aStep;
               if (rows > 4 && cols > 4) tileF32x8Packed6(kc, ap, bp, bStep, ci, ldc, rows, cols, overwrite);
               else if (rows > 4) tileF32x4Packed6(kc, ap, bp, bStep, ci, ldc, rows, cols, overwrite);
-              else if (rows == 1 && cols > 4) rowF32x8(kc, ap, packA ? as : aStep, bp, bStep, ci, cols, overwrite);
+              else if (rows == 1 && cols > 4) rowF32x8(kc, ap, as, bp, bStep, ci, cols, overwrite);
               else if (packA && cols > 4) tileF32x8PackedA(kc, ap, bp, bStep, ci, ldc, rows, cols, overwrite);
-              else if (cols <= 4) tileF32x4(kc, ap, aRow, packA ? as : aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
+              else if (cols <= 4) tileF32x4(kc, ap, aRow, as, rows, bp, bStep, ci, ldc, cols, overwrite);
               else tileF32x8(kc, ap, aRow, aStep, rows, bp, bStep, ci, ldc, cols, overwrite);
             } else {
               if (packA && cols > 2) tileF64x4PackedA(kc, ap, bp, bStep, ci, ldc, rows, cols, overwrite);
